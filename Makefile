@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh Debian machine with python3, make and apt:
+#   make demo   archive the built-in demo school end to end (term-end)
+#   make test   run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEMO_OUT ?= demo-out
+JOBS   ?= 2
+
+.PHONY: demo test test-slow bench lint clean system-deps system-deps-test
+
+$(BIN)/.installed: pyproject.toml
+	@scripts/system-deps.sh run
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+system-deps-test:
+	@scripts/system-deps.sh test
+
+demo: $(BIN)/.installed
+	$(BIN)/archiver term-end --demo --out $(DEMO_OUT) --slip-out $(DEMO_OUT)-haslo.txt
+
+test: $(BIN)/.installed system-deps-test
+	$(BIN)/python -m pytest -n $(JOBS) -q
+
+test-slow: $(BIN)/.installed system-deps-test
+	$(BIN)/python -m pytest -n $(JOBS) -q --run-slow
+
+bench: $(BIN)/.installed
+	$(BIN)/archiver bench --size large --jobs $(JOBS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check archiver tests
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) *.egg-info .pytest_cache

@@ -1,0 +1,92 @@
+"""Exit codes and the error classes; imports nothing of the package.
+
+The library raises one of these; the CLI turns any of them into a one-line message
+and the exit code carried on the class. Messages never hold personal data or passwords.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes of every archiver command."""
+
+    OK = 0
+    INVALID = 1  # invalid or unreadable input, or a generic failure
+    USAGE = 2  # wrong options (click's own code for usage errors)
+    VERIFY_FAILED = 3  # a bundle, signature or audit chain does not verify
+    REFUSED = 4  # a policy refusal: weak password, unauthorised disclosure, overwrite
+    STORAGE = 5  # the disk is full, read-only or vanished
+    PARTIAL = 6  # a multi-school run where some schools failed
+    INTERRUPTED = 130
+
+
+class ArchiverError(Exception):
+    """Base of every error a user can act on."""
+
+    exit_code: ExitCode = ExitCode.INVALID
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  {self.hint}"
+
+
+class UsageError(ArchiverError):
+    """Options that do not fit together or a value out of range."""
+
+    exit_code = ExitCode.USAGE
+
+
+class ConfigError(ArchiverError):
+    """A configuration file with an unknown key or a bad value."""
+
+    exit_code = ExitCode.USAGE
+
+
+class InputError(ArchiverError):
+    """The export cannot be read at all (not a zip, bad encoding, corrupt workbook...)."""
+
+    exit_code = ExitCode.INVALID
+
+
+class ValidationFailed(ArchiverError):
+    """The export was read but breaks rules of the format; carries the full report."""
+
+    exit_code = ExitCode.INVALID
+
+    def __init__(self, message: str, report: object, *, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.report = report
+
+
+class VerificationError(ArchiverError):
+    """A bundle, signature or audit log does not verify."""
+
+    exit_code = ExitCode.VERIFY_FAILED
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class RefusedError(ArchiverError):
+    """A request the rules forbid: weak password, unapproved disclosure, overwrite."""
+
+    exit_code = ExitCode.REFUSED
+
+
+class StorageError(ArchiverError):
+    """Writing failed: disk full, read-only folder, vanished destination."""
+
+    exit_code = ExitCode.STORAGE
+
+
+class PartialFailure(ArchiverError):
+    """Some units of a multi-unit run failed while others completed."""
+
+    exit_code = ExitCode.PARTIAL
