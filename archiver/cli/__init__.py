@@ -1,0 +1,129 @@
+"""Command line: the only place that imports click. Options -> config -> jobs.
+
+Each command lives in its own module of this package and registers itself on `main`
+(see the imports at the bottom). One handler turns every ArchiverError into a one-line
+message and its exit code; nothing a user typed wrong ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from archiver import __version__
+from archiver.config import Config, load_config
+from archiver.errors import ArchiverError, ExitCode
+
+
+class Context:
+    """What every command shares: the configuration and the operator's name."""
+
+    def __init__(self) -> None:
+        self.config_path: str | None = None
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+
+def default_operator() -> str:
+    """The OS user running the command (the default --operator)."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry, e.g. in a container
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+
+
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--config FILE on every command; read lazily and validated once."""
+
+    def remember(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+        if value:
+            ctx.ensure_object(Context).config_path = value
+        return value
+
+    return click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False),
+        expose_value=False,
+        is_eager=True,
+        callback=remember,
+        help="Configuration file (TOML); default: $ARCHIVER_CONFIG or built-in defaults.",
+    )(func)
+
+
+def operator_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--operator",
+        default=None,
+        metavar="NAME",
+        help="Who runs this, as printed on documents and recorded in the audit log "
+        "(default: the OS user).",
+    )(func)
+
+
+def get_context() -> Context:
+    return click.get_current_context().ensure_object(Context)
+
+
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog="Example: archiver term-end --demo --out archiwum",
+)
+@click.version_option(__version__, prog_name="archiver")
+@config_option
+@click.pass_context
+def main_group(ctx: click.Context) -> None:
+    """Archive a Polish school's electronic class register (dziennik elektroniczny).
+
+    Reads one school year exported from the register, renders class registers,
+    attendance summaries and message transcripts as PDF/A, and packs them into
+    encrypted, checksummed archive bundles with a handover protocol.
+    """
+    ctx.ensure_object(Context)
+
+
+def echo_error(message: str) -> None:
+    click.echo(f"archiver: error: {message}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `archiver` console script."""
+    try:
+        main_group.main(args=argv, prog_name="archiver", standalone_mode=False)
+    except click.exceptions.Abort:
+        echo_error("interrupted")
+        sys.exit(ExitCode.INTERRUPTED)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ArchiverError as exc:
+        echo_error(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        echo_error("interrupted; nothing was left under a final name")
+        sys.exit(ExitCode.INTERRUPTED)
+    except Exception as exc:  # a bug: say so without echoing data that may be personal
+        if os.environ.get("ARCHIVER_DEBUG"):
+            raise
+        echo_error(
+            f"internal error ({type(exc).__name__}); please report it. "
+            "Run again with ARCHIVER_DEBUG=1 for details."
+        )
+        sys.exit(ExitCode.INVALID)
+    sys.exit(ExitCode.OK)
+
+
+# Commands register themselves on main_group when imported; one line per module.
+# (add new command modules below, keep alphabetical)
