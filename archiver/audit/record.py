@@ -1,0 +1,123 @@
+"""`record()`: the one way a job writes its audit entry, whatever way the job ends."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from archiver.audit.entry import AuditEntry, refuse_secrets, validate_fields
+from archiver.audit.log import AuditLog
+from archiver.errors import ArchiverError, RefusedError
+
+_CHUNK = 1 << 20
+
+
+@dataclass
+class AuditRecord:
+    """What a running job will record; fill `outputs` (and `reason` before a failure)."""
+
+    command: str
+    operator: str
+    scope: dict[str, Any] = field(default_factory=dict)
+    recipient: str | None = None
+    legal_basis: str | None = None
+    case_ref: str | None = None
+    approved_by: str | None = None
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    reason: str | None = None  # short and free of personal data; kept if the job sets it
+    entry: AuditEntry | None = None  # the stored entry, once the block has ended
+
+    def add_output(
+        self, path: str | os.PathLike, *, name: str | None = None, kind: str | None = None
+    ) -> dict[str, Any]:
+        """Hash a written file and list it (under `name`, default its file name)."""
+        digest = hashlib.sha256()
+        size = 0
+        with open(path, "rb") as fh:
+            while chunk := fh.read(_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+        return self._add(name or Path(path).name, digest.hexdigest(), size, kind)
+
+    def add_output_bytes(
+        self, name: str, data: bytes, *, kind: str | None = None
+    ) -> dict[str, Any]:
+        """List an output that exists only in memory or inside a bundle."""
+        return self._add(name, hashlib.sha256(data).hexdigest(), len(data), kind)
+
+    def _add(self, name: str, sha256: str, size: int, kind: str | None) -> dict[str, Any]:
+        item: dict[str, Any] = {"name": name, "sha256": sha256, "size": size}
+        if kind:
+            item["kind"] = kind
+        self.outputs.append(item)
+        return item
+
+    def fields(self, result: str = "ok") -> dict[str, Any]:
+        """The caller fields of the entry this record becomes."""
+        return {
+            "command": self.command, "operator": self.operator, "scope": self.scope,
+            "recipient": self.recipient, "legal_basis": self.legal_basis,
+            "case_ref": self.case_ref, "approved_by": self.approved_by,
+            "outputs": self.outputs, "result": result, "reason": self.reason,
+        }  # fmt: skip
+
+
+def _outcome(exc: BaseException) -> tuple[str, str]:
+    """Result and reason for an exception; never its message, which may hold personal data."""
+    if isinstance(exc, KeyboardInterrupt | SystemExit):
+        return "interrupted", "interrupted"
+    if isinstance(exc, RefusedError):
+        return "refused", f"refused ({type(exc).__name__})"
+    if isinstance(exc, ArchiverError):
+        return "failed", f"{type(exc).__name__} (exit {int(exc.exit_code)})"
+    return "failed", f"internal error ({type(exc).__name__})"
+
+
+@contextmanager
+def record(
+    log: AuditLog | str | os.PathLike,
+    command: str,
+    *,
+    operator: str,
+    scope: dict[str, Any] | None = None,
+    recipient: str | None = None,
+    legal_basis: str | None = None,
+    case_ref: str | None = None,
+    approved_by: str | None = None,
+    secrets: Iterable[str | None] = (),
+    record_refusals: bool = True,
+) -> Iterator[AuditRecord]:
+    """Append exactly one entry to `log` (an AuditLog or a state directory) when the block ends.
+
+    The result is ok, failed, refused or interrupted (KeyboardInterrupt, SystemExit).
+
+    Checks the fields and that the log accepts an append *before* the block runs, so a
+    bad entry or a damaged log stops the job before it writes anything. Exceptions are
+    re-raised. With `record_refusals=False` a RefusedError leaves no entry.
+    """
+    if not isinstance(log, AuditLog):
+        log = AuditLog(log)
+    secrets = [s for s in secrets if s]
+    rec = AuditRecord(command, operator, dict(scope or {}), recipient, legal_basis,
+                      case_ref, approved_by)  # fmt: skip
+    refuse_secrets(rec.fields(), secrets)
+    validate_fields(rec.fields())
+    log.check_writable()
+    try:
+        yield rec
+    except BaseException as exc:
+        if isinstance(exc, RefusedError) and not record_refusals:
+            raise
+        result, reason = _outcome(exc)
+        rec.reason = rec.reason or reason
+        try:
+            rec.entry = log.append(rec.fields(result), secrets=secrets)
+        except Exception as audit_exc:  # keep the job's own error; say the entry is missing
+            exc.add_note(f"the audit entry could not be written: {type(audit_exc).__name__}")
+        raise
+    rec.entry = log.append(rec.fields("ok"), secrets=secrets)
