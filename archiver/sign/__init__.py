@@ -1,0 +1,23 @@
+"""Electronic signatures: PAdES on PDFs, detached CAdES/XAdES over the bag's manifest.
+
+The signing layer of the archive. It knows PDFs, CMS and XML signatures and the names
+of the bag's signature tag files; it does not know what a lesson or a student is.
+"""
+
+from archiver.sign.cades import sign_detached, verify_detached
+from archiver.sign.certs import load_trust_roots
+from archiver.sign.keys import Signer, load_signer
+from archiver.sign.pades import sign_pdf, verify_pdf
+from archiver.sign.verdict import SignatureVerdict, Trust
+
+__all__ = [
+    "SignatureVerdict",
+    "Signer",
+    "Trust",
+    "load_signer",
+    "load_trust_roots",
+    "sign_detached",
+    "sign_pdf",
+    "verify_detached",
+    "verify_pdf",
+]

@@ -1,0 +1,88 @@
+"""The signing key: a PKCS#12 file (.p12/.pfx), as a municipality's qualified seal comes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from asn1crypto import keys, x509
+from asn1crypto import pkcs12 as asn1_pkcs12
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    pkcs12,
+)
+from pyhanko.sign.signers import SimpleSigner
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from archiver.errors import InputError, RefusedError
+from archiver.sign.certs import display_name
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A private key with its certificate and chain, ready for sign_pdf / sign_detached."""
+
+    common_name: str
+    certificate: x509.Certificate = field(repr=False)
+    backend: SimpleSigner = field(repr=False)
+
+    def check_valid_at(self, moment: datetime) -> None:
+        """Refuse to sign at a time outside the certificate's validity period."""
+        validity = self.certificate["tbs_certificate"]["validity"]
+        start, end = validity["not_before"].native, validity["not_after"].native
+        if not start <= moment <= end:
+            raise RefusedError(
+                f"the signing certificate is not valid at the signing time {moment:%Y-%m-%d %H:%M} "
+                f"(valid {start:%Y-%m-%d} to {end:%Y-%m-%d})",
+                hint="use a current certificate or check SOURCE_DATE_EPOCH",
+            )
+
+
+def _is_pkcs12(data: bytes) -> bool:
+    try:
+        pfx = asn1_pkcs12.Pfx.load(data, strict=True)
+        return pfx["version"].native == "v3" and pfx["auth_safe"]["content_type"].native in (
+            "data",
+            "signed_data",
+        )
+    except (ValueError, TypeError, KeyError):
+        return False
+
+
+def load_signer(p12_path: Path, password: bytes | None) -> Signer:
+    """Load a signer from a PKCS#12 file; InputError naming the cause, never the password."""
+    p12_path = Path(p12_path)
+    try:
+        data = p12_path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the signing key file {p12_path}: {exc.strerror}") from None
+    if not _is_pkcs12(data):
+        raise InputError(
+            f"{p12_path} is not a PKCS#12 file (.p12/.pfx)",
+            hint="export the signing certificate with its private key as PKCS#12",
+        )
+    try:
+        key, cert, extra = pkcs12.load_key_and_certificates(data, password)
+    except ValueError:
+        cause = "it needs a password, none was given" if password is None else "wrong password"
+        raise InputError(
+            f"cannot open the signing key file {p12_path}: {cause}",
+            hint="give the PKCS#12 password with --sign-password-file",
+        ) from None
+    if key is None:
+        raise InputError(f"{p12_path} holds no private key, only certificates")
+    if cert is None:
+        raise InputError(f"{p12_path} holds a private key but no certificate for it")
+    asn1_cert = x509.Certificate.load(cert.public_bytes(Encoding.DER))
+    store = SimpleCertificateStore()
+    store.register_multiple([x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in extra])
+    key_der = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
+    backend = SimpleSigner(
+        signing_cert=asn1_cert,
+        signing_key=keys.PrivateKeyInfo.load(key_der),
+        cert_registry=store,
+    )
+    return Signer(display_name(asn1_cert.subject), asn1_cert, backend)

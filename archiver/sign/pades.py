@@ -1,0 +1,175 @@
+"""PAdES baseline-B signatures on PDF/A documents, and their verification.
+
+Signing is an incremental update that adds only an invisible signature field (zero-size
+widget with the print flag, no appearance stream, so no font) and the signature
+dictionary. pyHanko by default also rewrites the document information and the XMP
+metadata (producer, modification date) in a way that breaks PDF/A (the info dictionary
+and XMP disagree; the new XMP stream is compressed): we keep both untouched instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import replace
+from datetime import datetime
+from io import BytesIO
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
+from pyhanko.sign.general import extract_certificate_info
+from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+
+from archiver.errors import InputError
+from archiver.sign.certs import check_chain, display_name, quiet_libraries
+from archiver.sign.keys import Signer
+from archiver.sign.verdict import SignatureVerdict, broken
+
+DEFAULT_REASON = "Podpis dokumentu archiwalnego"
+FIELD_PREFIX = "Podpis"
+
+
+class _MetadataKeepingWriter(IncrementalPdfFileWriter):
+    """An incremental writer that leaves Info and XMP alone and derives the new file ID."""
+
+    signing_time: datetime
+
+    def _update_meta(self) -> None:  # pyHanko hook; see the module docstring for why
+        return None
+
+    @classmethod
+    def _handle_id(cls, prev: PdfFileReader) -> generic.ArrayObject:
+        # keep ID[0] (same document); ID[1] from the content, so signing is reproducible
+        ids = super()._handle_id(prev)
+        seed = hashlib.sha256(bytes(ids[0]) + prev.last_startxref.to_bytes(8, "big"))
+        return generic.ArrayObject([ids[0], generic.ByteStringObject(seed.digest()[:16])])
+
+
+class _PinnedClockSigner(PdfSigner):
+    """PdfSigner whose signature time (/M) is the caller's, not the wall clock."""
+
+    def __init__(self, *args: object, signing_time: datetime, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._signing_time = signing_time
+
+    def init_signing_session(self, pdf_out, existing_fields_only=False):  # noqa: ANN001,ANN201
+        session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
+        session.system_time = self._signing_time
+        return session
+
+
+def _free_field_name(reader: PdfFileReader) -> str:
+    taken = {name for name, *_ in enumerate_sig_fields(reader)}
+    number = 1
+    while f"{FIELD_PREFIX}{number}" in taken:
+        number += 1
+    return f"{FIELD_PREFIX}{number}"
+
+
+def sign_pdf(
+    pdf: bytes,
+    signer: Signer,
+    *,
+    reason: str = DEFAULT_REASON,
+    location: str | None = None,
+    signing_time: datetime,
+) -> bytes:
+    """Add a PAdES baseline-B signature (ETSI.CAdES.detached) to a PDF, keeping PDF/A intact."""
+    if signing_time.tzinfo is None:
+        raise ValueError("signing_time must be timezone-aware")
+    signer.check_valid_at(signing_time)
+    try:
+        writer = _MetadataKeepingWriter(BytesIO(pdf), strict=False)
+        field_name = _free_field_name(writer.prev)
+    except (PdfError, ValueError) as exc:
+        raise InputError(f"cannot sign: not a readable PDF ({exc})") from None
+    meta = PdfSignatureMetadata(
+        field_name=field_name,
+        subfilter=SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location,
+    )
+    pdf_signer = _PinnedClockSigner(meta, signer=signer.backend, signing_time=signing_time)
+    with quiet_libraries():
+        output = asyncio.run(pdf_signer.async_sign_pdf(writer))
+    return output.getvalue()
+
+
+def verify_pdf(
+    pdf: bytes, trust_roots: list | None = None, *, target: str = "PDF"
+) -> list[SignatureVerdict]:
+    """One verdict per signature in the PDF (empty list: the PDF is not signed)."""
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        embedded = list(reader.embedded_regular_signatures)
+    except Exception as exc:  # pyHanko raises many kinds on a damaged file
+        return [broken(target, "PAdES", f"the PDF cannot be read ({type(exc).__name__})")]
+    verdicts = [_verify_one(sig, trust_roots, target) for sig in embedded]
+    if verdicts and pdf[pdf.rfind(b"%%EOF") + 5 :].strip():
+        # pyHanko tolerates junk after the last %%EOF; an archived file must not carry any
+        verdicts = [
+            replace(v, intact=False, problems=(*v.problems, "data appended after the PDF's end"))
+            for v in verdicts
+        ]
+    return verdicts
+
+
+def _unchanged_since_signing(status: PdfSignatureStatus) -> bool:
+    # later revisions may only add signatures (another signer, a timestamp), nothing else
+    if status.coverage is SignatureCoverageLevel.ENTIRE_FILE:
+        return True
+    level = status.modification_level
+    return (
+        status.coverage is SignatureCoverageLevel.ENTIRE_REVISION
+        and level is not None
+        and level <= ModificationLevel.FORM_FILLING
+        and status.docmdp_ok is not False
+    )
+
+
+def _verify_one(embedded, trust_roots: list | None, target: str) -> SignatureVerdict:  # noqa: ANN001
+    label = f"{target} ({embedded.field_name})"
+    try:
+        with quiet_libraries():
+            status = asyncio.run(
+                async_validate_pdf_signature(
+                    embedded, signer_validation_context=ValidationContext(trust_roots=[])
+                )
+            )
+    except Exception as exc:  # a damaged signature container
+        return broken(label, "PAdES", f"the signature cannot be read ({type(exc).__name__})")
+    problems = []
+    if not status.intact:
+        problems.append("the signed bytes were changed (digest mismatch)")
+    elif not status.valid:
+        problems.append("the signature value does not match the signer's key")
+    unchanged = _unchanged_since_signing(status)
+    if not unchanged:
+        problems.append("the file was changed after it was signed")
+    certs = extract_certificate_info(embedded.signed_data)
+    signing_time = embedded.self_reported_timestamp
+    trust, trust_problem = check_chain(certs.signer_cert, certs.other_certs, trust_roots,
+                                       signing_time)
+    if trust_problem:
+        problems.append(trust_problem)
+    return SignatureVerdict(
+        target=label,
+        kind="PAdES" if embedded.sig_object.get("/SubFilter") == "/ETSI.CAdES.detached"
+        else "PDF (not PAdES)",
+        intact=status.intact and status.valid and unchanged,
+        trust=trust,
+        signer=display_name(certs.signer_cert.subject),
+        issuer=display_name(certs.signer_cert.issuer),
+        signing_time=signing_time,
+        problems=tuple(problems),
+    )
+
+

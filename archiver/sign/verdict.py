@@ -1,0 +1,67 @@
+"""What a signature check found: one verdict per signature, readable by a person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Trust(StrEnum):
+    """Whether the signer's certificate chains to a root the user named with --trust."""
+
+    TRUSTED = "trusted"
+    UNTRUSTED = "untrusted"
+    NOT_CHECKED = "not checked"
+
+
+@dataclass(frozen=True)
+class SignatureVerdict:
+    """The outcome of checking one signature.
+
+    `intact` covers the signed data (digest matches) and the signature value; `trust`
+    says whether the certificate chain to a given root held. `signer` is the common name
+    of the signer's certificate (never the full subject: Polish qualified certificates
+    carry the holder's PESEL in it).
+    """
+
+    target: str  # what was signed, e.g. "manifest-sha256.txt" or "data/dziennik-1a.pdf"
+    kind: str  # "PAdES", "CAdES" or "XAdES"
+    intact: bool
+    trust: Trust
+    signer: str | None = None
+    issuer: str | None = None
+    signing_time: datetime | None = None
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """Intact and not refused by a trust check (an unchecked trust is not a failure)."""
+        return self.intact and self.trust is not Trust.UNTRUSTED
+
+    def describe(self) -> str:
+        """One line for the verify report, naming the signer and the time it claims."""
+        state = "OK" if self.ok else "FAILED"
+        who = self.signer or "unknown signer"
+        when = self.signing_time.isoformat(timespec="seconds") if self.signing_time else "no time"
+        integrity = "integrity intact" if self.intact else "integrity BROKEN"
+        if self.trust is Trust.NOT_CHECKED and self.signer is None:
+            trust = "trust not checked"
+        elif self.trust is Trust.NOT_CHECKED:
+            trust = "trust not checked (no --trust root given)"
+        elif self.trust is Trust.TRUSTED:
+            trust = "chain to the trusted root valid at the claimed signing time"
+        else:
+            trust = "chain to a trusted root NOT valid"
+        line = f"{state}: {self.kind} signature of {self.target} by {who}, signed {when}; "
+        line += f"{integrity}; {trust}"
+        if self.problems:
+            line += " (" + "; ".join(self.problems) + ")"
+        return line
+
+
+def broken(target: str, kind: str, problem: str) -> SignatureVerdict:
+    """A verdict for a signature that could not even be read."""
+    return SignatureVerdict(
+        target, kind, intact=False, trust=Trust.NOT_CHECKED, problems=(problem,)
+    )
