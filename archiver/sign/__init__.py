@@ -9,6 +9,7 @@ from archiver.sign.certs import load_trust_roots
 from archiver.sign.keys import Signer, load_signer
 from archiver.sign.pades import sign_pdf, verify_pdf
 from archiver.sign.verdict import SignatureVerdict, Trust
+from archiver.sign.xades import verify_xades
 
 __all__ = [
     "SignatureVerdict",
@@ -20,4 +21,5 @@ __all__ = [
     "sign_pdf",
     "verify_detached",
     "verify_pdf",
+    "verify_xades",
 ]

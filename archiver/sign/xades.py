@@ -1,0 +1,174 @@
+"""Verification of detached XAdES-BES signatures (`.xades`) made elsewhere over the manifest.
+
+Polish signing applications (for a qualified signature or podpis osobisty) commonly save
+a detached XAdES whose data reference points at the signed file by name. We check the
+XML signature with signxml, bound to the certificate the signature itself names in
+xades:SigningCertificate, and then the chain with the same offline check as CAdES/PAdES.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from datetime import datetime, timedelta
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from lxml import etree
+from signxml.exceptions import InvalidCertificate, InvalidDigest, SignXMLException
+from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
+
+from archiver.sign.certs import check_chain, display_name, quiet_libraries
+from archiver.sign.verdict import SignatureVerdict, broken
+
+KIND = "XAdES"
+NS = {
+    "ds": "http://www.w3.org/2000/09/xmldsig#",
+    "xades": "http://uri.etsi.org/01903/v1.3.2#",
+}
+_DIGESTS = {
+    "http://www.w3.org/2001/04/xmlenc#sha256": hashlib.sha256,
+    "http://www.w3.org/2001/04/xmldsig-more#sha384": hashlib.sha384,
+    "http://www.w3.org/2001/04/xmlenc#sha512": hashlib.sha512,
+    "http://www.w3.org/2000/09/xmldsig#sha1": hashlib.sha1,
+}
+
+
+class _Unusable(ValueError):
+    """The XAdES file is readable XML but not a signature we can check."""
+
+
+def looks_like_xml(signature: bytes) -> bool:
+    """True for an XML document (XAdES), False for anything else (CMS)."""
+    return signature.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"
+
+
+def _parse(xml: bytes) -> etree._Element:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        return etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        raise _Unusable(f"not well-formed XML (line {exc.lineno})") from None
+
+
+def _signature_element(root: etree._Element) -> etree._Element:
+    if root.tag == f"{{{NS['ds']}}}Signature":
+        return root
+    found = root.findall(".//ds:Signature", NS)
+    if len(found) != 1:
+        raise _Unusable(f"{len(found)} ds:Signature elements; exactly one is supported")
+    return found[0]
+
+
+def _signing_cert(sig: etree._Element) -> x509.Certificate:
+    """The certificate that xades:SigningCertificate(V2) names, taken from ds:KeyInfo."""
+    certs = []
+    for node in sig.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS):
+        certs.append(x509.load_der_x509_certificate(base64.b64decode("".join(node.text.split()))))
+    cert_digest = sig.find(".//xades:SignedSignatureProperties/*/xades:Cert/xades:CertDigest", NS)
+    if cert_digest is None:
+        raise _Unusable("no xades:SigningCertificate: not a XAdES-BES signature")
+    algorithm = cert_digest.find("ds:DigestMethod", NS).get("Algorithm")
+    if algorithm not in _DIGESTS:
+        raise _Unusable(f"unsupported certificate digest algorithm {algorithm}")
+    expected = base64.b64decode(cert_digest.find("ds:DigestValue", NS).text or "")
+    for cert in certs:
+        if _DIGESTS[algorithm](cert.public_bytes(Encoding.DER)).digest() == expected:
+            return cert
+    raise _Unusable("the signing certificate named in the signature is not in ds:KeyInfo")
+
+
+def _signing_time(sig: etree._Element) -> datetime | None:
+    node = sig.find(".//xades:SignedSignatureProperties/xades:SigningTime", NS)
+    if node is None or not (node.text or "").strip():
+        return None
+    try:
+        return datetime.fromisoformat(node.text.strip())
+    except ValueError:
+        raise _Unusable("xades:SigningTime is not a date and time") from None
+
+
+def _inside_validity(cert: x509.Certificate, moment: datetime | None) -> datetime:
+    # signxml refuses a certificate outside its validity at verification_time; validity
+    # is a trust question here, checked by check_chain, so integrity is checked inside it
+    start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+    if moment is None or moment < start or moment > end:
+        return start + timedelta(seconds=1)
+    return moment
+
+
+def verify_xades(
+    data: bytes,
+    xades: bytes,
+    trust_roots: list | None = None,
+    *,
+    target: str = "manifest-sha256.txt",
+) -> SignatureVerdict:
+    """Check a detached XAdES-BES over `data`: references, signature value, signer, trust."""
+    try:
+        root = _parse(xades)
+        sig = _signature_element(root)
+        cert = _signing_cert(sig)
+        signing_time = _signing_time(sig)
+    except (_Unusable, ValueError, TypeError, AttributeError) as exc:
+        return broken(target, KIND, f"not a usable XAdES signature ({exc})")
+    external: list[str] = []
+
+    def resolve(uri: str) -> bytes:
+        external.append(uri)
+        return data
+
+    config = XAdESSignatureConfiguration(
+        expect_references=True, verification_time=_inside_validity(cert, signing_time)
+    )
+    problems: list[str] = []
+    intact = True
+    try:
+        with quiet_libraries():
+            XAdESVerifier().verify(
+                xades, x509_cert=cert, uri_resolver=resolve, expect_config=config
+            )
+    except InvalidDigest as exc:
+        intact = False
+        problems.append(
+            "the signed file was changed (digest mismatch)"
+            if any(uri in str(exc) for uri in external)
+            else "the signed properties were changed (digest mismatch)"
+        )
+    except InvalidCertificate:
+        intact = False
+        problems.append("the signer's certificate cannot be used")
+    except (SignXMLException, etree.LxmlError, ValueError) as exc:
+        intact = False
+        problems.append(f"signature not valid ({_short(exc)})")
+    if len(external) != 1:
+        intact = False
+        problems.append(
+            f"the signature refers to {len(external)} external files; "
+            "expected exactly one (the manifest)"
+        )
+    asn1_cert = asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+    intermediates = [asn1_x509.Certificate.load(base64.b64decode("".join(n.text.split())))
+                     for n in sig.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS)]
+    trust, trust_problem = check_chain(asn1_cert, intermediates, trust_roots, signing_time)
+    if trust_problem:
+        problems.append(trust_problem)
+    if signing_time is None:
+        problems.append("no signing time in the signature")
+    return SignatureVerdict(
+        target=target,
+        kind=KIND,
+        intact=intact,
+        trust=trust,
+        signer=display_name(asn1_cert.subject),
+        issuer=display_name(asn1_cert.issuer),
+        signing_time=signing_time,
+        problems=tuple(problems),
+    )
+
+
+def _short(exc: Exception) -> str:
+    # signxml messages may quote certificate subjects; keep the class and a short reason
+    text = str(exc).split(":")[0][:80]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
