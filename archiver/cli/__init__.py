@@ -127,3 +127,4 @@ def main(argv: list[str] | None = None) -> None:
 
 # Commands register themselves on main_group when imported; one line per module.
 # (add new command modules below, keep alphabetical)
+from archiver.cli import audit  # noqa: E402,F401
