@@ -1,0 +1,31 @@
+"""Read an export from any container and validate it: the one way in for the pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from archiver.errors import ValidationFailed
+from archiver.model import Dataset
+from archiver.schema import Report, validate
+from archiver.schema.tables import TABLES
+from archiver.sources import read_export
+
+
+def read_and_validate(path: str | Path) -> tuple[Dataset | None, Report]:
+    """The Dataset (None when invalid) and the full report; InputError when unreadable."""
+    raw = read_export(Path(path), wanted=set(TABLES))
+    return validate(raw)
+
+
+def load_dataset(path: str | Path) -> tuple[Dataset, Report]:
+    """The validated Dataset and its warnings; ValidationFailed carrying the report on errors."""
+    dataset, report = read_and_validate(path)
+    if dataset is None:
+        first = report.errors[0].message if report.errors else "invalid export"
+        raise ValidationFailed(
+            f"{Path(path).name}: the export breaks {len(report.errors)} rule(s) of the format; "
+            f"first: {first}",
+            report=report,
+            hint=f"run `archiver validate {path}` for the full list",
+        )
+    return dataset, report
