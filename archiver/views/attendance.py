@@ -1,0 +1,149 @@
+"""Attendance summary (zestawienie frekwencji): counts per category and % per student.
+
+Per month, per term (when the period spans more than one) and for the whole period, with
+class totals. A student who moved is counted per stay: only this class's lessons count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import pandas as pd
+
+from archiver.config import Config
+from archiver.model import Dataset
+from archiver.views import common
+from archiver.views.scope import Scope
+
+
+@dataclass(frozen=True)
+class Category:
+    symbol: str
+    name: str
+    counts_as: str  # present / absent / excluded, after the configuration's overrides
+    overridden: bool = False
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    """One student's (or the class's) counts in one section."""
+
+    number: int | None  # register number; None for the class total
+    name: str
+    counts: tuple[int, ...]  # per category, in AttendanceView.categories order
+    unmarked: int  # enrolled at a held whole-class lesson but no mark (not in the %)
+    present: int
+    absent: int
+
+    @property
+    def percent(self) -> float | None:
+        total = self.present + self.absent
+        return None if total == 0 else self.present * 100.0 / total
+
+
+@dataclass(frozen=True)
+class AttendanceSection:
+    kind: str  # month / term / period
+    first: date
+    last: date
+    rows: tuple[AttendanceRow, ...]
+    total: AttendanceRow | None  # class total; None in a student-scoped document
+    term: int | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceView:
+    school: str
+    class_name: str
+    school_year: str
+    scope: Scope
+    categories: tuple[Category, ...]
+    sections: tuple[AttendanceSection, ...]
+    sources: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
+
+
+def _categories(ds: Dataset, config: Config) -> tuple[Category, ...]:
+    mapping = common.counts_as(ds, config)
+    overrides = config.attendance.counts_as
+    return tuple(
+        Category(str(s), str(n), mapping[str(s)], str(s) in overrides)
+        for s, n in zip(ds.attendance_types["symbol"], ds.attendance_types["name"], strict=True)
+    )
+
+
+def _months(first: date, last: date) -> list[tuple[date, date]]:
+    spans, day = [], first.replace(day=1)
+    while day <= last:
+        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+        spans.append((max(day, first), min(following - timedelta(days=1), last)))
+        day = following
+    return spans
+
+
+def _terms(ds: Dataset, scope: Scope) -> list[tuple[int, date, date]]:
+    terms, spans = ds.meta.terms, []
+    for i, term in enumerate(terms):
+        end = terms[i + 1].start - timedelta(days=1) if i + 1 < len(terms) else term.end
+        if term.start <= scope.date_to and end >= scope.date_from:
+            spans.append((term.number, max(term.start, scope.date_from), min(end, scope.date_to)))
+    return spans
+
+
+def _row(number: int | None, name: str, cells: pd.DataFrame,
+         categories: tuple[Category, ...]) -> AttendanceRow:
+    counts = cells["symbol"].value_counts()
+    per = tuple(int(counts.get(c.symbol, 0)) for c in categories)
+    kinds = {c.symbol: c.counts_as for c in categories}
+    as_kind = cells["symbol"].dropna().map(kinds)
+    return AttendanceRow(number, name, per, int(cells["symbol"].isna().sum()),
+                         int((as_kind == "present").sum()), int((as_kind == "absent").sum()))
+
+
+def _section(kind: str, first: date, last: date, cells: pd.DataFrame, stays: pd.DataFrame,
+             categories: tuple[Category, ...], with_total: bool,
+             term: int | None = None) -> AttendanceSection:
+    inside = cells[cells["date"].between(pd.Timestamp(first), pd.Timestamp(last))]
+    present = stays[(stays["first_day"] <= pd.Timestamp(last))
+                    & (stays["last_day"] >= pd.Timestamp(first))]
+    rows = tuple(
+        _row(int(s.register_number), common.list_name(s.first_name, s.last_name),
+             inside[inside["student_id"] == s.student_id], categories)
+        for s in present.itertuples()
+    )
+    total = _row(None, "Razem oddział", inside, categories) if with_total else None
+    return AttendanceSection(kind, first, last, rows, total, term)
+
+
+def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceView:
+    """The attendance summary of scope.class_id over the scope's period."""
+    assert scope.class_id is not None, "an attendance summary belongs to a class"
+    categories = _categories(ds, config)
+    stays = common.stays(ds, scope.class_id, scope)
+    lessons = common.lessons_in(ds, scope.class_id, scope)
+    cells = common.lesson_cells(ds, lessons, stays).merge(
+        lessons[["lesson_id", "date"]], on="lesson_id")
+    with_total = scope.student_id is None
+    # Months without a single held lesson (holidays) are left out, not printed as zeros.
+    held_days = lessons.loc[lessons["status"] == "held", "date"]
+    sections = [_section("month", a, b, cells, stays, categories, with_total)
+                for a, b in _months(scope.date_from, scope.date_to)
+                if held_days.between(pd.Timestamp(a), pd.Timestamp(b)).any()]
+    terms = _terms(ds, scope)
+    if len(terms) > 1:
+        sections += [_section("term", a, b, cells, stays, categories, with_total, n)
+                     for n, a, b in terms]
+    sections.append(_section("period", scope.date_from, scope.date_to, cells, stays,
+                             categories, with_total, scope.term))
+    used = ds.attendance.merge(cells[["lesson_id", "student_id"]], on=["lesson_id", "student_id"])
+    sources = {
+        "attendance_types": ds.attendance_types,
+        "students": stays.drop(columns=["first_day", "last_day", "pesel"]),
+        "lessons": lessons[lessons["status"] == "held"],
+        "attendance": used,
+    }
+    return AttendanceView(
+        school=common.school_name(ds, config), class_name=common.class_name(ds, scope.class_id),
+        school_year=ds.meta.school_year, scope=scope, categories=categories,
+        sections=tuple(sections), sources=sources,
+    )

@@ -1,0 +1,117 @@
+"""Shared pieces of the view builders: names, enrolment, marks. Pure pandas, no I/O."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from archiver.config import Config
+from archiver.errors import UsageError
+from archiver.model import Dataset
+from archiver.views.scope import Scope
+
+# Polish alphabetical order; letters outside it sort after, by code point.
+_ALPHABET = "aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż"
+_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
+
+
+def polish_key(text: str) -> tuple[int, ...]:
+    """Sort key for Polish text (ą after a, ł after l, ż last), case-insensitive."""
+    return tuple(_RANK.get(ch, 100 + ord(ch)) for ch in text.casefold())
+
+
+def as_date(value: object) -> date | None:
+    """A pandas date cell as a date (None when missing)."""
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def text(value: object) -> str:
+    """A text cell as str ('' when missing)."""
+    if value is None or pd.isna(value):
+        return ""
+    return str(value)
+
+
+def full_name(first: object, last: object) -> str:
+    return f"{text(first)} {text(last)}".strip()
+
+
+def list_name(first: object, last: object) -> str:
+    """Surname first, as on a class list."""
+    return f"{text(last)} {text(first)}".strip()
+
+
+def staff_names(ds: Dataset) -> dict[str, str]:
+    staff = ds.staff
+    return {str(i): full_name(f, la) for i, f, la in
+            zip(staff["staff_id"], staff["first_name"], staff["last_name"], strict=True)}
+
+
+def school_name(ds: Dataset, config: Config) -> str:
+    """The school's name as printed: the configuration's, else the export's."""
+    return config.school.name or ds.meta.school.name
+
+
+def class_name(ds: Dataset, class_id: str) -> str:
+    row = ds.classes[ds.classes["class_id"] == class_id]
+    if row.empty:
+        raise UsageError(f"class id {class_id} does not exist in the export")
+    return str(row["name"].iloc[0])
+
+
+def stays(ds: Dataset, class_id: str, scope: Scope) -> pd.DataFrame:
+    """The class's student stays overlapping the scope, with `first_day`/`last_day` filled.
+
+    For a student-scoped document only that student's stay remains.
+    """
+    frame = ds.students[ds.students["class_id"] == class_id].copy()
+    start, end = pd.Timestamp(ds.meta.year_start), pd.Timestamp(ds.meta.year_end)
+    frame["first_day"] = frame["enrolled_on"].fillna(start)
+    frame["last_day"] = frame["left_on"].fillna(end)
+    overlap = (frame["first_day"] <= pd.Timestamp(scope.date_to)) & (
+        frame["last_day"] >= pd.Timestamp(scope.date_from))
+    frame = frame[overlap]
+    if scope.student_id is not None:
+        frame = frame[frame["student_id"] == scope.student_id]
+    return frame.sort_values("register_number", kind="stable").reset_index(drop=True)
+
+
+def lessons_in(ds: Dataset, class_id: str, scope: Scope) -> pd.DataFrame:
+    """The class's lessons (held and cancelled) within the scope, in time order."""
+    les = ds.lessons
+    mask = (les["class_id"] == class_id) & les["date"].between(
+        pd.Timestamp(scope.date_from), pd.Timestamp(scope.date_to))
+    return les[mask].sort_values(["date", "period", "group"], kind="stable",
+                                 na_position="first").reset_index(drop=True)
+
+
+def counts_as(ds: Dataset, config: Config) -> dict[str, str]:
+    """Each attendance symbol's category: the export's counts_as, unless configured."""
+    types = ds.attendance_types
+    mapping = dict(zip(types["symbol"].astype(str), types["counts_as"].astype(str), strict=True))
+    mapping.update(config.attendance.counts_as)
+    return mapping
+
+
+def lesson_cells(ds: Dataset, lessons: pd.DataFrame, class_stays: pd.DataFrame) -> pd.DataFrame:
+    """One row per (held lesson, student) that the register has a cell for.
+
+    A cell exists where the export has a mark, and for every student enrolled on the day of a
+    held whole-class lesson; the latter without a mark has symbol NA (a gap to show, never
+    fill). Group lessons have cells only for the students marked in them (the group is known
+    only from those rows). Columns: lesson_id, student_id, symbol.
+    """
+    held = lessons[lessons["status"] == "held"]
+    ids = set(class_stays["student_id"])
+    att = ds.attendance
+    marked = att[att["lesson_id"].isin(held["lesson_id"]) & att["student_id"].isin(ids)]
+    marked = marked[["lesson_id", "student_id", "symbol"]]
+    whole = held[held["group"].isna()][["lesson_id", "date"]]
+    pairs = whole.merge(class_stays[["student_id", "first_day", "last_day"]], how="cross")
+    pairs = pairs[(pairs["date"] >= pairs["first_day"]) & (pairs["date"] <= pairs["last_day"])]
+    cells = pairs[["lesson_id", "student_id"]].merge(marked, how="outer",
+                                                     on=["lesson_id", "student_id"])
+    return cells.reset_index(drop=True)

@@ -1,0 +1,177 @@
+"""Grades, behaviour and notes of a class register: per subject, per student, per term."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from archiver.config import GradeSettings
+from archiver.model import Dataset
+from archiver.views import common
+
+_NUMERIC = re.compile(r"^\s*([1-6])\s*([+-]?)\s*$")
+
+
+@dataclass(frozen=True)
+class GradeMark:
+    value: str  # as recorded: "4+", "np"
+    weight: float
+    category: str
+    day: date
+    numeric: float | None  # None for symbols without a numeric value (np, bz, +, -)
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class TermGrades:
+    term: int
+    partials: tuple[GradeMark, ...]
+    average: float | None
+    proposed: str | None  # midterm_proposed
+    final: str | None  # midterm
+
+
+@dataclass(frozen=True)
+class StudentGrades:
+    number: int
+    name: str
+    terms: tuple[TermGrades, ...]
+    year_average: float | None
+    year_proposed: str | None  # final_proposed
+    year_final: str | None  # final
+
+
+@dataclass(frozen=True)
+class SubjectGrades:
+    subject: str
+    students: tuple[StudentGrades, ...]
+
+
+@dataclass(frozen=True)
+class BehaviourEntry:
+    number: int
+    name: str
+    grades: tuple[tuple[str, str, str], ...]  # (term "1"/"2"/"year", kind, value)
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    day: date
+    number: int
+    name: str
+    kind: str  # positive / negative / neutral
+    text: str
+    teacher: str
+
+
+def numeric_value(value: str, settings: GradeSettings) -> float | None:
+    """The value a grade adds to an average (4+ = 4 + plus), None for a symbol."""
+    match = _NUMERIC.match(value)
+    if not match:
+        return None
+    base = float(match.group(1))
+    return base + {"+": settings.plus, "-": settings.minus, "": 0.0}[match.group(2)]
+
+
+def weighted_average(marks: list[GradeMark]) -> float | None:
+    """Weighted mean of the marks that have a numeric value; None when there are none."""
+    counted = [(m.numeric, m.weight) for m in marks if m.numeric is not None]
+    total = sum(w for _, w in counted)
+    return None if not counted or total <= 0 else sum(v * w for v, w in counted) / total
+
+
+def in_stays(frame: pd.DataFrame, day_column: str, stays: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose student was in one of the stays on the row's date."""
+    joined = frame.merge(stays[["student_id", "first_day", "last_day"]], on="student_id")
+    ok = (joined[day_column] >= joined["first_day"]) & (joined[day_column] <= joined["last_day"])
+    return joined[ok].drop(columns=["first_day", "last_day"])
+
+
+def class_grades(ds: Dataset, stays: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    """The grades given while the students were in this class, within [first, last]."""
+    grades = ds.grades[ds.grades["date"].between(pd.Timestamp(first), pd.Timestamp(last))]
+    grades = in_stays(grades, "date", stays).copy()
+    terms = [ds.meta.term_of(d.date()) for d in grades["date"]]
+    grades["term_no"] = grades["term"].fillna(pd.Series(terms, index=grades.index, dtype="Int64"))
+    return grades
+
+
+def _one(frame: pd.DataFrame, kind: str) -> str | None:
+    rows = frame[frame["kind"] == kind].sort_values("date")
+    return None if rows.empty else str(rows["value"].iloc[-1])
+
+
+def _student(stay, frame: pd.DataFrame, term_numbers: list[int],
+             settings: GradeSettings) -> StudentGrades:
+    terms, year_marks = [], []
+    for number in term_numbers:
+        rows = frame[frame["term_no"] == number]
+        partials = [
+            GradeMark(str(r.value), float(r.weight) if pd.notna(r.weight) else 1.0,
+                      common.text(r.category), r.date.date(),
+                      numeric_value(str(r.value), settings), common.text(r.comment))
+            for r in rows[rows["kind"] == "partial"].sort_values("date").itertuples()
+        ]
+        year_marks += partials
+        terms.append(TermGrades(number, tuple(partials), weighted_average(partials),
+                                _one(rows, "midterm_proposed"), _one(rows, "midterm")))
+    return StudentGrades(int(stay.register_number),
+                         common.list_name(stay.first_name, stay.last_name), tuple(terms),
+                         weighted_average(year_marks), _one(frame, "final_proposed"),
+                         _one(frame, "final"))
+
+
+def build_grades(ds: Dataset, grades: pd.DataFrame, stays: pd.DataFrame, subject_ids: list[str],
+                 term_numbers: list[int], settings: GradeSettings) -> tuple[SubjectGrades, ...]:
+    """Per subject (in the given order), every student of the stays with their grades."""
+    names = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
+    result = []
+    for subject_id in subject_ids:
+        of_subject = grades[grades["subject_id"] == subject_id]
+        students = tuple(
+            _student(stay, of_subject[of_subject["student_id"] == stay.student_id],
+                     term_numbers, settings)
+            for stay in stays.itertuples()
+        )
+        result.append(SubjectGrades(str(names.get(subject_id, subject_id)), students))
+    return tuple(result)
+
+
+def build_behaviour(ds: Dataset, stays: pd.DataFrame, first: date,
+                    last: date) -> tuple[tuple[BehaviourEntry, ...], pd.DataFrame]:
+    """Behaviour grades of the stays; an undated one is placed at its term's end."""
+    beh = ds.behaviour.copy()
+    ends = {str(t.number): pd.Timestamp(t.end) for t in ds.meta.terms}
+    ends["year"] = pd.Timestamp(ds.meta.year_end)
+    beh["on"] = beh["date"].fillna(beh["term"].map(ends))
+    beh = beh[beh["on"].between(pd.Timestamp(first), pd.Timestamp(last))]
+    beh = in_stays(beh, "on", stays)
+    entries = []
+    for stay in stays.itertuples():
+        mine = beh[beh["student_id"] == stay.student_id].sort_values(["on", "kind"])
+        if mine.empty:
+            continue
+        grades = tuple((str(r.term), str(r.kind), str(r.value)) for r in mine.itertuples())
+        entries.append(BehaviourEntry(int(stay.register_number),
+                                      common.list_name(stay.first_name, stay.last_name), grades))
+    return tuple(entries), beh.drop(columns=["on"])
+
+
+def build_notes(ds: Dataset, stays: pd.DataFrame, first: date,
+                last: date) -> tuple[tuple[NoteEntry, ...], pd.DataFrame]:
+    """Notes (uwagi) of the stays within [first, last], in date order."""
+    notes = ds.notes[ds.notes["date"].between(pd.Timestamp(first), pd.Timestamp(last))]
+    notes = in_stays(notes, "date", stays).sort_values(["date", "note_id"], kind="stable")
+    staff = common.staff_names(ds)
+    by_id = {s.student_id: s for s in stays.itertuples()}
+    entries = tuple(
+        NoteEntry(r.date.date(), int(by_id[r.student_id].register_number),
+                  common.list_name(by_id[r.student_id].first_name,
+                                   by_id[r.student_id].last_name),
+                  str(r.kind), str(r.text), staff.get(str(r.teacher_id), str(r.teacher_id)))
+        for r in notes.itertuples()
+    )
+    return entries, notes

@@ -1,0 +1,206 @@
+"""Message transcript (wiadomości): per thread, who sent what to whom, when, who read it.
+
+Which threads a transcript holds (documented for the archive):
+- a class's transcript: threads with a class message to that class, or an individual
+  message sent or received by a student of the class or one of their guardians, the
+  student being in the class on the message's day (a moved student's correspondence
+  follows them); school-wide messages are left to the school-wide transcript;
+- the school-wide transcript (no class): threads holding a school-wide message;
+- a student's transcript: only the messages the student or one of their guardians sent
+  or received. In class and school-wide messages only their own read receipts are listed,
+  the other recipients as a count; other students and guardians are never named.
+Within the period, every message of a chosen thread is listed in time order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pandas as pd
+
+from archiver.config import Config
+from archiver.model import Dataset
+from archiver.views import common
+from archiver.views.people import OTHER_LABELS, Directory, Person, guardians_of, local
+from archiver.views.scope import Scope
+
+
+@dataclass(frozen=True)
+class Receipt:
+    person: Person
+    read_at: datetime | None  # None: nieprzeczytana
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file_name: str
+    size_bytes: int | None
+    sha256: str
+
+
+@dataclass(frozen=True)
+class MessageEntry:
+    message_id: str
+    sent_at: datetime
+    sender: Person
+    subject: str
+    body: str  # exactly as sent; the template prints it as text
+    audience: str  # individual / class / school
+    audience_class: str  # class name for class messages
+    recipients: tuple[Receipt, ...]
+    other_recipients: int  # recipients left out by student-scoped minimisation
+    approved_by: Person | None
+    approved_at: datetime | None
+    reply_to: str
+    attachments: tuple[Attachment, ...]
+
+    @property
+    def lacks_approval(self) -> bool:
+        """A school-wide message the director did not approve: transcripts flag it."""
+        return self.audience == "school" and self.approved_by is None
+
+
+@dataclass(frozen=True)
+class ThreadEntry:
+    thread_id: str
+    subject: str
+    messages: tuple[MessageEntry, ...]
+    omitted: int  # messages of the thread left out by student-scoped minimisation
+
+
+@dataclass(frozen=True)
+class TranscriptView:
+    school: str
+    class_name: str  # "" for the school-wide transcript
+    school_year: str
+    scope: Scope
+    threads: tuple[ThreadEntry, ...]
+    sources: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
+
+
+def _in_period(ds: Dataset, scope: Scope) -> pd.DataFrame:
+    msgs = ds.messages
+    days = msgs["sent_at"].dt.tz_convert(ds.meta.timezone).dt.tz_localize(None).dt.normalize()
+    return msgs[days.between(pd.Timestamp(scope.date_from), pd.Timestamp(scope.date_to))].assign(
+        day=days)
+
+
+def _participants(msgs: pd.DataFrame, recipients: pd.DataFrame) -> pd.DataFrame:
+    """(message_id, day, person_kind, person_id) for senders and recipients."""
+    senders = msgs[["message_id", "day", "sender_kind", "sender_id"]].set_axis(
+        ["message_id", "day", "kind", "person_id"], axis=1)
+    received = recipients.merge(msgs[["message_id", "day"]], on="message_id")[
+        ["message_id", "day", "recipient_kind", "recipient_id"]].set_axis(
+        ["message_id", "day", "kind", "person_id"], axis=1)
+    return pd.concat([senders, received], ignore_index=True)
+
+
+def _class_message_ids(ds: Dataset, scope: Scope, msgs: pd.DataFrame) -> set[str]:
+    stays = common.stays(ds, scope.class_id, scope)
+    people = _participants(msgs[msgs["audience"] == "individual"], ds.message_recipients)
+    links = ds.guardians[["guardian_id", "student_id"]].rename(columns={"guardian_id": "gid"})
+    people = people.merge(links, how="left", left_on="person_id", right_on="gid")
+    people["student"] = people["person_id"].where(people["kind"] == "student",
+                                                  people["student_id"])
+    people = people[people["kind"] != "staff"].merge(
+        stays[["student_id", "first_day", "last_day"]], left_on="student", right_on="student_id")
+    ok = (people["day"] >= people["first_day"]) & (people["day"] <= people["last_day"])
+    ids = set(people.loc[ok, "message_id"])
+    ids |= set(msgs.loc[(msgs["audience"] == "class")
+                        & (msgs["audience_class_id"] == scope.class_id), "message_id"])
+    return ids
+
+
+def _own_people(ds: Dataset, student_id: str) -> set[tuple[str, str]]:
+    own = {("student", student_id)}
+    return own | {("guardian", g) for g in guardians_of(ds, {student_id})}
+
+
+def _select(ds: Dataset, scope: Scope, msgs: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The messages to print and, per thread, how many were left out."""
+    if scope.student_id is not None:
+        own = _own_people(ds, scope.student_id)
+        people = _participants(msgs, ds.message_recipients)
+        mine = people[[(k, p) in own for k, p in zip(people["kind"], people["person_id"],
+                                                     strict=True)]]
+        chosen = msgs[msgs["message_id"].isin(mine["message_id"])]
+        threads = msgs[msgs["thread_id"].isin(chosen["thread_id"])]
+        omitted = (threads.groupby("thread_id").size()
+                   - chosen.groupby("thread_id").size()).to_dict()
+        return chosen, omitted
+    if scope.class_id is None:
+        wanted = set(msgs.loc[msgs["audience"] == "school", "thread_id"])
+    else:
+        ids = _class_message_ids(ds, scope, msgs)
+        wanted = set(msgs.loc[msgs["message_id"].isin(ids), "thread_id"])
+        wanted -= set(msgs.loc[msgs["audience"] == "school", "thread_id"])
+    return msgs[msgs["thread_id"].isin(wanted)], {}
+
+
+def _shown(kind: str, person_id: str, audience: str, own: set[tuple[str, str]] | None) -> bool:
+    """Whether a recipient is named (True) or only counted, under student scope."""
+    if own is None or (kind, person_id) in own:
+        return True
+    return audience == "individual" and kind == "staff"
+
+
+def _sender(directory: Directory, kind: str, person_id: str,
+            own: set[tuple[str, str]] | None) -> Person:
+    if own is None or kind == "staff" or (kind, person_id) in own:
+        return directory.get(kind, person_id)
+    return Person(kind, "", OTHER_LABELS[kind], "")
+
+
+def _entry(ds: Dataset, row, recipients: pd.DataFrame, attachments: pd.DataFrame,
+           directory: Directory, own: set[tuple[str, str]] | None) -> MessageEntry:
+    tz = ds.meta.timezone
+    shown = [r for r in recipients.itertuples()
+             if _shown(r.recipient_kind, r.recipient_id, row.audience, own)]
+    receipts = tuple(Receipt(directory.get(r.recipient_kind, str(r.recipient_id)),
+                             local(r.read_at, tz)) for r in shown)
+    files = tuple(Attachment(str(a.file_name),
+                             None if pd.isna(a.size_bytes) else int(a.size_bytes),
+                             common.text(a.sha256)) for a in attachments.itertuples())
+    approver = None if pd.isna(row.approved_by) else directory.get("staff", str(row.approved_by))
+    audience_class = ""
+    if row.audience == "class" and pd.notna(row.audience_class_id):
+        audience_class = common.class_name(ds, str(row.audience_class_id))
+    return MessageEntry(
+        str(row.message_id), local(row.sent_at, tz),
+        _sender(directory, row.sender_kind, str(row.sender_id), own), str(row.subject),
+        str(row.body), str(row.audience), audience_class, receipts,
+        len(recipients) - len(shown), approver, local(row.approved_at, tz),
+        common.text(row.reply_to), files)
+
+
+def build_transcript(ds: Dataset, config: Config, scope: Scope) -> TranscriptView:
+    """The message transcript of a class, of the whole school (class_id None) or a student."""
+    chosen, omitted = _select(ds, scope, _in_period(ds, scope))
+    chosen = chosen.sort_values(["sent_at", "message_id"], kind="stable")
+    own = _own_people(ds, scope.student_id) if scope.student_id is not None else None
+    directory = Directory(ds, scope.student_id)
+    recips = ds.message_recipients[ds.message_recipients["message_id"].isin(chosen["message_id"])]
+    files = ds.message_attachments[
+        ds.message_attachments["message_id"].isin(chosen["message_id"])]
+    by_message = dict(tuple(recips.groupby("message_id", sort=False)))
+    files_by = dict(tuple(files.groupby("message_id", sort=False)))
+    empty_r, empty_f = recips.iloc[0:0], files.iloc[0:0]
+    threads = []
+    for thread_id, rows in chosen.groupby("thread_id", sort=False):
+        entries = tuple(_entry(ds, r, by_message.get(r.message_id, empty_r),
+                               files_by.get(r.message_id, empty_f), directory, own)
+                        for r in rows.itertuples())
+        threads.append(ThreadEntry(str(thread_id), entries[0].subject, entries,
+                                   int(omitted.get(thread_id, 0))))
+    kept = recips[[_shown(k, p, a, own) for k, p, a in zip(
+        recips["recipient_kind"], recips["recipient_id"],
+        recips["message_id"].map(dict(zip(chosen["message_id"], chosen["audience"],
+                                          strict=True))), strict=True)]]
+    return TranscriptView(
+        school=common.school_name(ds, config),
+        class_name=common.class_name(ds, scope.class_id) if scope.class_id else "",
+        school_year=ds.meta.school_year, scope=scope, threads=tuple(threads),
+        sources={"messages": chosen.drop(columns=["day"]), "message_recipients": kept,
+                 "message_attachments": files},
+    )

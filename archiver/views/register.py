@@ -1,0 +1,255 @@
+"""Class register (dziennik lekcyjny): what each page of the printed register says.
+
+Title page, class list, teachers and subjects, then per week the lessons and the attendance
+of every student at every lesson, then grades, behaviour, notes and days off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from archiver.config import Config
+from archiver.model import Dataset
+from archiver.views import common
+from archiver.views.grades import (
+    BehaviourEntry,
+    NoteEntry,
+    SubjectGrades,
+    build_behaviour,
+    build_grades,
+    build_notes,
+    class_grades,
+)
+from archiver.views.scope import Scope
+
+# Grid cells that are not a recorded symbol.
+NOT_IN_GROUP = ""  # the lesson was held for a group the student is not in
+NOT_ENROLLED = "\x00out"  # the student was not in this class on that day
+MISSING = "\x00missing"  # enrolled, whole-class lesson held, but no mark recorded: a gap
+
+
+@dataclass(frozen=True)
+class GuardianEntry:
+    name: str
+    relation: str
+    address: str
+    email: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class StudentEntry:
+    number: int
+    name: str  # "Kowalska Anna Maria": surname, first name, middle name
+    birth_date: date | None
+    birth_place: str
+    address: str
+    enrolled_on: date | None  # None: from the start of the year
+    left_on: date | None  # None: still in the class
+    guardians: tuple[GuardianEntry, ...]
+
+
+@dataclass(frozen=True)
+class TeacherEntry:
+    name: str
+    subjects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LessonEntry:
+    day: date
+    period: int
+    subject: str
+    teacher: str
+    status: str  # held / cancelled
+    topic: str  # "" when missing: printed as a visible gap
+    group: str  # "" for the whole class
+    substitution: bool
+    confirmed_at: datetime | None
+    column: int | None = None  # grid column within the week; None for a cancelled lesson
+    group_numbers: tuple[int, ...] = ()  # register numbers of the group (not when scoped)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    number: int
+    name: str
+    marks: tuple[str, ...]  # a symbol, or NOT_IN_GROUP / NOT_ENROLLED / MISSING
+
+
+@dataclass(frozen=True)
+class WeekView:
+    first: date
+    last: date
+    lessons: tuple[LessonEntry, ...]  # held and cancelled, in time order
+    columns: tuple[LessonEntry, ...]  # held lessons, one grid column each
+    rows: tuple[GridRow, ...]
+    days_off: tuple[tuple[date, str], ...]
+
+
+@dataclass(frozen=True)
+class RegisterView:
+    school: str
+    class_name: str
+    school_year: str
+    homeroom_teacher: str
+    scope: Scope
+    students: tuple[StudentEntry, ...]  # alphabetical
+    teachers: tuple[TeacherEntry, ...]
+    weeks: tuple[WeekView, ...]
+    grades: tuple[SubjectGrades, ...]
+    behaviour: tuple[BehaviourEntry, ...]
+    notes: tuple[NoteEntry, ...]
+    days_off: tuple[tuple[date, str], ...]
+    symbols: tuple[tuple[str, str], ...]  # attendance legend: (symbol, name)
+    sources: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
+
+
+def _guardians(ds: Dataset, student_id: str) -> tuple[GuardianEntry, ...]:
+    rows = ds.guardians[ds.guardians["student_id"] == student_id]
+    t = common.text
+    return tuple(GuardianEntry(common.full_name(r.first_name, r.last_name), t(r.relation),
+                               t(r.address), t(r.email), t(r.phone)) for r in rows.itertuples())
+
+
+def _student_list(ds: Dataset, stays: pd.DataFrame) -> tuple[StudentEntry, ...]:
+    entries = [
+        StudentEntry(
+            int(s.register_number),
+            " ".join(p for p in (common.text(s.last_name), common.text(s.first_name),
+                                 common.text(s.middle_name)) if p),
+            common.as_date(s.birth_date), common.text(s.birth_place), common.text(s.address),
+            common.as_date(s.enrolled_on), common.as_date(s.left_on),
+            _guardians(ds, s.student_id))
+        for s in stays.itertuples()
+    ]
+    return tuple(sorted(entries, key=lambda e: (common.polish_key(e.name), e.number)))
+
+
+def _teachers(ds: Dataset, lessons: pd.DataFrame) -> tuple[TeacherEntry, ...]:
+    staff = common.staff_names(ds)
+    subjects = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
+    held = lessons[lessons["status"] == "held"]
+    result = []
+    for teacher_id, rows in held.groupby("teacher_id", sort=False):
+        names = sorted({str(subjects.get(s, s)) for s in rows["subject_id"]}, key=common.polish_key)
+        result.append(TeacherEntry(staff.get(str(teacher_id), str(teacher_id)), tuple(names)))
+    return tuple(sorted(result, key=lambda t: common.polish_key(t.name.split(" ")[-1])))
+
+
+def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
+                    numbers: dict[str, int], scoped: bool) -> list[LessonEntry]:
+    staff = common.staff_names(ds)
+    subjects = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
+    members = cells.groupby("lesson_id")["student_id"].agg(list).to_dict()
+    entries = []
+    for r in lessons.itertuples():
+        group = common.text(r.group)
+        in_group = () if scoped or not group else tuple(
+            sorted(numbers[s] for s in members.get(r.lesson_id, [])))
+        confirmed = None if pd.isna(r.confirmed_at) else r.confirmed_at.to_pydatetime()
+        entries.append(LessonEntry(
+            r.date.date(), int(r.period), str(subjects.get(r.subject_id, r.subject_id)),
+            staff.get(str(r.teacher_id), str(r.teacher_id)), str(r.status), common.text(r.topic),
+            group, bool(r.substitution) if pd.notna(r.substitution) else False, confirmed,
+            group_numbers=in_group))
+    return entries
+
+
+def _mark(stay: pd.Series, day: pd.Timestamp, symbol: object, has_cell: bool) -> str:
+    if not stay.first_day <= day <= stay.last_day:
+        return NOT_ENROLLED
+    if not has_cell:
+        return NOT_IN_GROUP
+    return MISSING if pd.isna(symbol) else str(symbol)
+
+
+def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame,
+           stays: pd.DataFrame, days_off: list[tuple[date, str]]) -> tuple[WeekView, ...]:
+    numbers = dict(zip(stays["student_id"], stays["register_number"].astype(int), strict=True))
+    entries = _lesson_entries(ds, lessons, cells, numbers, scope.student_id is not None)
+    lookup = {(c.lesson_id, c.student_id): c.symbol for c in cells.itertuples()}
+    weeks: dict[date, list[tuple[LessonEntry, str]]] = {}
+    for entry, lesson_id in zip(entries, lessons["lesson_id"], strict=True):
+        weeks.setdefault(entry.day - timedelta(days=entry.day.weekday()), []).append(
+            (entry, lesson_id))
+    result = []
+    for monday, items in sorted(weeks.items()):
+        first, last = max(monday, scope.date_from), min(monday + timedelta(days=6), scope.date_to)
+        held = [(e, lid) for e, lid in items if e.status == "held"]
+        columns = tuple(_with_column(e, i + 1) for i, (e, _) in enumerate(held))
+        numbered = iter(columns)
+        listed = tuple(next(numbered) if e.status == "held" else e for e, _ in items)
+        in_week = stays[(stays["first_day"] <= pd.Timestamp(last))
+                        & (stays["last_day"] >= pd.Timestamp(first))]
+        rows = tuple(
+            GridRow(int(s.register_number), common.list_name(s.first_name, s.last_name),
+                    tuple(_mark(s, pd.Timestamp(e.day), lookup.get((lid, s.student_id)),
+                                (lid, s.student_id) in lookup) for e, lid in held))
+            for _, s in in_week.iterrows())
+        off = tuple(d for d in days_off if first <= d[0] <= last)
+        result.append(WeekView(first, last, listed, columns, rows, off))
+    return tuple(result)
+
+
+def _with_column(entry: LessonEntry, column: int) -> LessonEntry:
+    return LessonEntry(**{**entry.__dict__, "column": column})
+
+
+def _days_off(ds: Dataset, class_id: str, scope: Scope) -> tuple[pd.DataFrame, list]:
+    off = ds.days_off
+    mask = (off["class_id"].isna() | (off["class_id"] == class_id)) & off["date"].between(
+        pd.Timestamp(scope.date_from), pd.Timestamp(scope.date_to))
+    rows = off[mask].sort_values("date")
+    return rows, [(d.date(), common.text(r)) for d, r in zip(rows["date"], rows["reason"],
+                                                              strict=True)]
+
+
+def _homeroom(ds: Dataset, class_id: str) -> str:
+    row = ds.classes[ds.classes["class_id"] == class_id].iloc[0]
+    teacher = row["homeroom_teacher_id"]
+    return "" if pd.isna(teacher) else common.staff_names(ds).get(str(teacher), str(teacher))
+
+
+def build_register(ds: Dataset, config: Config, scope: Scope) -> RegisterView:
+    """The class register of scope.class_id over the scope's period (one student if scoped)."""
+    assert scope.class_id is not None, "a register belongs to a class"
+    stays = common.stays(ds, scope.class_id, scope)
+    lessons = common.lessons_in(ds, scope.class_id, scope)
+    cells = common.lesson_cells(ds, lessons, stays)
+    off_rows, days_off = _days_off(ds, scope.class_id, scope)
+    grades = class_grades(ds, stays, scope.date_from, scope.date_to)
+    subject_ids = list(dict.fromkeys([*lessons["subject_id"], *grades["subject_id"]]))
+    subject_ids.sort(key=lambda s: common.polish_key(str(
+        ds.subjects.set_index("subject_id")["name"].get(s, s))))
+    terms = sorted({t.number for t in ds.meta.terms
+                    if t.start <= scope.date_to and ds.meta.term_of(scope.date_from) <= t.number})
+    behaviour, behaviour_rows = build_behaviour(ds, stays, scope.date_from, scope.date_to)
+    notes, note_rows = build_notes(ds, stays, scope.date_from, scope.date_to)
+    types = ds.attendance_types
+    used_attendance = ds.attendance.merge(cells[["lesson_id", "student_id"]],
+                                          on=["lesson_id", "student_id"])
+    return RegisterView(
+        school=common.school_name(ds, config),
+        class_name=common.class_name(ds, scope.class_id),
+        school_year=ds.meta.school_year,
+        homeroom_teacher=_homeroom(ds, scope.class_id),
+        scope=scope,
+        students=_student_list(ds, stays),
+        teachers=_teachers(ds, lessons),
+        weeks=_weeks(ds, scope, lessons, cells, stays, days_off),
+        grades=build_grades(ds, grades, stays, subject_ids, terms, config.grades),
+        behaviour=behaviour, notes=notes, days_off=tuple(days_off),
+        symbols=tuple(zip(types["symbol"].astype(str), types["name"].astype(str), strict=True)),
+        sources={
+            "students": stays.drop(columns=["first_day", "last_day", "pesel"]),
+            "guardians": ds.guardians[ds.guardians["student_id"].isin(stays["student_id"])],
+            "subjects": ds.subjects[ds.subjects["subject_id"].isin(subject_ids)],
+            "lessons": lessons, "attendance_types": types, "attendance": used_attendance,
+            "grades": grades.drop(columns=["term_no"]), "behaviour": behaviour_rows,
+            "notes": note_rows, "days_off": off_rows,
+        },
+    )
