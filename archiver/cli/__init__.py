@@ -128,3 +128,4 @@ def main(argv: list[str] | None = None) -> None:
 # Commands register themselves on main_group when imported; one line per module.
 # (add new command modules below, keep alphabetical)
 from archiver.cli import audit  # noqa: E402,F401
+from archiver.cli import validate  # noqa: E402,F401
