@@ -9,6 +9,7 @@ insertion or a reordering.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 from archiver.audit.entry import (
@@ -21,6 +22,7 @@ from archiver.audit.entry import (
 )
 
 KINDS = ("edited", "deleted", "inserted", "reordered", "truncated")
+_SEQ = re.compile(rb'"seq":(\d{1,18})[,}]')
 MIN_HEAD_PREFIX = 16  # hex digits of a head hash a person must copy at least
 
 
@@ -86,11 +88,13 @@ def parse_line(raw: bytes) -> AuditEntry:
 
 
 def _seq_of(raw: bytes) -> int | None:
+    """The seq a damaged line still shows, if any (a torn line has lost its end)."""
     try:
         seq = json.loads(raw).get("seq")
     except (ValueError, AttributeError):
-        return None
-    return seq if isinstance(seq, int) else None
+        found = _SEQ.search(raw)
+        return int(found[1]) if found else None
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else None
 
 
 def _diagnose_link(lines: list[bytes], entries: list[AuditEntry], entry: AuditEntry) -> _Broken:
