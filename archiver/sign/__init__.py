@@ -4,6 +4,7 @@ The signing layer of the archive. It knows PDFs, CMS and XML signatures and the 
 of the bag's signature tag files; it does not know what a lesson or a student is.
 """
 
+from archiver.sign.bag import check_attachable, signature_tag_name, verify_bag_signatures
 from archiver.sign.cades import sign_detached, verify_detached
 from archiver.sign.certs import load_trust_roots
 from archiver.sign.keys import Signer, load_signer
@@ -15,10 +16,13 @@ __all__ = [
     "SignatureVerdict",
     "Signer",
     "Trust",
+    "check_attachable",
     "load_signer",
     "load_trust_roots",
     "sign_detached",
     "sign_pdf",
+    "signature_tag_name",
+    "verify_bag_signatures",
     "verify_detached",
     "verify_pdf",
     "verify_xades",
