@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from datetime import datetime, timedelta
 
 from asn1crypto import x509 as asn1_x509
@@ -113,41 +114,7 @@ def verify_xades(
         signing_time = _signing_time(sig)
     except (_Unusable, ValueError, TypeError, AttributeError) as exc:
         return broken(target, KIND, f"not a usable XAdES signature ({exc})")
-    external: list[str] = []
-
-    def resolve(uri: str) -> bytes:
-        external.append(uri)
-        return data
-
-    config = XAdESSignatureConfiguration(
-        expect_references=True, verification_time=_inside_validity(cert, signing_time)
-    )
-    problems: list[str] = []
-    intact = True
-    try:
-        with quiet_libraries():
-            XAdESVerifier().verify(
-                xades, x509_cert=cert, uri_resolver=resolve, expect_config=config
-            )
-    except InvalidDigest as exc:
-        intact = False
-        problems.append(
-            "the signed file was changed (digest mismatch)"
-            if any(uri in str(exc) for uri in external)
-            else "the signed properties were changed (digest mismatch)"
-        )
-    except InvalidCertificate:
-        intact = False
-        problems.append("the signer's certificate cannot be used")
-    except (SignXMLException, etree.LxmlError, ValueError) as exc:
-        intact = False
-        problems.append(f"signature not valid ({_short(exc)})")
-    if len(external) != 1:
-        intact = False
-        problems.append(
-            f"the signature refers to {len(external)} external files; "
-            "expected exactly one (the manifest)"
-        )
+    intact, problems = _check_integrity(data, xades, sig, cert, signing_time)
     asn1_cert = asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
     intermediates = [asn1_x509.Certificate.load(base64.b64decode("".join(n.text.split())))
                      for n in sig.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS)]
@@ -166,6 +133,42 @@ def verify_xades(
         signing_time=signing_time,
         problems=tuple(problems),
     )
+
+
+def _check_integrity(
+    data: bytes, xades: bytes, sig: etree._Element, cert: x509.Certificate,
+    signing_time: datetime | None,
+) -> tuple[bool, list[str]]:
+    """Signature value, every reference's digest, and that one reference is exactly `data`."""
+    config = XAdESSignatureConfiguration(
+        expect_references=True, verification_time=_inside_validity(cert, signing_time)
+    )
+    try:
+        with quiet_libraries():
+            results = XAdESVerifier().verify(
+                xades, x509_cert=cert, uri_resolver=lambda _uri: data, expect_config=config
+            )
+    except InvalidDigest as exc:
+        return False, [_digest_problem(sig, str(exc))]
+    except InvalidCertificate:
+        return False, ["the signer's certificate cannot be used"]
+    except (SignXMLException, etree.LxmlError, ValueError) as exc:
+        return False, [f"signature not valid ({_short(exc)})"]
+    # detached (a reference by file name) or enveloping (base64 inside): either way one
+    # verified reference must be exactly the manifest, or it is a signature of something else
+    if any(result.signed_data == data for result in results):
+        return True, []
+    return False, ["the signature does not cover this file"]
+
+
+def _digest_problem(sig: etree._Element, message: str) -> str:
+    match = re.search(r"\((?P<uri>[^()]*)\)\s*$", message)
+    for ref in sig.findall("ds:SignedInfo/ds:Reference", NS):
+        if match and ref.get("URI") == match["uri"] and ref.get("Type", "").endswith(
+            "#SignedProperties"
+        ):
+            return "the signed properties were changed (digest mismatch)"
+    return "the signed file was changed (digest mismatch)"
 
 
 def _short(exc: Exception) -> str:

@@ -41,14 +41,20 @@ def _digest_method(parent: etree._Element) -> None:
 
 
 def make_detached_xades(
-    data: bytes, file_name: str, signer: Issued, signing_time: datetime
+    data: bytes, file_name: str, signer: Issued, signing_time: datetime, *,
+    enveloping: bool = False,
 ) -> bytes:
-    """A XAdES-BES detached signature over `data`, referenced by `file_name`."""
+    """A XAdES-BES signature over `data`: detached, referenced by `file_name`, or with
+    `enveloping` the data inside as base64 (what some signing services produce)."""
     sig = etree.Element(f"{{{DS}}}Signature", nsmap={"ds": DS}, Id="Signature-1")
     info = _el(sig, DS, "SignedInfo")
     _el(info, DS, "CanonicalizationMethod", Algorithm=EXC_C14N)
     _el(info, DS, "SignatureMethod", Algorithm=RSA_SHA256)
-    data_ref = _el(info, DS, "Reference", Id="Reference-1", URI=file_name)
+    data_ref = _el(info, DS, "Reference", Id="Reference-1",
+                   URI="#Dane" if enveloping else file_name)
+    if enveloping:
+        _el(_el(data_ref, DS, "Transforms"), DS, "Transform",
+            Algorithm="http://www.w3.org/2000/09/xmldsig#base64")
     _digest_method(data_ref)
     _el(data_ref, DS, "DigestValue", _b64(hashlib.sha256(data).digest()))
     props_ref = _el(
@@ -77,6 +83,8 @@ def make_detached_xades(
     _el(serial, DS, "X509IssuerName", signer.cert.issuer.rfc4514_string())
     _el(serial, DS, "X509SerialNumber", str(signer.cert.serial_number))
 
+    if enveloping:
+        _el(sig, DS, "Object", _b64(data), Id="Dane", Encoding="http://www.w3.org/2000/09/xmldsig#base64")
     props_digest.text = _b64(hashlib.sha256(_c14n(signed_props)).digest())
     raw = signer.key.sign(_c14n(info), padding.PKCS1v15(), hashes.SHA256())
     value.text = _b64(raw)

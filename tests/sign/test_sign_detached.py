@@ -110,6 +110,13 @@ def test_xades_made_elsewhere_verifies_and_names_the_signer(xades: bytes, trust)
     assert verdict.kind == "XAdES"
 
 
+def test_enveloping_xades_with_the_manifest_inside_verifies(pki, trust) -> None:
+    enveloping = make_detached_xades(MANIFEST, "", pki.director, NOW, enveloping=True)
+    assert verify_xades(MANIFEST, enveloping, trust).ok
+    verdict = verify_xades(MANIFEST + b"x", enveloping, trust)
+    assert not verdict.ok and "does not cover this file" in verdict.describe()
+
+
 def test_a_changed_manifest_fails_the_xades(xades: bytes, trust) -> None:
     verdict = verify_xades(MANIFEST + b"\n", xades, trust)
     assert not verdict.intact
