@@ -23,7 +23,7 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
 from pyhanko.sign.general import extract_certificate_info
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
-from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -59,7 +59,7 @@ class _PinnedClockSigner(PdfSigner):
         super().__init__(*args, **kwargs)
         self._signing_time = signing_time
 
-    def init_signing_session(self, pdf_out, existing_fields_only=False):  # noqa: ANN001,ANN201
+    def init_signing_session(self, pdf_out, existing_fields_only=False):  # noqa: ANN001
         session = super().init_signing_session(pdf_out, existing_fields_only=existing_fields_only)
         session.system_time = self._signing_time
         return session
@@ -135,7 +135,9 @@ def _unchanged_since_signing(status: PdfSignatureStatus) -> bool:
     )
 
 
-def _verify_one(embedded, trust_roots: list | None, target: str) -> SignatureVerdict:  # noqa: ANN001
+def _verify_one(
+    embedded: EmbeddedPdfSignature, trust_roots: list | None, target: str
+) -> SignatureVerdict:
     label = f"{target} ({embedded.field_name})"
     try:
         with quiet_libraries():
