@@ -1,0 +1,95 @@
+"""copy_verified: a second copy of a bundle and its sidecar on another medium, read back
+from that medium and compared before it gets its final name."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from archiver.bundle.hashing import CHUNK, parse_sidecar, sha256_file, sidecar_path
+from archiver.bundle.storage import (
+    OutputFile,
+    partial_path,
+    publish_pair,
+    remove_quietly,
+    storage_error,
+    write_new_file,
+)
+from archiver.errors import InputError, RefusedError, StorageError, VerificationError
+
+
+def copy_verified(bundle: Path, dest_dir: Path) -> Path:
+    """Copy `bundle` and its sidecar into `dest_dir`; return the copy's path.
+
+    The copy is written under a partial name, synced, read back (bypassing the page
+    cache where possible) and compared with the sidecar's SHA-256 before it is renamed.
+    A copy already there with the same checksum is accepted as is; any other file under
+    that name is never overwritten.
+    """
+    bundle, dest_dir = Path(bundle), Path(dest_dir)
+    expected = _expected_sha256(bundle)
+    final = dest_dir / bundle.name
+    final_sidecar = sidecar_path(final)
+    if not dest_dir.is_dir():
+        raise StorageError(f"the copy destination {dest_dir} does not exist or is not a "
+                           "folder", hint="connect or mount the medium and run again")
+    if _already_there(final, final_sidecar, expected):
+        return final
+    partial, sidecar_partial = partial_path(final), partial_path(final_sidecar)
+    try:
+        _copy_and_hash(bundle, partial, expected)
+        found, _ = sha256_file(partial, drop_cache=True)
+        if found != expected:
+            raise StorageError(
+                f"the copy in {dest_dir} reads back differently from the bundle",
+                hint="the medium may be failing; use another one")
+        write_new_file(sidecar_partial, sidecar_path(bundle).read_bytes())
+        publish_pair([(partial, final), (sidecar_partial, final_sidecar)], dest_dir)
+    except OSError as exc:
+        raise storage_error(exc, f"copy the bundle {bundle.name}", dest_dir) from None
+    finally:
+        remove_quietly(partial, sidecar_partial)
+    return final
+
+
+def _expected_sha256(bundle: Path) -> str:
+    try:
+        parsed = parse_sidecar(sidecar_path(bundle).read_bytes())
+    except FileNotFoundError:
+        raise InputError(f"{bundle} has no sidecar {sidecar_path(bundle).name}") from None
+    if parsed is None or parsed[1] != bundle.name:
+        raise VerificationError(f"the sidecar of {bundle.name} is malformed or names "
+                                "another file")
+    return parsed[0]
+
+
+def _already_there(final: Path, final_sidecar: Path, expected: str) -> bool:
+    if not os.path.lexists(final) and not os.path.lexists(final_sidecar):
+        return False
+    try:
+        same = sha256_file(final)[0] == expected and parse_sidecar(
+            final_sidecar.read_bytes()) == (expected, final.name)
+    except OSError:
+        same = False
+    if not same:
+        raise RefusedError(f"{final} already exists and differs; it is never overwritten",
+                           hint="move it away or choose another --copy-to folder")
+    return True
+
+
+def _copy_and_hash(source: Path, partial: Path, expected: str) -> None:
+    digest = hashlib.sha256()
+    out = OutputFile(partial)
+    try:
+        with open(source, "rb", buffering=0) as handle:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        out.sync()
+    finally:
+        out.close()
+    if digest.hexdigest() != expected:
+        raise VerificationError(f"{source.name} does not match its own sidecar; it was not "
+                                "copied", problems=[f"expected {expected}, "
+                                                    f"found {digest.hexdigest()}"])

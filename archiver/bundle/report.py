@@ -1,0 +1,86 @@
+"""What verification found: every problem with its entry, expected and found value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archiver.bundle.names import display_name
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that does not hold; `entry` is a ZIP entry name, or None for the file."""
+
+    cause: str
+    entry: str | None = None
+    expected: str | None = None
+    found: str | None = None
+
+    def __str__(self) -> str:
+        where = f"entry {display_name(self.entry)}: " if self.entry is not None else ""
+        detail = ""
+        if self.expected is not None or self.found is not None:
+            detail = f" (expected {self.expected}, found {self.found})"
+        return f"{where}{self.cause}{detail}"
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    """A file of the bag: path inside the bag ('data/...' or a tag file), size, checksums."""
+
+    name: str
+    size: int
+    sha256: str
+    sha512: str
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of verify_bundle: what was checked, what could not be, what failed."""
+
+    path: Path
+    problems: list[Problem] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+    not_checked: list[str] = field(default_factory=list)
+    sha256: str | None = None  # of the whole bundle file, when it could be read
+    size: int = 0
+    entry_count: int = 0
+    files: list[EntryRecord] = field(default_factory=list)  # decrypted files, bag order
+
+    @property
+    def ok(self) -> bool:
+        """True when every check that could run holds."""
+        return not self.problems
+
+    @property
+    def complete(self) -> bool:
+        """True when everything was checked (a password was given) and held."""
+        return self.ok and not self.not_checked
+
+    def add(self, cause: str, entry: str | None = None, expected: object = None,
+            found: object = None) -> None:
+        self.problems.append(
+            Problem(cause, entry, None if expected is None else str(expected),
+                    None if found is None else str(found))
+        )
+
+
+def format_report(report: VerifyReport) -> list[str]:
+    """The verdict as lines of text for a terminal or a log (no personal data beyond
+    entry names, no password)."""
+    lines = [f"bundle: {report.path}"]
+    if report.sha256:
+        lines.append(f"SHA-256: {report.sha256} ({report.size:,} bytes, "
+                     f"{report.entry_count} entries)")
+    lines += [f"checked: {item}" for item in report.checked]
+    lines += [f"NOT checked: {item}" for item in report.not_checked]
+    if report.problems:
+        lines.append(f"VERDICT: FAILED, {len(report.problems)} problem(s):")
+        lines += [f"  - {problem}" for problem in report.problems]
+    elif report.not_checked:
+        lines.append("VERDICT: OK as far as checked; the contents were NOT checked "
+                     "(give the password to check everything)")
+    else:
+        lines.append("VERDICT: OK, the bundle is complete and unchanged")
+    return lines

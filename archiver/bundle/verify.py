@@ -1,0 +1,217 @@
+"""verify_bundle: every check a bundle can pass, cheap ones first, all problems collected.
+
+Order: the ZIP structure (headers only), the bag's layout from the entry names, then,
+with a password, each entry decrypted in memory and its HMAC, sizes and checksums
+checked against the manifests. The whole-file SHA-256 for the sidecar is computed in a
+second thread meanwhile. Nothing is ever written to disk.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import BinaryIO
+
+from archiver.bundle import aes
+from archiver.bundle.bag import check_bag, check_bag_layout
+from archiver.bundle.hashing import CHUNK, PayloadHasher, parse_sidecar, sha256_file, sidecar_path
+from archiver.bundle.report import EntryRecord, VerifyReport
+from archiver.bundle.storage import storage_error
+from archiver.bundle.zipscan import ScannedEntry, scan_zip
+from archiver.errors import InputError
+from archiver.passwords import Password, as_password
+
+MAX_TAG_FILE = 64 << 20  # tag files are read whole; a larger one is refused, not loaded
+_NOT_CHECKED = (
+    "decryption and integrity (HMAC) of each entry",
+    "payload checksums against manifest-sha256.txt and manifest-sha512.txt",
+    "tag manifest, Payload-Oxum, bagit.txt and bag-info.txt",
+)
+
+
+def verify_bundle(path: Path, password: Password | str | None) -> VerifyReport:
+    """Verify the bundle at `path` and its sidecar; without a password, say what was
+    not checked. Never raises for a damaged bundle: the report lists the problems."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"bundle {path} does not exist or is not a file")
+    return verify_file(path, password, bundle_name=path.name, sidecar=sidecar_path(path))
+
+
+def verify_file(path: Path, password: Password | str | None, *, bundle_name: str,
+                sidecar: Path | None) -> VerifyReport:
+    """Verify `path` as if named `bundle_name` (the writer checks its partial file so)."""
+    report = VerifyReport(path)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            whole = pool.submit(sha256_file, path)
+            with open(path, "rb") as handle:
+                _verify_open_file(handle, os.fstat(handle.fileno()).st_size, password,
+                                  bundle_name, report)
+            report.sha256, report.size = whole.result()
+    except OSError as exc:
+        raise storage_error(exc, f"read the bundle {path.name}", path.parent) from None
+    if sidecar is not None:
+        _check_sidecar(report, sidecar, bundle_name)
+    return report
+
+
+def _verify_open_file(handle: BinaryIO, size: int, password: Password | str | None,
+                      bundle_name: str, report: VerifyReport) -> None:
+    scan = scan_zip(handle, size)
+    report.problems += scan.problems
+    report.entry_count = len(scan.entries)
+    if scan.fatal:
+        report.not_checked.append("anything beyond the ZIP end record: the central "
+                                  "directory cannot be read")
+        return
+    report.checked.append(f"ZIP structure: {len(scan.entries)} entries, central directory "
+                          "against local headers, names, every entry AES-256 AE-2")
+    layout = check_bag_layout(scan.entries, bundle_name, report)
+    unsafe = [p for p in scan.problems if p.cause.startswith("unsafe entry name")]
+    if password is None:
+        report.not_checked += [f"{item} (no password given)" for item in _NOT_CHECKED]
+    elif unsafe:
+        report.not_checked += [f"{item} (refused: unsafe entry names)" for item in _NOT_CHECKED]
+    else:
+        files = _decrypt_all(handle, scan.entries, as_password(password).encode(),
+                             f"{layout.top}/data/", report)
+        if files is not None:
+            check_bag(files, layout, report)
+
+
+class _Collected:
+    """What decryption yields for the bag checks: checksums of all, bytes of tag files."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, EntryRecord] = {}  # bag-relative name -> record
+        self.tag_bytes: dict[str, bytes] = {}
+        self.failed: set[str] = set()  # entry names that did not decrypt or authenticate
+
+
+def _decrypt_all(handle: BinaryIO, entries: list[ScannedEntry], password: bytes,
+                 payload_prefix: str, report: VerifyReport) -> _Collected | None:
+    collected = _Collected()
+    wrong: list[ScannedEntry] = []
+    attempted = 0
+    for entry in sorted(entries, key=lambda e: e.header_offset):  # read the file in order
+        if entry.data_offset < 0 or entry.aes_version is None:
+            collected.failed.add(entry.name)
+            continue  # the structure check already named it
+        attempted += 1
+        hasher = PayloadHasher()
+        is_tag = not entry.name.startswith(payload_prefix)
+        buffer = bytearray()
+
+        def sink(chunk: bytes, hasher: PayloadHasher = hasher, buffer: bytearray = buffer,
+                 is_tag: bool = is_tag) -> None:
+            hasher.update(chunk)
+            if is_tag and len(buffer) <= MAX_TAG_FILE:
+                buffer.extend(chunk)
+
+        cause = _read_entry(handle, entry, password, sink)
+        if cause:
+            collected.failed.add(entry.name)
+            if cause == "password":
+                wrong.append(entry)
+            else:
+                report.add(cause, entry.name)
+            continue
+        if is_tag and len(buffer) > MAX_TAG_FILE:
+            collected.failed.add(entry.name)
+            report.add("tag file too large to be one", entry.name,
+                       f"<= {MAX_TAG_FILE} bytes", hasher.size)
+            continue
+        digests = hasher.hexdigests()
+        record = EntryRecord(entry.name, hasher.size, digests["sha256"], digests["sha512"])
+        collected.records[entry.name] = record
+        report.files.append(record)
+        if is_tag:
+            collected.tag_bytes[entry.name] = bytes(buffer)
+    if attempted and len(wrong) == attempted:
+        report.add("wrong password: no entry could be decrypted with it")
+        report.not_checked += [f"{item} (wrong password)" for item in _NOT_CHECKED[1:]]
+        return None
+    for entry in wrong:
+        report.add("the password opens other entries but not this one: its encryption "
+                   "header was altered or damaged", entry.name)
+    report.checked.append(f"decryption and integrity (HMAC) of {attempted} entries")
+    return collected
+
+
+def _read_entry(handle: BinaryIO, entry: ScannedEntry, password: bytes,
+                sink: Callable[[bytes], None]) -> str | None:
+    """Decrypt, authenticate and inflate one entry into `sink`; the cause of a failure,
+    'password' for a wrong password, or None."""
+    handle.seek(entry.data_offset)
+    header = handle.read(aes.SALT_LENGTH + aes.VERIFIER_LENGTH)
+    try:
+        decrypter = aes.AE2Decrypter(password, header)
+    except aes.WrongPassword:
+        return "password"
+    inflater = zlib.decompressobj(-15) if entry.actual_method == 8 else None
+    remaining = entry.compress_size - aes.OVERHEAD
+    produced, failure = 0, None
+    while remaining > 0:
+        chunk = handle.read(min(CHUNK, remaining))
+        if not chunk:
+            return "the entry's data is cut short"
+        remaining -= len(chunk)
+        plain = decrypter.decrypt(chunk)
+        if failure:
+            continue  # keep feeding the MAC: it tells tampering from a bad stream
+        try:
+            produced, failure = _emit(plain, inflater, entry.file_size, produced, sink)
+        except zlib.error:
+            failure = "the compressed data is corrupt"
+    if not decrypter.mac_matches(handle.read(aes.MAC_LENGTH)):
+        return "integrity check (HMAC) failed: the encrypted data was altered or damaged"
+    if failure:
+        return failure
+    if inflater is not None and (not inflater.eof or inflater.unused_data):
+        return "the compressed data does not end where the entry ends"
+    if produced != entry.file_size:
+        return (f"decrypted size differs from the central directory (expected "
+                f"{entry.file_size}, found {produced})")
+    return None
+
+
+def _emit(plain: bytes, inflater: zlib._Decompress | None, declared: int, produced: int,
+          sink: Callable[[bytes], None]) -> tuple[int, str | None]:
+    """Inflate in bounded steps, so that a zip bomb is caught at its declared size."""
+    data = inflater.decompress(plain, CHUNK) if inflater else plain
+    while True:
+        produced += len(data)
+        if produced > declared:
+            return produced, "more data than the central directory declares"
+        sink(data)
+        if inflater is None or not inflater.unconsumed_tail:
+            return produced, None
+        data = inflater.decompress(inflater.unconsumed_tail, CHUNK)
+
+
+def _check_sidecar(report: VerifyReport, sidecar: Path, bundle_name: str) -> None:
+    try:
+        data = sidecar.read_bytes()
+    except FileNotFoundError:
+        report.add(f"the sidecar {sidecar.name} is missing")
+        return
+    except OSError as exc:
+        report.add(f"the sidecar {sidecar.name} cannot be read ({exc.strerror})")
+        return
+    parsed = parse_sidecar(data)
+    if parsed is None:
+        report.add(f"the sidecar {sidecar.name} is not one sha256sum line")
+        return
+    digest, name = parsed
+    if name != bundle_name:
+        report.add(f"the sidecar {sidecar.name} names another file", expected=bundle_name,
+                   found=name)
+    if digest != report.sha256:
+        report.add("the bundle's SHA-256 differs from its sidecar: the file was changed or "
+                   "damaged", expected=digest, found=report.sha256)
+    else:
+        report.checked.append(f"SHA-256 of the whole file against {sidecar.name}")

@@ -1,0 +1,248 @@
+"""Bundle passwords: reading, generating, judging strength, and the printable slip.
+
+A password lives in a `Password` holder whose repr and str hide it, so it cannot leak
+into a log line, an exception message or a traceback by accident; `reveal()` is the
+one deliberate way out. Imports nothing of the package but `errors`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import math
+import os
+import secrets
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from archiver.errors import InputError, RefusedError, StorageError
+
+ENV_VAR = "ARCHIVER_PASSWORD"
+
+# Lowercase letters and digits without look-alikes (0/o, 1/l/i): typed without Shift,
+# read back from paper without doubt. 31 symbols, log2(31) = 4.95 bits each.
+ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+GROUPS = 6
+GROUP_LENGTH = 5
+GENERATED_BITS = GROUPS * GROUP_LENGTH * math.log2(len(ALPHABET))  # ~148.6
+
+# WinZip AES (AE-1/AE-2) fixes the key derivation: PBKDF2-HMAC-SHA1, 1,000 iterations.
+KDF_ITERATIONS = 1000
+
+# Words a Polish school's staff reach for; zxcvbn's own dictionaries are English.
+_LOCAL_WORDS = (
+    "haslo", "haslo1", "haslo123", "szkola", "szkolna", "podstawowa", "dziennik",
+    "archiwum", "sekretariat", "sekretarka", "dyrektor", "dyrekcja", "nauczyciel",
+    "uczen", "klasa", "lekcja", "oceny", "frekwencja", "wychowawca", "polska",
+    "polski", "warszawa", "krakow", "bielsko", "biala", "gdansk", "poznan", "wroclaw",
+    "lodz", "katowice", "kocham", "kochanie", "misiek", "jesien", "wiosna", "lato",
+    "zima", "styczen", "luty", "marzec", "kwiecien", "maj", "czerwiec", "lipiec",
+    "sierpien", "wrzesien", "pazdziernik", "listopad", "grudzien", "zaq12wsx",
+    "mobidziennik", "librus", "vulcan", "uonet", "synergia", "admin", "administrator",
+)
+
+
+class Password:
+    """A secret that hides itself from repr(), str(), f-strings and pickling."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        if not isinstance(value, str) or not value:
+            raise InputError("a password must be non-empty text")
+        self._value = value
+
+    def reveal(self) -> str:
+        """The password itself: call only where it must be shown or used."""
+        return self._value
+
+    def encode(self) -> bytes:
+        """UTF-8 bytes, as handed to the key derivation."""
+        return self._value.encode("utf-8")
+
+    def __repr__(self) -> str:
+        return "Password(<hidden>)"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Password):
+            return NotImplemented
+        return hmac.compare_digest(self.encode(), other.encode())
+
+    __hash__ = None  # type: ignore[assignment]  # a secret is no dictionary key
+
+    def __reduce__(self) -> object:
+        # A worker process has no business with the password: fail loudly, leak nothing.
+        raise TypeError("a Password is never pickled")
+
+
+def as_password(value: Password | str) -> Password:
+    """Wrap plain text in a Password (or return the Password given)."""
+    return value if isinstance(value, Password) else Password(value)
+
+
+def read_password(password_file: Path | None, *, environ: dict[str, str] | None = None
+                  ) -> Password | None:
+    """The first line of `password_file`, else $ARCHIVER_PASSWORD, else None.
+
+    The variable is removed from the environment once read, so that child processes
+    (renderers, external tools) do not inherit it.
+    """
+    env = os.environ if environ is None else environ
+    if password_file is not None:
+        try:
+            with open(password_file, encoding="utf-8") as handle:
+                first = handle.readline()
+        except FileNotFoundError:
+            raise InputError(f"password file {password_file} does not exist") from None
+        except UnicodeDecodeError:
+            raise InputError(f"password file {password_file} is not UTF-8 text") from None
+        except OSError as exc:
+            raise InputError(
+                f"password file {password_file} cannot be read ({exc.strerror})"
+            ) from None
+        value = first.rstrip("\r\n")
+        if not value:
+            raise InputError(f"password file {password_file}: the first line is empty")
+        return Password(value)
+    value = env.pop(ENV_VAR, None)
+    if value is None:
+        return None
+    if not value:
+        raise InputError(f"{ENV_VAR} is set but empty")
+    return Password(value)
+
+
+def generate_password(groups: int = GROUPS, group_length: int = GROUP_LENGTH) -> Password:
+    """A random password from `secrets`: groups of 5 unambiguous characters, ~148 bits."""
+    return Password(
+        "-".join(
+            "".join(secrets.choice(ALPHABET) for _ in range(group_length))
+            for _ in range(groups)
+        )
+    )
+
+
+def _pool_bits(text: str) -> float:
+    """Upper bound: length x log2(size of the character classes used)."""
+    pool = 0
+    pool += 26 if any(c in string.ascii_lowercase for c in text) else 0
+    pool += 26 if any(c in string.ascii_uppercase for c in text) else 0
+    pool += 10 if any(c in string.digits for c in text) else 0
+    pool += 33 if any(c in string.punctuation or c == " " for c in text) else 0
+    pool += 100 if any(not c.isascii() for c in text) else 0
+    return len(text) * math.log2(pool) if pool else 0.0
+
+
+def estimate_bits(password: Password | str, user_inputs: Iterable[str] = ()) -> float:
+    """A conservative strength estimate in bits (zxcvbn, bounded by the character pool).
+
+    zxcvbn prices any stretch it cannot explain at only 10 guesses per character, which
+    keeps words it does not know (Polish ones) from passing for random text.
+    """
+    from zxcvbn import zxcvbn  # imported late: it loads its dictionaries on import
+
+    text = password.reveal() if isinstance(password, Password) else password
+    if not text:
+        return 0.0
+    words = [*_LOCAL_WORDS, *(w for w in user_inputs if w)]
+    result = zxcvbn(text, user_inputs=words)
+    return min(float(result["guesses_log10"]) * math.log2(10), _pool_bits(text))
+
+
+def check_strength(password: Password | str, min_bits: float,
+                   user_inputs: Iterable[str] = ()) -> float:
+    """Refuse a password weaker than `min_bits` (or not printable ASCII); return its bits."""
+    text = password.reveal() if isinstance(password, Password) else password
+    if any(not (c.isascii() and c.isprintable()) for c in text):
+        raise RefusedError(
+            "the password contains characters other than printable ASCII",
+            hint="ZIP tools encode such characters differently, so the bundle might not "
+            "open elsewhere; use letters, digits and punctuation only.",
+        )
+    bits = estimate_bits(text, user_inputs)
+    if bits < min_bits:
+        needed = math.ceil(min_bits / math.log2(10))
+        raise RefusedError(
+            f"the password is too weak: estimated {bits:.0f} bits of strength, "
+            f"at least {min_bits:.0f} required",
+            hint="The bundle's WinZip AES encryption derives its key with PBKDF2-SHA1 at "
+            f"only {KDF_ITERATIONS:,} iterations, so anyone holding the bundle can try "
+            "billions of guesses a day and a weak password falls to brute force. Give no "
+            "password to have a strong one generated and printed on a slip, or use at "
+            f"least {needed} random characters or 7 or more random words.",
+        )
+    return bits
+
+
+@dataclass(frozen=True)
+class PasswordSlip:
+    """What the printed password slip says; kept apart from the bundle it opens."""
+
+    bundle_name: str
+    bundle_sha256: str
+    password: Password = field(repr=False)
+    created: datetime
+    operator: str
+
+    def text(self) -> str:
+        """The slip as plain Polish text, ready to print."""
+        return "\n".join(
+            [
+                "HASŁO DO PACZKI ARCHIWALNEJ",
+                "",
+                f"Paczka:        {self.bundle_name}",
+                f"SHA-256:       {self.bundle_sha256}",
+                f"Utworzono:     {self.created.strftime('%d.%m.%Y %H:%M')}",
+                f"Sporządził(a): {self.operator}",
+                "",
+                f"Hasło:         {self.password.reveal()}",
+                "",
+                "Hasło zawiera tylko małe litery, cyfry 2-9 i łączniki (bez 0, 1, i, l, o).",
+                "Przechowuj tę kartkę oddzielnie od nośnika z paczką, w zamkniętej szafie.",
+                "Hasła nie podaje się telefonicznie ani tym samym kanałem co paczkę.",
+                "",
+            ]
+        )
+
+
+def _publish_new(temporary: Path, target: Path) -> None:
+    """Give `temporary` the name `target` unless that name exists."""
+    try:
+        os.link(temporary, target)  # atomic and fails rather than overwrite
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links (FAT, exFAT): check, then rename
+        if os.path.lexists(target):
+            raise FileExistsError(target) from None
+        os.rename(temporary, target)
+
+
+def write_slip(slip: PasswordSlip, path: Path, *, bundle_dir: Path) -> Path:
+    """Write the slip to `path` (owner-only, never over an existing file, never beside
+    the bundle it opens)."""
+    target = Path(path).resolve()
+    if target.parent == Path(bundle_dir).resolve():
+        raise RefusedError(
+            f"the password slip {path} would lie in the bundle's folder",
+            hint="a password must never travel with the bundle; choose another folder",
+        )
+    temporary = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, slip.text().encode("utf-8"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        _publish_new(temporary, target)
+    except FileExistsError:
+        raise RefusedError(f"{path} already exists; it is never overwritten") from None
+    except OSError as exc:
+        raise StorageError(f"cannot write the password slip {path}: {exc.strerror}") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
