@@ -164,8 +164,7 @@ def show_command(
 
 @audit_group.command(
     "disclosures",
-    epilog="Example: archiver audit disclosures --year 2025/2026 --source eksport.zip "
-    "--out rejestr-udostepnien.csv",
+    epilog="Example: archiver audit disclosures --year 2025/2026 --out rejestr.csv",
 )
 @click.option(
     "--year",
