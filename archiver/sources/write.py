@@ -58,7 +58,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow([str(c) for c in frame.columns])
-    columns = [_text_column(frame[c]) for c in frame.columns]
+    columns = [_text_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
     writer.writerows(zip(*columns, strict=True))
     return buffer.getvalue().encode("utf-8")
 
