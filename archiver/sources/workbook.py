@@ -37,11 +37,14 @@ def read_workbook(path: Path, wanted: Collection[str] | None = None) -> RawExpor
     from openpyxl import load_workbook
 
     _check_package(path)
+    # A file object, not the path: openpyxl would refuse a workbook named export.db.
+    handle = path.open("rb")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(handle, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged package
+        handle.close()
         raise InputError(f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__})"
                          ) from None
     try:
@@ -58,6 +61,7 @@ def read_workbook(path: Path, wanted: Collection[str] | None = None) -> RawExpor
         raise InputError(f"{path.name}: damaged workbook ({type(exc).__name__})") from None
     finally:
         book.close()
+        handle.close()
 
 
 def _rows(sheet: Any) -> list[tuple]:
