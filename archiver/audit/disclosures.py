@@ -19,7 +19,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -212,10 +212,3 @@ def load_names(source: str | os.PathLike) -> Names:
     school = raw.meta.get("school") if isinstance(raw.meta.get("school"), dict) else {}
     return Names(school_name=str(school.get("name") or ""), students=found["students"],
                  staff=found["staff"])  # fmt: skip
-
-
-def printed_at() -> datetime:
-    """When a document is printed: SOURCE_DATE_EPOCH when set (reproducible), else now."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-    return moment.astimezone(LOCAL_ZONE)

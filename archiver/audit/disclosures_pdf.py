@@ -1,22 +1,33 @@
-"""The register of disclosures as HTML (template `report_templates/disclosures.html`) and PDF.
+"""The register of disclosures as a printed document: HTML from `disclosures.html`, then PDF/A.
 
-`render_disclosures_pdf` is the one place where the HTML meets the project's PDF/A
-renderer (`archiver.render`); see its docstring.
+Uses the project's document layer (`archiver.render`): its Jinja2 environment, the
+shared page layout of `base.html` (school, title, period, who printed it and when,
+"strona X z Y") and its PDF/A writer. Printed time: SOURCE_DATE_EPOCH when set.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
-import jinja2
-
-from archiver.audit.disclosures import DisclosureRow
-from archiver.errors import UsageError
+from archiver.audit.disclosures import LOCAL_ZONE, DisclosureRow, school_year_bounds
+from archiver.render.context import RunContext
+from archiver.render.environment import environment
+from archiver.render.pdfa import html_to_pdfa
 
 TEMPLATE_NAME = "disclosures.html"
-TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "report_templates"
+TITLE = "Rejestr udostępnień danych osobowych"
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_ZONE).strftime("%d.%m.%Y %H:%M")
+
+
+def _period(year: str | None) -> str:
+    if not year:
+        return "wszystkie udostępnienia zapisane w dzienniku zdarzeń"
+    first, last = school_year_bounds(year)
+    return f"rok szkolny {year} ({first:%d.%m.%Y}–{last:%d.%m.%Y})"
 
 
 def disclosures_html(
@@ -24,22 +35,22 @@ def disclosures_html(
     *,
     school_name: str,
     year: str | None,
-    printed_at: datetime,
-    operator: str,
+    run_ctx: RunContext,
+    data_as_of: datetime | None = None,
+    with_names: bool = False,
 ) -> str:
-    """The register as one self-contained HTML page (autoescaped: values printed literally)."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template(TEMPLATE_NAME).render(
-        rows=rows,
-        school_name=school_name,
-        year=year,
-        printed_at=printed_at.strftime("%d.%m.%Y %H:%M"),
-        operator=operator,
-    )
+    """The register as one HTML page in the layout of every archiver printout."""
+    header = {
+        "school": school_name,
+        "title": TITLE,
+        "period": _period(year),
+        "data_as_of": _local(data_as_of or run_ctx.printed_at),
+        "printed_at": _local(run_ctx.printed_at),
+        "operator": run_ctx.operator,
+        "software_version": run_ctx.software_version,
+    }
+    template = environment().get_template(TEMPLATE_NAME)
+    return template.render(header=header, rows=rows, with_names=with_names)
 
 
 def render_disclosures_pdf(
@@ -47,22 +58,13 @@ def render_disclosures_pdf(
     *,
     school_name: str,
     year: str | None,
-    printed_at: datetime,
     operator: str,
+    data_as_of: datetime | None = None,
+    with_names: bool = False,
 ) -> bytes:
-    """The register as PDF/A bytes.
-
-    Connects `disclosures_html` to the PDF/A renderer of `archiver.render` once that layer
-    offers an HTML-string-to-PDF/A function; until then a clear UsageError.
-    """
-    html = disclosures_html(
-        rows, school_name=school_name, year=year, printed_at=printed_at, operator=operator
-    )
-    try:
-        from archiver.render import html_to_pdfa  # type: ignore[attr-defined]
-    except ImportError:
-        raise UsageError(
-            "the register of disclosures cannot be written as PDF yet",
-            hint="use --out FILE.csv",
-        ) from None
-    return html_to_pdfa(html)
+    """The register as PDF/A bytes, printed now (or at SOURCE_DATE_EPOCH) by `operator`."""
+    run_ctx = RunContext.create(operator)
+    html = disclosures_html(rows, school_name=school_name, year=year, run_ctx=run_ctx,
+                            data_as_of=data_as_of, with_names=with_names)  # fmt: skip
+    pdf, _pages = html_to_pdfa(html, title=TITLE, run_ctx=run_ctx)
+    return pdf

@@ -5,26 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import click
 
-from archiver.audit import AuditLog, AuditLogDamaged, record
-from archiver.audit.disclosures import (
-    Names,
-    csv_bytes,
-    disclosure_rows,
-    load_names,
-    printed_at,
-    school_year_bounds,
-    write_new_file,
-)
-from archiver.audit.disclosures_pdf import render_disclosures_pdf
+from archiver.audit import AuditLog, AuditLogDamaged
 from archiver.audit.listing import format_table, parse_since, select, table_rows
-from archiver.audit.verify import MIN_HEAD_PREFIX, AuditVerdict
+from archiver.audit.register import BROKEN_HINT, write_register
+from archiver.audit.verify import MIN_HEAD_PREFIX
 from archiver.cli import config_option, default_operator, get_context, main_group, operator_option
-from archiver.errors import UsageError
 
 
 def state_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -54,15 +43,6 @@ def audit_group() -> None:
     in the state directory. These commands check it, list it and print the register of
     disclosures (rejestr udostępnień danych) from it.
     """
-
-
-def _broken(log: AuditLog, verdict: AuditVerdict) -> AuditLogDamaged:
-    hint = (
-        "A truncated last line comes from a crash during writing: `archiver audit recover` "
-        "sets it aside and records that. Any other break is evidence of a change: keep the "
-        "file as it is and report it to the data protection officer."
-    )
-    return AuditLogDamaged(f"the audit log {log.path} does not verify: {verdict.describe()}", hint)
 
 
 def _check_head(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -98,7 +78,9 @@ def verify_command(state_dir: str | None, expect_head: str | None) -> None:
     log = _log(state_dir)
     verdict = log.verify(expect_head)
     if not verdict.ok:
-        raise _broken(log, verdict)
+        raise AuditLogDamaged(
+            f"the audit log {log.path} does not verify: {verdict.describe()}", BROKEN_HINT
+        )
     if verdict.count == 0:
         click.echo(f"no audit entries yet in {log.path}")
         return
@@ -200,34 +182,11 @@ def disclosures_command(
     bundle file and SHA-256. Refuses when the audit log does not verify. Writing the
     register is itself recorded in the audit log.
     """
-    target = Path(out)
-    kind = target.suffix.lower()
-    if kind not in (".csv", ".pdf"):
-        raise UsageError(f"--out {target.name}: the register is written as .csv or .pdf")
-    bounds = school_year_bounds(year) if year else None
-    log = _log(state_dir)
-    verdict = log.verify()
-    if not verdict.ok:
-        raise _broken(log, verdict)
-    names = load_names(source) if source else Names()
-    rows = disclosure_rows(log.entries(), year=year, names=names)
-    operator = operator or default_operator()
-    scope: dict[str, Any] = {"documents": ["disclosures-register"]}
-    if bounds:
-        scope.update(school_year=year, period={"from": bounds[0].isoformat(),
-                                               "to": bounds[1].isoformat()})  # fmt: skip
-    if source:
-        scope["source"] = Path(source).name
-    with record(log, "audit-disclosures", operator=operator, scope=scope) as rec:
-        if kind == ".csv":
-            data = csv_bytes(rows)
-        else:
-            school = get_context().config.school.name or names.school_name
-            data = render_disclosures_pdf(rows, school_name=school, year=year,
-                                          printed_at=printed_at(), operator=operator)  # fmt: skip
-        write_new_file(target, data)
-        rec.add_output_bytes(target.name, data, kind="register")
-    click.echo(f"wrote {target} ({len(rows)} disclosures)")
+    count = write_register(
+        _log(state_dir), out, operator=operator or default_operator(), year=year,
+        source=source, school_name=get_context().config.school.name,
+    )  # fmt: skip
+    click.echo(f"wrote {out} ({count} disclosures)")
 
 
 @audit_group.command("recover", epilog="Example: archiver audit recover --operator sekretariat")

@@ -12,8 +12,7 @@ import pytest
 from audit_helpers import FIXTURE, StepClock, fill, sample_fields
 
 from archiver.audit import AuditLog
-from archiver.audit.disclosures import CSV_COLUMNS, disclosure_rows, printed_at
-from archiver.audit.disclosures_pdf import disclosures_html
+from archiver.audit.disclosures import CSV_COLUMNS
 from archiver.errors import ExitCode
 
 
@@ -165,11 +164,3 @@ def test_a_formula_in_a_cell_is_not_run_by_a_spreadsheet(state_dir: Path, tmp_pa
     out = tmp_path / "r.csv"
     assert cli("audit", "disclosures", "--out", str(out))[0] == ExitCode.OK
     assert _read_csv(out)[0]["Odbiorca"].startswith("'=")
-
-
-def test_the_html_register_prints_every_row_literally(disclosures_log: AuditLog) -> None:
-    rows = disclosure_rows(disclosures_log.entries())
-    html = disclosures_html(rows, school_name="SP 7 <Testowo>", year=None,
-                            printed_at=printed_at(), operator="dpo")  # fmt: skip
-    assert "SP 7 &lt;Testowo&gt;" in html and "III Nsm 12/26" in html
-    assert html.count("<tr>") == 3  # header + two disclosures
