@@ -55,20 +55,22 @@ def check_bag_layout(entries: Iterable[object], bundle_name: str,
     return layout
 
 
-def check_bag(found: Decrypted, layout: BagLayout, report: VerifyReport) -> None:
-    """Manifests, tag manifests, Payload-Oxum and bagit.txt against the decrypted files."""
+def check_bag(found: Decrypted, layout: BagLayout, report: VerifyReport,
+              algorithms: tuple[str, ...] = ALGORITHMS) -> None:
+    """Manifests and tag manifests of `algorithms`, Payload-Oxum and bagit.txt against
+    the decrypted files."""
     prefix = f"{layout.top}/"
     records = {k[len(prefix):]: v for k, v in found.records.items() if k.startswith(prefix)}
     failed = {k[len(prefix):] for k in found.failed if k.startswith(prefix)}
     tags = {k[len(prefix):]: v for k, v in found.tag_bytes.items() if k.startswith(prefix)}
     payload = {k: v for k, v in records.items() if k.startswith("data/")}
     _check_bagit_txt(tags, prefix, report)
-    for algorithm in ALGORITHMS:
+    for algorithm in algorithms:
         _check_manifest(f"manifest-{algorithm}.txt", algorithm, tags, payload,
                         failed, prefix, report)
     tag_records = {k: v for k, v in records.items()
                    if not k.startswith("data/") and not k.startswith("tagmanifest-")}
-    for algorithm in ALGORITHMS:
+    for algorithm in algorithms:
         name = f"tagmanifest-{algorithm}.txt"
         if name in tags or algorithm == "sha256":
             _check_manifest(name, algorithm, tags, tag_records, failed, prefix, report)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from concurrent.futures import Executor, Future
 from pathlib import Path
 
 CHUNK = 1 << 20  # 1 MiB: large enough for hashlib to release the GIL, small for memory
@@ -13,20 +14,45 @@ SIDECAR_SUFFIX = ".sha256"
 
 
 class PayloadHasher:
-    """SHA-256, SHA-512 and size of one stream, fed chunk by chunk."""
+    """Size and checksums (SHA-256 and SHA-512 by default) of one stream, in one pass."""
 
-    def __init__(self) -> None:
-        self.sha256 = hashlib.sha256()
-        self.sha512 = hashlib.sha512()
+    def __init__(self, algorithms: tuple[str, ...] = ("sha256", "sha512")) -> None:
+        self._hashes = [(name, hashlib.new(name)) for name in algorithms]
         self.size = 0
 
     def update(self, chunk: bytes) -> None:
-        self.sha256.update(chunk)
-        self.sha512.update(chunk)
+        for _, digest in self._hashes:
+            digest.update(chunk)
         self.size += len(chunk)
 
     def hexdigests(self) -> dict[str, str]:
-        return {"sha256": self.sha256.hexdigest(), "sha512": self.sha512.hexdigest()}
+        """{algorithm: hex}; an algorithm not computed maps to ''."""
+        found = {name: digest.hexdigest() for name, digest in self._hashes}
+        return {"sha256": "", "sha512": "", **found}
+
+
+class PipelinedHasher(PayloadHasher):
+    """A PayloadHasher whose work runs in `executor` while the caller encrypts the same
+    chunk (hashlib releases the GIL), with at most one chunk in flight, in order."""
+
+    def __init__(self, executor: Executor,
+                 algorithms: tuple[str, ...] = ("sha256", "sha512")) -> None:
+        super().__init__(algorithms)
+        self._executor = executor
+        self._pending: Future[None] | None = None
+
+    def update(self, chunk: bytes) -> None:
+        self._wait()
+        self._pending = self._executor.submit(super().update, chunk)
+
+    def hexdigests(self) -> dict[str, str]:
+        self._wait()
+        return super().hexdigests()
+
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
 
 
 def sha256_file(path: Path, *, drop_cache: bool = False) -> tuple[str, int]:

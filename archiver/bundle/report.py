@@ -58,6 +58,16 @@ class VerifyReport:
         """True when everything was checked (a password was given) and held."""
         return self.ok and not self.not_checked
 
+    def to_dict(self) -> dict[str, object]:
+        """The report as plain data (for --json and the audit log)."""
+        return {
+            "bundle": str(self.path), "ok": self.ok, "complete": self.complete,
+            "sha256": self.sha256, "size": self.size, "entries": self.entry_count,
+            "checked": self.checked, "not_checked": self.not_checked,
+            "problems": [{"entry": p.entry, "cause": p.cause, "expected": p.expected,
+                          "found": p.found} for p in self.problems],
+        }
+
     def add(self, cause: str, entry: str | None = None, expected: object = None,
             found: object = None) -> None:
         self.problems.append(

@@ -11,13 +11,21 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from archiver.bundle import aes
 from archiver.bundle.bag import check_bag, check_bag_layout
-from archiver.bundle.hashing import CHUNK, PayloadHasher, parse_sidecar, sha256_file, sidecar_path
+from archiver.bundle.bagtext import ALGORITHMS
+from archiver.bundle.hashing import (
+    CHUNK,
+    PipelinedHasher,
+    parse_sidecar,
+    sha256_file,
+    sidecar_path,
+)
 from archiver.bundle.report import EntryRecord, VerifyReport
 from archiver.bundle.storage import storage_error
 from archiver.bundle.zipscan import ScannedEntry, scan_zip
@@ -42,15 +50,17 @@ def verify_bundle(path: Path, password: Password | str | None) -> VerifyReport:
 
 
 def verify_file(path: Path, password: Password | str | None, *, bundle_name: str,
-                sidecar: Path | None) -> VerifyReport:
-    """Verify `path` as if named `bundle_name` (the writer checks its partial file so)."""
+                sidecar: Path | None, algorithms: tuple[str, ...] = ALGORITHMS
+                ) -> VerifyReport:
+    """Verify `path` as if named `bundle_name` (the writer checks its partial file so),
+    comparing the manifests of `algorithms` only."""
     report = VerifyReport(path)
     try:
-        with ThreadPoolExecutor(1) as pool:
+        with ThreadPoolExecutor(2, thread_name_prefix="bundle-verify") as pool:
             whole = pool.submit(sha256_file, path)
             with open(path, "rb") as handle:
                 _verify_open_file(handle, os.fstat(handle.fileno()).st_size, password,
-                                  bundle_name, report)
+                                  bundle_name, report, _Hashing(pool, algorithms))
             report.sha256, report.size = whole.result()
     except OSError as exc:
         raise storage_error(exc, f"read the bundle {path.name}", path.parent) from None
@@ -60,7 +70,7 @@ def verify_file(path: Path, password: Password | str | None, *, bundle_name: str
 
 
 def _verify_open_file(handle: BinaryIO, size: int, password: Password | str | None,
-                      bundle_name: str, report: VerifyReport) -> None:
+                      bundle_name: str, report: VerifyReport, hashing: _Hashing) -> None:
     scan = scan_zip(handle, size)
     report.problems += scan.problems
     report.entry_count = len(scan.entries)
@@ -78,9 +88,15 @@ def _verify_open_file(handle: BinaryIO, size: int, password: Password | str | No
         report.not_checked += [f"{item} (refused: unsafe entry names)" for item in _NOT_CHECKED]
     else:
         files = _decrypt_all(handle, scan.entries, as_password(password).encode(),
-                             f"{layout.top}/data/", report)
+                             f"{layout.top}/data/", report, hashing)
         if files is not None:
-            check_bag(files, layout, report)
+            check_bag(files, layout, report, hashing.algorithms)
+
+
+@dataclass(frozen=True)
+class _Hashing:
+    pool: Executor  # a thread that hashes while the main thread decrypts
+    algorithms: tuple[str, ...]
 
 
 class _Collected:
@@ -93,7 +109,8 @@ class _Collected:
 
 
 def _decrypt_all(handle: BinaryIO, entries: list[ScannedEntry], password: bytes,
-                 payload_prefix: str, report: VerifyReport) -> _Collected | None:
+                 payload_prefix: str, report: VerifyReport, hashing: _Hashing
+                 ) -> _Collected | None:
     collected = _Collected()
     wrong: list[ScannedEntry] = []
     attempted = 0
@@ -102,17 +119,18 @@ def _decrypt_all(handle: BinaryIO, entries: list[ScannedEntry], password: bytes,
             collected.failed.add(entry.name)
             continue  # the structure check already named it
         attempted += 1
-        hasher = PayloadHasher()
+        hasher = PipelinedHasher(hashing.pool, hashing.algorithms)
         is_tag = not entry.name.startswith(payload_prefix)
         buffer = bytearray()
 
-        def sink(chunk: bytes, hasher: PayloadHasher = hasher, buffer: bytearray = buffer,
+        def sink(chunk: bytes, hasher: PipelinedHasher = hasher, buffer: bytearray = buffer,
                  is_tag: bool = is_tag) -> None:
             hasher.update(chunk)
             if is_tag and len(buffer) <= MAX_TAG_FILE:
                 buffer.extend(chunk)
 
         cause = _read_entry(handle, entry, password, sink)
+        digests = hasher.hexdigests()  # also waits for the hashing thread
         if cause:
             collected.failed.add(entry.name)
             if cause == "password":
@@ -125,7 +143,6 @@ def _decrypt_all(handle: BinaryIO, entries: list[ScannedEntry], password: bytes,
             report.add("tag file too large to be one", entry.name,
                        f"<= {MAX_TAG_FILE} bytes", hasher.size)
             continue
-        digests = hasher.hexdigests()
         record = EntryRecord(entry.name, hasher.size, digests["sha256"], digests["sha512"])
         collected.records[entry.name] = record
         report.files.append(record)

