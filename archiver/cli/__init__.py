@@ -129,3 +129,4 @@ def main(argv: list[str] | None = None) -> None:
 # (add new command modules below, keep alphabetical)
 from archiver.cli import audit  # noqa: E402,F401
 from archiver.cli import validate  # noqa: E402,F401
+from archiver.cli import verify  # noqa: E402,F401
