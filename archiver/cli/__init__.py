@@ -128,5 +128,6 @@ def main(argv: list[str] | None = None) -> None:
 # Commands register themselves on main_group when imported; one line per module.
 # (add new command modules below, keep alphabetical)
 from archiver.cli import audit  # noqa: E402,F401
+from archiver.cli import demo  # noqa: E402,F401
 from archiver.cli import validate  # noqa: E402,F401
 from archiver.cli import verify  # noqa: E402,F401

@@ -42,7 +42,7 @@ def _topics(draft: Draft, lessons: pd.DataFrame) -> pd.Series:
         suffix = REPEAT_SUFFIXES[min(k // len(base), len(REPEAT_SUFFIXES) - 1)]
         topics[idx] = base[k % len(base)] + suffix
     # A few held lessons were never given a topic: legal, shown as a gap.
-    gaps = draft.rng.choice(n.index.to_numpy(), size=max(1, len(n) // 300), replace=False)
+    gaps = draft.rng.choice(n.index.to_numpy(), size=max(1, len(n) // 1000), replace=False)
     topics[gaps] = None
     return topics
 
@@ -62,7 +62,7 @@ def _confirmations(draft: Draft, lessons: pd.DataFrame, exported: pd.Timestamp) 
     stamped = stamped.where(stamped < exported, soon.dt.tz_localize(TIMEZONE))
     held = lessons["status"] == "held"
     # A few lessons were never confirmed (signed): legal, but a warning.
-    unsigned = draft.rng.choice(np.flatnonzero(held), size=max(1, int(held.sum()) // 200),
+    unsigned = draft.rng.choice(np.flatnonzero(held), size=max(1, int(held.sum()) // 800),
                                 replace=False)
     keep = held.to_numpy().copy()
     keep[unsigned] = False
