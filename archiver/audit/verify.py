@@ -100,6 +100,9 @@ def _seq_of(raw: bytes) -> int | None:
 def _diagnose_link(lines: list[bytes], entries: list[AuditEntry], entry: AuditEntry) -> _Broken:
     """Line `i` does not link to line `i-1`: find out what happened."""
     i = len(entries) + 1
+    if lines[i - 1] in lines[: i - 1]:
+        return _Broken(i, entry.seq, "inserted",
+                       f"it is a copy of line {lines.index(lines[i - 1]) + 1}")  # fmt: skip
     positions = {line_hash(raw): n for n, raw in enumerate(lines, 1)}
     target = positions.get(entry.prev)
     if target is not None and target > i:

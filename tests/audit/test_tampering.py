@@ -100,6 +100,14 @@ def test_an_inserted_forged_line_with_a_recomputed_hash_is_named(lines, position
     assert (verdict.ok, verdict.first_broken_line, verdict.kind) == (False, position, "inserted")
 
 
+@pytest.mark.parametrize("copied,position", [(2, COUNT + 1), (1, 3), (4, 5)])
+def test_a_copied_line_is_named_where_the_copy_is(lines, copied, position) -> None:
+    lines.insert(position - 1, lines[copied - 1])
+    verdict = _verdict(lines)
+    assert (verdict.ok, verdict.first_broken_line, verdict.kind) == (False, position, "inserted")
+    assert f"copy of line {copied}" in verdict.reason
+
+
 def test_an_inserted_line_that_links_nowhere_is_named(lines) -> None:
     lines.insert(3, _forged(lines, 4, link_to_previous=False))
     verdict = _verdict(lines)
