@@ -1,0 +1,40 @@
+"""Who prints, when, with which version: the same for every document of one run."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from archiver import __version__
+from archiver.errors import UsageError
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Printed on every page and stored in the PDF's dates; picklable."""
+
+    operator: str
+    printed_at: datetime  # timezone-aware (UTC)
+    software_version: str = __version__
+
+    @classmethod
+    def create(cls, operator: str, environ: Mapping[str, str] | None = None) -> RunContext:
+        """The run's context: time from SOURCE_DATE_EPOCH when set, else the clock."""
+        return cls(operator=operator, printed_at=run_time(environ))
+
+
+def run_time(environ: Mapping[str, str] | None = None) -> datetime:
+    """SOURCE_DATE_EPOCH (reproducible builds) as an aware UTC datetime, else now."""
+    env = os.environ if environ is None else environ
+    raw = env.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        seconds = int(raw)
+        return datetime.fromtimestamp(seconds, UTC)
+    except (ValueError, OverflowError, OSError):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds since 1970-01-01 UTC"
+        ) from None

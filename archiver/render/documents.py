@@ -1,0 +1,204 @@
+"""Documents: what to render (DocumentSpec), how (render_document), and for whom (plan).
+
+`render_document` is a pure function of its arguments (no clock, no files, no globals that
+change), picklable in and out, so a process pool or Dask can run it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from archiver.config import Config
+from archiver.errors import UsageError
+from archiver.model import Dataset
+from archiver.render import naming
+from archiver.render.context import RunContext
+from archiver.render.environment import date_pl, datetime_pl, environment
+from archiver.render.lines import category_codes, recipient_lines, summary_lines, summary_style
+from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
+from archiver.render.sources import source_files
+from archiver.render.textgrid import block_style, blocks
+from archiver.views import (
+    KINDS,
+    Scope,
+    build_attendance,
+    build_register,
+    build_transcript,
+)
+from archiver.views.common import list_name
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """One document to render: kind, class (None: school-wide or a student's messages),
+    student (None: the whole class), resolved period."""
+
+    kind: str  # register / attendance / messages
+    class_id: str | None
+    student_id: str | None
+    date_from: date
+    date_to: date
+    term: int | None = None
+    whole_year: bool = False
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.class_id, self.date_from, self.date_to, self.student_id, self.term,
+                     self.whole_year)
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    file_name: str  # no personal data: class name, kind, period, student id
+    pdf: bytes
+    pages: int
+    sha256: str
+    kind: str
+    spec: DocumentSpec
+
+
+@dataclass(frozen=True)
+class PageHeader:
+    """The running header and footer of every page (strings, as printed)."""
+
+    school: str
+    title: str
+    period: str
+    data_as_of: str
+    printed_at: str
+    operator: str
+    software_version: str
+
+
+def page_header(ds: Dataset, config: Config, title: str, period: str,
+                run_ctx: RunContext) -> PageHeader:
+    """The header for any document of this export (also for protocols and letters)."""
+    tz = ds.meta.timezone
+    return PageHeader(config.school.name or ds.meta.school.name, title, period,
+                      datetime_pl(ds.meta.exported_at, tz), datetime_pl(run_ctx.printed_at, tz),
+                      run_ctx.operator, run_ctx.software_version)
+
+
+def period_text(ds: Dataset, scope: Scope) -> str:
+    span = f"{date_pl(scope.date_from)} – {date_pl(scope.date_to)}"
+    if scope.whole_year:
+        return f"rok szkolny {ds.meta.school_year} ({span})"
+    if scope.term is not None:
+        return f"semestr {scope.term}, rok szkolny {ds.meta.school_year} ({span})"
+    return f"okres {span}"
+
+
+def render_html(template: str, **context: Any) -> str:
+    """Render one of report_templates/ with the project's environment (autoescape on)."""
+    return environment().get_template(template).render(**context)
+
+
+_TITLES = {
+    "register": "Dziennik lekcyjny oddziału {cls}",
+    "attendance": "Zestawienie frekwencji oddziału {cls}",
+    "messages": "Wiadomości – oddział {cls}",
+}
+_STUDENT_SUFFIX = " – wyciąg dotyczący jednego ucznia"
+
+
+def document_title(spec: DocumentSpec, class_label: str) -> str:
+    """The printed title; never a person's name (it goes into headers and metadata)."""
+    if spec.kind == "messages" and spec.student_id is not None:
+        return "Wiadomości – korespondencja dotycząca jednego ucznia"
+    if spec.kind == "messages" and spec.class_id is None:
+        return "Wiadomości do całej szkoły"
+    title = _TITLES[spec.kind].format(cls=class_label)
+    return title + _STUDENT_SUFFIX if spec.student_id is not None else title
+
+
+def _class_label(ds: Dataset, class_id: str) -> str:
+    rows = ds.classes[ds.classes["class_id"] == class_id]
+    return str(rows["name"].iloc[0]) if not rows.empty else class_id
+
+
+def class_file_part(ds: Dataset, class_id: str) -> str:
+    """The class's name as a safe file-name part, made unique with its id if two collide."""
+    names = {str(c): naming.safe_part(str(n), "oddzial")
+             for c, n in zip(ds.classes["class_id"], ds.classes["name"], strict=True)}
+    mine = names.get(class_id, naming.safe_part(class_id, "oddzial"))
+    if list(names.values()).count(mine) > 1:
+        mine = f"{mine}-{naming.safe_part(class_id, 'id')}"
+    return mine
+
+
+def document_file_name(ds: Dataset, spec: DocumentSpec) -> str:
+    """File name of the document: no personal data, safe on every file system."""
+    period = naming.period_part(spec.date_from, spec.date_to, spec.term, spec.whole_year,
+                                ds.meta.school_year)
+    if spec.class_id is not None and not (spec.kind == "messages" and spec.student_id):
+        cls = class_file_part(ds, spec.class_id)
+    else:
+        cls = None if spec.student_id else "szkola"
+    return naming.file_name(spec.kind, cls, spec.student_id, period)
+
+
+def _student(ds: Dataset, spec: DocumentSpec) -> dict[str, Any] | None:
+    if spec.student_id is None:
+        return None
+    rows = ds.students[ds.students["student_id"] == spec.student_id]
+    if spec.class_id is not None:
+        rows = rows[rows["class_id"] == spec.class_id]
+    row = rows.iloc[0]
+    number = int(row["register_number"]) if spec.class_id is not None else None
+    return {"name": list_name(row["first_name"], row["last_name"]), "number": number}
+
+
+_BUILDERS = {"register": build_register, "attendance": build_attendance,
+             "messages": build_transcript}
+
+
+def _scope_info(ds: Dataset, config: Config, spec: DocumentSpec, run_ctx: RunContext) -> dict:
+    return {
+        "document": spec.kind, "class_id": spec.class_id, "student_id": spec.student_id,
+        "date_from": spec.date_from.isoformat(), "date_to": spec.date_to.isoformat(),
+        "term": spec.term, "whole_year": spec.whole_year,
+        "export": {"school_id": ds.meta.school.id, "school_year": ds.meta.school_year,
+                   "exported_at": ds.meta.exported_at.isoformat(),
+                   "source_system": ds.meta.source_system, "format": ds.meta.format,
+                   "version": ds.meta.version},
+        "configuration_fingerprint": config.fingerprint(),
+        "software": f"archiver {run_ctx.software_version}",
+        "printed_at": run_ctx.printed_at.isoformat(),
+    }
+
+
+def _show_year(view: object, spec: DocumentSpec) -> bool:
+    """A register prints the year line (average, year grades) for a whole year, or when a
+    year grade falls within a shorter period."""
+    if spec.kind != "register" or spec.whole_year:
+        return spec.kind == "register"
+    return any(st.year_proposed or st.year_final
+               for subject in view.grades for st in subject.students)
+
+
+def render_document(spec: DocumentSpec, dataset: Dataset, config: Config,
+                    run_ctx: RunContext) -> RenderedDocument:
+    """Build the view, render its template and write PDF/A-3u with its source slice."""
+    if spec.kind not in _BUILDERS:
+        raise UsageError(f"unknown document kind {spec.kind!r}", hint="kinds: " + ", ".join(KINDS))
+    view = _BUILDERS[spec.kind](dataset, config, spec.scope)
+    label = _class_label(dataset, spec.class_id) if spec.class_id else ""
+    title = document_title(spec, label)
+    header = page_header(dataset, config, title, period_text(dataset, spec.scope), run_ctx)
+    html = render_html(
+        f"{spec.kind}.html", view=view, header=header, student=_student(dataset, spec),
+        tz=dataset.meta.timezone, grid_blocks=blocks, block_style=block_style,
+        summary_lines=summary_lines, summary_style=summary_style,
+        recipient_lines=recipient_lines, category_codes=category_codes,
+        grades_plus=str(config.grades.plus).replace(".", ","),
+        grades_minus=str(config.grades.minus).replace(".", ","),
+        show_year=_show_year(view, spec),
+    )
+    files: list[EmbeddedFile] = source_files(view.sources,
+                                             _scope_info(dataset, config, spec, run_ctx))
+    pdf, pages = html_to_pdfa(html, title=title, attachments=files, run_ctx=run_ctx)
+    return RenderedDocument(document_file_name(dataset, spec), pdf, pages,
+                            hashlib.sha256(pdf).hexdigest(), spec.kind, spec)

@@ -1,0 +1,114 @@
+"""HTML to PDF/A-3u with WeasyPrint: embedded sources, embedded fonts, sRGB, deterministic.
+
+Why PDF/A-3u: part 3 is the only PDF/A part that lets us embed the document's source data
+(CSV, JSON) as associated files (AFRelationship Source/Data), so every printout carries
+what it was made from. Conformance level "u" adds to "b" (visual appearance only) the
+requirement that every glyph maps to Unicode: the text stays searchable and extractable
+decades from now, which an archive read in 50 years needs. Level "a" would also demand a
+complete logical structure (tagging); see `PDF_TAGS` for why tagging is off.
+
+Determinism: no clock and no randomness reach the file. Creation and modification dates
+(document and attachments) are the run's time (SOURCE_DATE_EPOCH when set); the file
+identifier is derived from a hash of the content; fonts are subset deterministically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+
+from weasyprint import CSS, HTML, Attachment
+
+from archiver.errors import ArchiverError
+from archiver.render.context import RunContext
+from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
+
+PDF_VARIANT = "pdf/a-3u"
+# PDF/UA tagging measured on register grid pages (bench/render_grid.py): see README.
+PDF_TAGS = False
+STYLESHEET = TEMPLATES_DIR / "style.css"
+
+
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file attached to the PDF as an associated file of the document."""
+
+    name: str
+    data: bytes
+    description: str = ""
+    relationship: str = "Source"  # Source, Data, Supplement, Alternative, Unspecified
+
+
+class RenderError(ArchiverError):
+    """A document could not be laid out (a template or asset problem, never user data)."""
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> CSS:
+    # Parsed once per process; WeasyPrint only reads it during layout.
+    return CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=SafeFetcher())
+
+
+def _identifier(html: str, title: str, attachments: list[EmbeddedFile], ctx: RunContext) -> bytes:
+    digest = hashlib.sha256()
+    for part in (html, title, ctx.printed_at.isoformat(), ctx.software_version):
+        digest.update(part.encode("utf-8") + b"\0")
+    for file in attachments:
+        digest.update(file.name.encode("utf-8") + b"\0" + hashlib.sha256(file.data).digest())
+    return digest.hexdigest()[:32].encode("ascii")
+
+
+def _w3c(ctx: RunContext) -> str:
+    return ctx.printed_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _xmp_language(tagged: bool):
+    """A finisher adding dc:language (and the PDF/UA claim when tagged) to the XMP packet."""
+    extra = (b'<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+             b'xmlns:dc="http://purl.org/dc/elements/1.1/" rdf:about="">'
+             b"<dc:language><rdf:Bag><rdf:li>pl</rdf:li></rdf:Bag></dc:language>"
+             b"</rdf:Description>")
+    if tagged:
+        extra += (b'<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                  b'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" rdf:about="" '
+                  b'pdfuaid:part="1"/>')
+
+    def finish(_document, pdf) -> None:
+        number = int(pdf.catalog["Metadata"].split()[0])
+        stream = pdf.objects[number]
+        data = b"".join(stream.stream)
+        stream.stream = [data.replace(b"</rdf:RDF>", extra + b"</rdf:RDF>", 1)]
+
+    return finish
+
+
+def html_to_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tuple = (),
+                 run_ctx: RunContext, pdf_tags: bool = PDF_TAGS) -> tuple[bytes, int]:
+    """Lay out `html` with the project stylesheet and write PDF/A-3u: (pdf bytes, pages).
+
+    Only the template assets can be fetched; anything else stops the rendering.
+    """
+    attachments = list(attachments)
+    created = run_ctx.printed_at.replace(tzinfo=None)  # WeasyPrint writes these as UTC ("Z")
+    fetcher = SafeFetcher()
+    options = {"pdf_variant": PDF_VARIANT, "pdf_tags": pdf_tags}
+    try:
+        document = HTML(string=html, url_fetcher=fetcher, base_url=None).render(
+            stylesheets=[_stylesheet()], **options)
+        meta = document.metadata
+        meta.title, meta.lang = title, "pl"
+        meta.created = meta.modified = _w3c(run_ctx)
+        meta.generator = f"archiver {run_ctx.software_version}"
+        meta.authors, meta.keywords, meta.attachments = [], [], []
+        pdf_files = [Attachment(string=f.data, name=f.name, description=f.description or None,
+                                created=created, modified=created, relationship=f.relationship,
+                                url_fetcher=fetcher)
+                     for f in attachments]
+        pdf = document.write_pdf(
+            attachments=pdf_files, finisher=_xmp_language(pdf_tags),
+            pdf_identifier=_identifier(html, title, attachments, run_ctx), **options)
+    except RefusedFetch as exc:
+        raise RenderError(f"a document template asked for an outside resource: {exc}",
+                          hint="only files in report_templates/assets may be loaded") from None
+    return pdf, len(document.pages)
