@@ -63,10 +63,20 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+# Columns of one kind of value can be converted once per distinct value; a mixed column
+# cannot (True, 1 and 1.0 are equal keys to a hash table but are written differently).
+_UNIFORM = frozenset({"string", "integer", "floating", "boolean", "date", "datetime", "empty"})
+
+
 def _text_column(series: pd.Series) -> list[str]:
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        return [to_text(v.to_pydatetime()) if not is_missing(v) else "" for v in series]
-    return [to_text(v) for v in series.tolist()]
+        series = pd.Series(series.dt.to_pydatetime(), dtype=object, index=series.index)
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) not in _UNIFORM:
+        return [to_text(v) for v in values]
+    codes, uniques = pd.factorize(values)
+    texts = [to_text(v) for v in uniques] + [""]  # code -1 (missing) -> the last, ""
+    return [texts[c] for c in codes]
 
 
 def _files(tables: dict[str, pd.DataFrame], export: dict) -> Iterator[tuple[str, bytes]]:
