@@ -43,7 +43,10 @@ def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
         except filelock.Timeout:
             raise _timeout_error(path, timeout) from None
         return
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+    except OSError as exc:
+        raise StorageError(f"cannot open the audit lock file {path}: {exc.strerror}") from None
     try:
         deadline = time.monotonic() + timeout
         pause = FIRST_POLL

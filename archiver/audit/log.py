@@ -126,18 +126,18 @@ class AuditLog:
     @contextmanager
     def _locked(self) -> Iterator[None]:
         self._ensure_dir()
-        try:
-            with exclusive_lock(self.lock_path, self._lock_timeout):
-                yield
-        except PermissionError as exc:
-            raise StorageError(f"cannot lock the audit log {self.path}: {exc.strerror}") from None
+        with exclusive_lock(self.lock_path, self._lock_timeout):
+            yield
 
     def _chain_point(self, size: int) -> tuple[int, str]:
         """Sequence number and `prev` for the next entry; refuses a damaged last line."""
         if size == 0:
             return 1, GENESIS
-        with open(self.path, "rb") as fh:
-            last = _last_line(fh, size)
+        try:
+            with open(self.path, "rb") as fh:
+                last = _last_line(fh, size)
+        except OSError as exc:
+            raise StorageError(f"cannot read the audit log {self.path}: {exc.strerror}") from None
         if not last.endswith(b"\n"):
             raise AuditLogDamaged(
                 f"the audit log {self.path} ends with an incomplete entry (line "
