@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from archiver.bundle import aes
-from archiver.bundle.names import unsafe_reason
+from archiver.bundle.names import display_name, unsafe_reason
 from archiver.bundle.report import Problem
 
 EOCD = struct.Struct("<4s4H2LH")
@@ -258,12 +258,17 @@ def _check_local_header(handle: BinaryIO, entry: ScannedEntry, scan: ZipScan) ->
                "size": entry.file_size, "AES field": entry.extra.get(aes.EXTRA_ID)}
     mismatched = [key for key in local if local[key] != central[key]]
     for key in mismatched:
-        shown = (lambda v: v.hex() if isinstance(v, bytes) else v)  # noqa: E731
         scan.problems.append(Problem(
             f"the local header and the central directory disagree on the {key}",
-            entry.name, expected=shown(central[key]), found=shown(local[key])))
+            entry.name, expected=_shown(key, central[key]), found=_shown(key, local[key])))
     if not mismatched:
         entry.data_offset = entry.header_offset + LOCAL.size + n + m
+
+
+def _shown(key: str, value: object) -> object:
+    if key == "name" and isinstance(value, bytes):
+        return display_name(value.decode("utf-8", errors="backslashreplace"))
+    return value.hex() if isinstance(value, bytes) else value
 
 
 def _check_layout(scan: ZipScan) -> None:

@@ -16,8 +16,7 @@ from archiver.passwords import ENV_VAR, read_password
 
 @main_group.command(
     "verify",
-    epilog="Example: archiver verify archiwum/SP25-2025-2026-okres-1.zip "
-    "--password-file /media/pendrive/haslo.txt",
+    epilog="Example: archiver verify archiwum/paczka.zip --password-file haslo.txt",
 )
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
