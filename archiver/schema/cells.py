@@ -62,11 +62,22 @@ def native_text(value: object, col_type: str) -> str:
     return str(value)
 
 
+# Kinds of column that may be converted once per distinct value. A "mixed" column may
+# hold True beside 1, equal keys to a hash table that are written differently: per cell.
+_BY_DISTINCT = frozenset({"integer", "floating", "mixed-integer", "mixed-integer-float",
+                          "boolean", "datetime", "date", "time", "empty", "bytes"})
+
+
 def as_text(series: pd.Series, col_type: str) -> np.ndarray:
     """The column as an object array of str, "" for missing."""
     values = series.to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind == "string":
         return values
+    if kind in _BY_DISTINCT:
+        codes, uniques = pd.factorize(values)
+        texts = np.array([native_text(v, col_type) for v in uniques] + [""], dtype=object)
+        return texts[codes]  # code -1 (missing) takes the last: ""
     return np.array([v if isinstance(v, str) else native_text(v, col_type) for v in values],
                     dtype=object)
 

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from archiver.errors import InputError
-from archiver.sources.raw import RawExport, RawTable, frame_from_rows, is_empty_cell
+from archiver.sources.raw import RawExport, RawTable, frame_from_rows
 from archiver.sources.workbook import meta_from_pairs
 
 
@@ -27,7 +27,6 @@ def read_database(path: Path, wanted: Collection[str] | None = None) -> RawExpor
     """Read the `export` table and every wanted table, in rowid order."""
     where = path.name
     db = _connect(path)
-    db.text_factory = _text
     try:
         names = [r[0] for r in db.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")]
@@ -39,25 +38,20 @@ def read_database(path: Path, wanted: Collection[str] | None = None) -> RawExpor
             if name != "export" and not name.startswith("sqlite_") and (
                     wanted is None or name in wanted):
                 header, rows = _select(db, name)
-                rows = [r for r in rows if not all(is_empty_cell(v) for v in r)]
-                frame, duplicates = frame_from_rows(header, rows)
+                frame, duplicates, _ = frame_from_rows(header, rows)
                 raw.tables[name] = RawTable(name, frame, None, f"table {name}", duplicates)
         return raw
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
             raise InputError(f"{where}: the database is locked by another program; "
                              "close it and try again") from None
+        if "decode" in str(exc):
+            raise InputError(f"{where}: holds text that is not valid UTF-8") from None
         raise InputError(f"{where}: not a readable SQLite database ({exc})") from None
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{where}: not a SQLite database, or a damaged one ({exc})") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{where}: holds text that is not valid UTF-8") from None
     finally:
         db.close()
-
-
-def _text(data: bytes) -> str:
-    return data.decode("utf-8")
 
 
 def _select(db: sqlite3.Connection, name: str) -> tuple[list[str], list[tuple]]:

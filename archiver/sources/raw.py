@@ -42,10 +42,12 @@ class RawExport:
     tables: dict[str, RawTable] = field(default_factory=dict)
 
 
-def frame_from_rows(header: list[str], rows: list[tuple]) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """Build an object frame from a header and value rows; duplicate header names are dropped.
+def frame_from_rows(header: list[str], rows: list[tuple]
+                    ) -> tuple[pd.DataFrame, tuple[str, ...], np.ndarray]:
+    """An object frame from a header and value rows, without its entirely empty rows.
 
-    Returns the frame and the names that were given more than once (first one kept).
+    Returns the frame, the header names given more than once (the first is kept), and
+    the 0-based positions in `rows` of the rows kept.
     """
     width = len(header)
     seen: dict[str, int] = {}
@@ -55,14 +57,27 @@ def frame_from_rows(header: list[str], rows: list[tuple]) -> tuple[pd.DataFrame,
             duplicates.append(name)
         else:
             seen[name] = position
+    if any(len(r) != width for r in rows):  # a workbook row may be shorter or longer
+        rows = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows]
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in header]
+    filled = np.zeros(len(rows), dtype=bool)
     columns: dict[str, pd.Series] = {}
-    padded = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows]
-    values = list(zip(*padded, strict=True)) if padded else [() for _ in header]
-    for name, position in seen.items():
-        if name:
-            columns[name] = pd.Series(values[position], dtype=object)
+    for position, column in enumerate(values):
+        series = pd.Series(column, dtype=object)
+        filled |= ~_blank(series)
+        name = header[position]
+        if name and seen.get(name) == position:
+            columns[name] = series
+    kept = np.flatnonzero(filled)
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(rows)))
-    return frame, tuple(dict.fromkeys(duplicates))
+    if len(kept) < len(rows):
+        frame = frame.iloc[kept].reset_index(drop=True)
+    return frame, tuple(dict.fromkeys(duplicates)), kept
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    """None, NaN or empty text: a cell with nothing in it."""
+    return series.isna().to_numpy() | (series == "").to_numpy(dtype=bool)
 
 
 def is_empty_cell(value: object) -> bool:

@@ -72,18 +72,14 @@ def _read_sheet(sheet: Any, name: str) -> RawTable:
     rows = _rows(sheet)
     location = f"sheet {name}"
     if not rows:
-        frame, _ = frame_from_rows([], [])
+        frame, _, _ = frame_from_rows([], [])
         return RawTable(name, frame, np.zeros(0, dtype=np.int64), location)
     header = [("" if h is None else str(h).strip()) for h in rows[0]]
     while header and not header[-1]:
         header.pop()
-    data, lines = [], []
-    for number, row in enumerate(rows[1:], start=2):
-        if not all(is_empty_cell(v) for v in row):
-            data.append(row)
-            lines.append(number)
-    frame, duplicates = frame_from_rows(header, data)
-    return RawTable(name, frame, np.array(lines, dtype=np.int64), location, duplicates)
+    frame, duplicates, kept = frame_from_rows(header, rows[1:])
+    # Worksheet row numbers: the header is row 1, so data row i sits on row i + 2.
+    return RawTable(name, frame, kept.astype(np.int64) + 2, location, duplicates)
 
 
 def _read_meta(sheet: Any, where: str) -> dict:
