@@ -97,9 +97,12 @@ def build_behaviour(draft: Draft, negative_notes: pd.Series) -> None:
     rows = []
     for term, proposed_on, final_on in classification_dates(draft):
         label = "1" if term == 1 else "year"
-        score = (people["ability"] - 3.5 - 0.6 * negative_notes.reindex(people.index).fillna(0)
+        score = (0.6 * (people["ability"] - 3.9)
+                 - 0.35 * negative_notes.reindex(people.index).fillna(0)
                  + draft.rng.normal(0, 0.5, len(people)))
-        level = pd.Series(np.digitize(-score.to_numpy(), [-1.4, -0.5, 0.4, 1.2, 2.0]),
+        # Thresholds give roughly 20% wzorowe, 35% bardzo dobre, 25% dobre, 13% poprawne,
+        # 5% nieodpowiednie and 2% naganne, as in a typical school.
+        level = pd.Series(np.digitize(-score.to_numpy(), [-0.3, 0.55, 1.2, 1.8, 2.4]),
                           index=people.index)
         for kind, day in (("proposed", proposed_on), ("final", final_on)):
             here = stays[(stays["start"] <= day) & (stays["end"] >= day)]

@@ -101,7 +101,7 @@ def build_people(draft: Draft) -> pd.DataFrame:
     n = len(people)
     people["ability"] = np.clip(draft.rng.normal(3.9, 0.85, n), 1.6, 5.9)
     # Most children miss a few per cent of lessons, a few miss many more.
-    people["absence_rate"] = np.clip(draft.rng.beta(1.6, 28.0, n), 0.0, 0.35)
+    people["absence_rate"] = np.clip(draft.rng.beta(1.8, 24.0, n), 0.0, 0.35)
     return people
 
 
