@@ -63,8 +63,10 @@ def _w3c(ctx: RunContext) -> str:
     return ctx.printed_at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _xmp_language(tagged: bool):
-    """A finisher adding dc:language (and the PDF/UA claim when tagged) to the XMP packet."""
+def _finisher(tagged: bool):
+    """Last touches before the file is written: dc:language (and the PDF/UA claim when
+    tagged) in the XMP packet; each associated file listed once in the catalog's /AF
+    (WeasyPrint 70 lists every attachment twice)."""
     extra = (b'<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
              b'xmlns:dc="http://purl.org/dc/elements/1.1/" rdf:about="">'
              b"<dc:language><rdf:Bag><rdf:li>pl</rdf:li></rdf:Bag></dc:language>"
@@ -79,6 +81,10 @@ def _xmp_language(tagged: bool):
         stream = pdf.objects[number]
         data = b"".join(stream.stream)
         stream.stream = [data.replace(b"</rdf:RDF>", extra + b"</rdf:RDF>", 1)]
+        if "AF" in pdf.catalog:
+            unique = list(dict.fromkeys(pdf.catalog["AF"]))
+            pdf.catalog["AF"].clear()
+            pdf.catalog["AF"].extend(unique)
 
     return finish
 
@@ -106,7 +112,7 @@ def html_to_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tup
                                 url_fetcher=fetcher)
                      for f in attachments]
         pdf = document.write_pdf(
-            attachments=pdf_files, finisher=_xmp_language(pdf_tags),
+            attachments=pdf_files, finisher=_finisher(pdf_tags),
             pdf_identifier=_identifier(html, title, attachments, run_ctx), **options)
     except RefusedFetch as exc:
         raise RenderError(f"a document template asked for an outside resource: {exc}",

@@ -1,0 +1,119 @@
+"""PDF/A-3u structure (read back with pikepdf and qpdf) and byte-identical re-renders."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import tempfile
+
+import pikepdf
+import pytest
+from render_helpers import CTX, spec_for
+
+from archiver.config import Config
+from archiver.render import RunContext, render_document
+from archiver.render.pdfa import html_to_pdfa
+
+PDFAID = "{http://www.aiim.org/pdfa/ns/id/}"
+
+
+@pytest.fixture(scope="module")
+def register_pdf(rendered) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(rendered("register", "C7A").pdf))
+
+
+def test_xmp_identifies_pdfa_3u_with_title_and_language(register_pdf):
+    meta = register_pdf.open_metadata(set_pikepdf_as_editor=False)
+    assert meta[PDFAID + "part"] == "3"
+    assert meta[PDFAID + "conformance"] == "U"
+    assert meta["dc:title"] == "Dziennik lekcyjny oddziału 7a"
+    assert meta["dc:language"] == {"pl"}
+    assert str(register_pdf.Root.Lang) == "pl"
+
+
+def test_srgb_output_intent(register_pdf):
+    intent = register_pdf.Root.OutputIntents[0]
+    assert intent.S == "/GTS_PDFA1"
+    assert "sRGB" in str(intent.OutputConditionIdentifier)
+    profile = intent.DestOutputProfile
+    assert int(profile.N) == 3 and profile.read_bytes()[36:40] == b"acsp"
+
+
+def _fonts(pdf: pikepdf.Pdf):
+    for page in pdf.pages:
+        for font in page.Resources.get("/Font", {}).values():
+            descendants = font.get("/DescendantFonts")
+            yield font, (descendants[0] if descendants else font).get("/FontDescriptor")
+
+
+def test_every_font_is_embedded(register_pdf):
+    fonts = list(_fonts(register_pdf))
+    assert len({str(f.BaseFont) for f, _ in fonts}) >= 3  # sans, serif and mono at least
+    for font, descriptor in fonts:
+        assert descriptor is not None, font.BaseFont
+        assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), \
+            font.BaseFont
+        assert "/ToUnicode" in font, font.BaseFont  # level U: text maps to Unicode
+
+
+def test_source_data_is_embedded_as_associated_files(register_pdf, small):
+    files = register_pdf.attachments
+    assert {"lessons.csv", "attendance.csv", "students.csv", "scope.json"} <= set(files)
+    relations = {str(f.obj.AFRelationship) for f in files.values()}
+    assert relations == {"/Source", "/Data"}
+    assert len(register_pdf.Root.AF) == len(files)
+    lessons = list(csv.DictReader(io.StringIO(
+        files["lessons.csv"].get_file().read_bytes().decode("utf-8"))))
+    held_and_cancelled = small.lessons[small.lessons["class_id"] == "C7A"]
+    assert {r["lesson_id"] for r in lessons} == set(held_and_cancelled["lesson_id"])
+    scope = json.loads(files["scope.json"].get_file().read_bytes())
+    assert (scope["document"], scope["class_id"], scope["date_from"]) == (
+        "register", "C7A", "2025-09-22")
+    students = files["students.csv"].get_file().read_bytes().decode("utf-8")
+    assert "pesel" not in students.splitlines()[0]  # not printed, so not attached either
+
+
+def test_student_scoped_attachments_hold_only_that_student(rendered):
+    pdf = pikepdf.open(io.BytesIO(rendered("register", "C7A", "S1").pdf))
+    for name, spec in pdf.attachments.items():
+        if not name.endswith(".csv"):
+            continue
+        rows = list(csv.DictReader(io.StringIO(spec.get_file().read_bytes().decode())))
+        assert {r["student_id"] for r in rows if "student_id" in r} <= {"S1"}, name
+
+
+def test_qpdf_check_passes(rendered):
+    for kind, class_id in (("register", "C7A"), ("attendance", "C7A"), ("messages", None)):
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(rendered(kind, class_id).pdf)
+            handle.flush()
+            result = subprocess.run(["qpdf", "--check", handle.name], capture_output=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_same_input_and_source_date_epoch_give_identical_bytes(small):
+    spec = spec_for(small, "register", "C7A")
+    first = RunContext.create("sekretariat", {"SOURCE_DATE_EPOCH": "1782561600"})
+    second = RunContext.create("sekretariat", {"SOURCE_DATE_EPOCH": "1782561600"})
+    one = render_document(spec, small, Config(), first).pdf
+    two = render_document(spec, small, Config(), second).pdf
+    assert one == two
+    later = RunContext.create("sekretariat", {"SOURCE_DATE_EPOCH": "1782565200"})
+    assert render_document(spec, small, Config(), later).pdf != one
+
+
+def test_attachment_dates_are_the_run_time(register_pdf):
+    for spec in register_pdf.attachments.values():
+        params = spec.obj.EF.F.Params
+        assert str(params.CreationDate) == str(params.ModDate) == "D:20260627120000Z"
+    assert str(register_pdf.docinfo.CreationDate).startswith("D:20260627120000")
+
+
+def test_html_to_pdfa_for_other_documents_counts_pages():
+    html = ("<html lang='pl'><body>" + "<p style='break-after: page'>Protokół</p>" * 3
+            + "</body></html>")
+    pdf, pages = html_to_pdfa(html, title="Protokół przekazania", run_ctx=CTX)
+    assert pages == 3
+    assert pikepdf.open(io.BytesIO(pdf)).open_metadata()[PDFAID + "part"] == "3"
