@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -86,3 +87,27 @@ def load_signer(p12_path: Path, password: bytes | None) -> Signer:
         cert_registry=store,
     )
     return Signer(display_name(asn1_cert.subject), asn1_cert, backend)
+
+
+SIGN_PASSWORD_ENV = "ARCHIVER_SIGN_PASSWORD"
+
+
+def read_sign_password(password_file: Path | None) -> bytes | None:
+    """The PKCS#12 password: first line of `password_file`, else $ARCHIVER_SIGN_PASSWORD.
+
+    The variable is removed from the environment once read, so child processes do not
+    inherit it. None when neither is given (an unencrypted PKCS#12).
+    """
+    if password_file is None:
+        value = os.environ.pop(SIGN_PASSWORD_ENV, None)
+        return value.encode("utf-8") if value else None
+    try:
+        with open(password_file, "rb") as handle:
+            first = handle.readline().rstrip(b"\r\n")
+    except OSError as exc:
+        raise InputError(
+            f"cannot read the signing password file {password_file}: {exc.strerror}"
+        ) from None
+    if not first:
+        raise InputError(f"signing password file {password_file}: the first line is empty")
+    return first

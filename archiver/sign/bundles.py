@@ -1,0 +1,237 @@
+"""Signatures and bundles: what to sign, attaching a signature made elsewhere, checking all.
+
+The external path for a qualified signature: `sign_request` gives the exact bytes of the
+bag's `manifest-sha256.txt`; the director signs them in their own application (detached
+XAdES or CAdES); `sign_attach` checks that signature against the manifest first, then
+re-packs the bag with the signature as a new tag file into a NEW bundle (the old one is
+never touched) and checks the new bundle. Bundles are read in memory, never extracted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pyzipper
+
+from archiver.bundle import BundleResult, BundleWriter, verify_bundle
+from archiver.bundle.bag import bag_top
+from archiver.bundle.bagtext import (
+    COMPUTED_LABELS,
+    format_manifest,
+    is_reserved_tag_name,
+    parse_tag_file,
+)
+from archiver.bundle.hashing import sidecar_path
+from archiver.errors import InputError, RefusedError, UsageError, VerificationError
+from archiver.passwords import Password, as_password
+from archiver.sign.bag import (
+    MANIFEST,
+    check_attachable,
+    is_signature_name,
+    signature_tag_name,
+    verify_bag_signatures,
+)
+from archiver.sign.cades import sign_detached
+from archiver.sign.keys import Signer
+from archiver.sign.verdict import SignatureVerdict
+
+MAX_SIGNATURE_SIZE = 16 << 20  # a detached signature is kilobytes; refuse to load junk
+SIGNED_SUFFIX = "-podpisany"
+
+
+@dataclass(frozen=True)
+class AttachResult:
+    """A new bundle holding the attached signature, and what the check of it found."""
+
+    bundle: BundleResult
+    signature_name: str  # the tag file, e.g. manifest-sha256.txt.xades
+    verdict: SignatureVerdict  # of the attached signature, in the new bundle
+    verdicts: tuple[SignatureVerdict, ...]  # every signature in the new bundle
+
+    @property
+    def path(self) -> Path:
+        """The new bundle's path."""
+        return self.bundle.path
+
+
+def _require_password(password: Password | str | None, action: str) -> Password:
+    if password is None:
+        raise UsageError(
+            f"{action} needs the bundle's password",
+            hint="give it with --password-file FILE or ARCHIVER_PASSWORD",
+        )
+    return as_password(password)
+
+
+def _verified(bundle_path: Path, password: Password) -> None:
+    report = verify_bundle(bundle_path, password)
+    if not report.ok:
+        raise VerificationError(
+            f"{Path(bundle_path).name} does not verify, so it is not signed: "
+            f"{report.problems[0]}",
+            problems=[str(p) for p in report.problems],
+        )
+
+
+class _BagReader(Mapping[str, bytes]):
+    """The files of a bundle's bag by bag-relative name, each decrypted when read."""
+
+    def __init__(self, archive: pyzipper.AESZipFile, top: str) -> None:
+        prefix = f"{top}/"
+        self._archive = archive
+        self._infos = {i.filename[len(prefix):]: i for i in archive.infolist()
+                       if i.filename.startswith(prefix) and not i.is_dir()}
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._archive.read(self._infos[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._infos)
+
+    def __len__(self) -> int:
+        return len(self._infos)
+
+    def info(self, name: str) -> pyzipper.ZipInfo:
+        return self._infos[name]
+
+
+def _open_bag(bundle_path: Path, password: Password) -> tuple[pyzipper.AESZipFile, _BagReader]:
+    try:
+        archive = pyzipper.AESZipFile(bundle_path)
+    except (OSError, pyzipper.BadZipFile) as exc:
+        raise InputError(f"cannot open the bundle {bundle_path}: {exc}") from None
+    archive.setpassword(password.encode())
+    return archive, _BagReader(archive, bag_top(Path(bundle_path).name))
+
+
+def sign_request(bundle_path: Path, password: Password | str | None) -> bytes:
+    """Exactly the bag's manifest-sha256.txt: what the director signs (after a full verify)."""
+    secret = _require_password(password, "sign-request")
+    _verified(bundle_path, secret)
+    archive, bag = _open_bag(bundle_path, secret)
+    with archive:
+        return bag[MANIFEST]
+
+
+def verify_bundle_signatures(
+    bundle_path: Path, password: Password | str, trust_roots: list | None = None
+) -> list[SignatureVerdict]:
+    """Verdicts for every signature in the bundle (manifest signatures and signed PDFs)."""
+    archive, bag = _open_bag(bundle_path, as_password(password))
+    with archive:
+        return verify_bag_signatures(bag, trust_roots)
+
+
+def signed_bundle_path(bundle_path: Path, out_dir: Path) -> Path:
+    """`NAME-podpisany.zip` in out_dir, or `-podpisany-2`, ...: never an existing name."""
+    stem = re.sub(rf"{SIGNED_SUFFIX}(-[0-9]+)?$", "", Path(bundle_path).stem)
+    number = 1
+    while True:
+        suffix = SIGNED_SUFFIX if number == 1 else f"{SIGNED_SUFFIX}-{number}"
+        candidate = Path(out_dir) / f"{stem}{suffix}.zip"
+        if not candidate.exists() and not sidecar_path(candidate).exists():
+            return candidate
+        number += 1
+
+
+def _read_signature(signature_path: Path) -> bytes:
+    try:
+        size = signature_path.stat().st_size
+        if size > MAX_SIGNATURE_SIZE:
+            raise InputError(f"{signature_path} is {size:,} bytes: too large for a signature")
+        return signature_path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the signature {signature_path}: {exc.strerror}") from None
+
+
+def _refuse_duplicate(bag: Mapping[str, bytes], signature: bytes) -> None:
+    for name in bag:
+        if is_signature_name(name) and bag[name] == signature:
+            raise RefusedError(f"this signature is already in the bundle as {name}")
+
+
+def _carried_bag_info(bag: Mapping[str, bytes]) -> list[tuple[str, str]]:
+    # keep the caller's fields and Bagging-Date; the writer recomputes the rest
+    fields, _problems = parse_tag_file(bag["bag-info.txt"])
+    dropped = {*COMPUTED_LABELS, "Bag-Software-Agent"}
+    return [(label, value) for label, value in fields if label not in dropped]
+
+
+def _repack(
+    bag: _BagReader, archive: pyzipper.AESZipFile, target: Path, password: Password,
+    new_tags: Mapping[str, bytes],
+) -> BundleResult:
+    """Every file of `bag` into a new bundle at `target`, plus `new_tags`; the manifest
+    must come out byte-identical, or the signatures over it would be void."""
+    with BundleWriter(target, password, _multi(_carried_bag_info(bag))) as writer:
+        for name in bag:
+            if name.startswith("data/"):
+                with archive.open(bag.info(name)) as stream:
+                    writer.add_stream(name[len("data/"):], stream, size=bag.info(name).file_size)
+        for name in bag:
+            if not name.startswith("data/") and not is_reserved_tag_name(name):
+                writer.add_tag_file(name, bag[name])
+        if manifest_of(writer) != bag[MANIFEST]:
+            raise VerificationError(f"the re-packed {MANIFEST} differs from the original; "
+                                    "nothing was written")
+        for name, data in new_tags.items():
+            writer.add_tag_file(name, data)
+    assert writer.result is not None
+    return writer.result
+
+
+def _multi(fields: list[tuple[str, str]]) -> dict[str, str | list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for label, value in fields:
+        grouped.setdefault(label, []).append(value)
+    return {k: v[0] if len(v) == 1 else v for k, v in grouped.items()}
+
+
+def sign_attach(
+    bundle_path: Path,
+    signature_path: Path,
+    password: Password | str | None,
+    out_dir: Path | None = None,
+    *,
+    trust_roots: list | None = None,
+) -> AttachResult:
+    """Check a detached signature against the bundle's manifest, then write a NEW bundle
+    holding it (the old one is kept) and check that; RefusedError for a wrong signature."""
+    secret = _require_password(password, "sign-attach")
+    bundle_path = Path(bundle_path)
+    signature = _read_signature(Path(signature_path))
+    _verified(bundle_path, secret)
+    archive, bag = _open_bag(bundle_path, secret)
+    with archive:
+        _refuse_duplicate(bag, signature)
+        check_attachable(bag[MANIFEST], signature, trust_roots)
+        name = signature_tag_name(bag, signature)
+        target = signed_bundle_path(bundle_path, out_dir or bundle_path.parent)
+        result = _repack(bag, archive, target, secret, {name: signature})
+    verdicts = tuple(verify_bundle_signatures(result.path, secret, trust_roots))
+    mine = [v for v in verdicts if v.target.endswith(f"({name})")]
+    if len(mine) != 1 or not mine[0].ok:
+        raise VerificationError(f"the new bundle {result.path.name} was written but its "
+                                f"signature {name} does not verify")
+    return AttachResult(result, name, mine[0], verdicts)
+
+
+def manifest_of(writer: BundleWriter) -> bytes:
+    """The manifest-sha256.txt that `writer` will write for the payload added so far."""
+    return format_manifest(
+        {r.name: r.sha256 for r in writer.entries if r.name.startswith("data/")}
+    )
+
+
+def sign_manifest_into(writer: BundleWriter, signer: Signer, signing_time: datetime) -> str:
+    """For --sign-with: add a CAdES `.p7s` of the manifest as a tag file. Call it after
+    the last payload file and right before the writer closes; returns the tag name."""
+    signature = sign_detached(manifest_of(writer), signer, signing_time)
+    taken = [r.name for r in writer.entries]
+    name = signature_tag_name(taken, signature)
+    writer.add_tag_file(name, signature)
+    return name
