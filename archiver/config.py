@@ -95,7 +95,8 @@ _SECTION_CLASSES: dict[str, type] = {
 
 
 def _check_type(key: str, value: Any, expected: Any) -> Any:
-    if expected in (float, "float") and isinstance(value, int | float) and not isinstance(value, bool):
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if expected in (float, "float") and is_number:
         return float(value)
     if expected in (int, "int") and isinstance(value, int) and not isinstance(value, bool):
         return value
@@ -181,7 +182,9 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     except FileNotFoundError:
         raise ConfigError(f"configuration file {file} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"configuration file {file} cannot be read: {exc.__class__.__name__}") from None
+        raise ConfigError(
+            f"configuration file {file} cannot be read: {exc.__class__.__name__}"
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -61,8 +61,9 @@ class ProcessExecutor:
     ) -> None:
         self.jobs = jobs
         self.window = window or jobs * 2
-        # fork shares the parent's loaded modules (fast start); spawn elsewhere.
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        # forkserver: workers start from a clean process (no inherited threads or locks).
+        methods = multiprocessing.get_all_start_methods()
+        method = "forkserver" if "forkserver" in methods else "spawn"
         self._pool = ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=multiprocessing.get_context(method),

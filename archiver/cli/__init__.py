@@ -71,6 +71,43 @@ def operator_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def state_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--state-dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        metavar="DIR",
+        help="State directory holding the audit log and the render cache (default: "
+        "$ARCHIVER_STATE_DIR, else paths.state_dir of the configuration, else "
+        "~/.local/state/archiver).",
+    )(func)
+
+
+def jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1, max=256),
+        default=None,
+        metavar="N",
+        help="Render on N processes at once (default: the number of CPU cores).",
+    )(func)
+
+
+def progress_printer(label: str) -> Callable[[int, int, Any], None] | None:
+    """A one-line progress display on stderr, only on a terminal; never personal data."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, _item: Any) -> None:
+        end = "\n" if done == total else ""
+        click.echo(f"\r{label}: {done}/{total}", err=True, nl=False)
+        if end:
+            click.echo("", err=True)
+
+    return show
+
+
 def get_context() -> Context:
     return click.get_current_context().ensure_object(Context)
 
@@ -129,5 +166,6 @@ def main(argv: list[str] | None = None) -> None:
 # (add new command modules below, keep alphabetical)
 from archiver.cli import audit  # noqa: E402,F401
 from archiver.cli import demo  # noqa: E402,F401
+from archiver.cli import term_end  # noqa: E402,F401
 from archiver.cli import validate  # noqa: E402,F401
 from archiver.cli import verify  # noqa: E402,F401

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 import click
 
@@ -13,18 +11,14 @@ from archiver.audit import AuditLog, AuditLogDamaged
 from archiver.audit.listing import format_table, parse_since, select, table_rows
 from archiver.audit.register import BROKEN_HINT, write_register
 from archiver.audit.verify import MIN_HEAD_PREFIX
-from archiver.cli import config_option, default_operator, get_context, main_group, operator_option
-
-
-def state_dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--state-dir",
-        type=click.Path(file_okay=False),
-        default=None,
-        metavar="DIR",
-        help="State directory holding audit.jsonl (default: $ARCHIVER_STATE_DIR, else "
-        "paths.state_dir of the configuration, else ~/.local/state/archiver).",
-    )(func)
+from archiver.cli import (
+    config_option,
+    default_operator,
+    get_context,
+    main_group,
+    operator_option,
+    state_dir_option,
+)
 
 
 def _log(state_dir: str | None) -> AuditLog:

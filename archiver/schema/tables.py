@@ -67,7 +67,8 @@ class Table:
         return tuple(c.name for c in self.columns if c.required)
 
 
-def _c(name: str, type: str = "str", required: bool = False, choices: tuple[str, ...] = ()) -> Column:
+def _c(name: str, type: str = "str", required: bool = False,
+       choices: tuple[str, ...] = ()) -> Column:
     return Column(name, type, required, choices)
 
 

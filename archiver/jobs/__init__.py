@@ -1,0 +1,1 @@
+"""Jobs: term-end, render, disclose. They compose the steps; no click here."""

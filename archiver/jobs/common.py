@@ -1,0 +1,111 @@
+"""Pieces every job shares: the dataset, the password, personal-name tokens, bag-info."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from archiver import SOFTWARE_NAME, __version__
+from archiver.config import Config
+from archiver.errors import RefusedError, StorageError, UsageError
+from archiver.load import load_dataset
+from archiver.model import Dataset
+from archiver.passwords import Password, check_strength, generate_password, read_password
+from archiver.render.context import RunContext
+from archiver.render.environment import datetime_pl
+
+
+def load(source: Path) -> Dataset:
+    """The validated dataset, or ValidationFailed naming the first broken rule."""
+    dataset, _report = load_dataset(source)
+    return dataset
+
+
+def personal_name_tokens(ds: Dataset) -> set[str]:
+    """Every first, middle and last name of students, guardians and staff."""
+    names: set[str] = set()
+    for table, columns in (("students", ("first_name", "middle_name", "last_name")),
+                           ("guardians", ("first_name", "last_name")),
+                           ("staff", ("first_name", "last_name"))):
+        frame = ds.tables[table]
+        for column in columns:
+            names.update(str(v) for v in frame[column].dropna().unique())
+    return names
+
+
+@dataclass(frozen=True)
+class PasswordChoice:
+    password: Password
+    generated: bool
+
+
+def choose_password(password_file: Path | None, slip_out: Path | None, out_dir: Path,
+                    config: Config, copy_to: Iterable[Path] = ()) -> PasswordChoice:
+    """A given password (checked for strength), or a generated one for the slip."""
+    given = read_password(password_file)
+    if given is not None:
+        check_strength(given, config.security.min_password_bits)
+        return PasswordChoice(given, False)
+    if slip_out is None:
+        raise UsageError(
+            "no password given and no --slip-out to print a generated one on",
+            hint="use --password-file FILE or ARCHIVER_PASSWORD, or --slip-out FILE "
+            "(outside the bundle's folder) to receive a generated password",
+        )
+    slip_dir = Path(slip_out).resolve().parent
+    for folder in (out_dir, *copy_to):
+        if slip_dir == Path(folder).resolve():
+            raise RefusedError(
+                f"the password slip {slip_out} would lie beside the bundle in {folder}",
+                hint="a password never travels with the bundle; choose another folder",
+            )
+    return PasswordChoice(generate_password(), True)
+
+
+def retention_until(ds: Dataset, config: Config) -> date:
+    """Last day of retention: full years counted from 1 January after the year ends."""
+    return date(ds.meta.year_end.year + config.archive.retention_years, 12, 31)
+
+
+def base_bag_info(ds: Dataset, config: Config, run_ctx: RunContext, identifier: str,
+                  description: str) -> dict[str, str]:
+    """bag-info.txt fields common to every bundle (the writer adds dates, oxum, agent)."""
+    meta = ds.meta
+    info = {
+        "Source-Organization": config.school.name or meta.school.name,
+        "Organization-Address": meta.school.address,
+        "External-Identifier": identifier,
+        "External-Description": description,
+        "School-Id": meta.school.id,
+        "School-REGON": meta.school.regon,
+        "School-Year": meta.school_year,
+        "Archive-Category": config.archive.category,
+        "Retention-Until": retention_until(ds, config).isoformat(),
+        "Source-System": meta.source_system,
+        "Data-Exported-At": meta.exported_at.isoformat(),
+        "Software": f"{SOFTWARE_NAME} {__version__}",
+        "Operator": run_ctx.operator,
+    }
+    return {k: v for k, v in info.items() if v}
+
+
+def data_as_of(ds: Dataset) -> str:
+    return datetime_pl(ds.meta.exported_at, ds.meta.timezone)
+
+
+def made_at(ds: Dataset, run_ctx: RunContext) -> str:
+    return datetime_pl(run_ctx.printed_at, ds.meta.timezone)
+
+
+def ensure_folder(folder: Path) -> Path:
+    """Create the output folder (owner-only when new); a file there is a usage error."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} exists and is not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder {folder}: {exc.strerror}") from None
+    return folder

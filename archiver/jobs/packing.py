@@ -1,0 +1,166 @@
+"""Pack rendered documents, the source export, an index and the handover protocol into one
+encrypted bundle, then write the printable protocol copy beside it.
+
+Shared by term-end and disclose. Documents arrive as an iterator and go from memory
+straight into the encrypted ZIP: nothing readable is written to disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from archiver.bundle import BundleResult, BundleWriter
+from archiver.bundle.storage import partial_path, publish_new, remove_quietly, write_new_file
+from archiver.errors import StorageError
+from archiver.model import SourceInfo
+from archiver.passwords import Password
+from archiver.render.context import RunContext
+from archiver.render.documents import PageHeader, RenderedDocument
+from archiver.render.environment import environment
+from archiver.render.pdfa import html_to_pdfa
+
+PROTOCOL_NAME = "protokol-przekazania.pdf"
+DOCUMENTS_FOLDER = "dokumenty"
+SOURCE_FOLDER = "zrodlo"
+
+
+@dataclass(frozen=True)
+class PackedFile:
+    """A file of the bag as listed in the index and the protocol."""
+
+    name: str  # path under data/
+    size: int
+    sha256: str
+    title: str = ""
+    pages: int = 0
+
+    @property
+    def href(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Description:
+    """What the protocol, the index and bag-info say about the bundle (no personal data
+    beyond the operator's and, for a disclosure, the recipient's names)."""
+
+    heading: str
+    intro: str
+    school: str
+    school_id: str
+    school_year: str
+    period: str
+    category: str
+    retention_until: str
+    data_as_of: str
+    source_system: str
+    operator: str
+    made_at: str
+    seal: str = ""
+    extra: tuple[tuple[str, str], ...] = ()
+    documents: tuple[PackedFile, ...] = ()
+    source_files: tuple[PackedFile, ...] = ()
+    bundle_name: str = ""
+    bundle_size: str = ""
+    bundle_sha256: str = ""
+
+    @property
+    def total_pages(self) -> int:
+        return sum(d.pages for d in self.documents)
+
+
+@dataclass
+class PackResult:
+    bundle: BundleResult
+    protocol_path: Path
+    documents: list[PackedFile] = field(default_factory=list)
+    source_files: list[PackedFile] = field(default_factory=list)
+
+    @property
+    def total_pages(self) -> int:
+        return sum(d.pages for d in self.documents)
+
+
+def source_paths(source: SourceInfo) -> list[tuple[str, Path]]:
+    """(name in the bag, path) of every file of the export exactly as received."""
+    path = Path(source.path)
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+        return [(f"{SOURCE_FOLDER}/{p.relative_to(path).as_posix()}", p) for p in files]
+    suffix = path.suffix.lower() or ".bin"
+    return [(f"{SOURCE_FOLDER}/eksport{suffix}", path)]
+
+
+def _protocol_pdf(description: Description, header: PageHeader, run_ctx: RunContext) -> bytes:
+    html = environment().get_template("handover.html").render(protocol=description,
+                                                              header=header)
+    pdf, _pages = html_to_pdfa(html, title=description.heading, run_ctx=run_ctx)
+    return pdf
+
+
+def _index_html(description: Description) -> bytes:
+    html = environment().get_template("bundle_index.html").render(
+        index=description, title="Spis zawartości paczki archiwalnej")
+    return html.encode("utf-8")
+
+
+def write_new_atomically(path: Path, data: bytes) -> Path:
+    """Write `path` via a partial name and rename; never over an existing file."""
+    partial = partial_path(path)
+    try:
+        write_new_file(partial, data)
+        publish_new(partial, path)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        remove_quietly(partial)
+    return path
+
+
+def pack_bundle(
+    *,
+    bundle_path: Path,
+    password: Password,
+    bag_info: dict[str, str],
+    description: Description,
+    header: PageHeader,
+    documents: Iterable[RenderedDocument],
+    title_of: Callable[[RenderedDocument], str],
+    source: SourceInfo,
+    forbidden_name_tokens: Iterable[str],
+    run_ctx: RunContext,
+    extra_documents: Iterable[tuple[str, str, bytes, int]] = (),
+) -> PackResult:
+    """Write the bundle (verified, under its final name) and the protocol copy beside it.
+
+    `extra_documents` are (file name, title, pdf, pages) placed before the documents,
+    e.g. a disclosure's cover letter.
+    """
+    packed: list[PackedFile] = []
+    sources: list[PackedFile] = []
+    writer = BundleWriter(bundle_path, password, bag_info,
+                          forbidden_name_tokens=forbidden_name_tokens,
+                          created=run_ctx.printed_at)
+    with writer:
+        for name, title, pdf, pages in extra_documents:
+            rec = writer.add_bytes(name, pdf)
+            packed.append(PackedFile(name, rec.size, rec.sha256, title, pages))
+        for doc in documents:
+            name = f"{DOCUMENTS_FOLDER}/{doc.file_name}"
+            rec = writer.add_bytes(name, doc.pdf)
+            packed.append(PackedFile(name, rec.size, rec.sha256, title_of(doc), doc.pages))
+        for name, path in source_paths(source):
+            rec = writer.add_file(name, path)
+            sources.append(PackedFile(name, rec.size, rec.sha256))
+        inside = replace(description, documents=tuple(packed), source_files=tuple(sources))
+        writer.add_bytes("index.html", _index_html(inside))
+        writer.add_bytes(PROTOCOL_NAME, _protocol_pdf(inside, header, run_ctx))
+    result = writer.result
+    assert result is not None
+    outside = replace(inside, bundle_name=result.path.name, bundle_size=f"{result.size:,}"
+                      .replace(",", " "), bundle_sha256=result.sha256)
+    protocol_path = result.path.with_name(result.path.name.removesuffix(".zip") + "-protokol.pdf")
+    write_new_atomically(protocol_path, _protocol_pdf(outside, header, run_ctx))
+    return PackResult(result, protocol_path, packed, sources)

@@ -1,0 +1,178 @@
+"""term-end: every class's register and attendance summary and the period's message
+transcripts, packed into one encrypted, verified bundle with its handover protocol."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archiver.audit import AuditLog, record
+from archiver.bundle import copy_verified, remove_stale_partials
+from archiver.config import Config
+from archiver.demo import write_demo
+from archiver.errors import UsageError
+from archiver.jobs import common
+from archiver.jobs.packing import Description, PackResult, pack_bundle
+from archiver.jobs.rendering import Progress, render_documents
+from archiver.model import Dataset
+from archiver.passwords import PasswordSlip, write_slip
+from archiver.render.context import RunContext
+from archiver.render.documents import (
+    RenderedDocument,
+    document_title,
+    page_header,
+    period_text,
+)
+from archiver.render.naming import safe_part
+from archiver.render.plan import plan_documents
+from archiver.views import Period, resolve_period
+
+KINDS = ("register", "attendance", "messages")
+
+
+@dataclass
+class TermEndRequest:
+    """What the secretariat asked for."""
+
+    source: Path | None
+    term: str  # "1", "2", ... or "year"
+    out_dir: Path
+    operator: str
+    password_file: Path | None = None
+    slip_out: Path | None = None
+    copy_to: Sequence[Path] = ()
+    demo_size: str | None = None  # set: archive the built-in demo school of that size
+    jobs: int | None = None
+    state_dir: Path | None = None
+
+
+@dataclass
+class TermEndResult:
+    pack: PackResult
+    slip_path: Path | None
+    copies: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+    password_generated: bool = False
+    warnings: int = 0
+
+
+def parse_term(value: str) -> Period:
+    """`1`, `2` ... or `year` (also `rok`)."""
+    text = value.strip().lower()
+    if text in ("year", "rok"):
+        return Period()
+    if text.isdigit():
+        return Period(term=int(text))
+    raise UsageError(f"--term {value!r}: expected a term number (1, 2) or 'year'")
+
+
+def bundle_name(ds: Dataset, period: Period, run_ctx: RunContext) -> str:
+    """`SCHOOLID_2025-2026_sem1_20260627T1530Z.zip`: school, year, period, run time."""
+    which = f"sem{period.term}" if period.term is not None else "rok"
+    year = ds.meta.school_year.replace("/", "-")
+    stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%MZ")
+    return f"{safe_part(ds.meta.school.id, 'szkola')}_{safe_part(year, 'rok')}_{which}_{stamp}.zip"
+
+
+def _description(ds: Dataset, config: Config, run_ctx: RunContext, period_label: str,
+                 term_label: str) -> Description:
+    meta = ds.meta
+    return Description(
+        heading="Protokół przekazania dokumentacji do archiwum szkolnego",
+        intro=("Przekazuje się do archiwum szkolnego zaszyfrowaną paczkę archiwalną z "
+               f"dokumentacją przebiegu nauczania prowadzoną w dzienniku elektronicznym: "
+               f"{term_label}. Zawartość paczki wymieniono poniżej."),
+        school=config.school.name or meta.school.name,
+        school_id=meta.school.id,
+        school_year=meta.school_year,
+        period=period_label,
+        category=config.archive.category,
+        retention_until=common.retention_until(ds, config).strftime("%d.%m.%Y"),
+        data_as_of=common.data_as_of(ds),
+        source_system=meta.source_system,
+        operator=run_ctx.operator,
+        made_at=common.made_at(ds, run_ctx),
+        seal=config.school.seal,
+    )
+
+
+def _term_label(period: Period) -> str:
+    return f"semestr {period.term}" if period.term is not None else "cały rok szkolny"
+
+
+def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: RunContext,
+                 *, progress: Progress | None = None) -> TermEndResult:
+    """Render, pack, verify and publish one school's bundle; write the slip and copies."""
+    started = time.monotonic()
+    out_dir = common.ensure_folder(request.out_dir)
+    remove_stale_partials(out_dir)
+    period = parse_term(request.term)
+    first, last, _term, _whole = resolve_period(ds.meta, period)
+    choice = common.choose_password(request.password_file, request.slip_out, out_dir, config,
+                                    request.copy_to)
+    specs = plan_documents(ds, KINDS, None, None, period)
+    period_label = period_text(ds, specs[0].scope) if specs else ""
+    name = bundle_name(ds, period, run_ctx)
+    term_label = _term_label(period)
+    description = _description(ds, config, run_ctx, period_label, term_label)
+    header = page_header(ds, config, description.heading, period_label, run_ctx)
+    bag_info = common.base_bag_info(
+        ds, config, run_ctx, name.removesuffix(".zip"),
+        f"Dokumentacja przebiegu nauczania z dziennika elektronicznego, {term_label} "
+        f"roku szkolnego {ds.meta.school_year} ({first:%d.%m.%Y}-{last:%d.%m.%Y})")
+    bag_info["Term"] = str(period.term) if period.term is not None else "year"
+
+    class_names = dict(zip(ds.classes["class_id"], ds.classes["name"], strict=True))
+
+    def title_of(doc: RenderedDocument) -> str:
+        return document_title(doc.spec, str(class_names.get(doc.spec.class_id, "")))
+
+    documents = render_documents(specs, ds, config, run_ctx, jobs=request.jobs,
+                                 progress=progress)
+    pack = pack_bundle(
+        bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
+        description=description, header=header, documents=documents, title_of=title_of,
+        source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
+        run_ctx=run_ctx,
+    )
+    slip_path = None
+    if choice.generated:
+        slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
+                            run_ctx.printed_at, run_ctx.operator)
+        slip_path = write_slip(slip, request.slip_out, bundle_dir=out_dir)
+    copies = [copy_verified(pack.bundle.path, Path(dest)) for dest in request.copy_to]
+    return TermEndResult(pack, slip_path, copies, time.monotonic() - started,
+                         choice.generated)
+
+
+def run_term_end(request: TermEndRequest, config: Config, *,
+                 progress: Progress | None = None,
+                 on_loaded: Callable[[Dataset], None] | None = None) -> TermEndResult:
+    """The whole term-end job, recorded in the audit log."""
+    run_ctx = RunContext.create(request.operator)
+    with ExitStack() as stack:
+        source = request.source
+        if request.demo_size:
+            tmp = tempfile.TemporaryDirectory(prefix="archiver-demo-")
+            scratch = Path(stack.enter_context(tmp))
+            source = write_demo(scratch / "demo-eksport.zip", request.demo_size, 2026, "zip")
+        if source is None:
+            raise UsageError("give the export to archive (SOURCE) or --demo")
+        ds = common.load(Path(source))
+        if on_loaded:
+            on_loaded(ds)
+        log = AuditLog.for_config(config, request.state_dir)
+        scope = {"school_id": ds.meta.school.id, "school_year": ds.meta.school_year,
+                 "term": request.term, "documents": list(KINDS),
+                 "config_fingerprint": config.fingerprint()}
+        with record(log, "term-end", operator=request.operator, scope=scope) as rec:
+            result = archive_term(ds, config, request, run_ctx, progress=progress)
+            rec.add_output(result.pack.bundle.path, kind="bundle")
+            rec.add_output(result.pack.protocol_path, kind="protocol")
+            for copy in result.copies:
+                rec.add_output(copy, kind="copy")
+        return result
