@@ -23,8 +23,7 @@ def load_dataset(path: str | Path) -> tuple[Dataset, Report]:
     if dataset is None:
         first = report.errors[0].message if report.errors else "invalid export"
         raise ValidationFailed(
-            f"{Path(path).name}: the export breaks {len(report.errors)} rule(s) of the format; "
-            f"first: {first}",
+            f"{Path(path).name}: the export has {len(report.errors)} error(s); first: {first}",
             report=report,
             hint=f"run `archiver validate {path}` for the full list",
         )

@@ -84,7 +84,8 @@ def check_attendance(ctx: Context) -> None:
     lesson_at = lookup(lessons["lesson_id"], attendance["lesson_id"])
     found = lesson_at >= 0
     status = lessons["status"].to_numpy(dtype=object, na_value=None)[np.maximum(lesson_at, 0)]
-    not_held = found & (status != "held") & (status != None)  # noqa: E711 (elementwise)
+    # Only a valid other status counts: a misspelt one is already an error of its own.
+    not_held = found & (status == "cancelled")
     rows = np.flatnonzero(not_held)
     ctx.flag("attendance", rows, "lesson_id", "attendance.held",
              "{value} is a lesson that was not held (status {detail})",

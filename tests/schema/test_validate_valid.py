@@ -54,3 +54,17 @@ def test_unknown_tables_and_columns_are_ignored(tmp_path, tables) -> None:
     dataset, report = read_and_validate(write_minimal(tmp_path, tables=tables))
     assert report.errors == []
     assert "timetable" not in dataset.tables and "room" not in dataset.lessons.columns
+
+
+def test_load_dataset_raises_with_the_whole_report(tmp_path, tables) -> None:
+    import pytest
+
+    from archiver.errors import ExitCode, ValidationFailed
+
+    tables["lessons"].loc[0, "status"] = "odbyta"
+    tables["lessons"].loc[1, "period"] = "x"
+    with pytest.raises(ValidationFailed) as caught:
+        load_dataset(write_minimal(tmp_path, tables=tables))
+    assert caught.value.exit_code == ExitCode.INVALID
+    assert len(caught.value.report.errors) == 2
+    assert "2 error(s)" in caught.value.message and "archiver validate" in str(caught.value)

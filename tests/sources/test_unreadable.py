@@ -158,3 +158,11 @@ def test_unknown_kind_of_file(tmp_path) -> None:
     path = tmp_path / "eksport.pdf"
     path.write_bytes(b"%PDF-1.7")
     _refused(path, "not a register export")
+
+
+def test_database_text_that_is_not_utf8(tmp_path) -> None:
+    path = write_minimal(tmp_path, "sqlite")
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE subjects SET name = CAST(X'4aea7a796b' AS TEXT) "
+                   "WHERE subject_id = 'sub1'")
+    _refused(path, "export.sqlite", "UTF-8")
