@@ -53,7 +53,7 @@ def _partial_from(draft: Draft, rows: pd.DataFrame, category: str) -> pd.DataFra
     absent = ~rows["symbol"].isin(PRESENT_SYMBOLS).to_numpy()
     if category == "sprawdzian":
         value = np.where(absent, "nb", value)
-        comment = np.where(absent, "nieobecny na sprawdzianie – do zaliczenia", None)
+        comment = np.where(absent, "nieobecność na sprawdzianie – do zaliczenia", None)
     return pd.DataFrame({
         "student_id": rows["student_id"].to_numpy(), "subject_id": rows["subject_id"].to_numpy(),
         "teacher_id": rows["teacher_id"].to_numpy(), "date": rows["date"].to_numpy(),

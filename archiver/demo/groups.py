@@ -8,7 +8,13 @@ from archiver.demo import curriculum as cur
 from archiver.demo.state import Draft
 
 
-def _group_of(draft: Draft, rows: pd.DataFrame, group: str) -> pd.Series:
+def _ethics_students(draft: Draft, rows: pd.DataFrame) -> set[str]:
+    """The few students of a class who chose ethics instead of religion."""
+    ids = sorted(set(rows["student_id"]))
+    return set(draft.rnd.sample(ids, k=min(len(ids), 2 + len(ids) // 12)))
+
+
+def _group_of(draft: Draft, rows: pd.DataFrame, group: str, ethics: set[str]) -> pd.Series:
     """Boolean mask of the stays of one class that belong to the group."""
     if group == "dz.":
         return rows["female"]
@@ -19,8 +25,7 @@ def _group_of(draft: Draft, rows: pd.DataFrame, group: str) -> pd.Series:
         # First half of the list in group 1; later arrivals keep the halves even.
         half = (numbers <= (len(rows) + 1) // 2)
         return half if group == "gr. 1" else ~half
-    ethics = set(draft.rnd.sample(sorted(numbers), k=min(len(rows), 2 + len(rows) // 12)))
-    in_ethics = numbers.isin(ethics)
+    in_ethics = rows["student_id"].isin(ethics)
     return in_ethics if group == cur.ETHICS_GROUP else ~in_ethics
 
 
@@ -32,10 +37,14 @@ def build_membership(draft: Draft) -> None:
     groups = (draft.helpers["timetable"][["class_id", "group"]].drop_duplicates()
               .sort_values(["class_id", "group"]))
     parts = [stays.assign(group="")]
+    ethics: dict[str, set[str]] = {}
     for cls, group in zip(groups["class_id"], groups["group"], strict=True):
         if not group:
             continue
         rows = stays[stays["class_id"] == cls]
-        parts.append(rows[_group_of(draft, rows, group).to_numpy()].assign(group=group))
+        if cls not in ethics:
+            ethics[cls] = _ethics_students(draft, rows)
+        mask = _group_of(draft, rows, group, ethics[cls]).to_numpy()
+        parts.append(rows[mask].assign(group=group))
     membership = pd.concat(parts, ignore_index=True)
     draft.helpers["membership"] = membership[["class_id", "group", "student_id", "start", "end"]]

@@ -2,8 +2,7 @@
 
 Placeholders: {child} student's full name, {cls} class name, {sender} signature,
 {subject} school subject, {date} a date as 12.11.2025, {when} "w dniu …" or "od … do …",
-{room} a room number,
-{was_absent} "był nieobecny" / "była nieobecna".
+{room} a room number.
 """
 
 from __future__ import annotations
@@ -27,8 +26,8 @@ THREADS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         "Z poważaniem\n{sender}",
     )),
     "retake": ("guardian", "teacher", "Zaliczenie sprawdzianu", (
-        "Dzień dobry,\n\nmoje dziecko – {child} – {was_absent} na sprawdzianie z przedmiotu "
-        "„{subject}” z powodu choroby. Kiedy będzie możliwość jego zaliczenia?\n\n"
+        "Dzień dobry,\n\nz powodu choroby moje dziecko – {child} – nie pisało sprawdzianu "
+        "z przedmiotu „{subject}”. Kiedy będzie możliwość jego zaliczenia?\n\n"
         "Z poważaniem\n{sender}",
         "Dzień dobry,\n\nsprawdzian można zaliczyć w przyszły wtorek na 7. lekcji w sali "
         "nr {room}.\n\nPozdrawiam\n{sender}",
@@ -51,7 +50,7 @@ THREADS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     )),
     "kit": ("guardian", "teacher", "Strój na zajęcia", (
         "Dzień dobry,\n\nczy na zajęcia potrzebny jest strój <sportowy> & obuwie zmienne?\n"
-        "W ogłoszeniu był link: https://szkola.example/ogloszenia?id=12&klasa={cls}\n\n"
+        "W ogłoszeniu był link: https://szkola.example/ogloszenia?id=12&typ=wf\n\n"
         "Pozdrawiam\n{sender}",
         "Dzień dobry,\n\ntak, strój sportowy i obuwie zmienne są obowiązkowe na każdych "
         "zajęciach.\n\nPozdrawiam\n{sender}",

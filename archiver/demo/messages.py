@@ -33,8 +33,6 @@ class _School:
         self.student_name = {s: f"{f} {ln}" for s, f, ln in
                              zip(students["student_id"], students["first_name"],
                                  students["last_name"], strict=True)}
-        self.female = dict(zip(draft.helpers["people"]["student_id"],
-                               draft.helpers["people"]["female"], strict=True))
         g = draft.tables["guardians"]
         self.guardian_name = {i: f"{f} {ln}" for i, f, ln in
                               zip(g["guardian_id"], g["first_name"], g["last_name"], strict=True)}
@@ -121,12 +119,11 @@ def _thread(box: Mailbox, sc: _School, kind: str, class_id: str, day: date) -> N
         "pedagogue": [(sc.by_role["pedagogue"][0], "staff")]}
     if not roles[opener_role] or not roles[to_role]:
         return
-    female = sc.female[child]
     words = {"child": sc.student_name[child], "cls": sc.class_name[class_id],
              "subject": sc.subject_name[subject_id], "room": ROOMS[int(rng.integers(len(ROOMS)))],
              "when": f"w dniu {_fmt(first)}" if first == last
              else f"od {_fmt(first)} do {_fmt(last)}",
-             "was_absent": "była nieobecna" if female else "był nieobecny", "date": _fmt(day)}
+             "date": _fmt(day)}
     sender, to = roles[opener_role][0], roles[to_role]
     sent = box.sent_time(day, sender[1])
     thread, reply_to = box.new_thread(), None

@@ -156,6 +156,14 @@ def test_group_lessons_split_the_class(tables) -> None:
     assert kids[0] and kids[1] and not kids[0] & kids[1]
 
 
+def test_religion_and_ethics_run_side_by_side_for_different_students(tables) -> None:
+    lessons, attendance = tables["lessons"], tables["attendance"]
+    members = {g: set(attendance.loc[attendance["lesson_id"].isin(
+        lessons.loc[lessons["group"] == g, "lesson_id"]), "student_id"]) for g in ("rel.", "et.")}
+    assert members["rel."] and members["et."] and not members["rel."] & members["et."]
+    assert set(lessons.loc[lessons["group"] == "et.", "subject_id"]) == {"ETY"}
+
+
 def test_substitutions_are_taught_by_another_teacher(tables) -> None:
     lessons = tables["lessons"]
     subs = lessons[lessons["substitution"] == True]  # noqa: E712

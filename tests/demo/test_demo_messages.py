@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 
 def test_individual_threads_have_replies_within_the_thread(tables) -> None:
     messages = tables["messages"].set_index("message_id")
@@ -55,6 +57,13 @@ def test_some_recipients_have_not_read(tables) -> None:
     unread = recipients["read_at"].isna()
     assert unread.any() and not unread.all()
     assert not recipients.duplicated(["message_id", "recipient_id", "recipient_kind"]).any()
+
+
+def test_read_receipts_fall_between_sending_and_the_export(small, tables) -> None:
+    rows = tables["message_recipients"].merge(tables["messages"], on="message_id")
+    read = rows[rows["read_at"].notna()]
+    assert (read["read_at"] >= read["sent_at"]).all()
+    assert (read["read_at"] < pd.Timestamp(small[1]["exported_at"])).all()
 
 
 def test_students_write_and_receive_only_from_grade_6(tables) -> None:
