@@ -26,6 +26,7 @@ from archiver.bundle.bagtext import (
     parse_tag_file,
 )
 from archiver.bundle.hashing import sidecar_path
+from archiver.bundle.storage import storage_error
 from archiver.errors import InputError, RefusedError, UsageError, VerificationError
 from archiver.passwords import Password, as_password
 from archiver.sign.bag import (
@@ -115,6 +116,27 @@ def sign_request(bundle_path: Path, password: Password | str | None) -> bytes:
     archive, bag = _open_bag(bundle_path, secret)
     with archive:
         return bag[MANIFEST]
+
+
+def write_sign_request(
+    bundle_path: Path, password: Password | str | None, out_path: Path
+) -> bytes:
+    """Write the manifest to sign to `out_path` (a new file, never overwritten); return it."""
+    manifest = sign_request(bundle_path, password)
+    out_path = Path(out_path)
+    try:
+        handle = open(out_path, "xb")
+    except FileExistsError:
+        raise RefusedError(f"{out_path} already exists; choose another --out file") from None
+    except OSError as exc:
+        raise storage_error(exc, f"create {out_path.name}", out_path.parent) from None
+    try:
+        with handle:
+            handle.write(manifest)
+    except OSError as exc:
+        out_path.unlink(missing_ok=True)  # ours: created above; leave nothing half-written
+        raise storage_error(exc, f"write {out_path.name}", out_path.parent) from None
+    return manifest
 
 
 def verify_bundle_signatures(

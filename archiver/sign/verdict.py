@@ -65,3 +65,17 @@ def broken(target: str, kind: str, problem: str) -> SignatureVerdict:
     return SignatureVerdict(
         target, kind, intact=False, trust=Trust.NOT_CHECKED, problems=(problem,)
     )
+
+
+def format_verdicts(verdicts: list[SignatureVerdict]) -> list[str]:
+    """Lines for a terminal: one per signature, then a one-line summary."""
+    if not verdicts:
+        return ["signatures: none in this bundle"]
+    lines = [f"signature: {verdict.describe()}" for verdict in verdicts]
+    failed = sum(not verdict.ok for verdict in verdicts)
+    if failed:
+        lines.append(f"SIGNATURES: FAILED, {failed} of {len(verdicts)} do not verify")
+    else:
+        signers = sorted({v.signer for v in verdicts if v.signer})
+        lines.append(f"SIGNATURES: OK, {len(verdicts)} verified, signed by {', '.join(signers)}")
+    return lines

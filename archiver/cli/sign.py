@@ -1,0 +1,123 @@
+"""`archiver sign-request` and `archiver sign-attach`: the director's external signature.
+
+Also the options other commands share for signatures: `--sign-with` and
+`--sign-password-file` (term-end, disclose) and `--trust` (verify, sign-attach).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archiver.cli import config_option, main_group
+from archiver.passwords import ENV_VAR, read_password
+from archiver.sign import Signer, load_signer, load_trust_roots
+from archiver.sign.bundles import sign_attach, write_sign_request
+from archiver.sign.keys import SIGN_PASSWORD_ENV, read_sign_password
+from archiver.sign.verdict import format_verdicts
+
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def password_file_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--password-file", type=_FILE, metavar="FILE",
+        help=f"File whose first line is the bundle's password (else ${ENV_VAR}).",
+    )(func)
+
+
+def sign_with_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--sign-with FILE.p12 and --sign-password-file FILE, for commands that sign."""
+    func = click.option(
+        "--sign-password-file", type=_FILE, metavar="FILE",
+        help=f"File whose first line is the PKCS#12 password (else ${SIGN_PASSWORD_ENV}).",
+    )(func)
+    return click.option(
+        "--sign-with", type=_FILE, metavar="FILE.p12",
+        help="Sign every PDF (PAdES) and the bag's manifest (CAdES .p7s) with the key "
+        "and certificate in this PKCS#12 file (.p12/.pfx), e.g. a qualified seal.",
+    )(func)
+
+
+def signer_from_options(sign_with: Path | None, sign_password_file: Path | None
+                        ) -> Signer | None:
+    """The Signer for --sign-with, or None when not signing."""
+    if sign_with is None:
+        return None
+    return load_signer(sign_with, read_sign_password(sign_password_file))
+
+
+def trust_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--trust CERT.pem (repeatable): roots the signers' certificates must chain to."""
+    return click.option(
+        "--trust", "trust_files", type=_FILE, multiple=True, metavar="CERT.pem",
+        help="Root CA certificate (PEM or DER) that signers' certificates must chain "
+        "to, checked at the signing time; repeat for several. Without it signatures "
+        "are checked for integrity only and trust is reported as not checked.",
+    )(func)
+
+
+def trust_roots_from_option(trust_files: tuple[Path, ...]) -> list | None:
+    """The roots for --trust, or None (trust not checked) when none was given."""
+    return load_trust_roots(trust_files) if trust_files else None
+
+
+@main_group.command(
+    "sign-request",
+    epilog="Example: archiver sign-request archiwum/paczka.zip --out manifest.txt "
+    "--password-file haslo.txt",
+)
+@click.argument("bundle", type=_FILE)
+@click.option("--out", "out_file", type=_FILE, required=True, metavar="FILE",
+              help="Where to write the file to sign (a new file; never overwritten).")
+@password_file_option
+@config_option
+def sign_request_command(bundle: Path, out_file: Path, password_file: Path | None) -> None:
+    """Write what the director signs: the bag's manifest-sha256.txt.
+
+    Verifies BUNDLE in full first, then writes its manifest (the SHA-256 of every
+    document in the bundle) to FILE, byte for byte. Sign FILE in your signing
+    application as a detached signature (XAdES or CAdES .p7s; qualified signature,
+    seal or podpis osobisty) and attach it with `archiver sign-attach`.
+    """
+    manifest = write_sign_request(bundle, read_password(password_file), out_file)
+    click.echo(f"wrote {out_file}: manifest-sha256.txt of {bundle.name} "
+               f"({len(manifest):,} bytes, SHA-256 {hashlib.sha256(manifest).hexdigest()})")
+    click.echo(f"next: sign {out_file.name} as a detached signature (XAdES or .p7s), then "
+               f"run: archiver sign-attach {bundle} SIGNATURE")
+
+
+@main_group.command(
+    "sign-attach",
+    epilog="Example: archiver sign-attach archiwum/paczka.zip manifest.txt.xades "
+    "--password-file haslo.txt --trust root.pem",
+)
+@click.argument("bundle", type=_FILE)
+@click.argument("signature", type=_FILE)
+@password_file_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              metavar="DIR", help="Folder for the new signed bundle (default: BUNDLE's).")
+@trust_option
+@config_option
+def sign_attach_command(bundle: Path, signature: Path, password_file: Path | None,
+                        out_dir: Path | None, trust_files: tuple[Path, ...]) -> None:
+    """Add a detached signature of the manifest to a NEW copy of the bundle.
+
+    SIGNATURE is the .p7s (CAdES) or .xades/.xml (XAdES) made over the file from
+    `archiver sign-request`. It is checked against BUNDLE's manifest first and
+    refused if it does not match. The bag is then re-packed, with the signature as a
+    tag file covered by the tag manifest, into NAME-podpisany.zip beside its own
+    sidecar; the new bundle is verified. BUNDLE itself is kept unchanged.
+    """
+    result = sign_attach(bundle, signature, read_password(password_file), out_dir,
+                         trust_roots=trust_roots_from_option(trust_files))
+    # Audit hook: the lead records `result` (new bundle, signer) in the audit log here.
+    click.echo("\n".join(format_verdicts(list(result.verdicts))))
+    click.echo(f"signed bundle: {result.path} (attached as {result.signature_name})")
+    click.echo(f"sidecar: {result.bundle.sidecar_path}")
+    click.echo(f"SHA-256: {result.bundle.sha256}")
+    click.echo(f"the original bundle {bundle} is kept unchanged")
