@@ -88,10 +88,11 @@ def read_password(password_file: Path | None, *, environ: dict[str, str] | None 
                   ) -> Password | None:
     """The first line of `password_file`, else $ARCHIVER_PASSWORD, else None.
 
-    The variable is removed from the environment once read, so that child processes
-    (renderers, external tools) do not inherit it.
+    The variable is removed from the environment in any case, so that child processes
+    (renderers, external tools) never inherit it.
     """
     env = os.environ if environ is None else environ
+    from_env = env.pop(ENV_VAR, None)
     if password_file is not None:
         try:
             with open(password_file, encoding="utf-8") as handle:
@@ -108,12 +109,11 @@ def read_password(password_file: Path | None, *, environ: dict[str, str] | None 
         if not value:
             raise InputError(f"password file {password_file}: the first line is empty")
         return Password(value)
-    value = env.pop(ENV_VAR, None)
-    if value is None:
+    if from_env is None:
         return None
-    if not value:
+    if not from_env:
         raise InputError(f"{ENV_VAR} is set but empty")
-    return Password(value)
+    return Password(from_env)
 
 
 def generate_password(groups: int = GROUPS, group_length: int = GROUP_LENGTH) -> Password:

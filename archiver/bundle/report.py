@@ -21,7 +21,9 @@ class Problem:
         where = f"entry {display_name(self.entry)}: " if self.entry is not None else ""
         detail = ""
         if self.expected is not None or self.found is not None:
-            detail = f" (expected {self.expected}, found {self.found})"
+            # Both may come from the file itself (a forged sidecar): escape them too.
+            detail = (f" (expected {display_name(str(self.expected))}, "
+                      f"found {display_name(str(self.found))})")
         return f"{where}{self.cause}{detail}"
 
 
@@ -46,7 +48,8 @@ class VerifyReport:
     sha256: str | None = None  # of the whole bundle file, when it could be read
     size: int = 0
     entry_count: int = 0
-    files: list[EntryRecord] = field(default_factory=list)  # decrypted files, bag order
+    # What decryption found, in file order; names are full ZIP entry names ('NAME/data/..')
+    files: list[EntryRecord] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -94,8 +94,11 @@ class BundleWriter:
 
     `bag_info` holds the caller's bag-info.txt fields (a sequence repeats a label);
     Bagging-Date, Bag-Software-Agent, Payload-Oxum and Bag-Size are added. Entry names
-    are refused if unsafe or holding a token of `forbidden_name_tokens` (personal names).
-    `created` fixes every timestamp (default: SOURCE_DATE_EPOCH, else now).
+    are refused if unsafe or holding a token of `forbidden_name_tokens` (personal names);
+    the error names the entry by position ("entry 12" = the 12th file added) and the
+    bundle is discarded. Entries keep the order they are added in, so add them in a
+    deterministic order. `created` fixes every timestamp (default: SOURCE_DATE_EPOCH,
+    else now). Entry names and sizes are visible without the password (ZIP's design).
     """
 
     def __init__(self, final_path: Path, password: Password | str,

@@ -98,7 +98,9 @@ def test_the_password_file_gives_its_first_line(tmp_path: Path) -> None:
 def test_the_file_wins_over_the_environment(tmp_path: Path) -> None:
     path = tmp_path / "haslo.txt"
     path.write_text("from-file\n")
-    assert read_password(path, environ={ENV_VAR: "from-env"}).reveal() == "from-file"
+    environ = {ENV_VAR: "from-env"}
+    assert read_password(path, environ=environ).reveal() == "from-file"
+    assert environ == {}  # removed all the same: no child process inherits it
 
 
 def test_the_environment_variable_is_read_once_and_removed(

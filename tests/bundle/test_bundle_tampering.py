@@ -167,3 +167,10 @@ def test_a_truncated_bundle_is_not_a_zip_any_more(bundle: BundleResult) -> None:
     bundle.path.write_bytes(data[: len(data) // 2])
     report = verify_bundle(bundle.path, None)
     assert "not a ZIP file: no end of central directory record" in causes(report)
+
+
+def test_a_forged_sidecar_cannot_inject_terminal_escapes(bundle: BundleResult) -> None:
+    bundle.sidecar_path.write_text(f"{'0' * 64}  \x1b]0;owned\x07{bundle.path.name}\n")
+    report = verify_bundle(bundle.path, None)
+    assert not report.ok
+    assert not any("\x1b" in str(p) for p in report.problems)
