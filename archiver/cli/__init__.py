@@ -166,7 +166,6 @@ def main(argv: list[str] | None = None) -> None:
 # (add new command modules below, keep alphabetical)
 from archiver.cli import audit  # noqa: E402,F401
 from archiver.cli import demo  # noqa: E402,F401
-from archiver.cli import render  # noqa: E402,F401
 from archiver.cli import sign  # noqa: E402,F401
 from archiver.cli import term_end  # noqa: E402,F401
 from archiver.cli import validate  # noqa: E402,F401
