@@ -112,7 +112,24 @@ def get_context() -> Context:
     return click.get_current_context().ensure_object(Context)
 
 
+class ArchiverGroup(click.Group):
+    """The top command group; turns every ArchiverError into one line and its exit code
+    here, so the console script and in-process runners (tests) behave the same."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ArchiverError as exc:
+            echo_error(str(exc))
+            ctx.exit(exc.exit_code)
+
+
+def echo_error(message: str) -> None:
+    click.echo(f"archiver: error: {message}", err=True)
+
+
 @click.group(
+    cls=ArchiverGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example: archiver term-end --demo --out archiwum",
 )
@@ -127,10 +144,6 @@ def main_group(ctx: click.Context) -> None:
     encrypted, checksummed archive bundles with a handover protocol.
     """
     ctx.ensure_object(Context)
-
-
-def echo_error(message: str) -> None:
-    click.echo(f"archiver: error: {message}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -166,6 +179,7 @@ def main(argv: list[str] | None = None) -> None:
 # (add new command modules below, keep alphabetical)
 from archiver.cli import audit  # noqa: E402,F401
 from archiver.cli import demo  # noqa: E402,F401
+from archiver.cli import render  # noqa: E402,F401
 from archiver.cli import sign  # noqa: E402,F401
 from archiver.cli import term_end  # noqa: E402,F401
 from archiver.cli import validate  # noqa: E402,F401

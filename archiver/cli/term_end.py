@@ -39,8 +39,8 @@ def _summary(result: TermEndResult, show_password: bool) -> list[str]:
 
 @main_group.command(
     "term-end",
-    epilog="Example: archiver term-end eksport.zip --term 1 --out /media/archiwum "
-    "--slip-out ~/haslo-sem1.txt --copy-to /media/kopia",
+    epilog="\b\nExample: archiver term-end eksport.zip --term 1 --out /media/archiwum \\\n"
+    "           --slip-out ~/haslo-sem1.txt --copy-to /media/kopia",
 )
 @click.argument("source", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--demo", is_flag=True,

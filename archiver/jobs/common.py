@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -109,3 +110,14 @@ def ensure_folder(folder: Path) -> Path:
     except OSError as exc:
         raise StorageError(f"cannot create the folder {folder}: {exc.strerror}") from None
     return folder
+
+
+def check_copy_destinations(folders: Iterable[Path]) -> None:
+    """Fail before any work if a --copy-to folder is missing or not writable."""
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise StorageError(f"the copy destination {folder} does not exist or is not a "
+                               "folder", hint="connect or mount the medium and run again")
+        if not os.access(folder, os.W_OK):
+            raise StorageError(f"the copy destination {folder} is not writable")

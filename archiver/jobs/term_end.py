@@ -110,6 +110,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     started = time.monotonic()
     out_dir = common.ensure_folder(request.out_dir)
     remove_stale_partials(out_dir)
+    common.check_copy_destinations(request.copy_to)
     period = parse_term(request.term)
     first, last, _term, _whole = resolve_period(ds.meta, period)
     choice = common.choose_password(request.password_file, request.slip_out, out_dir, config,
