@@ -10,7 +10,7 @@ from pathlib import Path
 
 import bagit
 import pytest
-from conftest import CREATED, PAYLOAD, SOURCE_NAME, write_bundle
+from bundle_fixtures import CREATED, PAYLOAD, SOURCE_NAME, write_bundle
 
 from archiver.bundle import BundleResult, BundleWriter, verify_bundle
 from archiver.passwords import Password

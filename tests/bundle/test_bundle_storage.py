@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from bundle_faults import DiskFault, can_mount, tmpfs
-from conftest import BAG_INFO, CREATED, write_bundle
+from bundle_fixtures import BAG_INFO, CREATED, write_bundle
 
 from archiver.bundle import BundleWriter, remove_stale_partials, verify_bundle
 from archiver.errors import RefusedError, StorageError
