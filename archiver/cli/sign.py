@@ -68,8 +68,7 @@ def trust_roots_from_option(trust_files: tuple[Path, ...]) -> list | None:
 
 @main_group.command(
     "sign-request",
-    epilog="Example: archiver sign-request archiwum/paczka.zip --out manifest.txt "
-    "--password-file haslo.txt",
+    epilog="Example: archiver sign-request paczka.zip --out manifest.txt",
 )
 @click.argument("bundle", type=_FILE)
 @click.option("--out", "out_file", type=_FILE, required=True, metavar="FILE",
@@ -93,8 +92,7 @@ def sign_request_command(bundle: Path, out_file: Path, password_file: Path | Non
 
 @main_group.command(
     "sign-attach",
-    epilog="Example: archiver sign-attach archiwum/paczka.zip manifest.txt.xades "
-    "--password-file haslo.txt --trust root.pem",
+    epilog="Example: archiver sign-attach paczka.zip podpis.xades --trust root.pem",
 )
 @click.argument("bundle", type=_FILE)
 @click.argument("signature", type=_FILE)

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
 from pathlib import Path
 
 import pytest
-from sign_pki import DIRECTOR, Issued, export_p12, make_root, make_signer
 
-from archiver.sign import Signer, load_signer, load_trust_roots, sign_pdf
+# the helpers beside this file are plain modules; pytest's importlib mode does not put
+# test folders on sys.path, so do it here (before they are imported)
+sys.path.insert(0, str(Path(__file__).parent))
 
-P12_PASSWORD = b"haslo-do-podpisu-7Qx"
+from sign_pki import (  # noqa: E402
+    DIRECTOR,
+    NOW,
+    P12_PASSWORD,
+    Pki,
+    export_p12,
+    make_pdfa,
+    make_root,
+    make_signer,
+)
 
-
-@dataclass(frozen=True)
-class Pki:
-    """A root CA, the director's certificate under it, and an unrelated root."""
-
-    root: Issued
-    director: Issued
-    unrelated_root: Issued
-    p12_path: Path
-    root_pem: Path
-    unrelated_pem: Path
+from archiver.sign import Signer, load_signer, load_trust_roots, sign_pdf  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -53,18 +53,6 @@ def unrelated_trust(pki: Pki) -> list:
     return load_trust_roots([pki.unrelated_pem])
 
 
-def make_pdfa(text: str = "Dziennik lekcyjny klasy 1a — zażółć gęślą jaźń") -> bytes:
-    """A small PDF/A-3u made with WeasyPrint, as the render layer makes documents."""
-    import weasyprint
-
-    html = (
-        "<html lang='pl'><head><meta charset='utf-8'><title>Dziennik lekcyjny</title>"
-        "<style>body{font-family:'DejaVu Sans'}</style></head>"
-        f"<body><h1>Dziennik lekcyjny</h1><p>{text}</p></body></html>"
-    )
-    return weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/a-3u")
-
-
 @pytest.fixture(scope="session")
 def pdfa() -> bytes:
     return make_pdfa()
@@ -72,6 +60,4 @@ def pdfa() -> bytes:
 
 @pytest.fixture(scope="session")
 def signed_pdf(pdfa: bytes, signer: Signer) -> bytes:
-    from sign_pki import NOW
-
     return sign_pdf(pdfa, signer, signing_time=NOW, location="Testowo")

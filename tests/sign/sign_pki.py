@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -13,6 +14,7 @@ from cryptography.x509.oid import NameOID
 
 DIRECTOR = "Anna Kowalska-Dyrektor"
 NOW = datetime(2026, 6, 27, 12, 0, tzinfo=UTC)
+P12_PASSWORD = b"haslo-do-podpisu-7Qx"
 
 
 @dataclass(frozen=True)
@@ -102,3 +104,27 @@ def export_p12(signer: Issued, root: Issued, password: bytes | None) -> bytes:
     return pkcs12.serialize_key_and_certificates(
         b"podpis", signer.key, signer.cert, [root.cert], encryption
     )
+
+
+@dataclass(frozen=True)
+class Pki:
+    """A root CA, the director's certificate under it, and an unrelated root."""
+
+    root: Issued
+    director: Issued
+    unrelated_root: Issued
+    p12_path: Path
+    root_pem: Path
+    unrelated_pem: Path
+
+
+def make_pdfa(text: str = "Dziennik lekcyjny klasy 1a — zażółć gęślą jaźń") -> bytes:
+    """A small PDF/A-3u made with WeasyPrint, as the render layer makes documents."""
+    import weasyprint
+
+    html = (
+        "<html lang='pl'><head><meta charset='utf-8'><title>Dziennik lekcyjny</title>"
+        "<style>body{font-family:'DejaVu Sans'}</style></head>"
+        f"<body><h1>Dziennik lekcyjny</h1><p>{text}</p></body></html>"
+    )
+    return weasyprint.HTML(string=html).write_pdf(pdf_variant="pdf/a-3u")

@@ -88,8 +88,7 @@ def test_a_damaged_p7s_gives_a_failed_verdict(p7s: bytes, trust) -> None:
 
 def test_trust_is_judged_at_the_signing_time_not_today(pki, tmp_path: Path) -> None:
     # a certificate that expired long ago: the archive is checked years after signing
-    from conftest import P12_PASSWORD
-    from sign_pki import export_p12, make_signer
+    from sign_pki import P12_PASSWORD, export_p12, make_signer
 
     from archiver.sign import load_signer, load_trust_roots
 

@@ -6,9 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import P12_PASSWORD, Pki
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, pkcs12
-from sign_pki import DIRECTOR, NOW, export_p12, make_signer
+from sign_pki import DIRECTOR, NOW, P12_PASSWORD, Pki, export_p12, make_signer
 
 from archiver.errors import InputError, RefusedError
 from archiver.sign import load_signer, load_trust_roots, sign_detached
