@@ -149,7 +149,10 @@ def main_group(ctx: click.Context) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `archiver` console script."""
     try:
-        main_group.main(args=argv, prog_name="archiver", standalone_mode=False)
+        # Without standalone mode click returns ctx.exit()'s code instead of raising it.
+        code = main_group.main(args=argv, prog_name="archiver", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Abort:
         echo_error("interrupted")
         sys.exit(ExitCode.INTERRUPTED)
