@@ -40,20 +40,3 @@ def check(tmp_path):
         return report
 
     return run
-
-
-def find(problems, rule):
-    """The problems of one rule."""
-    return [p for p in problems if p.rule == rule]
-
-
-def only_error(report, rule, table, row, column):
-    """Assert the report's errors are exactly one problem of `rule` at table/row/column."""
-    assert [(p.rule, p.table, p.row, p.column) for p in report.errors] == [
-        (rule, table, row, column)], [p.message for p in report.errors]
-    problem = report.errors[0]
-    assert problem.message.startswith(f"{table} row {row}" if row else table)
-    if column:
-        label = "key" if table == "export" else "column"
-        assert f"{label} {column}" in problem.message
-    return problem

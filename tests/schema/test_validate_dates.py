@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import find, only_error
+from problem_checks import find, only_error
 
 
 @pytest.mark.parametrize("table,row,column,value", [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import only_error
+from problem_checks import only_error
 
 
 def _append(tables, name, row) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import only_error
+from problem_checks import only_error
 
 
 def _delete(export, dotted):

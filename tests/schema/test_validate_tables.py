@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 import pytest
-from conftest import only_error
+from problem_checks import only_error
 
 
 def test_missing_required_table_is_named(check, tables) -> None:
