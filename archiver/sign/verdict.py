@@ -39,6 +39,20 @@ class SignatureVerdict:
         """Intact and not refused by a trust check (an unchecked trust is not a failure)."""
         return self.intact and self.trust is not Trust.UNTRUSTED
 
+    def to_dict(self) -> dict[str, object]:
+        """For `--json` output: plain values only."""
+        return {
+            "target": self.target,
+            "kind": self.kind,
+            "ok": self.ok,
+            "intact": self.intact,
+            "trust": self.trust.value,
+            "signer": self.signer,
+            "issuer": self.issuer,
+            "signing_time": self.signing_time.isoformat() if self.signing_time else None,
+            "problems": list(self.problems),
+        }
+
     def describe(self) -> str:
         """One line for the verify report, naming the signer and the time it claims."""
         state = "OK" if self.ok else "FAILED"
