@@ -1,8 +1,8 @@
 """PAdES baseline-B signatures on PDF/A documents, and their verification.
 
 Signing is an incremental update that adds only an invisible signature field (zero-size
-widget with the print flag, no appearance stream, so no font) and the signature
-dictionary. pyHanko by default also rewrites the document information and the XMP
+widget outside the page, with the print flag, no appearance stream, so no font) and the
+signature dictionary. pyHanko by default also rewrites the document information and the XMP
 metadata (producer, modification date) in a way that breaks PDF/A (the info dictionary
 and XMP disagree; the new XMP stream is compressed): we keep both untouched instead.
 """
@@ -20,7 +20,12 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
-from pyhanko.sign.fields import SigSeedSubFilter, enumerate_sig_fields
+from pyhanko.sign.fields import (
+    InvisSigSettings,
+    SigFieldSpec,
+    SigSeedSubFilter,
+    enumerate_sig_fields,
+)
 from pyhanko.sign.general import extract_certificate_info
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
 from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
@@ -97,7 +102,15 @@ def sign_pdf(
         reason=reason,
         location=location,
     )
-    pdf_signer = _PinnedClockSigner(meta, signer=signer.backend, signing_time=signing_time)
+    # zero-size, printable (PDF/A forbids hidden annotations) and outside the page, which
+    # PDF/UA accepts for an untagged widget (the render layer claims PDF/UA too)
+    field_spec = SigFieldSpec(
+        sig_field_name=field_name,
+        invis_sig_settings=InvisSigSettings(set_print_flag=True, box_out_of_bounds=True),
+    )
+    pdf_signer = _PinnedClockSigner(
+        meta, signer=signer.backend, new_field_spec=field_spec, signing_time=signing_time
+    )
     with quiet_libraries():
         output = asyncio.run(pdf_signer.async_sign_pdf(writer))
     return output.getvalue()

@@ -72,9 +72,15 @@ def make_signer(
     *,
     valid_from: datetime = NOW - timedelta(days=30),
     valid_days: int = 730,
+    key_type: str = "rsa",
 ) -> Issued:
-    """An end-entity signing certificate (RSA 2048, as qualified certificates commonly are)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    """An end-entity signing certificate: RSA 2048 (most qualified certificates) or EC
+    P-256 (e.g. the e-dowód's podpis osobisty)."""
+    key = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if key_type == "rsa"
+        else ec.generate_private_key(ec.SECP256R1())
+    )
     cert = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name))

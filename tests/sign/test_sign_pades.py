@@ -52,7 +52,8 @@ def test_signature_field_is_invisible_printable_and_adds_no_font(
 ) -> None:
     with pikepdf.open(BytesIO(signed_pdf)) as pdf:
         (field,) = pdf.Root.AcroForm.Fields
-        assert [float(v) for v in field.Rect] == [0, 0, 0, 0]
+        rect = [float(v) for v in field.Rect]
+        assert rect[0] == rect[2] and rect[1] == rect[3] and rect[0] < 0  # zero-size, off page
         assert int(field.F) & 4  # print flag: PDF/A forbids hidden annotations
         assert not int(field.F) & (1 | 2 | 32)  # not invisible, hidden or no-view
         assert "/NeedAppearances" not in pdf.Root.AcroForm
@@ -162,3 +163,44 @@ def _flip_in_first_page_stream(data: bytes) -> bytes:
     changed[start + 5] ^= 0x01
     return bytes(changed)
 
+
+
+def test_a_document_from_the_render_layer_keeps_pdfa_pdfua_and_attachments(
+    signer, trust, tmp_path
+) -> None:
+    from archiver.render.context import RunContext
+    from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
+
+    run_ctx = RunContext(operator="sekretariat", printed_at=NOW)
+    source = EmbeddedFile(name="dane.csv", data=b"klasa;uczniow\n1a;24\n",
+                          description="Dane źródłowe")
+    pdf, _pages = html_to_pdfa("<h1>Dziennik lekcyjny</h1><p>Klasa 1a</p>",
+                               title="Dziennik lekcyjny", attachments=[source], run_ctx=run_ctx)
+    signed = sign_pdf(pdf, signer, signing_time=NOW)
+    with pikepdf.open(BytesIO(pdf)) as before, pikepdf.open(BytesIO(signed)) as after:
+        meta, old_meta = after.open_metadata(), before.open_metadata()
+        assert meta.get("pdfaid:part") == "3"
+        assert meta.get("pdfuaid:part") == old_meta.get("pdfuaid:part")  # when tagged: "1"
+        assert after.Root.Metadata.read_raw_bytes() == before.Root.Metadata.read_raw_bytes()
+        assert list(after.attachments) == list(before.attachments) == ["dane.csv"]
+        assert len(after.Root.AF) == len(before.Root.AF)
+    (verdict,) = verify_pdf(signed, trust)
+    assert verdict.ok and verdict.signer == DIRECTOR
+    path = tmp_path / "dziennik.pdf"
+    path.write_bytes(signed)
+    assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+
+
+def test_an_elliptic_curve_key_signs_and_verifies(pki, trust, pdfa: bytes, tmp_path) -> None:
+    from sign_pki import P12_PASSWORD, export_p12, make_signer
+
+    from archiver.sign import load_signer, sign_detached, verify_detached
+
+    issued = make_signer(pki.root, "Jan Nowak", key_type="ec")
+    path = tmp_path / "ec.p12"
+    path.write_bytes(export_p12(issued, pki.root, P12_PASSWORD))
+    ec_signer = load_signer(path, P12_PASSWORD)
+    (verdict,) = verify_pdf(sign_pdf(pdfa, ec_signer, signing_time=NOW), trust)
+    assert verdict.ok and verdict.signer == "Jan Nowak"
+    p7s = sign_detached(b"manifest\n", ec_signer, NOW)
+    assert verify_detached(b"manifest\n", p7s, trust).ok
