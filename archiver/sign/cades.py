@@ -69,8 +69,14 @@ def verify_detached(
         return broken(target, KIND, f"{len(signed['signer_infos'])} signers in one file; "
                       "only single-signer signatures are supported")
     content = signed["encap_content_info"]["content"]
-    if content.native is not None and content.native != data:
-        return broken(target, KIND, "the signature carries different content than this file")
+    if content.native is not None:
+        # an enveloping .p7s holds the file: it must be this one; then check it as detached
+        # (the signature covers the content's digest, not where the content is kept)
+        if content.native != data:
+            return broken(target, KIND, "the signature carries different content than this file")
+        content_type = signed["encap_content_info"]["content_type"].native
+        signed = signed.untag()  # a copy, free of its ContentInfo wrapper
+        signed["encap_content_info"] = {"content_type": content_type}
     try:
         with quiet_libraries():
             status = asyncio.run(

@@ -172,6 +172,9 @@ def _digest_problem(sig: etree._Element, message: str) -> str:
 
 
 def _short(exc: Exception) -> str:
-    # signxml messages may quote certificate subjects; keep the class and a short reason
-    text = str(exc).split(":")[0][:80]
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+    # signxml messages may quote certificate subjects (a name, a PESEL): keep only a
+    # leading reason that holds no distinguished name
+    text = str(exc).split(":")[0].strip()[:80]
+    if not text or "=" in text:
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {text}"

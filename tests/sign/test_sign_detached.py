@@ -75,6 +75,19 @@ def test_p7s_without_roots_says_trust_not_checked(p7s: bytes) -> None:
     assert "trust not checked" in verdict.describe()
 
 
+def test_an_enveloping_p7s_holding_the_manifest_verifies(signer, trust) -> None:
+    import asyncio
+
+    from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
+
+    enveloping = asyncio.run(signer.backend.async_sign_general_data(
+        MANIFEST, "sha256", detached=False, use_cades=True,
+        signed_attr_settings=PdfCMSSignedAttributes(signing_time=NOW))).dump()
+    assert verify_detached(MANIFEST, enveloping, trust).ok
+    other = verify_detached(MANIFEST + b"x", enveloping, trust)
+    assert not other.ok and "different content" in other.describe()
+
+
 def test_p7s_saved_as_base64_text_is_read(p7s: bytes, trust) -> None:
     assert verify_detached(MANIFEST, base64.encodebytes(p7s), trust).ok
 
