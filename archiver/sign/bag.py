@@ -18,6 +18,7 @@ from archiver.sign.verdict import SignatureVerdict, broken
 from archiver.sign.xades import looks_like_xml, verify_xades
 
 MANIFEST = "manifest-sha256.txt"
+_SIGNATURE_EXTENSIONS = (".p7s", ".p7m", ".xades", ".sig", ".asc")
 _SIGNATURE_NAME = re.compile(r"^manifest-sha256\.txt(?:-(?P<n>[1-9][0-9]*))?\.(?P<ext>p7s|xades)$")
 
 
@@ -86,9 +87,21 @@ def verify_bag_signatures(
         verdicts.append(
             verify_manifest_signature(manifest, bag_files[name], trust_roots, source=name)
         )
+    for name in sorted(n for n in bag_files if _is_stray_signature(n)):
+        verdicts.append(broken(name, "detached", "a signature file this program cannot match "
+                               f"to what it signs (only {MANIFEST} signatures are checked)"))
     for name in sorted(n for n in bag_files if n.startswith("data/") and _is_pdf(n)):
         verdicts.extend(verify_pdf(bag_files[name], trust_roots, target=name))
     return verdicts
+
+
+def _is_stray_signature(name: str) -> bool:
+    # a tag file that looks like a signature but is not one of ours must not pass unseen
+    return (
+        not name.startswith("data/")
+        and name.lower().endswith(_SIGNATURE_EXTENSIONS)
+        and not is_signature_name(name)
+    )
 
 
 def _is_pdf(name: str) -> bool:

@@ -57,6 +57,13 @@ def test_a_signature_without_its_manifest_fails(bag, trust) -> None:
     assert not verdicts[0].ok and "missing" in verdicts[0].describe()
 
 
+def test_a_signature_file_of_something_else_fails_instead_of_passing_unseen(bag) -> None:
+    stray = dict(bag, **{"bag-info.txt.p7s": bag["manifest-sha256.txt.p7s"]})
+    verdicts = verify_bag_signatures(stray)
+    (failed,) = [v for v in verdicts if not v.ok]
+    assert failed.target == "bag-info.txt.p7s"
+
+
 def test_a_bag_without_signatures_gives_no_verdicts(bag) -> None:
     plain = {k: v for k, v in bag.items() if k in ("manifest-sha256.txt", "data/index.html")}
     assert verify_bag_signatures(plain) == []
