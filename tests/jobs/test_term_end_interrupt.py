@@ -1,0 +1,78 @@
+"""A term-end killed or interrupted at any point leaves no bundle under its final name
+unless it verifies, and nothing readable anywhere; a re-run then completes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archiver.bundle import verify_bundle
+from archiver.load import load_dataset
+
+PASSWORD = "kaczka-Rower-93-lampa-Wisla-Herbata-sowa"
+
+
+def start(export: Path, out: Path, tmp: Path, state: Path, pw: Path) -> subprocess.Popen:
+    env = {**os.environ, "TMPDIR": str(tmp), "SOURCE_DATE_EPOCH": "1782570600"}
+    env.pop("ARCHIVER_PASSWORD", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "archiver", "term-end", str(export), "--out", str(out),
+         "--password-file", str(pw), "--state-dir", str(state), "-j", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def readable_leftovers(folders: list[Path], surnames: set[str]) -> list[str]:
+    """Files holding a PDF or a pupil's surname in clear (the protocol is meant to be read
+    and holds no personal data, so it is allowed)."""
+    found = []
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if not path.is_file() or path.name.endswith("-protokol.pdf"):
+                continue
+            data = path.read_bytes()
+            if b"%PDF-" in data or any(s.encode() in data for s in surnames):
+                found.append(str(path))
+    return found
+
+
+@pytest.mark.parametrize(("sig", "after"), [
+    (signal.SIGKILL, 4.0),
+    (signal.SIGINT, 3.0),
+    pytest.param(signal.SIGKILL, 1.0, marks=pytest.mark.slow),
+    pytest.param(signal.SIGKILL, 9.0, marks=pytest.mark.slow),
+    pytest.param(signal.SIGKILL, 14.0, marks=pytest.mark.slow),
+    pytest.param(signal.SIGINT, 8.0, marks=pytest.mark.slow),
+])
+def test_interrupted_term_end_leaves_nothing_readable_and_reruns(
+        tmp_path: Path, demo_export: Path, sig: int, after: float) -> None:
+    out, tmp, state = tmp_path / "out", tmp_path / "tmp", tmp_path / "state"
+    tmp.mkdir()
+    pw = tmp_path / "pw.txt"
+    pw.write_text(PASSWORD + "\n")
+    proc = start(demo_export, out, tmp, state, pw)
+    try:
+        proc.wait(timeout=after)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=60)
+    ds, _ = load_dataset(demo_export)
+    surnames = {str(s) for s in ds.students["last_name"].unique()}
+    assert readable_leftovers([out, tmp], surnames) == [] if out.exists() else True
+    for bundle in out.glob("*.zip") if out.exists() else []:
+        assert verify_bundle(bundle, PASSWORD).ok, f"{bundle.name} under a final name"
+    # The next run removes stale partial files and completes.
+    rerun = start(demo_export, tmp_path / "out", tmp, state, pw)
+    stdout, stderr = rerun.communicate(timeout=300)
+    assert rerun.returncode in (0, 4), stderr.decode()
+    if rerun.returncode == 4:  # the killed run had already published the same bundle
+        assert b"never overwritten" in stderr
+    assert not [p for p in out.iterdir() if ".partial" in p.name]
+    assert readable_leftovers([out, tmp], surnames) == []
+    audit = subprocess.run([sys.executable, "-m", "archiver", "audit", "verify",
+                            "--state-dir", str(state)], capture_output=True)
+    assert audit.returncode == 0, audit.stdout + audit.stderr
