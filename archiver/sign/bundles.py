@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyzipper
 
-from archiver.bundle import BundleResult, BundleWriter, verify_bundle
+from archiver.bundle import BundleResult, BundleWriter, VerifyReport, verify_bundle
 from archiver.bundle.bag import bag_top
 from archiver.bundle.bagtext import (
     COMPUTED_LABELS,
@@ -38,7 +38,7 @@ from archiver.sign.bag import (
 )
 from archiver.sign.cades import sign_detached
 from archiver.sign.keys import Signer
-from archiver.sign.verdict import SignatureVerdict
+from archiver.sign.verdict import SignatureVerdict, format_verdicts
 
 MAX_SIGNATURE_SIZE = 16 << 20  # a detached signature is kilobytes; refuse to load junk
 SIGNED_SUFFIX = "-podpisany"
@@ -257,3 +257,52 @@ def sign_manifest_into(writer: BundleWriter, signer: Signer, signing_time: datet
     name = signature_tag_name(taken, signature)
     writer.add_tag_file(name, signature)
     return name
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """The signature part of `archiver verify`: verdicts, or why none could be made."""
+
+    verdicts: tuple[SignatureVerdict, ...] = ()
+    not_checked: str | None = None  # the reason signatures were not checked
+
+    @property
+    def ok(self) -> bool:
+        """No signature failed (True also when none was present or checked)."""
+        return all(v.ok for v in self.verdicts)
+
+    def lines(self) -> list[str]:
+        """Lines for the verify report, after the bundle's own verdict."""
+        if self.not_checked:
+            return [f"signatures: NOT checked ({self.not_checked})"]
+        return format_verdicts(list(self.verdicts))
+
+    def to_dict(self) -> dict[str, object]:
+        """For `archiver verify --json`."""
+        return {"checked": self.not_checked is None, "not_checked": self.not_checked,
+                "ok": self.ok, "verdicts": [v.to_dict() for v in self.verdicts]}
+
+    def raise_if_failed(self, bundle_name: str) -> None:
+        """VerificationError (exit 3) naming the first failed signature, not its signer."""
+        failed = [v for v in self.verdicts if not v.ok]
+        if failed:
+            first = failed[0]
+            raise VerificationError(
+                f"{bundle_name}: {len(failed)} signature(s) do not verify, first: "
+                f"{first.kind} signature of {first.target}: "
+                + ("; ".join(first.problems) or "not valid"),
+                problems=[f"{v.kind} signature of {v.target}: " + "; ".join(v.problems)
+                          for v in failed],
+            )
+
+
+def check_bundle_signatures(
+    bundle_path: Path, password: Password | str | None, report: VerifyReport,
+    trust_roots: list | None = None,
+) -> SignatureCheck:
+    """Check every signature in a bundle that `verify_bundle` found intact."""
+    if password is None:
+        return SignatureCheck(not_checked="no password given")
+    if not report.ok:
+        return SignatureCheck(not_checked="the bundle itself does not verify")
+    return SignatureCheck(tuple(verify_bundle_signatures(bundle_path, password, trust_roots)))

@@ -224,3 +224,25 @@ def _roots(pki) -> list:
     from archiver.sign import load_trust_roots
 
     return load_trust_roots([pki.root_pem])
+
+
+def test_the_verify_check_fails_on_a_broken_signature_and_says_when_it_cannot_check(
+    bundle: BundleResult, trust, unrelated_trust,
+) -> None:
+    from archiver.errors import VerificationError
+    from archiver.sign.bundles import check_bundle_signatures
+
+    report = verify_bundle(bundle.path, PASSWORD)
+    good = check_bundle_signatures(bundle.path, PASSWORD, report, trust)
+    summary = good.lines()[-1]
+    assert good.ok and summary.startswith("SIGNATURES: OK") and DIRECTOR in summary
+    good.raise_if_failed(bundle.path.name)  # no error
+
+    untrusted = check_bundle_signatures(bundle.path, PASSWORD, report, unrelated_trust)
+    assert not untrusted.ok
+    with pytest.raises(VerificationError, match="2 signature\\(s\\) do not verify") as caught:
+        untrusted.raise_if_failed(bundle.path.name)
+    assert DIRECTOR not in str(caught.value)
+
+    no_password = check_bundle_signatures(bundle.path, None, verify_bundle(bundle.path, None))
+    assert no_password.lines() == ["signatures: NOT checked (no password given)"]
