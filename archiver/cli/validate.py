@@ -36,18 +36,17 @@ def validate_command(source: str, as_json: bool, limit: int) -> None:
     2 wrong options.
     """
     try:
-        dataset, report = read_and_validate(source)
+        _, report = read_and_validate(source)
     except InputError as exc:
         if as_json:
             click.echo(json.dumps({"source": source, "readable": False, "valid": False,
                                    "error": exc.message}, ensure_ascii=False, indent=2))
         raise
-    container = dataset.source.container if dataset and dataset.source else None
     if as_json:
         payload = {"source": source, "readable": True, **report.to_dict()}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(render_report(source, report, limit, container))
+        click.echo(render_report(source, report, limit))
     if not report.ok:
         click.get_current_context().exit(ExitCode.INVALID)
 
@@ -57,10 +56,10 @@ def _table_order(table: str) -> tuple[int, str]:
     return (names.index(table) if table in names else len(names), table)
 
 
-def render_report(source: str, report: Report, limit: int, container: str | None = None) -> str:
+def render_report(source: str, report: Report, limit: int) -> str:
     """The human-readable report: a verdict, then problems grouped by table and rule."""
     verdict = "VALID" if report.ok else "INVALID"
-    kind = f" ({container})" if container else ""
+    kind = f" ({report.container})" if report.container else ""
     lines = [f"{source}{kind}: {verdict}, {report.summary()}"]
     grouped: dict[str, dict[str, list[Problem]]] = defaultdict(lambda: defaultdict(list))
     for kind_name, problems in (("error", report.errors), ("warning", report.warnings)):

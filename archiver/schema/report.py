@@ -66,6 +66,7 @@ class Report:
 
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    container: str | None = None  # folder, zip, xlsx or sqlite: what was read
 
     @property
     def ok(self) -> bool:
@@ -90,6 +91,7 @@ class Report:
     def to_dict(self) -> dict:
         return {
             "valid": self.ok,
+            "container": self.container,
             "summary": {"errors": len(self.errors), "warnings": len(self.warnings)},
             "errors": [p.to_dict() for p in self.errors],
             "warnings": [p.to_dict() for p in self.warnings],

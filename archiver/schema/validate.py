@@ -39,6 +39,7 @@ def validate(raw: RawExport) -> tuple[Dataset | None, Report]:
     """Check a raw export against every rule; the typed Dataset only when there is no error."""
     meta, meta_problems = check_meta(raw.meta)
     ctx = Context(tables={}, raw=raw.tables, meta=meta)
+    ctx.report.container = raw.container
     ctx.report.errors.extend(meta_problems)
     type_tables(ctx)
     for rule in RULES:

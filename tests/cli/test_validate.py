@@ -41,7 +41,7 @@ def test_invalid_export_lists_problems_grouped_by_table(tmp_path) -> None:
     result = run(str(_broken(tmp_path)))
     assert result.exit_code == 1
     out = result.output
-    assert "INVALID, 2 errors, 1 warning" in out
+    assert "(folder): INVALID, 2 errors, 1 warning" in out
     assert "lessons: 2 error(s), 1 warning(s)" in out
     assert "error [reference] ×1" in out and "warning [topic.missing] ×1" in out
     assert "lessons row 1 (line 2), column teacher_id: 'nikt' is not a staff_id of staff" in out
@@ -69,7 +69,8 @@ def test_json_prints_every_problem(tmp_path) -> None:
 def test_json_of_a_valid_export(tmp_path) -> None:
     result = run(str(write_minimal(tmp_path, "sqlite")), "--json")
     assert result.exit_code == 0
-    assert json.loads(result.output)["valid"] is True
+    report = json.loads(result.output)
+    assert report["valid"] is True and report["container"] == "sqlite"
 
 
 def test_unreadable_input_is_one_line_and_exit_one(tmp_path, capsys) -> None:
