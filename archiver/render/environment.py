@@ -65,10 +65,34 @@ def number_pl(value: float | None) -> str:
     return str(int(value)) if float(value).is_integer() else decimal_pl(value, 2).rstrip("0")
 
 
+def fit(value: object, width: int) -> str:
+    """Text padded to `width` characters, or cut with "…" so a column stays aligned (for
+    names also printed in full elsewhere in the document)."""
+    text = str(value)
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+def number_ranges(numbers: list[int] | tuple[int, ...]) -> str:
+    """1, 2, 3, 5, 7, 8 -> "1–3, 5, 7, 8": register numbers of a group, shorter."""
+    parts: list[str] = []
+    values = sorted(numbers)
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[j] + 1:
+            j += 1
+        if j - i >= 2:
+            parts.append(f"{values[i]}–{values[j]}")
+        else:
+            parts += [str(v) for v in values[i:j + 1]]
+        i = j + 1
+    return ", ".join(parts)
+
+
 FILTERS = {
     "date_pl": date_pl, "date_long": date_long, "month_name": month_name, "weekday": weekday,
     "datetime_pl": datetime_pl, "decimal_pl": decimal_pl, "percent_pl": percent_pl,
-    "number_pl": number_pl,
+    "number_pl": number_pl, "fit": fit, "number_ranges": number_ranges,
 }
 
 

@@ -90,28 +90,35 @@ def _terms(ds: Dataset, scope: Scope) -> list[tuple[int, date, date]]:
     return spans
 
 
-def _row(number: int | None, name: str, cells: pd.DataFrame,
+def _row(number: int | None, name: str, counts: dict[str, int], unmarked: int,
          categories: tuple[Category, ...]) -> AttendanceRow:
-    counts = cells["symbol"].value_counts()
     per = tuple(int(counts.get(c.symbol, 0)) for c in categories)
-    kinds = {c.symbol: c.counts_as for c in categories}
-    as_kind = cells["symbol"].dropna().map(kinds)
-    return AttendanceRow(number, name, per, int(cells["symbol"].isna().sum()),
-                         int((as_kind == "present").sum()), int((as_kind == "absent").sum()))
+    present = sum(n for c, n in zip(categories, per, strict=True) if c.counts_as == "present")
+    absent = sum(n for c, n in zip(categories, per, strict=True) if c.counts_as == "absent")
+    return AttendanceRow(number, name, per, unmarked, present, absent)
 
 
 def _section(kind: str, first: date, last: date, cells: pd.DataFrame, stays: pd.DataFrame,
              categories: tuple[Category, ...], with_total: bool,
              term: int | None = None) -> AttendanceSection:
     inside = cells[cells["date"].between(pd.Timestamp(first), pd.Timestamp(last))]
+    counts = inside.groupby(["student_id", "symbol"]).size()
+    by_student: dict[str, dict[str, int]] = {}
+    for (student_id, symbol), n in counts.items():
+        by_student.setdefault(student_id, {})[symbol] = int(n)
+    unmarked = inside[inside["symbol"].isna()].groupby("student_id").size().to_dict()
     present = stays[(stays["first_day"] <= pd.Timestamp(last))
                     & (stays["last_day"] >= pd.Timestamp(first))]
     rows = tuple(
         _row(int(s.register_number), common.list_name(s.first_name, s.last_name),
-             inside[inside["student_id"] == s.student_id], categories)
+             by_student.get(s.student_id, {}), int(unmarked.get(s.student_id, 0)), categories)
         for s in present.itertuples()
     )
-    total = _row(None, "Razem oddział", inside, categories) if with_total else None
+    total = None
+    if with_total:
+        symbols = inside["symbol"].value_counts().to_dict()
+        total = _row(None, "Razem oddział", symbols, int(inside["symbol"].isna().sum()),
+                     categories)
     return AttendanceSection(kind, first, last, rows, total, term)
 
 

@@ -99,45 +99,49 @@ def class_grades(ds: Dataset, stays: pd.DataFrame, first: date, last: date) -> p
     return grades
 
 
-def _one(frame: pd.DataFrame, kind: str) -> str | None:
-    rows = frame[frame["kind"] == kind].sort_values("date")
-    return None if rows.empty else str(rows["value"].iloc[-1])
+def _last_value(rows: list, kind: str) -> str | None:
+    """The latest grade of `kind` among `rows` (sorted by date), as recorded."""
+    values = [r.value for r in rows if r.kind == kind]
+    return str(values[-1]) if values else None
 
 
-def _student(stay, frame: pd.DataFrame, term_numbers: list[int],
+def _mark(r, settings: GradeSettings) -> GradeMark:
+    weight = 1.0 if pd.isna(r.weight) else float(r.weight)
+    return GradeMark(str(r.value), weight, common.text(r.category), r.date.date(),
+                     numeric_value(str(r.value), settings), common.text(r.comment))
+
+
+def _student(number: int, name: str, rows: list, term_numbers: list[int],
              settings: GradeSettings) -> StudentGrades:
     terms, year_marks = [], []
-    for number in term_numbers:
-        rows = frame[frame["term_no"] == number]
-        partials = [
-            GradeMark(str(r.value), float(r.weight) if pd.notna(r.weight) else 1.0,
-                      common.text(r.category), r.date.date(),
-                      numeric_value(str(r.value), settings), common.text(r.comment))
-            for r in rows[rows["kind"] == "partial"].sort_values("date").itertuples()
-        ]
+    for term in term_numbers:
+        in_term = [r for r in rows if r.term_no == term]
+        partials = [_mark(r, settings) for r in in_term if r.kind == "partial"]
         year_marks += partials
-        terms.append(TermGrades(number, tuple(partials), weighted_average(partials),
-                                _one(rows, "midterm_proposed"), _one(rows, "midterm")))
-    return StudentGrades(int(stay.register_number),
-                         common.list_name(stay.first_name, stay.last_name), tuple(terms),
-                         weighted_average(year_marks), _one(frame, "final_proposed"),
-                         _one(frame, "final"))
+        terms.append(TermGrades(term, tuple(partials), weighted_average(partials),
+                                _last_value(in_term, "midterm_proposed"),
+                                _last_value(in_term, "midterm")))
+    return StudentGrades(number, name, tuple(terms), weighted_average(year_marks),
+                         _last_value(rows, "final_proposed"), _last_value(rows, "final"))
 
 
 def build_grades(ds: Dataset, grades: pd.DataFrame, stays: pd.DataFrame, subject_ids: list[str],
                  term_numbers: list[int], settings: GradeSettings) -> tuple[SubjectGrades, ...]:
     """Per subject (in the given order), every student of the stays with their grades."""
     names = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
-    result = []
-    for subject_id in subject_ids:
-        of_subject = grades[grades["subject_id"] == subject_id]
-        students = tuple(
-            _student(stay, of_subject[of_subject["student_id"] == stay.student_id],
-                     term_numbers, settings)
-            for stay in stays.itertuples()
-        )
-        result.append(SubjectGrades(str(names.get(subject_id, subject_id)), students))
-    return tuple(result)
+    # Plain records grouped once: thousands of tiny pandas filters would cost seconds.
+    by_key: dict[tuple[str, str], list] = {}
+    for r in grades.sort_values(["date", "grade_id"], kind="stable").itertuples():
+        by_key.setdefault((r.subject_id, r.student_id), []).append(r)
+    people = [(s.student_id, int(s.register_number), common.list_name(s.first_name, s.last_name))
+              for s in stays.itertuples()]
+    return tuple(
+        SubjectGrades(str(names.get(subject_id, subject_id)), tuple(
+            _student(number, name, by_key.get((subject_id, student_id), []), term_numbers,
+                     settings)
+            for student_id, number, name in people))
+        for subject_id in subject_ids
+    )
 
 
 def build_behaviour(ds: Dataset, stays: pd.DataFrame, first: date,

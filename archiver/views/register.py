@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 
 from archiver.config import Config
@@ -159,12 +160,25 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
     return entries
 
 
-def _mark(stay: pd.Series, day: pd.Timestamp, symbol: object, has_cell: bool) -> str:
-    if not stay.first_day <= day <= stay.last_day:
-        return NOT_ENROLLED
-    if not has_cell:
-        return NOT_IN_GROUP
-    return MISSING if pd.isna(symbol) else str(symbol)
+def _grid(held: list[tuple[LessonEntry, str]], in_week: pd.DataFrame,
+          lookup: dict[tuple[str, str], object]) -> tuple[GridRow, ...]:
+    """The week's marks: students x held lessons, filled column by column with numpy."""
+    days = np.array([pd.Timestamp(e.day).to_datetime64() for e, _ in held],
+                    dtype="datetime64[ns]")
+    first = in_week["first_day"].to_numpy(dtype="datetime64[ns]")[:, None]
+    last = in_week["last_day"].to_numpy(dtype="datetime64[ns]")[:, None]
+    marks = np.full((len(in_week), len(held)), NOT_IN_GROUP, dtype=object)
+    marks[(days < first) | (days > last)] = NOT_ENROLLED
+    students = list(in_week["student_id"])
+    for col, (_, lesson_id) in enumerate(held):
+        for row, student_id in enumerate(students):
+            if (lesson_id, student_id) in lookup and marks[row, col] != NOT_ENROLLED:
+                symbol = lookup[(lesson_id, student_id)]
+                marks[row, col] = MISSING if pd.isna(symbol) else str(symbol)
+    return tuple(
+        GridRow(int(s.register_number), common.list_name(s.first_name, s.last_name),
+                tuple(marks[i]))
+        for i, s in enumerate(in_week.itertuples()))
 
 
 def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame,
@@ -185,11 +199,7 @@ def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame
         listed = tuple(next(numbered) if e.status == "held" else e for e, _ in items)
         in_week = stays[(stays["first_day"] <= pd.Timestamp(last))
                         & (stays["last_day"] >= pd.Timestamp(first))]
-        rows = tuple(
-            GridRow(int(s.register_number), common.list_name(s.first_name, s.last_name),
-                    tuple(_mark(s, pd.Timestamp(e.day), lookup.get((lid, s.student_id)),
-                                (lid, s.student_id) in lookup) for e, lid in held))
-            for _, s in in_week.iterrows())
+        rows = _grid(held, in_week, lookup)
         off = tuple(d for d in days_off if first <= d[0] <= last)
         result.append(WeekView(first, last, listed, columns, rows, off))
     return tuple(result)

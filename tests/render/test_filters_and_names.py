@@ -70,3 +70,11 @@ def test_file_names_carry_class_kind_period_and_student_id_never_a_name(small):
     assert document_file_name(small, year) == "uczen-S1_wiadomosci_2025-2026.pdf"
     term = spec_for(small, "register", "C7B", None, Period(term=1))
     assert document_file_name(small, term) == "7b_dziennik_sem1_2025-2026.pdf"
+
+
+def test_group_numbers_are_compressed_to_ranges():
+    from archiver.render.environment import number_ranges
+
+    assert number_ranges((1, 2, 3, 5, 7, 8)) == "1–3, 5, 7, 8"
+    assert number_ranges((4,)) == "4"
+    assert number_ranges(()) == ""
