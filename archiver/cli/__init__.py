@@ -182,6 +182,7 @@ def main(argv: list[str] | None = None) -> None:
 # (add new command modules below, keep alphabetical)
 from archiver.cli import audit  # noqa: E402,F401
 from archiver.cli import demo  # noqa: E402,F401
+from archiver.cli import disclose  # noqa: E402,F401
 from archiver.cli import render  # noqa: E402,F401
 from archiver.cli import sign  # noqa: E402,F401
 from archiver.cli import term_end  # noqa: E402,F401

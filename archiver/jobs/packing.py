@@ -132,11 +132,13 @@ def pack_bundle(
     forbidden_name_tokens: Iterable[str],
     run_ctx: RunContext,
     extra_documents: Iterable[tuple[str, str, bytes, int]] = (),
+    include_source: bool = True,
 ) -> PackResult:
     """Write the bundle (verified, under its final name) and the protocol copy beside it.
 
     `extra_documents` are (file name, title, pdf, pages) placed before the documents,
-    e.g. a disclosure's cover letter.
+    e.g. a disclosure's cover letter. `include_source=False` leaves out the whole export
+    (a disclosure: it holds other pupils' data; each document still embeds its own slice).
     """
     packed: list[PackedFile] = []
     sources: list[PackedFile] = []
@@ -151,7 +153,7 @@ def pack_bundle(
             name = f"{DOCUMENTS_FOLDER}/{doc.file_name}"
             rec = writer.add_bytes(name, doc.pdf)
             packed.append(PackedFile(name, rec.size, rec.sha256, title_of(doc), doc.pages))
-        for name, path in source_paths(source):
+        for name, path in source_paths(source) if include_source else ():
             rec = writer.add_file(name, path)
             sources.append(PackedFile(name, rec.size, rec.sha256))
         inside = replace(description, documents=tuple(packed), source_files=tuple(sources))

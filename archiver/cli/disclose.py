@@ -1,0 +1,99 @@
+"""`archiver disclose`: one student's data for an authorized institution."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from archiver.cli import (
+    config_option,
+    default_operator,
+    get_context,
+    jobs_option,
+    main_group,
+    operator_option,
+    progress_printer,
+    state_dir_option,
+)
+from archiver.jobs.disclose import DiscloseRequest, run_disclose
+from archiver.views import KINDS
+
+
+def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param=param) from None
+
+
+@main_group.command(
+    "disclose",
+    epilog="\b\nExample: archiver disclose eksport.zip --student S0042 \\\n"
+    "           --recipient 'Sąd Rejonowy w Bielsku-Białej, III Wydział Rodzinny' \\\n"
+    "           --legal-basis 'art. 15 ust. 1 ustawy ...' --case-ref 'III Nsm 123/26' \\\n"
+    "           --approved-by T01 --from 2026-02-16 --to 2026-06-26 --out udostepnienia \\\n"
+    "           --slip-out ~/haslo-udostepnienie.txt",
+)
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option("--student", "student_id", required=True, metavar="ID",
+              help="student_id of the pupil whose data is disclosed.")
+@click.option("--recipient", required=True, metavar="TEXT",
+              help="The institution receiving the data, as addressed on the cover letter.")
+@click.option("--legal-basis", required=True, metavar="TEXT",
+              help="The legal provision that entitles the recipient to the data.")
+@click.option("--case-ref", required=True, metavar="TEXT",
+              help="The recipient's case reference (sygnatura sprawy).")
+@click.option("--approved-by", required=True, metavar="STAFF_ID",
+              help="staff_id of the director who approved the disclosure.")
+@click.option("--from", "date_from", callback=_date, metavar="DATE",
+              help="First day of the period (YYYY-MM-DD; default: start of the school year).")
+@click.option("--to", "date_to", callback=_date, metavar="DATE",
+              help="Last day of the period (YYYY-MM-DD; default: end of the school year).")
+@click.option("--document", "documents", multiple=True, type=click.Choice(KINDS),
+              help="Which documents to include (repeatable; default: all three).")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for the bundle, its sidecar, the protocol and the letter copy.")
+@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="File whose first line is the bundle password (or set ARCHIVER_PASSWORD). "
+              "Without either, a strong password is generated for the slip.")
+@click.option("--slip-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the printable password slip; not the bundle's folder.")
+@operator_option
+@jobs_option
+@state_dir_option
+@config_option
+def disclose_command(source: Path, student_id: str, recipient: str, legal_basis: str,
+                     case_ref: str, approved_by: str, date_from: date | None,
+                     date_to: date | None, documents: tuple[str, ...], out_dir: Path,
+                     password_file: Path | None, slip_out: Path | None,
+                     operator: str | None, jobs: int | None, state_dir: str | None) -> None:
+    """Disclose one student's data to an authorized institution (court, police, education
+    authority, social services): only that student's data, encrypted, with a cover letter.
+
+    The approver must have the director role in the export. Other pupils never appear:
+    in class and school-wide messages other recipients are given only as a count. The
+    disclosure is recorded in the audit log (see `archiver audit disclosures`).
+    """
+    request = DiscloseRequest(
+        source=source, student_id=student_id, recipient=recipient, legal_basis=legal_basis,
+        case_ref=case_ref, approved_by=approved_by, out_dir=out_dir,
+        operator=operator or default_operator(), date_from=date_from, date_to=date_to,
+        documents=documents, password_file=password_file, slip_out=slip_out, jobs=jobs,
+        state_dir=Path(state_dir) if state_dir else None,
+    )
+    result = run_disclose(request, get_context().config,
+                          progress=progress_printer("Rendering documents"))
+    pack = result.pack
+    click.echo(f"Documents: {len(pack.documents)}, pages: {pack.total_pages}, "
+               f"time: {result.seconds:.1f} s")
+    click.echo(f"Bundle:       {pack.bundle.path}  ({pack.bundle.size:,} bytes, verified)")
+    click.echo(f"SHA-256:      {pack.bundle.sha256}")
+    click.echo(f"Cover letter: {result.letter_path}  (copy for the school's files)")
+    click.echo(f"Protocol:     {pack.protocol_path}")
+    if result.slip_path:
+        click.echo(f"Password slip: {result.slip_path}  (hand it over separately, never "
+                   "with the medium or by phone)")

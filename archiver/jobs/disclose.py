@@ -1,0 +1,225 @@
+"""disclose: one student's data for an authorized institution (court, police, education
+authority...), minimised, encrypted, with a cover letter and an audit entry.
+
+Every condition is checked before anything is written: a refused request leaves
+nothing in --out and nothing in the audit log.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from archiver.audit import AuditLog, record
+from archiver.bundle import remove_stale_partials
+from archiver.config import Config
+from archiver.errors import RefusedError
+from archiver.jobs import common
+from archiver.jobs.packing import Description, PackResult, pack_bundle, write_new_atomically
+from archiver.jobs.rendering import Progress, render_documents
+from archiver.model import Dataset
+from archiver.passwords import PasswordSlip, write_slip
+from archiver.render.context import RunContext
+from archiver.render.documents import (
+    DocumentSpec,
+    RenderedDocument,
+    document_title,
+    page_header,
+    period_text,
+)
+from archiver.render.environment import date_pl, environment
+from archiver.render.naming import safe_part
+from archiver.render.pdfa import html_to_pdfa
+from archiver.render.plan import plan_documents
+from archiver.views import KINDS, Period
+
+LETTER_NAME = "pismo-przewodnie.pdf"
+LETTER_TITLE = "Pismo przewodnie – udostępnienie danych ucznia"
+SCOPE_WORDS = {
+    "register": "wyciąg z dziennika lekcyjnego: frekwencja, oceny, zachowanie i uwagi ucznia "
+                "oraz daty, przedmioty i tematy lekcji",
+    "attendance": "zestawienie frekwencji ucznia",
+    "messages": "korespondencja (moduł WIADOMOŚCI), w której uczestniczył uczeń lub jego "
+                "rodzice/opiekunowie",
+}
+
+
+@dataclass
+class DiscloseRequest:
+    source: Path
+    student_id: str
+    recipient: str
+    legal_basis: str
+    case_ref: str
+    approved_by: str
+    out_dir: Path
+    operator: str
+    date_from: date | None = None
+    date_to: date | None = None
+    documents: Sequence[str] = ()
+    password_file: Path | None = None
+    slip_out: Path | None = None
+    jobs: int | None = None
+    state_dir: Path | None = None
+
+
+@dataclass
+class DiscloseResult:
+    pack: PackResult
+    letter_path: Path
+    slip_path: Path | None
+    seconds: float
+    documents: list[str] = field(default_factory=list)
+
+
+def _staff_name(ds: Dataset, staff_id: str) -> str:
+    row = ds.staff[ds.staff["staff_id"] == staff_id].iloc[0]
+    return f"{row['first_name']} {row['last_name']}"
+
+
+def check_request(ds: Dataset, request: DiscloseRequest) -> None:
+    """Refuse (RefusedError) a disclosure the school may not make; names what is wrong."""
+    for label, value in (("--recipient", request.recipient),
+                         ("--legal-basis", request.legal_basis),
+                         ("--case-ref", request.case_ref)):
+        if not value or not value.strip():
+            raise RefusedError(f"{label} must not be empty: a disclosure needs the recipient, "
+                               "the legal basis and the case reference")
+    if not (ds.students["student_id"] == request.student_id).any():
+        raise RefusedError(f"student id {request.student_id!r} does not exist in the export")
+    staff = ds.staff[ds.staff["staff_id"] == request.approved_by]
+    if staff.empty:
+        raise RefusedError(f"--approved-by {request.approved_by!r} is not a staff member in "
+                           "the export")
+    roles = {r.strip() for r in str(staff["roles"].iloc[0]).split(";")}
+    if "director" not in roles:
+        raise RefusedError(f"--approved-by {request.approved_by!r} does not have the director "
+                           "role; only the director may approve a disclosure")
+
+
+def _student_name(ds: Dataset, student_id: str) -> str:
+    row = ds.students[ds.students["student_id"] == student_id].iloc[0]
+    return f"{row['first_name']} {row['last_name']}"
+
+
+def _letter_pdf(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: RunContext,
+                period: str, kinds: Sequence[str], bundle_name: str, bundle_sha256: str,
+                with_name: bool) -> tuple[bytes, int]:
+    letter = {
+        "place_date": date_pl(run_ctx.printed_at.date()),
+        "school": config.school.name or ds.meta.school.name,
+        "school_address": ds.meta.school.address,
+        "recipient": request.recipient.strip(),
+        "legal_basis": request.legal_basis.strip(),
+        "case_ref": request.case_ref.strip(),
+        "student_id": request.student_id,
+        "student_name": _student_name(ds, request.student_id) if with_name else "",
+        "period": period,
+        "scope": [SCOPE_WORDS[k] for k in kinds],
+        "approved_by": config.school.director or _staff_name(ds, request.approved_by),
+        "operator": run_ctx.operator,
+        "made_at": common.made_at(ds, run_ctx),
+        "bundle_name": bundle_name,
+        "bundle_sha256": bundle_sha256,
+    }
+    header = page_header(ds, config, LETTER_TITLE, period, run_ctx)
+    html = environment().get_template("cover_letter.html").render(letter=letter, header=header)
+    return html_to_pdfa(html, title=LETTER_TITLE, run_ctx=run_ctx)
+
+
+def _plan(ds: Dataset, request: DiscloseRequest) -> tuple[list[DocumentSpec], list[str], str]:
+    kinds = [k for k in KINDS if k in (request.documents or KINDS)]
+    specs = plan_documents(ds, kinds, None, request.student_id,
+                           Period(request.date_from, request.date_to))
+    period = period_text(ds, specs[0].scope)
+    return specs, kinds, period
+
+
+def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: RunContext, *,
+             progress: Progress | None = None) -> DiscloseResult:
+    """Render the student's minimised documents and pack them with the cover letter."""
+    started = time.monotonic()
+    specs, kinds, period = _plan(ds, request)
+    out_dir = common.ensure_folder(request.out_dir)
+    remove_stale_partials(out_dir)
+    choice = common.choose_password(request.password_file, request.slip_out, out_dir, config)
+    stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%MZ")
+    name = (f"{safe_part(ds.meta.school.id, 'szkola')}_udostepnienie_uczen-"
+            f"{safe_part(request.student_id, 'id')}_{stamp}.zip")
+    letter, letter_pages = _letter_pdf(ds, config, request, run_ctx, period, kinds, name, "",
+                                       with_name=True)
+    description = Description(
+        heading="Protokół przekazania danych ucznia uprawnionemu odbiorcy",
+        intro=f"Na podstawie {request.legal_basis.strip()} (sprawa {request.case_ref.strip()}) "
+              f"przekazuje się odbiorcy: {request.recipient.strip()} zaszyfrowaną paczkę z "
+              f"danymi ucznia o identyfikatorze {request.student_id}.",
+        school=config.school.name or ds.meta.school.name, school_id=ds.meta.school.id,
+        school_year=ds.meta.school_year, period=period, category=config.archive.category,
+        retention_until=common.retention_until(ds, config).strftime("%d.%m.%Y"),
+        data_as_of=common.data_as_of(ds), source_system=ds.meta.source_system,
+        operator=run_ctx.operator, made_at=common.made_at(ds, run_ctx),
+        extra=(("Odbiorca", request.recipient.strip()),
+               ("Podstawa prawna", request.legal_basis.strip()),
+               ("Sygnatura sprawy", request.case_ref.strip()),
+               ("Zatwierdził(a)", _staff_name(ds, request.approved_by))),
+    )
+    header = page_header(ds, config, description.heading, period, run_ctx)
+    bag_info = common.base_bag_info(ds, config, run_ctx, name.removesuffix(".zip"),
+                                    f"Udostępnienie danych ucznia: {period}")
+    bag_info.update({"Disclosure-Recipient": request.recipient.strip(),
+                     "Disclosure-Legal-Basis": request.legal_basis.strip(),
+                     "Disclosure-Case-Reference": request.case_ref.strip(),
+                     "Disclosure-Approved-By": request.approved_by,
+                     "Disclosure-Student-Id": request.student_id})
+
+    def title_of(doc: RenderedDocument) -> str:
+        return document_title(doc.spec, str(class_names.get(doc.spec.class_id, "")))
+
+    class_names = dict(zip(ds.classes["class_id"], ds.classes["name"], strict=True))
+    documents = render_documents(specs, ds, config, run_ctx, jobs=request.jobs,
+                                 progress=progress)
+    pack = pack_bundle(
+        bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
+        description=description, header=header, documents=documents, title_of=title_of,
+        source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
+        run_ctx=run_ctx, include_source=False,
+        extra_documents=[(LETTER_NAME, LETTER_TITLE, letter, letter_pages)],
+    )
+    outside, _ = _letter_pdf(ds, config, request, run_ctx, period, kinds, pack.bundle.path.name,
+                             pack.bundle.sha256, with_name=False)
+    letter_path = write_new_atomically(
+        pack.bundle.path.with_name(pack.bundle.path.name.removesuffix(".zip") + "-pismo.pdf"),
+        outside)
+    slip_path = None
+    if choice.generated:
+        slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
+                            run_ctx.printed_at, run_ctx.operator)
+        slip_path = write_slip(slip, request.slip_out, bundle_dir=out_dir)
+    return DiscloseResult(pack, letter_path, slip_path, time.monotonic() - started, kinds)
+
+
+def run_disclose(request: DiscloseRequest, config: Config, *,
+                 progress: Progress | None = None) -> DiscloseResult:
+    """Check, then disclose and record; a refusal writes nothing and records nothing."""
+    run_ctx = RunContext.create(request.operator)
+    ds = common.load(request.source)
+    check_request(ds, request)
+    specs, kinds, period = _plan(ds, request)
+    first, last = specs[0].date_from, specs[0].date_to
+    log = AuditLog.for_config(config, request.state_dir)
+    scope = {"school_id": ds.meta.school.id, "school_year": ds.meta.school_year,
+             "student_id": request.student_id, "documents": kinds,
+             "period": {"from": first.isoformat(), "to": last.isoformat()},
+             "config_fingerprint": config.fingerprint()}
+    with record(log, "disclose", operator=request.operator, scope=scope,
+                recipient=request.recipient.strip(), legal_basis=request.legal_basis.strip(),
+                case_ref=request.case_ref.strip(), approved_by=request.approved_by,
+                record_refusals=False) as rec:
+        result = disclose(ds, config, request, run_ctx, progress=progress)
+        rec.add_output(result.pack.bundle.path, kind="bundle")
+        rec.add_output(result.letter_path, kind="cover-letter")
+        rec.add_output(result.pack.protocol_path, kind="protocol")
+    return result
