@@ -50,6 +50,11 @@ class AuditRecord:
         """List an output that exists only in memory or inside a bundle."""
         return self._add(name, hashlib.sha256(data).hexdigest(), len(data), kind)
 
+    def add_digest(self, name: str, sha256: str, size: int, kind: str | None = None
+                   ) -> dict[str, Any]:
+        """List an output already hashed elsewhere (e.g. a verified bundle)."""
+        return self._add(name, sha256, size, kind)
+
     def _add(self, name: str, sha256: str, size: int, kind: str | None) -> dict[str, Any]:
         item: dict[str, Any] = {"name": name, "sha256": sha256, "size": size}
         if kind:

@@ -17,6 +17,7 @@ from archiver.cli import (
     progress_printer,
     state_dir_option,
 )
+from archiver.cli.sign import sign_with_options, signer_from_options
 from archiver.jobs.disclose import DiscloseRequest, run_disclose
 from archiver.views import KINDS
 
@@ -62,6 +63,7 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
               "Without either, a strong password is generated for the slip.")
 @click.option("--slip-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the printable password slip; not the bundle's folder.")
+@sign_with_options
 @operator_option
 @jobs_option
 @state_dir_option
@@ -70,6 +72,7 @@ def disclose_command(source: Path, student_id: str, recipient: str, legal_basis:
                      case_ref: str, approved_by: str, date_from: date | None,
                      date_to: date | None, documents: tuple[str, ...], out_dir: Path,
                      password_file: Path | None, slip_out: Path | None,
+                     sign_with: Path | None, sign_password_file: Path | None,
                      operator: str | None, jobs: int | None, state_dir: str | None) -> None:
     """Disclose one student's data to an authorized institution (court, police, education
     authority, social services): only that student's data, encrypted, with a cover letter.
@@ -84,6 +87,7 @@ def disclose_command(source: Path, student_id: str, recipient: str, legal_basis:
         operator=operator or default_operator(), date_from=date_from, date_to=date_to,
         documents=documents, password_file=password_file, slip_out=slip_out, jobs=jobs,
         state_dir=Path(state_dir) if state_dir else None,
+        signer=signer_from_options(sign_with, sign_password_file),
     )
     result = run_disclose(request, get_context().config,
                           progress=progress_printer("Rendering documents"))

@@ -17,6 +17,7 @@ from archiver.cli import (
     progress_printer,
     state_dir_option,
 )
+from archiver.cli.sign import sign_with_options, signer_from_options
 from archiver.jobs.term_end import TermEndRequest, TermEndResult, run_term_end
 
 
@@ -59,13 +60,15 @@ def _summary(result: TermEndResult, show_password: bool) -> list[str]:
               "must not be the bundle's folder.")
 @click.option("--copy-to", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Also copy the bundle and sidecar here and verify the copy (repeatable).")
+@sign_with_options
 @operator_option
 @jobs_option
 @state_dir_option
 @config_option
 def term_end_command(source: Path | None, demo: bool, demo_size: str, term: str,
                      out_dir: Path, password_file: Path | None, slip_out: Path | None,
-                     copy_to: tuple[Path, ...], operator: str | None, jobs: int | None,
+                     copy_to: tuple[Path, ...], sign_with: Path | None,
+                     sign_password_file: Path | None, operator: str | None, jobs: int | None,
                      state_dir: str | None) -> None:
     """Archive one school's term or year: every class's register and attendance summary
     and the message transcripts, as PDF/A in one AES-256 encrypted BagIt bundle.
@@ -81,6 +84,7 @@ def term_end_command(source: Path | None, demo: bool, demo_size: str, term: str,
         password_file=password_file, slip_out=slip_out, copy_to=copy_to,
         demo_size=demo_size if demo else None, jobs=jobs,
         state_dir=Path(state_dir) if state_dir else None,
+        signer=signer_from_options(sign_with, sign_password_file),
     )
     result = run_term_end(request, get_context().config,
                           progress=progress_printer("Rendering documents"))

@@ -8,10 +8,20 @@ from pathlib import Path
 
 import click
 
+from archiver.audit import AuditLog, record
 from archiver.bundle import format_report, verify_bundle
-from archiver.cli import config_option, main_group
+from archiver.cli import (
+    config_option,
+    default_operator,
+    get_context,
+    main_group,
+    operator_option,
+    state_dir_option,
+)
+from archiver.cli.sign import trust_option, trust_roots_from_option
 from archiver.errors import VerificationError
 from archiver.passwords import ENV_VAR, read_password
+from archiver.sign.bundles import check_bundle_signatures
 
 
 @main_group.command(
@@ -25,8 +35,13 @@ from archiver.passwords import ENV_VAR, read_password
               "Without a password only the sidecar and the ZIP structure are checked.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the report as JSON on standard output instead of text.")
+@trust_option
+@operator_option
+@state_dir_option
 @config_option
-def verify_command(bundle: Path, password_file: Path | None, as_json: bool) -> None:
+def verify_command(bundle: Path, password_file: Path | None, as_json: bool,
+                   trust_files: tuple[Path, ...], operator: str | None,
+                   state_dir: str | None) -> None:
     """Check that an archive bundle is complete and unchanged.
 
     Checks BUNDLE's sidecar (BUNDLE.sha256) and its ZIP structure; with the
@@ -37,12 +52,24 @@ def verify_command(bundle: Path, password_file: Path | None, as_json: bool) -> N
     password), 3 when something does not verify, 1 when BUNDLE cannot be read.
     """
     password = read_password(password_file)
+    roots = trust_roots_from_option(trust_files)
+    log = AuditLog.for_config(get_context().config, state_dir)
+    with record(log, "verify", operator=operator or default_operator(),
+                scope={"bundle": bundle.name}, secrets=[password.reveal()] if password else []
+                ) as rec:
+        _verify(bundle, password, roots, as_json, rec)
+
+
+def _verify(bundle: Path, password, roots, as_json: bool, rec) -> None:
     report = verify_bundle(bundle, password)
-    # Audit hook: the audit log records `report` here (one library call, added later).
+    signatures = check_bundle_signatures(bundle, password, report, roots)
+    if report.sha256:
+        rec.add_digest(bundle.name, report.sha256, report.size, kind="verified")
     if as_json:
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**report.to_dict(), "signatures": signatures.to_dict()},
+                              ensure_ascii=False, indent=2))
     else:
-        click.echo("\n".join(format_report(report)))
+        click.echo("\n".join(format_report(report) + signatures.lines()))
     if not report.ok:
         # Raised, not ctx.exit(): main() maps it to ExitCode.VERIFY_FAILED (3).
         more = len(report.problems) - 1
@@ -50,3 +77,4 @@ def verify_command(bundle: Path, password_file: Path | None, as_json: bool) -> N
             f"{bundle.name} does not verify: {report.problems[0]}"
             + (f" (and {more} more)" if more else ""),
             problems=[str(p) for p in report.problems])
+    signatures.raise_if_failed(bundle.name)

@@ -34,6 +34,7 @@ from archiver.render.environment import date_pl, environment
 from archiver.render.naming import safe_part
 from archiver.render.pdfa import html_to_pdfa
 from archiver.render.plan import plan_documents
+from archiver.sign import Signer, sign_pdf
 from archiver.views import KINDS, Period
 
 LETTER_NAME = "pismo-przewodnie.pdf"
@@ -64,6 +65,7 @@ class DiscloseRequest:
     slip_out: Path | None = None
     jobs: int | None = None
     state_dir: Path | None = None
+    signer: Signer | None = None
 
 
 @dataclass
@@ -185,11 +187,13 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
         bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
         description=description, header=header, documents=documents, title_of=title_of,
         source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
-        run_ctx=run_ctx, include_source=False,
+        run_ctx=run_ctx, include_source=False, signer=request.signer,
         extra_documents=[(LETTER_NAME, LETTER_TITLE, letter, letter_pages)],
     )
     outside, _ = _letter_pdf(ds, config, request, run_ctx, period, kinds, pack.bundle.path.name,
                              pack.bundle.sha256, with_name=False)
+    if request.signer:
+        outside = sign_pdf(outside, request.signer, signing_time=run_ctx.printed_at)
     letter_path = write_new_atomically(
         pack.bundle.path.with_name(pack.bundle.path.name.removesuffix(".zip") + "-pismo.pdf"),
         outside)
@@ -207,6 +211,8 @@ def run_disclose(request: DiscloseRequest, config: Config, *,
     run_ctx = RunContext.create(request.operator)
     ds = common.load(request.source)
     check_request(ds, request)
+    if request.signer:
+        request.signer.check_valid_at(run_ctx.printed_at)
     specs, kinds, period = _plan(ds, request)
     first, last = specs[0].date_from, specs[0].date_to
     log = AuditLog.for_config(config, request.state_dir)

@@ -20,6 +20,8 @@ from archiver.render.context import RunContext
 from archiver.render.documents import PageHeader, RenderedDocument
 from archiver.render.environment import environment
 from archiver.render.pdfa import html_to_pdfa
+from archiver.sign import Signer, sign_pdf
+from archiver.sign.bundles import sign_manifest_into
 
 PROTOCOL_NAME = "protokol-przekazania.pdf"
 DOCUMENTS_FOLDER = "dokumenty"
@@ -133,13 +135,19 @@ def pack_bundle(
     run_ctx: RunContext,
     extra_documents: Iterable[tuple[str, str, bytes, int]] = (),
     include_source: bool = True,
+    signer: Signer | None = None,
 ) -> PackResult:
     """Write the bundle (verified, under its final name) and the protocol copy beside it.
 
     `extra_documents` are (file name, title, pdf, pages) placed before the documents,
     e.g. a disclosure's cover letter. `include_source=False` leaves out the whole export
     (a disclosure: it holds other pupils' data; each document still embeds its own slice).
+    With a `signer`, every PDF gets a PAdES signature and the manifest a detached CAdES.
     """
+
+    def signed(pdf: bytes) -> bytes:
+        return sign_pdf(pdf, signer, signing_time=run_ctx.printed_at) if signer else pdf
+
     packed: list[PackedFile] = []
     sources: list[PackedFile] = []
     writer = BundleWriter(bundle_path, password, bag_info,
@@ -147,22 +155,24 @@ def pack_bundle(
                           created=run_ctx.printed_at)
     with writer:
         for name, title, pdf, pages in extra_documents:
-            rec = writer.add_bytes(name, pdf)
+            rec = writer.add_bytes(name, signed(pdf))
             packed.append(PackedFile(name, rec.size, rec.sha256, title, pages))
         for doc in documents:
             name = f"{DOCUMENTS_FOLDER}/{doc.file_name}"
-            rec = writer.add_bytes(name, doc.pdf)
+            rec = writer.add_bytes(name, signed(doc.pdf))
             packed.append(PackedFile(name, rec.size, rec.sha256, title_of(doc), doc.pages))
         for name, path in source_paths(source) if include_source else ():
             rec = writer.add_file(name, path)
             sources.append(PackedFile(name, rec.size, rec.sha256))
         inside = replace(description, documents=tuple(packed), source_files=tuple(sources))
         writer.add_bytes("index.html", _index_html(inside))
-        writer.add_bytes(PROTOCOL_NAME, _protocol_pdf(inside, header, run_ctx))
+        writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)))
+        if signer:
+            sign_manifest_into(writer, signer, run_ctx.printed_at)
     result = writer.result
     assert result is not None
     outside = replace(inside, bundle_name=result.path.name, bundle_size=f"{result.size:,}"
                       .replace(",", " "), bundle_sha256=result.sha256)
     protocol_path = result.path.with_name(result.path.name.removesuffix(".zip") + "-protokol.pdf")
-    write_new_atomically(protocol_path, _protocol_pdf(outside, header, run_ctx))
+    write_new_atomically(protocol_path, signed(_protocol_pdf(outside, header, run_ctx)))
     return PackResult(result, protocol_path, packed, sources)

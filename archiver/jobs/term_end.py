@@ -29,6 +29,7 @@ from archiver.render.documents import (
 )
 from archiver.render.naming import safe_part
 from archiver.render.plan import plan_documents
+from archiver.sign import Signer
 from archiver.views import Period, resolve_period
 
 KINDS = ("register", "attendance", "messages")
@@ -48,6 +49,7 @@ class TermEndRequest:
     demo_size: str | None = None  # set: archive the built-in demo school of that size
     jobs: int | None = None
     state_dir: Path | None = None
+    signer: Signer | None = None  # --sign-with: PAdES on every PDF, CAdES on the manifest
 
 
 @dataclass
@@ -111,6 +113,8 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     out_dir = common.ensure_folder(request.out_dir)
     remove_stale_partials(out_dir)
     common.check_copy_destinations(request.copy_to)
+    if request.signer:
+        request.signer.check_valid_at(run_ctx.printed_at)
     period = parse_term(request.term)
     first, last, _term, _whole = resolve_period(ds.meta, period)
     choice = common.choose_password(request.password_file, request.slip_out, out_dir, config,
@@ -138,7 +142,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
         description=description, header=header, documents=documents, title_of=title_of,
         source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
-        run_ctx=run_ctx,
+        run_ctx=run_ctx, signer=request.signer,
     )
     slip_path = None
     if choice.generated:
@@ -170,6 +174,8 @@ def run_term_end(request: TermEndRequest, config: Config, *,
         scope = {"school_id": ds.meta.school.id, "school_year": ds.meta.school_year,
                  "term": request.term, "documents": list(KINDS),
                  "config_fingerprint": config.fingerprint()}
+        if request.signer:
+            scope["signed_by"] = request.signer.common_name
         with record(log, "term-end", operator=request.operator, scope=scope) as rec:
             result = archive_term(ds, config, request, run_ctx, progress=progress)
             rec.add_output(result.pack.bundle.path, kind="bundle")
