@@ -1,8 +1,10 @@
-"""Where work runs: serially, in a local process pool, or (later) on a cluster.
+"""Where work runs: serially, in a local process pool, or on a cluster.
 
-The jobs hand an executor a picklable function and a list of work items and get the
-results back *in input order*, so output never depends on which worker finished first.
-Tests run the same pipeline serially; production uses a process pool.
+The jobs hand an executor a picklable function, the data every call shares (the
+dataset, configuration, run context: shipped once per worker, not once per item) and
+the work items, and get results back *in input order*, so output never depends on
+which worker finished first. Tests run the same pipeline serially; production uses a
+process pool.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
+
+# The shared data of the current map() in a pool worker, set by its initializer.
+_SHARED: Any = None
 
 
 def default_jobs() -> int:
@@ -26,11 +32,11 @@ def default_jobs() -> int:
 
 
 class Executor(Protocol):
-    """Runs fn over items and yields results in input order."""
+    """Runs fn(shared, item) over items and yields results in input order."""
 
     jobs: int
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]: ...
+    def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]: ...
 
     def close(self) -> None: ...
 
@@ -40,68 +46,74 @@ class SerialExecutor:
 
     jobs = 1
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
         for item in items:
-            yield fn(item)
+            yield fn(shared, item)
 
     def close(self) -> None:
         pass
 
 
-class ProcessExecutor:
-    """A local process pool. At most `window` items are in flight, so memory stays bounded
-    however many documents there are; results are yielded in input order."""
+def _set_shared(shared: Any) -> None:
+    global _SHARED
+    _SHARED = shared
 
-    def __init__(
-        self,
-        jobs: int,
-        initializer: Callable[..., Any] | None = None,
-        initargs: tuple = (),
-        window: int | None = None,
-    ) -> None:
+
+def _call_with_shared(fn: Callable[[Any, T], R], item: T) -> R:
+    return fn(_SHARED, item)
+
+
+def in_order(submit: Callable[[T], Future], items: Iterable[T], window: int) -> Iterator[Any]:
+    """Submit items keeping at most `window` in flight; yield results in input order."""
+    pending: dict[int, Future] = {}
+    done: dict[int, Any] = {}
+    next_out = 0
+    iterator = iter(enumerate(items))
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) + len(done) < window:
+            try:
+                index, item = next(iterator)
+            except StopIteration:
+                exhausted = True
+                break
+            pending[index] = submit(item)
+        if next_out in done:
+            yield done.pop(next_out)
+            next_out += 1
+            continue
+        if not pending:
+            return
+        finished, _ = wait(list(pending.values()), return_when=FIRST_COMPLETED)
+        for index in [i for i, f in pending.items() if f in finished]:
+            done[index] = pending.pop(index).result()
+
+
+class ProcessExecutor:
+    """A local process pool, started for each map() with its shared data. At most
+    `window` items are in flight, so memory stays bounded however many there are."""
+
+    def __init__(self, jobs: int, window: int | None = None) -> None:
         self.jobs = jobs
         self.window = window or jobs * 2
         # forkserver: workers start from a clean process (no inherited threads or locks).
         methods = multiprocessing.get_all_start_methods()
-        method = "forkserver" if "forkserver" in methods else "spawn"
-        self._pool = ProcessPoolExecutor(
-            max_workers=jobs,
-            mp_context=multiprocessing.get_context(method),
-            initializer=initializer,
-            initargs=initargs,
-        )
+        self._context = multiprocessing.get_context(
+            "forkserver" if "forkserver" in methods else "spawn")
 
-    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        pending: dict[int, Future] = {}
-        done: dict[int, R] = {}
-        next_out = 0
-        iterator = iter(enumerate(items))
-        exhausted = False
-        while True:
-            while not exhausted and len(pending) + len(done) < self.window:
-                try:
-                    index, item = next(iterator)
-                except StopIteration:
-                    exhausted = True
-                    break
-                pending[index] = self._pool.submit(fn, item)
-            if next_out in done:
-                yield done.pop(next_out)
-                next_out += 1
-                continue
-            if not pending:
-                return
-            finished, _ = wait(pending.values(), return_when=FIRST_COMPLETED)
-            for index in [i for i, f in pending.items() if f in finished]:
-                done[index] = pending.pop(index).result()
+    def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
+        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._context,
+                                 initializer=_set_shared, initargs=(shared,)) as pool:
+            yield from in_order(lambda item: pool.submit(_call_with_shared, fn, item),
+                                items, self.window)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        pass
 
 
-def make_executor(jobs: int | None = None, **kwargs: Any) -> Executor:
+def make_executor(jobs: int | None = None) -> Executor:
     """A serial executor for one job, else a local process pool."""
     jobs = jobs or default_jobs()
     if jobs <= 1:
         return SerialExecutor()
-    return ProcessExecutor(jobs, **kwargs)
+    return ProcessExecutor(jobs)

@@ -7,20 +7,17 @@ import time
 from archiver.executor import ProcessExecutor, SerialExecutor, make_executor
 
 
-def _slow_square(n: int) -> int:
+def _slow_power(exponent: int, n: int) -> int:
     # Later items finish first, so ordering must come from the executor, not timing.
     time.sleep(0.01 * (5 - n % 5))
-    return n * n
+    return n**exponent
 
 
-def test_process_pool_returns_results_in_input_order() -> None:
+def test_process_pool_returns_results_in_input_order_with_shared_data() -> None:
     items = list(range(17))
-    pool = ProcessExecutor(2, window=4)
-    try:
-        parallel = list(pool.map(_slow_square, items))
-    finally:
-        pool.close()
-    assert parallel == list(SerialExecutor().map(_slow_square, items))
+    parallel = list(ProcessExecutor(2, window=4).map(_slow_power, items, 3))
+    assert parallel == list(SerialExecutor().map(_slow_power, items, 3))
+    assert parallel[:3] == [0, 1, 8]
 
 
 def test_one_job_runs_serially() -> None:
