@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_OUT ?= demo-out
+# The password slip never lies beside the bundle; one file per run, never overwritten.
+DEMO_SLIP ?= demo-hasla/haslo-$(shell date +%Y%m%d-%H%M%S).txt
 JOBS   ?= 2
 
 .PHONY: demo test test-slow bench lint clean system-deps system-deps-test
@@ -20,7 +22,8 @@ system-deps-test:
 	@scripts/system-deps.sh test
 
 demo: $(BIN)/.installed
-	$(BIN)/archiver term-end --demo --out $(DEMO_OUT) --slip-out $(DEMO_OUT)-haslo.txt
+	@mkdir -p -m 700 $(dir $(DEMO_SLIP))
+	$(BIN)/archiver term-end --demo --out $(DEMO_OUT) --slip-out $(DEMO_SLIP)
 
 test: $(BIN)/.installed system-deps-test
 	$(BIN)/python -m pytest -n $(JOBS) -q
@@ -35,4 +38,4 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check archiver tests
 
 clean:
-	rm -rf $(VENV) $(DEMO_OUT) *.egg-info .pytest_cache
+	rm -rf $(VENV) $(DEMO_OUT) demo-hasla *.egg-info .pytest_cache

@@ -55,6 +55,9 @@ def choose_password(password_file: Path | None, slip_out: Path | None, out_dir: 
             hint="use --password-file FILE or ARCHIVER_PASSWORD, or --slip-out FILE "
             "(outside the bundle's folder) to receive a generated password",
         )
+    if Path(slip_out).exists():
+        raise RefusedError(f"{slip_out} already exists; a password slip is never overwritten",
+                           hint="choose a new --slip-out file")
     slip_dir = Path(slip_out).resolve().parent
     for folder in (out_dir, *copy_to):
         if slip_dir == Path(folder).resolve():

@@ -148,7 +148,7 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     out_dir = common.ensure_folder(request.out_dir)
     remove_stale_partials(out_dir)
     choice = common.choose_password(request.password_file, request.slip_out, out_dir, config)
-    stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%MZ")
+    stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%M%SZ")
     name = (f"{safe_part(ds.meta.school.id, 'szkola')}_udostepnienie_uczen-"
             f"{safe_part(request.student_id, 'id')}_{stamp}.zip")
     letter, letter_pages = _letter_pdf(ds, config, request, run_ctx, period, kinds, name, "",

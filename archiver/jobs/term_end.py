@@ -73,10 +73,10 @@ def parse_term(value: str) -> Period:
 
 
 def bundle_name(ds: Dataset, period: Period, run_ctx: RunContext) -> str:
-    """`SCHOOLID_2025-2026_sem1_20260627T1530Z.zip`: school, year, period, run time."""
+    """`SCHOOLID_2025-2026_sem1_20260627T153000Z.zip`: school, year, period, run time."""
     which = f"sem{period.term}" if period.term is not None else "rok"
     year = ds.meta.school_year.replace("/", "-")
-    stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%MZ")
+    stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%M%SZ")
     return f"{safe_part(ds.meta.school.id, 'szkola')}_{safe_part(year, 'rok')}_{which}_{stamp}.zip"
 
 
