@@ -117,3 +117,20 @@ def test_html_to_pdfa_for_other_documents_counts_pages():
     pdf, pages = html_to_pdfa(html, title="Protokół przekazania", run_ctx=CTX)
     assert pages == 3
     assert pikepdf.open(io.BytesIO(pdf)).open_metadata()[PDFAID + "part"] == "3"
+
+
+def test_tagged_for_screen_readers_without_claiming_pdf_ua(register_pdf):
+    assert bool(register_pdf.Root.MarkInfo.Marked)
+    kinds = set()
+
+    def walk(element) -> None:
+        kinds.add(str(element.get("/S")))
+        children = element.get("/K")
+        for child in children if isinstance(children, pikepdf.Array) else [children]:
+            if isinstance(child, pikepdf.Dictionary) and "/S" in child:
+                walk(child)
+
+    walk(register_pdf.Root.StructTreeRoot)
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/P"} <= kinds
+    xmp = register_pdf.Root.Metadata.read_bytes()
+    assert b"pdfuaid" not in xmp
