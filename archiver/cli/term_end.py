@@ -35,6 +35,9 @@ def _summary(result: TermEndResult, show_password: bool) -> list[str]:
     if result.slip_path:
         lines.append(f"Password slip: {result.slip_path}  (print it, delete the file, "
                      "keep the paper apart from the medium)")
+    if show_password and result.generated_password is not None:
+        # Shown once, on a terminal only: never into a redirected output or a log file.
+        lines.append(f"Password (shown once): {result.generated_password.reveal()}")
     return lines
 
 

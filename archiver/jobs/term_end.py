@@ -19,7 +19,7 @@ from archiver.jobs import common
 from archiver.jobs.packing import Description, PackResult, pack_bundle
 from archiver.jobs.rendering import Progress, render_documents
 from archiver.model import Dataset
-from archiver.passwords import PasswordSlip, write_slip
+from archiver.passwords import Password, PasswordSlip, write_slip
 from archiver.render.context import RunContext
 from archiver.render.documents import (
     RenderedDocument,
@@ -58,8 +58,7 @@ class TermEndResult:
     slip_path: Path | None
     copies: list[Path] = field(default_factory=list)
     seconds: float = 0.0
-    password_generated: bool = False
-    warnings: int = 0
+    generated_password: Password | None = None  # only in memory, for the terminal
 
 
 def parse_term(value: str) -> Period:
@@ -151,7 +150,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         slip_path = write_slip(slip, request.slip_out, bundle_dir=out_dir)
     copies = [copy_verified(pack.bundle.path, Path(dest)) for dest in request.copy_to]
     return TermEndResult(pack, slip_path, copies, time.monotonic() - started,
-                         choice.generated)
+                         choice.password if choice.generated else None)
 
 
 def run_term_end(request: TermEndRequest, config: Config, *,
