@@ -1,0 +1,261 @@
+"""Rendering on a Dask distributed cluster: `DaskExecutor`, the cluster kind of Executor.
+
+Imported lazily through `archiver.executor.DaskExecutor`, so that nothing else pays for
+importing `distributed`. The shared data (dataset, configuration, run context) is
+scattered once per map() to every worker; items are submitted with unique keys, at
+most a window of them in flight, and results come back to the client in input order.
+
+Workers hold personal data in memory, so before anything is sent the executor checks
+every worker: it must not spill to disk and must render with the same software as this
+machine (documents are byte-identical only then). Passwords never travel: the shared
+data is only what the renderer needs, and a `Password` refuses to be pickled.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import CancelledError
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from distributed import Client, Future, KilledWorker, get_worker
+from distributed.spill import SpillBuffer
+
+from archiver import __version__
+from archiver.errors import ArchiverError, RefusedError
+
+T = TypeVar("T")
+R = TypeVar("R")
+S = TypeVar("S")
+
+ENV_SCHEDULER = "ARCHIVER_DASK_SCHEDULER"
+
+# Packages whose versions decide the bytes of a rendered PDF.
+RENDER_PACKAGES = ("weasyprint", "pydyf", "pikepdf", "fonttools", "pillow")
+
+_LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
+
+
+class ClusterError(ArchiverError):
+    """The Dask cluster cannot be reached or cannot finish the work."""
+
+
+class SharedData:
+    """The data every task of one map() shares, under a repr that shows none of it:
+    Dask writes a failed task's arguments into the worker's log."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return "SharedData(<hidden>)"
+
+
+def render_versions() -> dict[str, str]:
+    """archiver, Python and the rendering packages, as installed in this process."""
+    versions = {"archiver": __version__, "python": f"{sys.version_info[0]}.{sys.version_info[1]}"}
+    for name in RENDER_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "-"
+    return versions
+
+
+def worker_facts(dask_worker: Any) -> dict[str, Any]:
+    """What the client checks on each worker (run there by Client.run)."""
+    return {"spills": isinstance(dask_worker.data, SpillBuffer), "versions": render_versions()}
+
+
+def run_on_worker(fn: Callable[[Any, T], R], shared: SharedData, item: T,
+                  allow_spilling: bool = False) -> R:
+    """The task: refuse on a worker that spills to disk, else fn(shared, item)."""
+    if not allow_spilling and isinstance(get_worker().data, SpillBuffer):
+        raise RefusedError("this Dask worker spills memory to disk; archiver does not "
+                           "render personal data there (start it with spilling off)")
+    return fn(shared.value, item)
+
+
+def is_encrypted(address: str) -> bool:
+    """True for a tls:// scheduler, or one on this machine (nothing crosses a network)."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    return parts.scheme == "tls" or parts.scheme == "inproc" or (
+        parts.hostname or "") in _LOOPBACK_HOSTS or (parts.hostname or "").startswith("127.")
+
+
+@dataclass
+class _Task:
+    index: int
+    item: Any
+    future: Future
+    attempts: int = 1
+
+
+def connect(address: str, timeout: float = 30.0) -> Client:
+    """A client of the scheduler at `address` (tcp:// or tls://, TLS from Dask's config)."""
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        raise ClusterError(
+            f"cannot connect to the Dask scheduler at {address} ({type(exc).__name__})",
+            hint="check the address and that `dask scheduler` runs there; for tls:// set "
+            "Dask's distributed.comm.tls.* settings (see docs/dask.md)",
+        ) from None
+
+
+class DaskExecutor:
+    """Runs fn(shared, item) on the workers of a Dask cluster, results in input order.
+
+    `scheduler`: an address (tcp://HOST:PORT, tls://HOST:PORT) or a connected Client
+    (which the executor then leaves open). `window`: items in flight at most (default
+    twice the workers' threads). `retries`: re-runs of a task that raised. A task lost
+    with a dead worker is rescheduled by the scheduler itself (up to its
+    `distributed.scheduler.allowed-failures`); if every copy of the shared data is lost,
+    it is scattered again and the tasks resubmitted, up to `resubmits` times.
+    """
+
+    def __init__(self, scheduler: str | Client, *, window: int | None = None,
+                 retries: int = 1, resubmits: int = 2, timeout: float = 30.0,
+                 no_workers_timeout: float = 300.0, allow_spilling: bool = False) -> None:
+        self._owns_client = not isinstance(scheduler, Client)
+        self.client = connect(scheduler, timeout) if self._owns_client else scheduler
+        self.address = str(self.client.scheduler.address)
+        self.window = window
+        self.retries = retries
+        self.resubmits = resubmits
+        self.timeout = timeout
+        self.no_workers_timeout = no_workers_timeout
+        self.allow_spilling = allow_spilling
+        self.jobs = max(1, sum(self.client.nthreads().values()))
+
+    @property
+    def encrypted(self) -> bool:
+        """Whether data to and from the cluster is encrypted (TLS) or stays on this host."""
+        return is_encrypted(self.address)
+
+    def check_workers(self) -> None:
+        """Refuse workers that spill to disk or render with other software than here."""
+        try:
+            self.client.wait_for_workers(1, timeout=self.timeout)
+            facts = self.client.run(worker_facts)
+        except TimeoutError:
+            raise ClusterError(f"no Dask worker joined the scheduler at {self.address} "
+                               f"within {self.timeout:.0f} s") from None
+        except Exception as exc:  # a worker without archiver fails to unpickle the check
+            raise ClusterError(
+                f"the Dask workers could not run archiver's check ({type(exc).__name__})",
+                hint=f"install archiver {__version__} on every worker") from None
+        mine = render_versions()
+        for address, fact in sorted(facts.items()):
+            if fact["spills"] and not self.allow_spilling:
+                raise RefusedError(
+                    f"the Dask worker {address} spills memory to disk; archiver sends no "
+                    "personal data to it",
+                    hint="start workers with spilling off (see docs/dask.md: "
+                    "--memory-limit 0, or distributed.worker.memory.target/spill: false)")
+            other = {k: v for k, v in fact["versions"].items() if mine.get(k) != v}
+            if other:
+                found = ", ".join(f"{k} {v} (here {mine.get(k, '-')})"
+                                  for k, v in sorted(other.items()))
+                raise RefusedError(
+                    f"the Dask worker {address} renders with other software: {found}",
+                    hint="install the same versions on every worker, or documents would "
+                    "differ from those made on this machine")
+        self.jobs = max(1, sum(self.client.nthreads().values()))
+
+    def _scatter(self, holder: SharedData) -> Future:
+        try:
+            return self.client.scatter(holder, broadcast=True, hash=False,
+                                       timeout=self.timeout)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cannot send the work's data to the Dask workers "
+                               f"({type(exc).__name__})") from None
+
+    def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
+        """Yield fn(shared, item) for every item, in input order."""
+        self.check_workers()
+        holder = SharedData(shared)
+        shared_future = self._scatter(holder)
+        run = uuid.uuid4().hex[:16]
+        window = self.window or max(2, 2 * self.jobs)
+        queue: deque[_Task] = deque()
+        pending = iter(enumerate(items))
+
+        def submit(index: int, item: Any, attempts: int = 1) -> _Task:
+            # Unique keys: the same spec of another school or run is never mistaken
+            # for this one; the key holds no data, only counters.
+            key = f"archiver-render-{run}-{index}-{attempts}"
+            future = self.client.submit(run_on_worker, fn, shared_future, item,
+                                        self.allow_spilling, key=key, pure=False,
+                                        retries=self.retries)
+            return _Task(index, item, future, attempts)
+
+        try:
+            while True:
+                while len(queue) < window and (nxt := next(pending, None)) is not None:
+                    queue.append(submit(*nxt))
+                if not queue:
+                    return
+                head = queue[0]
+                try:
+                    result = self._result(head.future)
+                except CancelledError:
+                    # Every worker holding the shared data died: scatter it again and
+                    # resubmit what is queued.
+                    if head.attempts > self.resubmits:
+                        raise ClusterError("rendering tasks were lost with their workers "
+                                           f"{head.attempts} times; giving up") from None
+                    if shared_future.status != "finished":
+                        shared_future = self._scatter(holder)
+                    for i, task in enumerate(queue):
+                        if task.future.status != "finished":
+                            task.future.cancel()
+                            queue[i] = submit(task.index, task.item, task.attempts + 1)
+                    continue
+                queue.popleft()
+                yield result
+        finally:
+            futures = [task.future for task in queue]
+            if futures:
+                self.client.cancel(futures)
+            shared_future.release()
+
+    def _result(self, future: Future) -> Any:
+        """The future's result; ClusterError when its workers keep dying or none is left."""
+        waited_without_workers = 0.0
+        step = min(10.0, self.no_workers_timeout)
+        while True:
+            try:
+                return future.result(timeout=step)
+            except TimeoutError:
+                if self.client.nthreads():
+                    waited_without_workers = 0.0
+                    continue
+                waited_without_workers += step
+                if waited_without_workers >= self.no_workers_timeout:
+                    raise ClusterError(
+                        f"no Dask worker left at {self.address} for "
+                        f"{self.no_workers_timeout:.0f} s; the run was stopped") from None
+            except KilledWorker:
+                raise ClusterError(
+                    "the workers running one rendering task died too many times "
+                    "(distributed.scheduler.allowed-failures); giving up",
+                    hint="look for workers running out of memory") from None
+
+    def close(self) -> None:
+        """Close the client if this executor opened it."""
+        if self._owns_client:
+            self.client.close()
+
+    def __enter__(self) -> DaskExecutor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
