@@ -15,6 +15,7 @@ from archiver.bundle import copy_verified, remove_stale_partials
 from archiver.config import Config
 from archiver.demo import write_demo
 from archiver.errors import UsageError
+from archiver.executor import Executor
 from archiver.jobs import common
 from archiver.jobs.packing import Description, PackResult, pack_bundle
 from archiver.jobs.rendering import Progress, render_documents
@@ -106,8 +107,12 @@ def _term_label(period: Period) -> str:
 
 
 def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: RunContext,
-                 *, progress: Progress | None = None) -> TermEndResult:
-    """Render, pack, verify and publish one school's bundle; write the slip and copies."""
+                 *, progress: Progress | None = None, executor: Executor | None = None,
+                 password: common.PasswordChoice | None = None) -> TermEndResult:
+    """Render, pack, verify and publish one school's bundle; write the slip and copies.
+
+    `executor` (default: local processes) renders; `password` chosen by the caller (a
+    multi-school run) replaces reading --password-file / ARCHIVER_PASSWORD here."""
     started = time.monotonic()
     out_dir = common.ensure_folder(request.out_dir)
     remove_stale_partials(out_dir)
@@ -116,8 +121,8 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         request.signer.check_valid_at(run_ctx.printed_at)
     period = parse_term(request.term)
     first, last, _term, _whole = resolve_period(ds.meta, period)
-    choice = common.choose_password(request.password_file, request.slip_out, out_dir, config,
-                                    request.copy_to)
+    choice = password or common.choose_password(request.password_file, request.slip_out,
+                                                out_dir, config, request.copy_to)
     specs = plan_documents(ds, KINDS, None, None, period)
     period_label = period_text(ds, specs[0].scope) if specs else ""
     name = bundle_name(ds, period, run_ctx)
@@ -136,7 +141,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         return document_title(doc.spec, str(class_names.get(doc.spec.class_id, "")))
 
     documents = render_documents(specs, ds, config, run_ctx, jobs=request.jobs,
-                                 progress=progress)
+                                 executor=executor, progress=progress)
     pack = pack_bundle(
         bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
         description=description, header=header, documents=documents, title_of=title_of,
@@ -155,8 +160,10 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
 
 def run_term_end(request: TermEndRequest, config: Config, *,
                  progress: Progress | None = None,
-                 on_loaded: Callable[[Dataset], None] | None = None) -> TermEndResult:
-    """The whole term-end job, recorded in the audit log."""
+                 on_loaded: Callable[[Dataset], None] | None = None,
+                 executor: Executor | None = None) -> TermEndResult:
+    """The whole term-end job, recorded in the audit log (rendered on `executor`, default
+    local processes)."""
     run_ctx = RunContext.create(request.operator)
     with ExitStack() as stack:
         source = request.source
@@ -170,15 +177,25 @@ def run_term_end(request: TermEndRequest, config: Config, *,
         if on_loaded:
             on_loaded(ds)
         log = AuditLog.for_config(config, request.state_dir)
-        scope = {"school_id": ds.meta.school.id, "school_year": ds.meta.school_year,
-                 "term": request.term, "documents": list(KINDS),
-                 "config_fingerprint": config.fingerprint()}
-        if request.signer:
-            scope["signed_by"] = request.signer.common_name
-        with record(log, "term-end", operator=request.operator, scope=scope) as rec:
-            result = archive_term(ds, config, request, run_ctx, progress=progress)
-            rec.add_output(result.pack.bundle.path, kind="bundle")
-            rec.add_output(result.pack.protocol_path, kind="protocol")
-            for copy in result.copies:
-                rec.add_output(copy, kind="copy")
-        return result
+        return archive_recorded(ds, config, request, run_ctx, log, progress=progress,
+                                executor=executor)
+
+
+def archive_recorded(ds: Dataset, config: Config, request: TermEndRequest,
+                     run_ctx: RunContext, log: AuditLog, *, progress: Progress | None = None,
+                     executor: Executor | None = None,
+                     password: common.PasswordChoice | None = None) -> TermEndResult:
+    """archive_term() inside its own term-end entry of the audit log."""
+    scope = {"school_id": ds.meta.school.id, "school_year": ds.meta.school_year,
+             "term": request.term, "documents": list(KINDS),
+             "config_fingerprint": config.fingerprint()}
+    if request.signer:
+        scope["signed_by"] = request.signer.common_name
+    with record(log, "term-end", operator=request.operator, scope=scope) as rec:
+        result = archive_term(ds, config, request, run_ctx, progress=progress,
+                              executor=executor, password=password)
+        rec.add_output(result.pack.bundle.path, kind="bundle")
+        rec.add_output(result.pack.protocol_path, kind="protocol")
+        for copy in result.copies:
+            rec.add_output(copy, kind="copy")
+    return result
