@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from archiver.demo import curriculum as cur
-from archiver.demo.grades import _numeric_value, partial_grades
+from archiver.demo.grades import numeric_value, partial_grades
 from archiver.demo.state import Draft
 
 BEHAVIOUR = ("wzorowe", "bardzo dobre", "dobre", "poprawne", "nieodpowiednie", "naganne")
@@ -40,7 +40,7 @@ def _enrolled_on(draft: Draft, day: date) -> pd.DataFrame:
 def _averages(partials: pd.DataFrame, since: date, until: date) -> pd.Series:
     """Weighted average of numeric partial grades per (student_id, subject_id)."""
     window = partials[(partials["date"] >= since) & (partials["date"] <= until)].copy()
-    window["num"] = _numeric_value(window["value"].astype("string"))
+    window["num"] = numeric_value(window["value"])
     window = window.dropna(subset=["num"])
     window["wnum"] = window["num"] * window["weight"]
     sums = window.groupby(["student_id", "subject_id"])[["wnum", "weight"]].sum()

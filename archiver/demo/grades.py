@@ -25,11 +25,14 @@ def grade_text(x: np.ndarray) -> np.ndarray:
     return np.where(plus, out + "+", np.where(minus, out + "-", out))
 
 
-def _numeric_value(value: pd.Series) -> pd.Series:
-    """Numeric value of a grade for the average: '4+' = 4.5, '4-' = 3.75, symbols NaN."""
-    digit = pd.to_numeric(value.str[0], errors="coerce")
-    mod = value.str[1:].map({"+": 0.5, "-": -0.25, "": 0.0})
-    return (digit + mod).where(value.str.len() <= 2)
+# Numeric value of a grade for the demo's averages: '4+' = 4.5, '4-' = 3.75; symbols none.
+NUMERIC = {f"{d}{m}": d + {"": 0.0, "+": 0.5, "-": -0.25}[m]
+           for d in range(1, 7) for m in ("", "+", "-")}
+
+
+def numeric_value(value: pd.Series) -> pd.Series:
+    """Numeric value of each grade (NaN for symbols such as np, bz, +, -, nb)."""
+    return value.map(NUMERIC).astype(float)
 
 
 def _partial_from(draft: Draft, rows: pd.DataFrame, category: str) -> pd.DataFrame:

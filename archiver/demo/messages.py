@@ -37,7 +37,9 @@ class _School:
         self.guardian_name = {i: f"{f} {ln}" for i, f, ln in
                               zip(g["guardian_id"], g["first_name"], g["last_name"], strict=True)}
         self.guardians_of = g.groupby("student_id")["guardian_id"].agg(list).to_dict()
-        self.stays = draft.helpers["stays"]
+        stays = draft.helpers["stays"]
+        self.stay_rows = list(zip(stays["class_id"], stays["student_id"], stays["start"],
+                                  stays["end"], strict=True))
         classes = draft.tables["classes"]
         self.class_name = dict(zip(classes["class_id"], classes["name"], strict=True))
         self.grade = dict(zip(classes["class_id"], classes["grade"], strict=True))
@@ -71,13 +73,10 @@ class _School:
         return student, teaching[i], last
 
     def class_list(self, class_id: str, day: date) -> list[str]:
-        s = self.stays
-        here = s[(s["class_id"] == class_id) & (s["start"] <= day) & (s["end"] >= day)]
-        return here["student_id"].tolist()
+        return [s for c, s, start, end in self.stay_rows if c == class_id and start <= day <= end]
 
     def school_list(self, day: date) -> list[str]:
-        s = self.stays
-        return s[(s["start"] <= day) & (s["end"] >= day)]["student_id"].tolist()
+        return [s for _c, s, start, end in self.stay_rows if start <= day <= end]
 
     def name(self, who: Person) -> str:
         table = {"staff": self.staff_name, "guardian": self.guardian_name,
