@@ -14,7 +14,7 @@ def _ethics_students(draft: Draft, rows: pd.DataFrame) -> set[str]:
     return set(draft.rnd.sample(ids, k=min(len(ids), 2 + len(ids) // 12)))
 
 
-def _group_of(draft: Draft, rows: pd.DataFrame, group: str, ethics: set[str]) -> pd.Series:
+def _group_of(rows: pd.DataFrame, group: str, ethics: set[str]) -> pd.Series:
     """Boolean mask of the stays of one class that belong to the group."""
     if group == "dz.":
         return rows["female"]
@@ -44,7 +44,7 @@ def build_membership(draft: Draft) -> None:
         rows = stays[stays["class_id"] == cls]
         if cls not in ethics:
             ethics[cls] = _ethics_students(draft, rows)
-        mask = _group_of(draft, rows, group, ethics[cls]).to_numpy()
+        mask = _group_of(rows, group, ethics[cls]).to_numpy()
         parts.append(rows[mask].assign(group=group))
     membership = pd.concat(parts, ignore_index=True)
     draft.helpers["membership"] = membership[["class_id", "group", "student_id", "start", "end"]]

@@ -93,21 +93,37 @@ def _spread_day(draft: Draft, share: float) -> date:
     return start + (end - start) * min(max(share, 0.0), 1.0)
 
 
+def _conversation(box: Mailbox, kind: str, sender: Person, to: list[Person], sent: pd.Timestamp,
+                  bodies: tuple[str, ...], words: dict[str, str], sc: _School) -> None:
+    """Send the opening message, then each reply while the previous one was read."""
+    subject = tx.THREADS[kind][2]
+    thread, reply_to, title = box.new_thread(), None, subject
+    for i, body in enumerate(bodies):
+        scan = kind == "excuse" and i == 0 and box.draft.rng.random() < 0.4
+        reply_to, reads = box.send(thread, sent, sender, title,
+                                   body.format(sender=sc.name(sender), **words), to,
+                                   reply_to=reply_to,
+                                   attachment="zaswiadczenie_lekarskie.jpg" if scan else None)
+        readers = [(who, t) for who, t in reads.items() if t is not None]
+        nxt = box.after(readers[0][1]) if readers else None
+        if nxt is None:
+            return
+        sender, to, sent, title = readers[0][0], [sender], nxt, f"Re: {subject}"
+
+
 def _thread(box: Mailbox, sc: _School, kind: str, class_id: str, day: date) -> None:
-    """One individual conversation: the opening message and replies while they are read."""
+    """One individual conversation about a child of the class, between the roles of its kind."""
     rng = box.draft.rng
-    opener_role, to_role, subject, bodies = tx.THREADS[kind]
+    opener_role, to_role, _subject, bodies = tx.THREADS[kind]
     pupils = sc.class_list(class_id, day)
     if not pupils:
         return
     child = pupils[int(rng.integers(len(pupils)))]
     first = last = day
-    if kind == "excuse":
-        spell = sc.excused_spell(class_id)
-        if spell is not None:
-            child, first, last = spell
-            later = [d for d in box.draft.teaching_days if d > last]
-            day = later[0] if later else last
+    spell = sc.excused_spell(class_id) if kind == "excuse" else None
+    if spell is not None:  # the guardian excuses days the register shows as excused
+        child, first, last = spell
+        day = next((d for d in box.draft.teaching_days if d > last), last)
     teacher, subject_id = sc.subject_teachers[class_id][
         int(rng.integers(len(sc.subject_teachers[class_id])))]
     parents = sc.parents([child])
@@ -123,24 +139,9 @@ def _thread(box: Mailbox, sc: _School, kind: str, class_id: str, day: date) -> N
              "when": f"w dniu {_fmt(first)}" if first == last
              else f"od {_fmt(first)} do {_fmt(last)}",
              "date": _fmt(day)}
-    sender, to = roles[opener_role][0], roles[to_role]
-    sent = box.sent_time(day, sender[1])
-    thread, reply_to = box.new_thread(), None
-    title = subject
-    for i, body in enumerate(bodies):
-        attachment = "zaswiadczenie_lekarskie.jpg" if kind == "excuse" and i == 0 \
-            and rng.random() < 0.4 else None
-        reply_to, reads = box.send(thread, sent, sender, title,
-                                   body.format(sender=sc.name(sender), **words), to,
-                                   reply_to=reply_to, attachment=attachment)
-        readers = [(who, t) for who, t in reads.items() if t is not None]
-        if not readers:
-            return
-        who, read = readers[0]
-        nxt = box.after(read)
-        if nxt is None:
-            return
-        sender, to, sent, title = who, [sender], nxt, f"Re: {subject}"
+    sender = roles[opener_role][0]
+    _conversation(box, kind, sender, roles[to_role], box.sent_time(day, sender[1]), bodies,
+                  words, sc)
 
 
 def _class_messages(box: Mailbox, sc: _School, class_id: str, count: int) -> None:

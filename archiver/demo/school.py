@@ -93,7 +93,7 @@ def build_teachers(draft: Draft, units: list[tuple[str, str, str, int]]) -> pd.D
 
 
 def assign_teachers(
-    draft: Draft, units: list[tuple[str, str, str, int]], teachers: pd.DataFrame
+    units: list[tuple[str, str, str, int]], teachers: pd.DataFrame
 ) -> list[tuple[str, str, str, str, int]]:
     """(class_id, subject_id, group, teacher_id, hours): the least-loaded teacher of the
     specialisation, a woman for `dz.` and a man for `chł.`, two groups never one teacher."""
@@ -120,7 +120,7 @@ def assign_teachers(
     return out
 
 
-def choose_homerooms(draft: Draft, classes: pd.DataFrame, teaching: pd.DataFrame) -> pd.DataFrame:
+def choose_homerooms(classes: pd.DataFrame, teaching: pd.DataFrame) -> pd.DataFrame:
     """One homeroom teacher per class: the EW teacher in grades 1-3, else a teacher of the
     class with the most hours there who has no class yet (never the catechist)."""
     homeroom: dict[str, str] = {}
@@ -162,9 +162,9 @@ def build_school(draft: Draft) -> None:
     units = teaching_units(classes)
     teachers = build_teachers(draft, units)
     teachers.insert(0, "staff_id", [f"N{i:03d}" for i in range(4, 4 + len(teachers))])
-    teaching = pd.DataFrame(assign_teachers(draft, units, teachers),
+    teaching = pd.DataFrame(assign_teachers(units, teachers),
                             columns=["class_id", "subject_id", "group", "teacher_id", "hours"])
-    classes = choose_homerooms(draft, classes, teaching)
+    classes = choose_homerooms(classes, teaching)
     gw = teaching["subject_id"] == "GW"
     teaching.loc[gw, "teacher_id"] = teaching.loc[gw, "class_id"].map(
         dict(zip(classes["class_id"], classes["homeroom_teacher_id"], strict=True)))
