@@ -59,6 +59,10 @@ class RenderedDocument:
     kind: str
     spec: DocumentSpec
 
+    @property
+    def scope(self) -> Scope:
+        return self.spec.scope
+
 
 @dataclass(frozen=True)
 class PageHeader:

@@ -134,3 +134,28 @@ def test_tagged_for_screen_readers_without_claiming_pdf_ua(register_pdf):
     assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/P"} <= kinds
     xmp = register_pdf.Root.Metadata.read_bytes()
     assert b"pdfuaid" not in xmp
+
+
+def test_separate_processes_with_other_hash_seeds_give_identical_bytes(rendered, tmp_path):
+    """Byte-identity across runs, not only within one process (set and dict order)."""
+    import os
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "render_one.py"
+    script.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from render_helpers import CTX, FIXTURE, spec_for\n"
+        "from archiver.config import Config\n"
+        "from archiver.load import load_dataset\n"
+        "from archiver.render import render_document\n"
+        "ds, _ = load_dataset(FIXTURE)\n"
+        "doc = render_document(spec_for(ds, 'messages', None, 'S1'), ds, Config(), CTX)\n"
+        "sys.stdout.buffer.write(doc.pdf)\n", encoding="utf-8")
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.append(subprocess.run([sys.executable, str(script)], env=env, check=True,
+                                      capture_output=True).stdout)
+    assert outputs[0] == outputs[1] == rendered("messages", None, "S1").pdf

@@ -39,3 +39,33 @@ def test_student_transcript_shows_own_receipts_and_counts_the_rest(small):
     assert class_message.other_recipients == 3
     recipients = set(view.sources["message_recipients"]["recipient_id"])
     assert recipients <= {"G1", "T2"}
+
+
+def test_student_transcript_never_names_another_family(small):
+    """A message from another student's parent to this student's parent: the sender is
+    shown only as "inny rodzic/opiekun", and a sibling is never named in a guardian's role."""
+    import pandas as pd
+
+    from archiver.model import Dataset
+
+    tables = dict(small.tables)
+    sent = pd.Timestamp("2025-09-29T10:00:00Z")
+    extra = small.messages.iloc[:1].copy()
+    extra[["message_id", "thread_id", "sender_id", "sender_kind", "audience"]] = [
+        "M9", "TH9", "G2", "guardian", "individual"]
+    extra["sent_at"] = sent
+    tables["messages"] = pd.concat([small.messages, extra], ignore_index=True)
+    receipt = small.message_recipients.iloc[:1].copy()
+    receipt[["message_id", "recipient_id", "recipient_kind"]] = ["M9", "G1", "guardian"]
+    tables["message_recipients"] = pd.concat([small.message_recipients, receipt],
+                                             ignore_index=True)
+    sibling = small.guardians[small.guardians["guardian_id"] == "G1"].copy()
+    sibling["student_id"] = "S3"  # G1 is also the parent of Celina Wiśniewska
+    tables["guardians"] = pd.concat([small.guardians, sibling], ignore_index=True)
+    changed = Dataset(small.meta, tables, small.source)
+    view = build_transcript(changed, Config(), make_scope(changed.meta, None, Period(), "S1"))
+    message = next(m for t in view.threads for m in t.messages if m.message_id == "M9")
+    assert message.sender.name == "inny rodzic/opiekun"
+    roles = {r.person.role for t in view.threads for m in t.messages for r in m.recipients}
+    assert all("Wiśniewska" not in role for role in roles)
+    assert "matka: Kowalska Anna" in roles
