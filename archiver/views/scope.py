@@ -37,9 +37,6 @@ class Scope:
     term: int | None = None
     whole_year: bool = False
 
-    def covers(self, day: date) -> bool:
-        return self.date_from <= day <= self.date_to
-
 
 def resolve_period(meta: ExportMeta, period: Period) -> tuple[date, date, int | None, bool]:
     """Concrete (first day, last day, term, whole_year) of a period within the school year.
