@@ -23,6 +23,8 @@ from importlib import metadata
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import dask.config
+from dask.utils import parse_timedelta
 from distributed import Client, Future, KilledWorker, get_worker
 from distributed.spill import SpillBuffer
 
@@ -98,7 +100,7 @@ class _Task:
     attempts: int = 1
 
 
-def connect(address: str, timeout: float = 30.0) -> Client:
+def connect(address: str, timeout: float) -> Client:
     """A client of the scheduler at `address` (tcp:// or tls://, TLS from Dask's config)."""
     try:
         return Client(address, timeout=timeout, set_as_default=False)
@@ -118,12 +120,16 @@ class DaskExecutor:
     twice the workers' threads). `retries`: re-runs of a task that raised. A task lost
     with a dead worker is rescheduled by the scheduler itself (up to its
     `distributed.scheduler.allowed-failures`); if every copy of the shared data is lost,
-    it is scattered again and the tasks resubmitted, up to `resubmits` times.
+    it is scattered again and the tasks resubmitted, up to `resubmits` times. `timeout`
+    (default Dask's distributed.comm.timeouts.connect) bounds connecting and waiting
+    for a first worker.
     """
 
     def __init__(self, scheduler: str | Client, *, window: int | None = None,
-                 retries: int = 1, resubmits: int = 2, timeout: float = 30.0,
+                 retries: int = 1, resubmits: int = 2, timeout: float | None = None,
                  no_workers_timeout: float = 300.0, allow_spilling: bool = False) -> None:
+        if timeout is None:
+            timeout = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"))
         self._owns_client = not isinstance(scheduler, Client)
         self.client = connect(scheduler, timeout) if self._owns_client else scheduler
         self.address = str(self.client.scheduler.address)
@@ -133,6 +139,7 @@ class DaskExecutor:
         self.timeout = timeout
         self.no_workers_timeout = no_workers_timeout
         self.allow_spilling = allow_spilling
+        self.versions = render_versions()  # what every worker must render with
         self.jobs = max(1, sum(self.client.nthreads().values()))
 
     @property
@@ -152,7 +159,7 @@ class DaskExecutor:
             raise ClusterError(
                 f"the Dask workers could not run archiver's check ({type(exc).__name__})",
                 hint=f"install archiver {__version__} on every worker") from None
-        mine = render_versions()
+        mine = self.versions
         for address, fact in sorted(facts.items()):
             if fact["spills"] and not self.allow_spilling:
                 raise RefusedError(
@@ -173,7 +180,7 @@ class DaskExecutor:
     def _scatter(self, holder: SharedData) -> Future:
         try:
             return self.client.scatter(holder, broadcast=True, hash=False,
-                                       timeout=self.timeout)
+                                       timeout=self.no_workers_timeout)
         except (OSError, TimeoutError) as exc:
             raise ClusterError(f"cannot send the work's data to the Dask workers "
                                f"({type(exc).__name__})") from None
@@ -219,7 +226,7 @@ class DaskExecutor:
                             task.future.cancel()
                             queue[i] = submit(task.index, task.item, task.attempts + 1)
                     continue
-                queue.popleft()
+                queue.popleft().future.release()  # the worker may drop its copy now
                 yield result
         finally:
             futures = [task.future for task in queue]
