@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from archiver.errors import InputError
 from archiver.sources.archive import MAX_RATIO, MAX_TOTAL_BYTES, RATIO_FLOOR
 from archiver.sources.cells import unflatten
-from archiver.sources.raw import RawExport, RawTable, frame_from_rows, is_empty_cell
+from archiver.sources.raw import RawExport, RawTable, is_empty_cell
 
 
 def _check_package(path: Path) -> None:
@@ -91,15 +92,47 @@ def _rows(book: Any, name: str, errors: Any) -> list[list]:
 
 def _read_sheet(rows: list[list], name: str) -> RawTable:
     location = f"sheet {name}"
-    if not rows:
-        frame, _, _ = frame_from_rows([], [])
-        return RawTable(name, frame, np.zeros(0, dtype=np.int64), location)
-    header = [("" if h is None else str(h).strip()) for h in rows[0]]
+    grid = _grid(rows)
+    del rows[:]  # the Python objects of a million-row sheet: free them before the frame
+    header = [_name(h) for h in grid[0]] if len(grid) else []
     while header and not header[-1]:
         header.pop()
-    frame, duplicates, kept = frame_from_rows(header, rows[1:])
+    body = grid[1:, :len(header)]
+    filled = (body != "").any(axis=1) if body.shape[1] else np.zeros(len(body), bool)
+    kept = np.flatnonzero(filled)
+    columns: dict[str, np.ndarray] = {}
+    seen: set[str] = set()
+    duplicates: list[str] = []
+    for position, column in enumerate(header):
+        if column in seen:
+            duplicates.append(column)  # the first one is read
+        elif column:
+            columns[column] = body[kept, position]
+        seen.add(column)
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(kept)), dtype=object)
     # Worksheet row numbers: the header is row 1, so data row i sits on row i + 2.
-    return RawTable(name, frame, kept.astype(np.int64) + 2, location, duplicates)
+    return RawTable(name, frame, kept.astype(np.int64) + 2, location,
+                    tuple(dict.fromkeys(duplicates)))
+
+
+def _name(cell: Any) -> str:
+    """A header cell as a column name; a number typed as 1 is "1", not "1.0"."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _grid(rows: list[list]) -> np.ndarray:
+    """The rows as one 2-D object array, short rows padded with "" (empty cells)."""
+    width = len(rows[0]) if rows else 0
+    grid = np.empty((len(rows), width), dtype=object)
+    try:
+        grid[:] = rows  # calamine's rows are all as wide as the sheet's used range
+    except ValueError:  # a restored error cell beyond it made one row longer
+        width = max(map(len, rows))
+        grid = np.empty((len(rows), width), dtype=object)
+        grid[:] = [row + [""] * (width - len(row)) for row in rows]
+    return grid
 
 
 def _read_meta(rows: list[list], where: str) -> dict:

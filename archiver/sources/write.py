@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import os
+import re
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -152,10 +154,64 @@ def _xlsx_cell(value: Any) -> Any:
     return to_text(value)
 
 
-def _write_xlsx(tables: dict[str, pd.DataFrame], export: dict, out: Path) -> None:
-    from openpyxl import Workbook
+# Text a reader would take for an escaped character (_x0041_ is "A" to Excel and calamine)
+# gets its underscore escaped, as Excel does: _x005F_x0041_ reads back as _x0041_.
+_ESCAPE_LIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
+def _xlsx_text(value: str) -> str | _ForcedText:
+    """Text as openpyxl should write it; text it would take for a formula or error, forced."""
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+    if len(value) > 32767:
+        raise ValueError(f"a text of {len(value)} characters does not fit a worksheet cell")
+    if ILLEGAL_CHARACTERS_RE.search(value):  # openpyxl's message would quote the text
+        raise ValueError("a text holds a control character a worksheet cannot store")
+    if "_x" in value:
+        value = _ESCAPE_LIKE.sub(r"_x005F_\1", value)
+    if (len(value) > 1 and value.startswith("=")) or value in ERROR_CODES:
+        return _ForcedText(value)
+    return value
+
+
+class _ForcedText(str):
+    """Text to be written as a text cell whatever it looks like (a fresh cell per use)."""
+
+
+def _xlsx_value(value: Any) -> Any:
+    value = _xlsx_cell(value)
+    return _xlsx_text(value) if isinstance(value, str) else value
+
+
+def _xlsx_column(series: pd.Series) -> tuple[list[Any], bool]:
+    """One column as workbook values (each distinct value converted once); any forced text?"""
+    values = series.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) not in _UNIFORM:
+        converted = [_xlsx_value(v) for v in values]
+        return converted, any(isinstance(v, _ForcedText) for v in converted)
+    codes, uniques = pd.factorize(values)
+    converted = [_xlsx_value(v) for v in uniques] + [None]  # code -1 (missing) -> None
+    return [converted[c] for c in codes], any(isinstance(v, _ForcedText) for v in converted)
+
+
+def _xlsx_row(sheet: Any, row: tuple) -> list[Any]:
+    """Plain values as they are; forced text as a text cell of its own."""
     from openpyxl.cell import WriteOnlyCell
 
+    cells = list(row)
+    for i, value in enumerate(cells):
+        if isinstance(value, _ForcedText):
+            cell = WriteOnlyCell(sheet, value=str(value))
+            cell.data_type = "s"
+            cells[i] = cell
+    return cells
+
+
+def _write_xlsx(tables: dict[str, pd.DataFrame], export: dict, out: Path) -> None:
+    from openpyxl import Workbook
+
+    # Plain values, not a cell object per value: openpyxl then gives a date its
+    # yyyy-mm-dd format itself and the large demo is written several times faster.
     workbook = Workbook(write_only=True)
     for name in sorted(tables):
         frame = tables[name]
@@ -163,55 +219,45 @@ def _write_xlsx(tables: dict[str, pd.DataFrame], export: dict, out: Path) -> Non
             raise ValueError(f"table {name} has {len(frame)} rows; a worksheet holds at most "
                              f"{XLSX_MAX_ROWS}: use the folder, zip or sqlite format")
         sheet = workbook.create_sheet(name)
-        sheet.append([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False, name=None):
-            sheet.append([_xlsx_write_cell(sheet, v, WriteOnlyCell) for v in row])
+        sheet.append(_xlsx_row(sheet, tuple(_xlsx_text(str(c)) for c in frame.columns)))
+        converted = [_xlsx_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+        columns = [column for column, _ in converted]
+        forced = any(has_forced for _, has_forced in converted)
+        for row in zip(*columns, strict=True):
+            sheet.append(_xlsx_row(sheet, row) if forced else row)
     sheet = workbook.create_sheet("export")
     sheet.append(["key", "value"])
     for key, value in flatten(export).items():
-        sheet.append([key, _xlsx_write_cell(sheet, value, WriteOnlyCell)])
+        sheet.append(_xlsx_row(sheet, (_xlsx_text(key), _xlsx_value(value))))
     stamp = _fixed_time(export)
-    workbook.properties.created = stamp
     workbook.properties.creator = "archiver"
-    _atomic_write(out, lambda tmp: tmp.write_bytes(_stable_xlsx(workbook, stamp)))
+    workbook.properties.created = stamp
+    workbook.properties.modified = stamp
+    _atomic_write(out, lambda tmp: _save_workbook(workbook, tmp))
 
 
-def _xlsx_write_cell(sheet: Any, value: Any, cell_class: type) -> Any:
-    from openpyxl.utils.exceptions import IllegalCharacterError
+class _StableZip(zipfile.ZipFile):
+    """A zip whose entries get fixed times and attributes, whatever openpyxl passes."""
 
-    value = _xlsx_cell(value)
-    if isinstance(value, str):
-        if len(value) > 32767:
-            raise ValueError(f"a text of {len(value)} characters does not fit a worksheet cell")
-        try:
-            cell = cell_class(sheet, value=value)
-        except IllegalCharacterError:  # its message would quote the (personal) text
-            raise ValueError("a text holds a control character a worksheet cannot store") from None
-        # Force text: openpyxl takes a leading "=" for a formula and "#N/A" for an error.
-        cell.data_type = "s"
-        return cell
-    if isinstance(value, date):
-        cell = cell_class(sheet, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    return value
+    def writestr(self, zinfo_or_arcname: Any, data: Any, compress_type: Any = None,
+                 compresslevel: Any = None) -> None:
+        name = getattr(zinfo_or_arcname, "filename", zinfo_or_arcname)
+        super().writestr(_zip_entry(name), data, compresslevel=6)
+
+    def write(self, filename: Any, arcname: Any = None, compress_type: Any = None,
+              compresslevel: Any = None) -> None:
+        entry = _zip_entry(arcname or os.path.basename(filename))
+        large = os.path.getsize(filename) >= zipfile.ZIP64_LIMIT  # a sheet of over 2 GiB
+        with open(filename, "rb") as source, self.open(entry, "w", force_zip64=large) as target:
+            shutil.copyfileobj(source, target, 1 << 20)
 
 
-def _stable_xlsx(workbook: Any, stamp: datetime) -> bytes:
-    """Save, then rewrite the package with fixed entry times and a fixed modified time."""
-    from openpyxl.packaging.core import DocumentProperties
-    from openpyxl.xml.functions import tostring
+def _save_workbook(workbook: Any, tmp: Path) -> None:
+    """openpyxl's save, into a zip with fixed entry times (its own save stamps `now`)."""
+    from openpyxl.writer.excel import ExcelWriter
 
-    raw = io.BytesIO()
-    workbook.save(raw)
-    props = DocumentProperties(creator="archiver", created=stamp, modified=stamp)
-    core = tostring(props.to_tree())
-    result = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(result, "w") as target:
-        for info in source.infolist():
-            data = core if info.filename == "docProps/core.xml" else source.read(info)
-            target.writestr(_zip_entry(info.filename), data, compresslevel=6)
-    return result.getvalue()
+    with _StableZip(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(workbook, archive).save()
 
 
 def _sqlite_value(value: Any) -> Any:

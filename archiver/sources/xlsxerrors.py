@@ -66,8 +66,8 @@ def _has_mark(package: zipfile.ZipFile, part: str) -> bool:
     tail = b""
     with package.open(part) as stream:
         while chunk := stream.read(_CHUNK):
-            window = tail + chunk
-            if any(mark in window for mark in _MARKS):
+            seam = tail + chunk[:8]  # a mark split between two chunks
+            if any(mark in chunk or mark in seam for mark in _MARKS):
                 return True
             tail = chunk[-8:]
     return False
