@@ -123,15 +123,9 @@ def _name(cell: Any) -> str:
 
 
 def _grid(rows: list[list]) -> np.ndarray:
-    """The rows as one 2-D object array, short rows padded with "" (empty cells)."""
-    width = len(rows[0]) if rows else 0
-    grid = np.empty((len(rows), width), dtype=object)
-    try:
-        grid[:] = rows  # calamine's rows are all as wide as the sheet's used range
-    except ValueError:  # a restored error cell beyond it made one row longer
-        width = max(map(len, rows))
-        grid = np.empty((len(rows), width), dtype=object)
-        grid[:] = [row + [""] * (width - len(row)) for row in rows]
+    """The rows as one 2-D object array (calamine's rows are all as wide as the sheet)."""
+    grid = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
+    grid[:] = rows
     return grid
 
 

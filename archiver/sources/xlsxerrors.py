@@ -38,13 +38,10 @@ class ErrorCells:
                 return
             with package.open(part) as stream:
                 found = _error_cells(stream)
+        if found:
+            _pad(rows, max(r for r, _, _ in found) + 1, max(c for _, c, _ in found) + 1)
         for row, column, text in found:
-            while len(rows) <= row:
-                rows.append([])
-            line = rows[row]
-            if len(line) <= column:
-                line.extend([""] * (column + 1 - len(line)))
-            line[column] = text
+            rows[row][column] = text
 
     def _sheet_parts(self, package: zipfile.ZipFile) -> dict[str, str]:
         """Sheet name -> its XML part, from the workbook and its relationships."""
@@ -60,6 +57,15 @@ class ErrorCells:
                         else posixpath.normpath(posixpath.join("xl", target)))
                 self._parts[sheet.get("name", "")] = part
         return self._parts
+
+
+def _pad(rows: list[list], height: int, width: int) -> None:
+    """Grow the rows (all alike) to hold a cell at height-1, width-1; calamine's range
+    already includes error cells, so this only guards against a reader change."""
+    width = max(width, len(rows[0]) if rows else 0)
+    for row in rows:
+        row.extend([""] * (width - len(row)))
+    rows.extend([""] * width for _ in range(height - len(rows)))
 
 
 def _has_mark(package: zipfile.ZipFile, part: str) -> bool:
