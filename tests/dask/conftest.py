@@ -33,12 +33,14 @@ def invalid_school(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
-    """Two single-threaded worker processes (each under a nanny that restarts it)."""
-    with dask.config.set(NO_SPILL):
-        local = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                             dashboard_address=None, host="127.0.0.1",
-                             local_directory=str(tmp_path_factory.mktemp("dask-workers")))
-    with local:
+    """Two single-threaded worker processes (each under a nanny that restarts it).
+
+    The settings stay in force while the cluster lives: a nanny restarting a killed
+    worker hands it the configuration of that moment (as a config file would)."""
+    with dask.config.set(NO_SPILL), LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+            host="127.0.0.1", local_directory=str(tmp_path_factory.mktemp("dask-workers")),
+    ) as local:
         yield local
 
 
