@@ -38,10 +38,10 @@ def check_target(out: Path, fmt: str) -> None:
     elif suffix not in SUFFIXES[fmt]:
         raise UsageError(f"the {fmt} format needs a file name ending with "
                          f"{' or '.join(SUFFIXES[fmt])}, not {out.name!r}")
-    if out.is_dir() and any(out.iterdir()) or out.is_file() and out.stat().st_size > 0:
+    if (out.is_dir() and any(out.iterdir())) or (out.is_file() and out.stat().st_size > 0):
         raise RefusedError(f"{out} already exists and is not empty; nothing was written",
                            hint="choose a new name or remove it first")
-    if fmt != "folder" and out.is_dir() or fmt == "folder" and out.is_file():
+    if (fmt != "folder" and out.is_dir()) or (fmt == "folder" and out.is_file()):
         raise RefusedError(f"{out} already exists as a {'folder' if out.is_dir() else 'file'}")
 
 
