@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import dask.config
 from dask.utils import parse_timedelta
-from distributed import Client, Future, KilledWorker, get_worker
+from distributed import Client, Future, KilledWorker, Security, get_worker
 from distributed.spill import SpillBuffer
 
 from archiver import __version__
@@ -102,6 +102,13 @@ class _Task:
 
 def connect(address: str, timeout: float) -> Client:
     """A client of the scheduler at `address` (tcp:// or tls://, TLS from Dask's config)."""
+    if address.startswith("tls://") and Security().get_connection_args(
+            "client").get("ssl_context") is None:
+        raise ClusterError(
+            f"{address} needs TLS credentials for the client",
+            hint="set distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and "
+            ".client.key in Dask's configuration (or the DASK_DISTRIBUTED__COMM__TLS__* "
+            "variables); see docs/dask.md")
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:

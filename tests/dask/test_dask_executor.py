@@ -12,12 +12,13 @@ from pathlib import Path
 import dask
 import pytest
 from click.testing import CliRunner
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, Security
+from tls_certs import make_tls_files
 
 from archiver.cli import main_group
 from archiver.config import load_config
 from archiver.errors import ArchiverError, RefusedError
-from archiver.executor import DaskExecutor, SerialExecutor
+from archiver.executor import ClusterError, DaskExecutor, SerialExecutor
 from archiver.executor_dask import is_encrypted
 from archiver.jobs.term_end_many import ManyRequest, run_term_end_many
 
@@ -149,3 +150,32 @@ def test_cli_unreachable_scheduler_is_one_line_error(tmp_path, schools) -> None:
     assert result.exit_code == 1
     assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.fixture(scope="module")
+def tls_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalCluster, dict]]:
+    files = make_tls_files(tmp_path_factory.mktemp("tls"))
+    security = Security(tls_ca_file=str(files["ca"]), require_encryption=True,
+                        tls_scheduler_cert=str(files["cert"]),
+                        tls_scheduler_key=str(files["key"]),
+                        tls_worker_cert=str(files["cert"]), tls_worker_key=str(files["key"]),
+                        tls_client_cert=str(files["cert"]), tls_client_key=str(files["key"]))
+    with dask.config.set(NO_SPILL):
+        cluster = _threaded_cluster(protocol="tls", security=security, host="127.0.0.1")
+    with cluster:
+        yield cluster, files
+
+
+def test_tls_scheduler_with_credentials_from_dask_config(tls_cluster) -> None:
+    cluster, files = tls_cluster
+    address = cluster.scheduler_address
+    assert address.startswith("tls://")
+    with pytest.raises(ClusterError, match="needs TLS credentials"):
+        DaskExecutor(address)
+    with dask.config.set({"distributed.comm.tls.ca-file": str(files["ca"]),
+                          "distributed.comm.tls.client.cert": str(files["cert"]),
+                          "distributed.comm.tls.client.key": str(files["key"]),
+                          "distributed.comm.require-encryption": True}):
+        with DaskExecutor(address) as executor:
+            assert executor.encrypted
+            assert [v for v, _ in executor.map(_tagged_power, range(5), 2)] == [0, 1, 4, 9, 16]
