@@ -233,8 +233,8 @@ def build_register(ds: Dataset, config: Config, scope: Scope) -> RegisterView:
     off_rows, days_off = _days_off(ds, scope.class_id, scope)
     grades = class_grades(ds, stays, scope.date_from, scope.date_to)
     subject_ids = list(dict.fromkeys([*lessons["subject_id"], *grades["subject_id"]]))
-    subject_ids.sort(key=lambda s: common.polish_key(str(
-        ds.subjects.set_index("subject_id")["name"].get(s, s))))
+    names = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
+    subject_ids.sort(key=lambda s: common.polish_key(str(names.get(s, s))))
     terms = sorted({t.number for t in ds.meta.terms
                     if t.start <= scope.date_to and ds.meta.term_of(scope.date_from) <= t.number})
     behaviour, behaviour_rows = build_behaviour(ds, stays, scope.date_from, scope.date_to)
