@@ -150,6 +150,9 @@ def _student(ds: Dataset, spec: DocumentSpec) -> dict[str, Any] | None:
     rows = ds.students[ds.students["student_id"] == spec.student_id]
     if spec.class_id is not None:
         rows = rows[rows["class_id"] == spec.class_id]
+    if rows.empty:
+        raise UsageError(f"student id {spec.student_id!r} has no stay in the requested class",
+                         hint="use plan_documents to choose the classes of a student")
     row = rows.iloc[0]
     number = int(row["register_number"]) if spec.class_id is not None else None
     return {"name": list_name(row["first_name"], row["last_name"]), "number": number}
