@@ -140,6 +140,9 @@ def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceVie
     if len(terms) > 1:
         sections += [_section("term", a, b, cells, stays, categories, with_total, n)
                      for n, a, b in terms]
+    # A month or term in which no listed student was in the class (a student's extract
+    # after they left) says nothing: leave it out. The whole period always stays.
+    sections = [s for s in sections if s.rows]
     sections.append(_section("period", scope.date_from, scope.date_to, cells, stays,
                              categories, with_total, scope.term))
     used = ds.attendance.merge(cells[["lesson_id", "student_id"]], on=["lesson_id", "student_id"])

@@ -77,3 +77,8 @@ def test_student_scope_has_only_that_student_and_no_class_total(small):
         assert [r.name for r in section.rows] == ["Kowalska Anna"]
         assert section.total is None
     assert set(view.sources["attendance"]["student_id"]) == {"S1"}
+
+
+def test_student_extract_lists_only_months_of_their_stay(small):
+    view = build_attendance(small, Config(), make_scope(small.meta, "C7A", WEEKS, "S4"))
+    assert [(s.kind, s.first.month) for s in view.sections] == [("month", 9), ("period", 9)]
