@@ -229,6 +229,11 @@ def build_register(ds: Dataset, config: Config, scope: Scope) -> RegisterView:
     assert scope.class_id is not None, "a register belongs to a class"
     stays = common.stays(ds, scope.class_id, scope)
     lessons = common.lessons_in(ds, scope.class_id, scope)
+    if scope.student_id is not None and not stays.empty:
+        # A student's extract holds the class's lessons only while the student was in it.
+        stay = stays.iloc[0]
+        lessons = lessons[lessons["date"].between(stay["first_day"], stay["last_day"])]
+        lessons = lessons.reset_index(drop=True)
     cells = common.lesson_cells(ds, lessons, stays)
     off_rows, days_off = _days_off(ds, scope.class_id, scope)
     grades = class_grades(ds, stays, scope.date_from, scope.date_to)

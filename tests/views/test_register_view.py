@@ -101,3 +101,9 @@ def test_student_scope_holds_no_other_student(small):
     for name, frame in register.sources.items():
         if "student_id" in frame:
             assert set(frame["student_id"]) <= {"S1"}, name
+
+
+def test_student_extract_holds_lessons_only_while_enrolled(small):
+    register = _register(small, "C7A", "S4")  # left 7a on 26.09
+    assert [w.first for w in register.weeks] == [date(2025, 9, 22)]
+    assert max(lesson.day for lesson in register.weeks[0].lessons) == date(2025, 9, 26)
