@@ -153,16 +153,17 @@ def slip_name(bundle: str) -> str:
     return bundle.removesuffix(".zip") + SLIP_SUFFIX
 
 
-def validate_all(request: ManyRequest, period: Period, run_ctx: RunContext
-                 ) -> list[SchoolOutcome]:
+def validate_all(request: ManyRequest, period: Period, run_ctx: RunContext,
+                 slip_dir: Path | None) -> list[SchoolOutcome]:
     """Check every export before any work; an outcome per source, failed ones with a
-    problem. Datasets are not kept (a hundred schools would not fit in memory)."""
+    problem. Datasets are not kept (a hundred schools would not fit in memory).
+    `slip_dir`: where generated passwords' slips go (each must not exist yet)."""
     outcomes: list[SchoolOutcome] = []
     seen: dict[tuple[str, str], Path] = {}
     for source in request.sources:
         source = Path(source)
         try:
-            ds, name = _check_school(source, period, run_ctx, request.slip_dir)
+            ds, name = _check_school(source, period, run_ctx, slip_dir)
         except ArchiverError as exc:
             outcomes.append(_failed(source, exc))
             continue
@@ -217,7 +218,8 @@ def run_term_end_many(request: ManyRequest, config: Config, executor: Executor, 
         request.signer.check_valid_at(run_ctx.printed_at)
     given = _given_password(request, config)
     log = AuditLog.for_config(config, request.state_dir)
-    outcomes = validate_all(request, period, run_ctx)
+    outcomes = validate_all(request, period, run_ctx,
+                            None if given else request.slip_dir)
     todo = [o for o in outcomes if o.bundle_name]
     stopped: StorageError | None = None
     for position, outcome in enumerate(todo, start=1):
