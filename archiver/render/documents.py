@@ -15,10 +15,11 @@ from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.model import Dataset
 from archiver.render import naming
+from archiver.render.chunks import PartJob, PartPdf, assemble, plan_parts, render_part
 from archiver.render.context import RunContext
 from archiver.render.environment import date_pl, datetime_pl, environment
 from archiver.render.lines import category_codes, recipient_lines, summary_lines, summary_style
-from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
+from archiver.render.pdfa import EmbeddedFile
 from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
 from archiver.views import (
@@ -186,9 +187,19 @@ def _show_year(view: object, spec: DocumentSpec) -> bool:
                for subject in view.grades for st in subject.students)
 
 
-def render_document(spec: DocumentSpec, dataset: Dataset, config: Config,
-                    run_ctx: RunContext) -> RenderedDocument:
-    """Build the view, render its template and write PDF/A-3u with its source slice."""
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A document with its view built and its HTML cut into parts, ready to lay out
+    (archiver.render.chunks); picklable."""
+
+    spec: DocumentSpec
+    file_name: str
+    parts: tuple[PartJob, ...]
+
+
+def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
+                     run_ctx: RunContext) -> PreparedDocument:
+    """Build the view, render its template and plan the parts to lay out."""
     if spec.kind not in _BUILDERS:
         raise UsageError(f"unknown document kind {spec.kind!r}", hint="kinds: " + ", ".join(KINDS))
     view = _BUILDERS[spec.kind](dataset, config, spec.scope)
@@ -206,6 +217,21 @@ def render_document(spec: DocumentSpec, dataset: Dataset, config: Config,
     )
     files: list[EmbeddedFile] = source_files(view.sources,
                                              _scope_info(dataset, config, spec, run_ctx))
-    pdf, pages = html_to_pdfa(html, title=title, attachments=files, run_ctx=run_ctx)
-    return RenderedDocument(document_file_name(dataset, spec), pdf, pages,
-                            hashlib.sha256(pdf).hexdigest(), spec.kind, spec)
+    return PreparedDocument(spec, document_file_name(dataset, spec),
+                            plan_parts(html, title, files, run_ctx))
+
+
+def finish_document(prepared: PreparedDocument, parts: list[PartPdf]) -> RenderedDocument:
+    """The document from its laid-out parts (merged when more than one)."""
+    whole = assemble(prepared.parts, parts)
+    return RenderedDocument(prepared.file_name, whole.pdf, whole.pages,
+                            hashlib.sha256(whole.pdf).hexdigest(), prepared.spec.kind,
+                            prepared.spec)
+
+
+def render_document(spec: DocumentSpec, dataset: Dataset, config: Config,
+                    run_ctx: RunContext) -> RenderedDocument:
+    """Build the view, render its template and write PDF/A-3u with its source slice (a long
+    document laid out in parts and merged: see archiver.render.chunks)."""
+    prepared = prepare_document(spec, dataset, config, run_ctx)
+    return finish_document(prepared, [render_part(job) for job in prepared.parts])

@@ -1,0 +1,349 @@
+"""Long documents in parts: each part laid out on its own, then merged into one PDF/A.
+
+Why: WeasyPrint keeps every laid-out page of a document in memory until the PDF is written,
+so a year's class register would make a process's memory grow with the length of the
+year, and one long document would keep one core busy while the other idles. A document's
+HTML is cut before its top-level `<section class="section">` elements (each starts on a
+new page: `break-before: page` in style.css), so a part's layout is exactly the layout of
+those pages in the whole document. The parts may run on different processes.
+
+Page numbers: a part cannot know "strona X z Y" before all parts are laid out, so parts are
+laid out without the page-number margin box; after merging, one small document holding only
+that margin box (same stylesheet, same page geometry, one page per page of the document)
+is laid out and each of its pages is drawn over the merged page as a Form XObject marked
+as an artifact (it is not part of the tagged content, like WeasyPrint's own margin boxes).
+
+Every document with more than one part takes this path whatever executor renders its
+parts, and the merge is deterministic (no clock, no random identifiers), so the parts of a
+document rendered on one process or on many give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pikepdf
+
+from archiver.render.context import RunContext
+from archiver.render.pdfa import EmbeddedFile, RenderError, html_to_pdfa
+
+SECTIONS_PER_PART = 12  # about two pages each (a register week): ~24 pages per part
+
+_SECTION = re.compile(r"<section\b")
+_SECTION_END = "</section>"
+_BREAKING = '<section class="section"'  # a section that starts on a new page
+_BODY_CLASS = re.compile(r'<body class="([^"]*)"')
+# Parts are laid out without the page number; `!important` because the stylesheet given to
+# WeasyPrint comes after the document's own <style> in the cascade.
+_NO_PAGE_NUMBER = "<style>@page { @bottom-right { content: none !important } }</style>"
+# The overlay keeps style.css's page-number box and drops the others; the total is known,
+# so it is written as text (counter(pages) would make WeasyPrint paginate twice).
+_ONLY_PAGE_NUMBER = ("<style>@page { @top-left { content: none !important } "
+                     "@top-right { content: none !important } "
+                     "@bottom-left { content: none !important } "
+                     '@bottom-right { content: "strona " counter(page) " z %d" !important } }'
+                     "</style>")
+_OVERLAY_NAME = pikepdf.Name("/ArchiverPageNumber")
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """One part of a document, ready for any process to lay out (picklable)."""
+
+    html: str
+    title: str
+    attachments: tuple[EmbeddedFile, ...]  # the document's source files: first part only
+    run_ctx: RunContext
+    numbered: bool  # True: a single-part document keeps its own page numbers
+    lead_page: bool = False  # the first page only carries the running header: dropped
+
+
+@dataclass(frozen=True)
+class PartPdf:
+    """A laid-out part: its PDF and page count."""
+
+    pdf: bytes
+    pages: int
+
+
+def split_html(html: str, sections_per_part: int = SECTIONS_PER_PART) -> list[str]:
+    """The document's HTML cut into parts of at most `sections_per_part` top-level sections,
+    only before sections that start a new page; one part when the HTML has no such shape."""
+    starts = [m.start() for m in _SECTION.finditer(html)]
+    if len(starts) < 2 or sections_per_part < 1:
+        return [html]
+    units, prefix, position = [], html[:starts[0]], starts[0]
+    for index, start in enumerate(starts):
+        end = html.find(_SECTION_END, start)
+        following = starts[index + 1] if index + 1 < len(starts) else len(html)
+        if end < 0 or end > following:  # nested or unclosed sections: keep it whole
+            return [html]
+        end += len(_SECTION_END)
+        # whitespace between sections belongs to the section before it
+        stop = following if index + 1 < len(starts) and not html[end:following].strip() else end
+        units.append(html[position:stop])
+        position = stop
+    suffix = html[position:]
+    groups: list[list[str]] = [[]]
+    for unit in units:
+        if len(groups[-1]) >= sections_per_part and unit.startswith(_BREAKING):
+            groups.append([])
+        groups[-1].append(unit)
+    if len(groups) == 1:
+        return [html]
+    return [prefix + "".join(group) + suffix for group in groups]
+
+
+def plan_parts(html: str, title: str, attachments: Sequence[EmbeddedFile], run_ctx: RunContext,
+               sections_per_part: int = SECTIONS_PER_PART) -> tuple[PartJob, ...]:
+    """The parts to lay out for one document; the first carries the embedded files."""
+    pieces = split_html(html, sections_per_part)
+    if len(pieces) == 1:
+        return (PartJob(html, title, tuple(attachments), run_ctx, True),)
+    pieces = [_with_style(piece, _NO_PAGE_NUMBER) for piece in pieces]
+    return tuple(PartJob(piece, title, tuple(attachments) if i == 0 else (), run_ctx, False,
+                         lead_page=i > 0)
+                 for i, piece in enumerate(pieces))
+
+
+def render_part(job: PartJob) -> PartPdf:
+    """Lay out one part (in any process): WeasyPrint to PDF/A-3u."""
+    pdf, pages = html_to_pdfa(job.html, title=job.title, attachments=job.attachments,
+                              run_ctx=job.run_ctx)
+    return PartPdf(pdf, pages)
+
+
+def assemble(jobs: Sequence[PartJob], parts: Sequence[PartPdf]) -> PartPdf:
+    """The document from its laid-out parts: the part itself, or the merged parts with
+    "strona X z Y" drawn over every page."""
+    if len(parts) != len(jobs) or not parts:
+        raise RenderError(f"a document expected {len(jobs)} parts and got {len(parts)}")
+    if len(parts) == 1:
+        return parts[0]
+    total = sum(p.pages - job.lead_page for job, p in zip(jobs, parts, strict=True))
+    numbers = _page_numbers(_body_class(jobs[0].html), total, jobs[0].run_ctx)
+    return PartPdf(merge_pdfs([p.pdf for p in parts], numbers), total)
+
+
+def _with_style(html: str, style: str) -> str:
+    head_end = html.find("</head>")
+    if head_end < 0:
+        raise RenderError("a document template has no <head>: cannot render it in parts")
+    return html[:head_end] + style + html[head_end:]
+
+
+def _body_class(html: str) -> str:
+    found = _BODY_CLASS.search(html)
+    return found.group(1) if found else ""
+
+
+def _page_numbers(body_class: str, total: int, run_ctx: RunContext) -> bytes:
+    """`total` pages holding nothing but "strona X z Y", laid out like the document's own."""
+    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>strony</title>'
+            f'{_ONLY_PAGE_NUMBER % total}</head><body class="{body_class}">'
+            + '<div style="break-before: page"></div>' * total + "</body></html>")
+    pdf, pages = html_to_pdfa(html, title="strony", run_ctx=run_ctx, pdf_tags=False)
+    if pages != total:
+        raise RenderError(f"page numbers laid out on {pages} pages instead of {total}")
+    return pdf
+
+
+def merge_pdfs(parts: Sequence[bytes], numbers: bytes) -> bytes:
+    """One PDF of the parts' pages in order: the first part's catalog (XMP, OutputIntent,
+    embedded files, language), the other parts' pages but their first (which holds only the
+    running header), structure trees and outlines grafted on, and the page of `numbers` of
+    the same index drawn over each page."""
+    with pikepdf.open(io.BytesIO(parts[0])) as target:
+        for index, data in enumerate(parts[1:], start=1):
+            with pikepdf.open(io.BytesIO(data)) as source:
+                _append(target, source, index)
+        with pikepdf.open(io.BytesIO(numbers)) as overlay:
+            _stamp(target, overlay, len(parts))
+        out = io.BytesIO()
+        target.save(out, deterministic_id=True, fix_metadata_version=False,
+                    compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                    object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def _append(target: pikepdf.Pdf, source: pikepdf.Pdf, index: int) -> None:
+    """Copy the source's pages but the first, with their structure elements, parent-tree
+    entries and bookmarks, into target.
+
+    Why a part starts with a page to drop: in the whole document a section after a forced
+    page break is the first thing on its page, which is what `string(section, start)` in
+    the page header needs; a part laid out with its running-header block on a page of its
+    own, then a forced break, lays its sections out exactly as the whole document does.
+    """
+    key_offset = _next_parent_key(target)
+    first_new = len(target.pages)
+    lead = source.pages[0].obj
+    for page in list(source.pages)[1:]:
+        target.pages.append(page)
+    seen: set[tuple[int, int]] = set()
+    for page in target.pages[first_new:]:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + key_offset
+        _rename_fonts(page.obj.get("/Resources"), index, seen)
+        for annot in page.obj.get("/Annots", []):
+            if "/StructParent" in annot:
+                annot.StructParent = int(annot.StructParent) + key_offset
+    _graft_structure(target, source, key_offset, lead)
+    _graft_outline(target, source, lead)
+
+
+def _next_parent_key(pdf: pikepdf.Pdf) -> int:
+    tree = pdf.Root.get("/StructTreeRoot")
+    if tree is None or "/ParentTree" not in tree:
+        return 0
+    nums = tree.ParentTree.get("/Nums", [])
+    return max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1
+
+
+def _graft_structure(target: pikepdf.Pdf, source: pikepdf.Pdf, key_offset: int,
+                     dropped: pikepdf.Object) -> None:
+    """Source's top-level structure elements (but those of the `dropped` page) become
+    children of target's document element; its parent-tree entries are added under keys
+    shifted by `key_offset`."""
+    mine, theirs = target.Root.get("/StructTreeRoot"), source.Root.get("/StructTreeRoot")
+    if mine is None or theirs is None:
+        if (mine is None) != (theirs is None):
+            raise RenderError("parts of one document differ in tagging")
+        return
+    document = mine.K[0]
+    for element in theirs.K[0].K:
+        if _on_page(element, dropped):
+            continue
+        element = _copy(target, element)
+        element.P = document
+        document.K.append(element)
+    nums = theirs.ParentTree.get("/Nums", pikepdf.Array())
+    skipped = int(dropped.get("/StructParents", -1))
+    for i in range(0, len(nums), 2):
+        if int(nums[i]) == skipped:
+            continue
+        mine.ParentTree.Nums.append(int(nums[i]) + key_offset)
+        mine.ParentTree.Nums.append(_copy(target, nums[i + 1]))
+    if "/ParentTreeNextKey" in mine:
+        mine.ParentTreeNextKey = _next_parent_key(target)
+
+
+def _copy(target: pikepdf.Pdf, obj: pikepdf.Object) -> pikepdf.Object:
+    """A foreign object in target: indirect ones copied (once per source), arrays item by item."""
+    if obj.is_indirect:
+        return target.copy_foreign(obj)
+    if isinstance(obj, pikepdf.Array):
+        return pikepdf.Array([_copy(target, item) for item in obj])
+    return obj
+
+
+def _on_page(element: pikepdf.Object, page: pikepdf.Object) -> bool:
+    found = element.get("/Pg") if isinstance(element, pikepdf.Dictionary) else None
+    return found is not None and found.objgen == page.objgen
+
+
+def _graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, dropped: pikepdf.Object) -> None:
+    """Source's top-level bookmarks go under target's single top-level bookmark (the
+    document's title heading), else beside target's top-level bookmarks."""
+    theirs = source.Root.get("/Outlines")
+    if theirs is None or "/First" not in theirs:
+        return
+    item = theirs.First
+    while item is not None:
+        dest = item.get("/Dest")
+        if dest is not None and dest[0].objgen == dropped.objgen:
+            raise RenderError("a bookmark points at the page a part drops")
+        item = item.get("/Next")
+    if "/Outlines" not in target.Root:
+        target.Root.Outlines = target.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+    root = target.Root.Outlines
+    parent = root
+    if "/First" in root and root.First.objgen == root.Last.objgen:
+        parent = root.First
+    item = target.copy_foreign(theirs.First)
+    while item is not None:
+        following = item.get("/Next")
+        item.Parent = parent
+        if "/Last" in parent:
+            parent.Last.Next = item
+            item.Prev = parent.Last
+        else:
+            parent.First = item
+            if "/Prev" in item:
+                del item.Prev
+        parent.Last = item
+        if following is None and "/Next" in item:
+            del item.Next
+        item = following
+    _recount(root)
+
+
+def _recount(item: pikepdf.Object, root: bool = True) -> int:
+    """Set /Count of `item` and its descendants (an open item: its visible descendants, a
+    closed one: minus them); return how many items are visible below `item`."""
+    visible, child = 0, item.get("/First")
+    while child is not None:
+        below = _recount(child, root=False)
+        visible += 1 + (below if int(child.get("/Count", 0)) >= 0 else 0)
+        child = child.get("/Next")
+    if "/First" in item:
+        closed = not root and int(item.get("/Count", 0)) < 0
+        item.Count = -visible if closed else visible
+    return visible
+
+
+def _rename_fonts(resources: pikepdf.Object, index: int, seen: set[tuple[int, int]]) -> None:
+    """Give part `index`'s font subsets their own tags: "Different subsets in the same PDF
+    file shall have different tags" (ISO 32000-1, 9.6.4). Deterministic."""
+    fonts = resources.get("/Font", {}) if resources is not None else {}
+    for name in list(fonts.keys()):
+        font = fonts[name]
+        if font.is_indirect and font.objgen in seen:
+            continue  # shared by several pages: renamed once
+        if font.is_indirect:
+            seen.add(font.objgen)
+        for holder, key in _font_names(font):
+            holder[key] = pikepdf.Name("/" + _retag(str(holder[key])[1:], index))
+
+
+def _font_names(font: pikepdf.Dictionary) -> list[tuple[pikepdf.Dictionary, str]]:
+    found = []
+    if "/BaseFont" in font:
+        found.append((font, "/BaseFont"))
+    for descendant in font.get("/DescendantFonts", []):
+        found.append((descendant, "/BaseFont"))
+        if "/FontDescriptor" in descendant:
+            found.append((descendant.FontDescriptor, "/FontName"))
+    if "/FontDescriptor" in font:
+        found.append((font.FontDescriptor, "/FontName"))
+    return [(holder, key) for holder, key in found if re.match(r"/[A-Z]{6}\+", str(holder[key]))]
+
+
+def _retag(name: str, index: int) -> str:
+    tag, rest = name.split("+", 1)
+    digest = hashlib.sha256(f"{tag}:{index}".encode()).digest()
+    return "".join(chr(65 + b % 26) for b in digest[:6]) + "+" + rest
+
+
+def _stamp(target: pikepdf.Pdf, overlay: pikepdf.Pdf, index: int) -> None:
+    """Draw overlay page i over target page i, as an artifact, with its own resources."""
+    if len(overlay.pages) != len(target.pages):
+        raise RenderError("page numbers do not match the document's pages")
+    seen: set[tuple[int, int]] = set()
+    for page, number in zip(target.pages, overlay.pages, strict=True):
+        if [float(v) for v in page.mediabox] != [float(v) for v in number.mediabox]:
+            raise RenderError("page numbers laid out on a page of another size")
+        form = target.copy_foreign(number.as_form_xobject())
+        _rename_fonts(form.get("/Resources"), index, seen)
+        # this page's own resource dictionaries: they may be shared with other pages
+        resources = pikepdf.Dictionary(page.obj.Resources)
+        resources.XObject = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
+        resources.XObject[_OVERLAY_NAME] = form
+        page.obj.Resources = resources
+        page.contents_add(target.make_stream(b"q"), prepend=True)
+        page.contents_add(target.make_stream(
+            b"Q q /Artifact BMC " + bytes(_OVERLAY_NAME.unparse()) + b" Do EMC Q"))
