@@ -180,8 +180,13 @@ def _owner_alive(pid: int, modified: float) -> bool:
     return started <= modified + 2
 
 
+def _orphan_sidecar(name: str, names: set[str]) -> bool:
+    return name.endswith(".zip.sha256") and name.removesuffix(".sha256") not in names
+
+
 def remove_stale_partials(folder: Path) -> list[Path]:
-    """Delete `.NAME.partial-PID` files whose writing process is gone; return them."""
+    """Delete `.NAME.partial-PID` files whose writing process is gone, and sidecars whose
+    bundle never got its name; return them."""
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
@@ -189,12 +194,16 @@ def remove_stale_partials(folder: Path) -> list[Path]:
         return removed
     except OSError as exc:
         raise storage_error(exc, "look for partial files", folder) from None
+    names = {entry.name for entry in entries}
     for entry in entries:
-        match = PARTIAL_PATTERN.match(entry.name)
-        if not match or not entry.is_file(follow_symlinks=False):
-            continue
-        if _owner_alive(int(match["pid"]), entry.stat(follow_symlinks=False).st_mtime):
-            continue
+        if _orphan_sidecar(entry.name, names):
+            pass  # a run killed between publishing the sidecar and the bundle
+        else:
+            match = PARTIAL_PATTERN.match(entry.name)
+            if not match or not entry.is_file(follow_symlinks=False):
+                continue
+            if _owner_alive(int(match["pid"]), entry.stat(follow_symlinks=False).st_mtime):
+                continue
         try:
             os.unlink(entry.path)
         except FileNotFoundError:

@@ -277,8 +277,10 @@ class BundleWriter:
             sidecar_partial = partial_path(sidecar_path(self.final_path))
             self._partials.append(sidecar_partial)
             write_new_file(sidecar_partial, sidecar_text(sha256, self.final_path.name))
-            publish_pair([(self._partials[0], self.final_path),
-                          (sidecar_partial, sidecar_path(self.final_path))],
+            # The sidecar first: a kill between the two renames then leaves an orphan
+            # sidecar (removed by the next run), never a bundle without its checksum.
+            publish_pair([(sidecar_partial, sidecar_path(self.final_path)),
+                          (self._partials[0], self.final_path)],
                          self.final_path.parent)
         self._state = "closed"
         self._hash_thread.shutdown()

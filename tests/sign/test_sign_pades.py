@@ -136,9 +136,13 @@ def test_unsigned_pdf_has_no_verdicts(pdfa: bytes) -> None:
     assert verify_pdf(pdfa) == []
 
 
-def test_damaged_pdf_gives_a_failed_verdict_not_a_crash() -> None:
-    (verdict,) = verify_pdf(b"%PDF-1.7\n garbage")
+def test_damaged_signed_pdf_gives_a_failed_verdict_not_a_crash(signed_pdf: bytes) -> None:
+    (verdict,) = verify_pdf(signed_pdf[:-200])  # trailer gone, signature dict kept
     assert not verdict.ok and "cannot be read" in verdict.describe()
+
+
+def test_unreadable_unsigned_pdf_has_no_signature_to_judge() -> None:
+    assert verify_pdf(b"%PDF-1.7\n garbage") == []
 
 
 def test_signing_something_that_is_not_a_pdf_is_an_input_error(signer) -> None:
