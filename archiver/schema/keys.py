@@ -50,7 +50,7 @@ def lookup(target: pd.Series, keys: pd.Series) -> np.ndarray:
     first = ~target.duplicated().to_numpy() & target.notna().to_numpy()
     index = pd.Index(target[first].to_numpy(dtype=object))
     found = index.get_indexer(keys.to_numpy(dtype=object, na_value=None))
-    original = np.flatnonzero(first)
+    original = np.append(np.flatnonzero(first), -1)  # -1: a target without any key
     positions = np.where(found >= 0, original[np.maximum(found, 0)], -1)
     positions[keys.isna().to_numpy()] = -1
     return positions

@@ -13,6 +13,8 @@ from archiver.schema.report import Problem, make_problem
 from archiver.schema.tables import EXPORT_FORMAT_NAME, EXPORT_FORMAT_VERSION, EXPORT_REQUIRED_KEYS
 
 DEFAULT_TIMEZONE = "Europe/Warsaw"
+SCALAR_KEYS = ("format", "version", "exported_at", "source_system", "school.id", "school.name",
+               "school.short_name", "school.address", "school.regon", "school_year", "timezone")
 
 
 def _get(meta: dict, dotted: str) -> Any:
@@ -47,6 +49,16 @@ class _MetaCheck:
                 self.error(key, None, "export.required", "required key is missing")
                 complete = False
         return complete
+
+    def scalars(self) -> bool:
+        """Keys holding one value must not hold a list or an object."""
+        good = True
+        for key in SCALAR_KEYS:
+            if isinstance(_get(self.meta, key), dict | list):
+                self.error(key, None, "export.type", "expected a single value, not a list "
+                           "or an object")
+                good = False
+        return good
 
     def header(self) -> None:
         fmt = _text(self.meta, "format")
@@ -149,6 +161,7 @@ def check_meta(meta: dict) -> tuple[ExportMeta | None, list[Problem]]:
     """Validate the export metadata; the ExportMeta when every rule holds."""
     check = _MetaCheck(meta)
     complete = check.required()
+    complete = check.scalars() and complete
     check.header()
     exported_at = check.exported_at()
     terms = check.terms()

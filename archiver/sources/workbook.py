@@ -18,6 +18,7 @@ Row numbers are worksheet rows: the header is expected on row 1.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -29,22 +30,26 @@ from archiver.errors import InputError
 from archiver.sources.archive import MAX_RATIO, MAX_TOTAL_BYTES, RATIO_FLOOR
 from archiver.sources.cells import unflatten
 from archiver.sources.raw import RawExport, RawTable, is_empty_cell
+from archiver.sources.xlsxextent import check_sheet_spans
 
 
 def _check_package(path: Path) -> None:
-    """A workbook is a zip too: apply the same caps before the reader unpacks it."""
+    """A workbook is a zip too: apply the same caps before the reader unpacks it, and
+    measure each sheet's span before the reader makes it dense (see xlsxextent)."""
     try:
         with zipfile.ZipFile(path) as package:
             infos = package.infolist()
-    except zipfile.BadZipFile:
+            total = sum(i.file_size for i in infos)
+            bomb = any(i.file_size > RATIO_FLOOR and
+                       i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
+            if bomb or total > MAX_TOTAL_BYTES:
+                raise InputError(f"{path.name}: refused, the workbook unpacks to far more "
+                                 "than it holds (a zip bomb?)")
+            check_sheet_spans(package, path.name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            ValueError):
         raise InputError(f"{path.name}: not a valid .xlsx workbook (damaged or another format)"
                          ) from None
-    total = sum(i.file_size for i in infos)
-    bomb = any(i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1)
-               for i in infos)
-    if bomb or total > MAX_TOTAL_BYTES:
-        raise InputError(f"{path.name}: refused, the workbook unpacks to far more than it "
-                         "holds (a zip bomb?)")
 
 
 def read_workbook(path: Path, wanted: Collection[str] | None = None) -> RawExport:
