@@ -17,6 +17,7 @@ Row numbers are worksheet rows: the header is expected on row 1.
 
 from __future__ import annotations
 
+import re
 import zipfile
 import zlib
 from collections.abc import Collection
@@ -52,6 +53,29 @@ def _check_package(path: Path) -> None:
                          ) from None
 
 
+# calamine reserves room for as many shared strings as the table declares before it reads
+# one (a crafted uniqueCount aborts the process); every string takes 5 bytes at least.
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["']\s*(\d+)""")
+
+
+def _check_shared_strings(path: Path) -> None:
+    """Refuse a shared strings table that declares more strings than it can hold."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            if "xl/sharedStrings.xml" not in package.namelist():
+                return  # the only place calamine looks for it
+            info = package.getinfo("xl/sharedStrings.xml")
+            with package.open(info) as stream:
+                head = stream.read(1 << 16)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        raise InputError(f"{path.name}: damaged workbook (the shared strings table)") from None
+    start = head.find(b"sst")
+    declared = _UNIQUE_COUNT.search(head, start, head.find(b">", start)) if start >= 0 else None
+    if declared and int(declared[1]) > info.file_size // 5 + 1:
+        raise InputError(f"{path.name}: damaged workbook (the shared strings table declares "
+                         f"{int(declared[1]):,} strings in {info.file_size:,} bytes)")
+
+
 def read_workbook(path: Path, wanted: Collection[str] | None = None) -> RawExport:
     """Read the `export` sheet and every wanted table sheet; cells keep native values."""
     from python_calamine import CalamineWorkbook
@@ -59,6 +83,7 @@ def read_workbook(path: Path, wanted: Collection[str] | None = None) -> RawExpor
     from archiver.sources.xlsxerrors import ErrorCells
 
     _check_package(path)
+    _check_shared_strings(path)
     try:
         # A file object, not the path: calamine picks its reader by the extension of a
         # path, and a workbook may be named export.db (the content decides, not the name).

@@ -8,6 +8,8 @@ project's writer (openpyxl) writes none of these.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import zipfile
 from datetime import date
 
@@ -24,7 +26,7 @@ PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 SHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
-def _excel_like(path, sheets: dict[str, str], strings: list[str]):
+def _excel_like(path, sheets: dict[str, str], strings: list[str], declared: int | None = None):
     """An .xlsx package like Excel's: `sheets` maps a name to its <sheetData> content."""
     names = list(sheets)
     book = "".join(f'<sheet name="{n}" sheetId="{i}" r:id="rId{i}"/>'
@@ -53,7 +55,8 @@ def _excel_like(path, sheets: dict[str, str], strings: list[str]):
         "xl/styles.xml": (f'<styleSheet xmlns="{MAIN}"><cellXfs count="2">'
                           '<xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/>'
                           "</cellXfs></styleSheet>"),
-        "xl/sharedStrings.xml": (f'<sst xmlns="{MAIN}" count="{len(strings)}">'
+        "xl/sharedStrings.xml": (f'<sst xmlns="{MAIN}" count="{len(strings)}" '
+                                 f'uniqueCount="{declared or len(strings)}">'
                                  + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"),
     }
     for i, name in enumerate(names, 1):
@@ -184,3 +187,18 @@ def test_damaged_workbook_is_one_line_input_error(tmp_path, damage) -> None:
     message = caught.value.message
     assert message.startswith("uszkodzony.xlsx: ") and "\n" not in message
     assert "workbook" in message
+
+
+def test_shared_strings_declaring_billions_are_refused_before_the_reader_allocates(tmp_path
+                                                                                   ) -> None:
+    path = _excel_like(tmp_path / "excel.xlsx", {"subjects": "", "export": EXPORT_SHEET},
+                       STRINGS, declared=4_000_000_000)
+    # In a child process: without the check, calamine reserves 96 GB and aborts.
+    code = ("import sys\nfrom archiver.errors import InputError\n"
+            "from archiver.sources import read_export\n"
+            "try:\n    read_export(sys.argv[1])\nexcept InputError as exc:\n"
+            "    print(exc.message)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-300:]
+    assert done.stdout.startswith("excel.xlsx: damaged workbook (the shared strings table")
