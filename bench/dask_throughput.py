@@ -7,6 +7,10 @@ workers up, and renders every school through DaskExecutor exactly as
 `archiver term-end --executor dask` does. Prints per run: documents, pages, wall time,
 pages/s, the workers' CPU seconds, pages per worker CPU second, the speed-up over the
 first run, and the load average (the machine may be shared: compare CPU-based figures).
+Then, on the same cluster, the whole multi-school term-end (run_term_end_many: render,
+pack, encrypt, verify, audit), schools one by one and two at once (as the CLI runs them
+on a cluster): beside the rendering's wall time it shows how long the workers wait for
+the packing machine (which here shares the same 2 cores).
 
 Usage: .venv/bin/python bench/dask_throughput.py [--size small] [--schools 2]
        [--term year] [--workers 1,2]
@@ -31,6 +35,7 @@ from archiver.executor_dask import DaskExecutor
 from archiver.jobs.common import load
 from archiver.jobs.rendering import render_one
 from archiver.jobs.term_end import KINDS, parse_term
+from archiver.jobs.term_end_many import ManyRequest, run_term_end_many
 from archiver.render.context import RunContext
 from archiver.render.documents import DocumentSpec
 from archiver.render.plan import plan_documents
@@ -42,6 +47,7 @@ NO_SPILL = {"distributed.worker.memory.target": False,
 
 @dataclass
 class School:
+    path: Path
     shared: tuple
     specs: list[DocumentSpec]
 
@@ -54,6 +60,8 @@ class Run:
     wall: float
     worker_cpu: float
     load: tuple[float, float]
+    term_end_one_by_one: float = 0.0
+    term_end_overlapping: float = 0.0
 
 
 def make_schools(folder: Path, size: str, count: int, term: str) -> list[School]:
@@ -63,9 +71,10 @@ def make_schools(folder: Path, size: str, count: int, term: str) -> list[School]
     for n in range(count):
         tables, export = generate(size, 2026 + n)
         export["school"]["id"] = f"bench-school-{n + 1}"
-        ds = load(write_export(tables, export, folder / f"school-{n + 1}.zip", "zip"))
-        schools.append(School((ds, config, run_ctx), plan_documents(ds, KINDS, None, None,
-                                                                    period)))
+        path = write_export(tables, export, folder / f"school-{n + 1}.zip", "zip")
+        ds = load(path)
+        schools.append(School(path, (ds, config, run_ctx),
+                              plan_documents(ds, KINDS, None, None, period)))
     return schools
 
 
@@ -83,7 +92,23 @@ def _warm_up() -> int:
     return os.getpid()
 
 
-def measure(schools: list[School], workers: int, local_directory: str) -> Run:
+def whole_term_end(schools: list[School], executor: DaskExecutor, folder: Path,
+                   term: str, at_once: int) -> float:
+    """Seconds of run_term_end_many for every school (a given password, fresh folders),
+    `at_once` schools overlapping."""
+    folder.mkdir()
+    password = folder / "pw.txt"
+    password.write_text("tarcza-Wrzos-kompas-Lipa-93-zegar-Pstrag\n")
+    request = ManyRequest(sources=[s.path for s in schools], term=term, out_dir=folder / "out",
+                          operator="bench", password_file=password, state_dir=folder / "st",
+                          schools_at_once=at_once)
+    started = time.perf_counter()
+    result = run_term_end_many(request, load_config(None), executor)
+    assert not result.failed, [o.problem for o in result.failed]
+    return time.perf_counter() - started
+
+
+def measure(schools: list[School], workers: int, local_directory: str, term: str) -> Run:
     """Render every school on a fresh cluster of `workers` single-threaded processes."""
     with dask.config.set(NO_SPILL), LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
@@ -102,7 +127,12 @@ def measure(schools: list[School], workers: int, local_directory: str) -> Run:
                 pages += doc.pages
         wall = time.perf_counter() - started
         cpu = sum(client.run(_cpu_seconds).values()) - cpu_before
-        return Run(workers, documents, pages, wall, cpu, (load_before, os.getloadavg()[0]))
+        load_after = os.getloadavg()[0]
+        folder = Path(local_directory)
+        one_by_one = whole_term_end(schools, executor, folder / f"{workers}-1", term, 1)
+        overlapping = whole_term_end(schools, executor, folder / f"{workers}-2", term, 2)
+        return Run(workers, documents, pages, wall, cpu, (load_before, load_after),
+                   one_by_one, overlapping)
 
 
 def main() -> None:
@@ -117,14 +147,16 @@ def main() -> None:
         print(f"{args.schools} {args.size} demo schools, term {args.term}, "
               f"{sum(len(s.specs) for s in schools)} documents; {os.cpu_count()} CPUs")
         print(f"{'workers':>7} {'docs':>5} {'pages':>6} {'wall s':>7} {'pages/s':>8} "
-              f"{'wrk CPU s':>9} {'pages/CPU s':>11} {'speed-up':>8}  load avg (1 min)")
+              f"{'wrk CPU s':>9} {'pages/CPU s':>11} {'speed-up':>8} {'term-end s':>10}"
+              f" {'2 at once':>9}  load avg (1 min)")
         first: Run | None = None
         for workers in (int(w) for w in args.workers.split(",")):
-            run = measure(schools, workers, scratch)
+            run = measure(schools, workers, scratch, args.term)
             first = first or run
             print(f"{run.workers:>7} {run.documents:>5} {run.pages:>6} {run.wall:>7.1f} "
                   f"{run.pages / run.wall:>8.2f} {run.worker_cpu:>9.1f} "
-                  f"{run.pages / run.worker_cpu:>11.2f} {first.wall / run.wall:>7.2f}x  "
+                  f"{run.pages / run.worker_cpu:>11.2f} {first.wall / run.wall:>7.2f}x "
+                  f"{run.term_end_one_by_one:>10.1f} {run.term_end_overlapping:>9.1f}  "
                   f"{run.load[0]:.1f} -> {run.load[1]:.1f}")
 
 

@@ -122,6 +122,8 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
                 sources=sources, term=term, out_dir=out_dir, operator=operator,
                 password_file=password_file, slip_dir=slip_out, copy_to=copy_to,
                 jobs=jobs, state_dir=Path(state_dir) if state_dir else None, signer=signer,
+                # On a cluster the next school renders while this machine packs one.
+                schools_at_once=1 if executor is None else 2,
             ), executor)
             return
         request = TermEndRequest(

@@ -14,8 +14,10 @@ folder as `<bundle name without .zip>-haslo.txt`.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +44,7 @@ from archiver.jobs.term_end import (
 from archiver.model import Dataset
 from archiver.passwords import check_strength, read_password
 from archiver.render.context import RunContext
+from archiver.render.documents import RenderedDocument
 from archiver.sign import Signer
 from archiver.views import Period, resolve_period
 
@@ -65,6 +68,7 @@ class ManyRequest:
     jobs: int | None = None
     state_dir: Path | None = None
     signer: Signer | None = None
+    schools_at_once: int = 1  # >1: the next school renders while one is packed
 
 
 @dataclass
@@ -178,13 +182,11 @@ def validate_all(request: ManyRequest, period: Period, run_ctx: RunContext,
     return outcomes
 
 
-def _archive_one(outcome: SchoolOutcome, request: ManyRequest, config: Config,
-                 run_ctx: RunContext, log: AuditLog, executor: Executor,
-                 given: common.PasswordChoice | None, progress: Progress | None
-                 ) -> TermEndResult:
+def _archive_one(outcome: SchoolOutcome, run: _Run) -> TermEndResult:
+    request = run.request
     ds = common.load(outcome.source)  # read again: validation kept no dataset
     slip = None
-    if given is None and request.slip_dir is not None and outcome.bundle_name:
+    if run.given is None and request.slip_dir is not None and outcome.bundle_name:
         slip = Path(request.slip_dir) / slip_name(outcome.bundle_name)
     school = TermEndRequest(
         source=outcome.source, term=request.term, out_dir=request.out_dir,
@@ -192,10 +194,72 @@ def _archive_one(outcome: SchoolOutcome, request: ManyRequest, config: Config,
         jobs=request.jobs, state_dir=request.state_dir, signer=request.signer)
     # ARCHIVER_PASSWORD was read (and removed) once by _given_password: without a given
     # password this generates a new one for this school's slip.
-    password = given or common.choose_password(None, slip, request.out_dir, config,
-                                               request.copy_to)
-    return archive_recorded(ds, config, school, run_ctx, log, progress=progress,
-                            executor=executor, password=password)
+    password = run.given or common.choose_password(None, slip, request.out_dir, run.config,
+                                                   request.copy_to)
+    return archive_recorded(ds, run.config, school, run.run_ctx, run.log,
+                            progress=run.progress_checked, executor=run.executor,
+                            password=password)
+
+
+@dataclass
+class _Run:
+    """What every school's archiving shares, and whether the run must stop."""
+
+    request: ManyRequest
+    config: Config
+    run_ctx: RunContext
+    log: AuditLog
+    executor: Executor
+    given: common.PasswordChoice | None
+    progress: Progress | None
+    on_school: SchoolStarted | None
+    total: int
+    stopped: StorageError | None = None
+    interrupted: threading.Event = field(default_factory=threading.Event)
+
+    def progress_checked(self, done: int, total: int, doc: RenderedDocument) -> None:
+        # Called for every document: a school running beside an interrupted one stops
+        # here (its partial bundle is removed and its audit entry says interrupted).
+        if self.interrupted.is_set():
+            raise KeyboardInterrupt
+        if self.progress:
+            self.progress(done, total, doc)
+
+    def archive(self, position: int, outcome: SchoolOutcome) -> None:
+        """Archive one school into `outcome`; an ArchiverError becomes its problem."""
+        if self.stopped is not None or self.interrupted.is_set():
+            outcome.problem = (f"{outcome.source.name}: not archived, the run stopped "
+                               "before its turn")
+            outcome.exit_code = self.stopped.exit_code if self.stopped else ExitCode.INTERRUPTED
+            return
+        if self.on_school:
+            self.on_school(position, self.total, outcome.school_id or "")
+        try:
+            outcome.result = _archive_one(outcome, self)
+        except ArchiverError as exc:
+            failed = _failed(outcome.source, exc, outcome.school_id)
+            outcome.problem, outcome.exit_code = failed.problem, failed.exit_code
+            if isinstance(exc, StorageError):
+                self.stopped = exc
+
+
+def _archive_all(run: _Run, todo: list[SchoolOutcome], at_once: int) -> None:
+    """One school after another, or `at_once` schools overlapping (one renders while
+    another is packed, so a cluster's workers do not wait for the packing machine)."""
+    if at_once <= 1:
+        for position, outcome in enumerate(todo, start=1):
+            run.archive(position, outcome)
+        return
+    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="archiver-school") as pool:
+        futures = [pool.submit(run.archive, position, outcome)
+                   for position, outcome in enumerate(todo, start=1)]
+        try:
+            for future in futures:
+                future.result()  # a bug in one school's thread stops the run here
+        except BaseException:
+            run.interrupted.set()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def run_term_end_many(request: ManyRequest, config: Config, executor: Executor, *,
@@ -221,23 +285,9 @@ def run_term_end_many(request: ManyRequest, config: Config, executor: Executor, 
     outcomes = validate_all(request, period, run_ctx,
                             None if given else request.slip_dir)
     todo = [o for o in outcomes if o.bundle_name]
-    stopped: StorageError | None = None
-    for position, outcome in enumerate(todo, start=1):
-        if stopped is not None:
-            outcome.problem = (f"{outcome.source.name}: not archived, the run stopped after "
-                               "a storage error")
-            outcome.exit_code = stopped.exit_code
-            continue
-        if on_school:
-            on_school(position, len(todo), outcome.school_id or "")
-        try:
-            outcome.result = _archive_one(outcome, request, config, run_ctx, log, executor,
-                                          given, progress)
-        except ArchiverError as exc:
-            failed = _failed(outcome.source, exc, outcome.school_id)
-            outcome.problem, outcome.exit_code = failed.problem, failed.exit_code
-            if isinstance(exc, StorageError):
-                stopped = exc
+    run = _Run(request, config, run_ctx, log, executor, given, progress, on_school,
+               len(todo))
+    _archive_all(run, todo, request.schools_at_once)
     return ManyResult(outcomes, time.monotonic() - started)
 
 

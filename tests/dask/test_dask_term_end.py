@@ -7,6 +7,7 @@ import json
 import operator
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,13 +30,14 @@ def _reproducible_time(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
 
 
-def _archive(schools: list[Path], root: Path, executor, progress=None) -> ManyResult:
+def _archive(schools: list[Path], root: Path, executor, progress=None,
+             at_once: int = 1) -> ManyResult:
     root.mkdir(parents=True, exist_ok=True)
     password_file = root / "pw.txt"
     password_file.write_text(PASSWORD + "\n")
     request = ManyRequest(sources=schools, term=TERM, out_dir=root / "out",
                           operator="CUW Lipowo", password_file=password_file,
-                          state_dir=root / "state")
+                          state_dir=root / "state", schools_at_once=at_once)
     result = run_term_end_many(request, load_config(None), executor, progress=progress)
     assert not result.failed, [o.problem for o in result.failed]
     return result
@@ -88,16 +90,21 @@ def test_a_worker_killed_mid_run_and_the_bundles_still_complete(
     client.wait_for_workers(2, timeout=120)
     before = _worker_pids(client)
     killed: list[int] = []
+    once = threading.Lock()
 
     def kill_a_busy_worker(done: int, _total: int, _doc) -> None:
-        if killed:
-            return
+        with once:
+            if killed:
+                return
+            killed.append(0)
         # The first document is back: kill (SIGKILL) a worker that has tasks in hand.
         busy = [addr for addr, keys in client.processing().items() if keys] or list(before)
-        killed.append(before[busy[0]])
+        killed[0] = before[busy[0]]
         os.kill(killed[0], signal.SIGKILL)
 
-    result = _archive(schools, tmp_path, DaskExecutor(client), progress=kill_a_busy_worker)
+    # Both schools at once, as the CLI runs them on a cluster.
+    result = _archive(schools, tmp_path, DaskExecutor(client), progress=kill_a_busy_worker,
+                      at_once=2)
     assert killed and killed[0] not in _worker_pids(client).values()
     for school, path in _bundles(result).items():
         report = verify_bundle(path, Password(PASSWORD))
