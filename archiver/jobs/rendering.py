@@ -1,17 +1,56 @@
-"""Render many documents through an executor, the dataset shipped once per worker."""
+"""Render many documents through an executor: parts of documents in parallel, each
+document's slice of the export, an encrypted cache of finished documents.
+
+Here (the parent process) each document's rows are sliced out of the export and its key
+looked up in the cache; a document not cached gets its view and HTML built from its slice
+and cut into parts (archiver.render.chunks). Only the parts travel to the workers, which
+lay them out with WeasyPrint and hold nothing else: a worker's memory is bounded by one
+part, whatever the size of the school or the length of the year. The parts come back in
+order and are merged here; documents are yielded in the order of `specs`.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from archiver.cache import CachedDocument, RenderCache
 from archiver.config import Config
 from archiver.executor import Executor, default_jobs, make_executor
+from archiver.jobs.cache_keys import document_key
+from archiver.jobs.slicing import Slicer
 from archiver.model import Dataset
+from archiver.render.chunks import PartJob, PartPdf, render_part
 from archiver.render.context import RunContext
-from archiver.render.documents import DocumentSpec, RenderedDocument, render_document
+from archiver.render.documents import (
+    DocumentSpec,
+    PreparedDocument,
+    RenderedDocument,
+    finish_document,
+    prepare_document,
+    render_document,
+)
 
 Progress = Callable[[int, int, RenderedDocument], None]
 Shared = tuple[Dataset, Config, RunContext]
+
+
+@dataclass
+class RenderStats:
+    """What one render_documents() call did: documents laid out, taken from the cache,
+    and parts laid out (a long document has several)."""
+
+    rendered: int = 0
+    cached: int = 0
+    parts: int = 0
+
+
+def open_render_cache(config: Config, state_dir: Path | None = None) -> RenderCache:
+    """The render cache of the state directory (--state-dir, else the configured one)."""
+    return RenderCache.open(config.state_dir(state_dir))
 
 
 def render_one(shared: Shared, spec: DocumentSpec) -> RenderedDocument:
@@ -20,15 +59,61 @@ def render_one(shared: Shared, spec: DocumentSpec) -> RenderedDocument:
     return render_document(spec, dataset, config, run_ctx)
 
 
+def lay_out_part(_shared: object, job: PartJob) -> PartPdf:
+    """The worker's task: lay out one part of a document."""
+    return render_part(job)
+
+
+def _from_cache(entry: CachedDocument, spec: DocumentSpec) -> RenderedDocument:
+    return RenderedDocument(entry.file_name, entry.pdf, entry.pages,
+                            hashlib.sha256(entry.pdf).hexdigest(), entry.kind, spec)
+
+
 def render_documents(specs: Sequence[DocumentSpec], dataset: Dataset, config: Config,
                      run_ctx: RunContext, *, jobs: int | None = None,
-                     executor: Executor | None = None,
-                     progress: Progress | None = None) -> Iterator[RenderedDocument]:
-    """Yield every spec's document, in the order of `specs`, rendered on `jobs` processes."""
+                     executor: Executor | None = None, progress: Progress | None = None,
+                     cache: RenderCache | None = None,
+                     stats: RenderStats | None = None) -> Iterator[RenderedDocument]:
+    """Yield every spec's document, in the order of `specs`, its parts laid out on `jobs`
+    processes (or `executor`); documents found in `cache` are not rendered again."""
+    stats = stats if stats is not None else RenderStats()
+    slicer = Slicer(dataset)
+    keys = [document_key(spec, slicer.digest_for(spec), config, run_ctx,
+                         dataset.meta.timezone) if cache else None for spec in specs]
+    hits = [cache is not None and cache.contains(key) for key in keys]
+    prepared: deque[PreparedDocument] = deque()
+
+    def part_jobs() -> Iterator[PartJob]:
+        for spec, hit in zip(specs, hits, strict=True):
+            if not hit:
+                document = prepare_document(spec, slicer.slice_for(spec), config, run_ctx)
+                prepared.append(document)
+                yield from document.parts
+
+    misses = hits.count(False)
     if executor is None:
-        executor = make_executor(min(jobs or default_jobs(), max(1, len(specs))))
-    results = executor.map(render_one, specs, (dataset, config, run_ctx))
-    for done, document in enumerate(results, start=1):
+        executor = make_executor(min(jobs or default_jobs(), max(1, misses * 2)))
+    results = executor.map(lay_out_part, part_jobs(), None)
+    for done, (spec, key, hit) in enumerate(zip(specs, keys, hits, strict=True), start=1):
+        entry = cache.get(key) if hit and cache is not None else None
+        if entry is not None:
+            document = _from_cache(entry, spec)
+            stats.cached += 1
+        elif hit:  # the entry vanished or was unreadable since the look-up: render it here
+            document = render_document(spec, slicer.slice_for(spec), config, run_ctx)
+            stats.rendered += 1
+        else:
+            first = next(results)  # pulls this document's parts into `prepared`
+            current = prepared.popleft()
+            if current.spec != spec:
+                raise RuntimeError("rendered parts came back out of order")
+            parts = [first, *(next(results) for _ in current.parts[1:])]
+            document = finish_document(current, parts)
+            stats.rendered += 1
+            stats.parts += len(parts)
+        if cache is not None and entry is None:
+            cache.put(key, CachedDocument(document.file_name, document.pdf, document.pages,
+                                          document.kind))
         if progress:
             progress(done, len(specs), document)
         yield document

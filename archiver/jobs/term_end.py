@@ -18,7 +18,12 @@ from archiver.errors import UsageError
 from archiver.executor import Executor
 from archiver.jobs import common
 from archiver.jobs.packing import Description, PackResult, pack_bundle
-from archiver.jobs.rendering import Progress, render_documents
+from archiver.jobs.rendering import (
+    Progress,
+    RenderStats,
+    open_render_cache,
+    render_documents,
+)
 from archiver.model import Dataset
 from archiver.passwords import Password, PasswordSlip, write_slip
 from archiver.render.context import RunContext
@@ -51,6 +56,7 @@ class TermEndRequest:
     jobs: int | None = None
     state_dir: Path | None = None
     signer: Signer | None = None  # --sign-with: PAdES on every PDF, CAdES on the manifest
+    use_cache: bool = True  # reuse documents rendered before from the same data (encrypted)
 
 
 @dataclass
@@ -60,6 +66,7 @@ class TermEndResult:
     copies: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     generated_password: Password | None = None  # only in memory, for the terminal
+    rendering: RenderStats = field(default_factory=RenderStats)  # rendered / from the cache
 
 
 def parse_term(value: str) -> Period:
@@ -140,8 +147,11 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     def title_of(doc: RenderedDocument) -> str:
         return document_title(doc.spec, str(class_names.get(doc.spec.class_id, "")))
 
+    cache = open_render_cache(config, request.state_dir) if request.use_cache else None
+    rendering = RenderStats()
     documents = render_documents(specs, ds, config, run_ctx, jobs=request.jobs,
-                                 executor=executor, progress=progress)
+                                 executor=executor, progress=progress, cache=cache,
+                                 stats=rendering)
     pack = pack_bundle(
         bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
         description=description, header=header, documents=documents, title_of=title_of,
@@ -155,7 +165,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         slip_path = write_slip(slip, request.slip_out, bundle_dir=out_dir)
     copies = [copy_verified(pack.bundle.path, Path(dest)) for dest in request.copy_to]
     return TermEndResult(pack, slip_path, copies, time.monotonic() - started,
-                         choice.password if choice.generated else None)
+                         choice.password if choice.generated else None, rendering)
 
 
 def run_term_end(request: TermEndRequest, config: Config, *,

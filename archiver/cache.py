@@ -1,0 +1,229 @@
+"""An encrypted, content-addressed cache of rendered documents in the state directory.
+
+Rendered documents hold personal data, and nothing readable may be left on disk (issue 4):
+every entry is encrypted with AES-256-GCM, its file name is an HMAC of the key material (it
+says nothing about the document), files are written under a temporary name and renamed,
+and the folder is kept below a size limit by dropping the least recently used entries.
+
+Why a key file in the state directory (0600, created once) and not a key derived from the
+bundle password: the password differs from run to run (often generated), while the cache is
+read across runs; a key stored beside the entries does not protect against someone who can
+act as the operator's account, but it keeps the entries unreadable to anyone who gets only
+the cache files (a backup, a copied folder, a disk block read after deletion), and deleting
+the one key file (`clear()`) makes every entry unreadable at once, even where deleted
+blocks survive (SSDs, snapshots).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from archiver.errors import StorageError
+
+CACHE_FOLDER = "render-cache"
+KEY_FILE = "key"
+ENTRY_SUFFIX = ".enc"
+FORMAT = b"archiver-cache-1"
+DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: a large school's year is some 60 MB of PDFs
+_NONCE = 12
+_STALE_SECONDS = 3600  # temporary files older than this were left by a killed run
+
+
+@dataclass(frozen=True)
+class CachedDocument:
+    """What the cache keeps of one rendered document."""
+
+    file_name: str
+    pdf: bytes
+    pages: int
+    kind: str
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    stored: int = 0
+    dropped: int = 0  # unreadable entries (tampered, other key) removed
+    evicted: int = 0
+    write_errors: int = 0  # entries that could not be written (the run goes on)
+    notes: list[str] = field(default_factory=list)
+
+
+class RenderCache:
+    """Encrypted entries under `folder`; keys are strings of key material (see jobs)."""
+
+    def __init__(self, folder: Path, key: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self.stats = CacheStats()
+        self._aead = AESGCM(key)
+        self._name_key = hashlib.sha256(b"entry-names\0" + key).digest()
+
+    @classmethod
+    def open(cls, state_dir: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> RenderCache:
+        """The cache of the state directory; creates the folder (0700) and key (0600)."""
+        folder = Path(state_dir) / CACHE_FOLDER
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            key = _load_or_create_key(folder / KEY_FILE)
+        except OSError as exc:
+            raise StorageError(f"cannot use the render cache in {folder}: {exc.strerror}",
+                               hint="check the state directory, or run with --no-cache") from None
+        cache = cls(folder, key, max_bytes)
+        cache._remove_stale_temporaries()
+        return cache
+
+    def entry_path(self, material: str) -> Path:
+        """The entry's file: an HMAC of the key material, so a name reveals nothing."""
+        name = hmac.new(self._name_key, material.encode("utf-8"), hashlib.sha256).hexdigest()
+        return self.folder / (name + ENTRY_SUFFIX)
+
+    def contains(self, material: str) -> bool:
+        return self.entry_path(material).is_file()
+
+    def get(self, material: str) -> CachedDocument | None:
+        """The document stored under `material`, or None (missing or unreadable: dropped)."""
+        path = self.entry_path(material)
+        try:
+            blob = path.read_bytes()
+        except FileNotFoundError:
+            self.stats.misses += 1
+            return None
+        except OSError as exc:
+            raise StorageError(f"cannot read the render cache entry {path}: {exc.strerror}",
+                               hint="run with --no-cache") from None
+        document = self._decrypt(path.name, blob)
+        if document is None:
+            self.stats.dropped += 1
+            self.stats.misses += 1
+            _unlink(path)
+            return None
+        self.stats.hits += 1
+        try:
+            os.utime(path)  # recently used: evicted last
+        except OSError:
+            pass
+        return document
+
+    def put(self, material: str, document: CachedDocument) -> None:
+        """Store `document` (atomically: a temporary file renamed into place). A failure
+        to write (full disk) is counted, never fatal: the document is already rendered."""
+        path = self.entry_path(material)
+        blob = self._encrypt(path.name, document)
+        temporary = self.folder / f".tmp-{secrets.token_hex(8)}"
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except OSError as exc:
+            _unlink(temporary)
+            self.stats.write_errors += 1
+            self.stats.notes.append(f"a render cache entry could not be written: {exc.strerror}")
+            return
+        self.stats.stored += 1
+        self.evict()
+
+    def evict(self) -> None:
+        """Drop the least recently used entries until the folder is under its limit."""
+        entries = []
+        for path in self.folder.glob("*" + ENTRY_SUFFIX):
+            try:
+                info = path.stat()
+            except FileNotFoundError:
+                continue
+            entries.append((info.st_mtime, path.name, info.st_size, path))
+        total = sum(e[2] for e in entries)
+        for _mtime, _name, size, path in sorted(entries):
+            if total <= self.max_bytes:
+                break
+            _unlink(path)
+            total -= size
+            self.stats.evicted += 1
+
+    def size(self) -> int:
+        """Bytes held by entries."""
+        return sum(p.stat().st_size for p in self.folder.glob("*" + ENTRY_SUFFIX))
+
+    def clear(self) -> None:
+        """Remove every entry and the key (entries left anywhere become unreadable)."""
+        for path in self.folder.glob("*" + ENTRY_SUFFIX):
+            _unlink(path)
+        _unlink(self.folder / KEY_FILE)
+
+    def _encrypt(self, name: str, document: CachedDocument) -> bytes:
+        header = json.dumps({"file_name": document.file_name, "pages": document.pages,
+                             "kind": document.kind,
+                             "sha256": hashlib.sha256(document.pdf).hexdigest()}).encode()
+        plain = len(header).to_bytes(4, "big") + header + document.pdf
+        nonce = os.urandom(_NONCE)
+        return nonce + self._aead.encrypt(nonce, plain, FORMAT + b"\0" + name.encode())
+
+    def _decrypt(self, name: str, blob: bytes) -> CachedDocument | None:
+        try:
+            plain = self._aead.decrypt(blob[:_NONCE], blob[_NONCE:],
+                                       FORMAT + b"\0" + name.encode())
+            size = int.from_bytes(plain[:4], "big")
+            header = json.loads(plain[4:4 + size])
+            pdf = plain[4 + size:]
+        except (InvalidTag, ValueError, UnicodeDecodeError):
+            return None
+        if hashlib.sha256(pdf).hexdigest() != header.get("sha256"):
+            return None
+        return CachedDocument(header["file_name"], pdf, int(header["pages"]), header["kind"])
+
+    def _remove_stale_temporaries(self) -> None:
+        cutoff = time.time() - _STALE_SECONDS
+        for path in self.folder.glob(".tmp-*"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    _unlink(path)
+            except FileNotFoundError:
+                continue
+
+
+def _load_or_create_key(path: Path) -> bytes:
+    """The 32-byte key: created once (0600, published atomically), owner-only afterwards."""
+    if not path.exists():
+        temporary = path.with_name(f".tmp-key-{secrets.token_hex(8)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secrets.token_bytes(32))
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)  # fails if another run created it first: use theirs
+        except FileExistsError:
+            pass
+        finally:
+            _unlink(temporary)
+    info = path.stat()
+    if stat.S_IMODE(info.st_mode) & 0o077:
+        os.chmod(path, 0o600)  # a key others can read protects nothing
+    key = path.read_bytes()
+    if len(key) != 32:
+        raise StorageError(f"the render cache key {path} is damaged",
+                           hint="delete the folder it is in (the cache is rebuilt), or "
+                           "run with --no-cache")
+    return key
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,122 @@
+"""The rows of the export one document needs, and a digest of them (the cache key's core).
+
+A class's register or attendance summary reads only that class's students (and their
+guardians, grades, behaviour and notes), its lessons and their attendance, plus the small
+tables every document reads whole (staff, classes, subjects, attendance types, days off).
+A message transcript reads the messages and everyone who may send or receive one, and no
+lessons, attendance or grades. A slice renders exactly the same document as the whole
+dataset (tests/perf compare the bytes); it keeps a worker's memory and a cache key to what
+the document is made of, so a change in one class leaves every other class's documents
+cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+import numpy as np
+import pandas as pd
+
+from archiver.model import Dataset
+from archiver.render.documents import DocumentSpec
+
+WHOLE = ("staff", "classes", "subjects", "attendance_types", "days_off")
+PER_STUDENT = ("guardians", "grades", "behaviour", "notes")
+MESSAGES = ("messages", "message_recipients", "message_attachments")
+PEOPLE = ("students", "guardians")
+
+
+class Slicer:
+    """Cuts slices of one dataset; indexes the big tables once for many documents."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        tables = dataset.tables
+        self._students = _positions(tables["students"]["class_id"])
+        self._lessons = _positions(tables["lessons"]["class_id"])
+        lesson_class = pd.Series(tables["lessons"]["class_id"].to_numpy(),
+                                 index=tables["lessons"]["lesson_id"].to_numpy())
+        classes = tables["attendance"]["lesson_id"].map(lesson_class)
+        self._attendance = _positions(classes)
+        self._digests: dict[tuple[str, str], str] = {}
+
+    def digest_for(self, spec: DocumentSpec) -> str:
+        """dataset_digest() of slice_for(spec), each table hashed once per class (a
+        register and an attendance summary share theirs; whole tables are hashed once)."""
+        sliced = self.slice_for(spec)
+        digest = hashlib.sha256(_meta_digest(sliced).encode())
+        for name in sorted(sliced.tables):
+            whole = sliced.tables[name] is self.dataset.tables[name]
+            memo = (name, "*" if whole else f"{spec.kind == 'messages'}:{spec.class_id}")
+            if memo not in self._digests:
+                self._digests[memo] = table_digest(name, sliced.tables[name])
+            digest.update(self._digests[memo].encode())
+        return digest.hexdigest()
+
+    def slice_for(self, spec: DocumentSpec) -> Dataset:
+        """A dataset holding only the rows `spec`'s document is made from."""
+        tables = self.dataset.tables
+        if spec.kind == "messages":
+            keep = set(WHOLE) | set(MESSAGES) | set(PEOPLE)
+            sliced = {name: frame if name in keep else frame.iloc[0:0]
+                      for name, frame in tables.items()}
+            return Dataset(self.dataset.meta, sliced, self.dataset.source)
+        class_id = str(spec.class_id)
+        sliced = {name: tables[name].iloc[0:0] for name in tables}
+        for name in WHOLE:
+            sliced[name] = tables[name]
+        sliced["students"] = _take(tables["students"], self._students.get(class_id))
+        sliced["lessons"] = _take(tables["lessons"], self._lessons.get(class_id))
+        sliced["attendance"] = _take(tables["attendance"], self._attendance.get(class_id))
+        ids = set(sliced["students"]["student_id"])
+        for name in PER_STUDENT:
+            frame = tables[name]
+            sliced[name] = frame[frame["student_id"].isin(ids)].reset_index(drop=True)
+        return Dataset(self.dataset.meta, sliced, self.dataset.source)
+
+
+def _positions(keys: pd.Series) -> dict[str, np.ndarray]:
+    """Row positions per key, in table order."""
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {str(u): order[bounds[i]:bounds[i + 1]] for i, u in enumerate(uniques)}
+
+
+def _take(frame: pd.DataFrame, rows: np.ndarray | None) -> pd.DataFrame:
+    if rows is None:
+        return frame.iloc[0:0].reset_index(drop=True)
+    return frame.iloc[rows].reset_index(drop=True)
+
+
+def slice_for(dataset: Dataset, spec: DocumentSpec) -> Dataset:
+    """The rows of `dataset` that `spec`'s document is made from (one-off; use Slicer for
+    many documents)."""
+    return Slicer(dataset).slice_for(spec)
+
+
+def dataset_digest(dataset: Dataset) -> str:
+    """SHA-256 of the metadata and every table's columns, dtypes and values (row order
+    counts); the same data always gives the same digest, in any process."""
+    digest = hashlib.sha256(_meta_digest(dataset).encode())
+    for name in sorted(dataset.tables):
+        digest.update(table_digest(name, dataset.tables[name]).encode())
+    return digest.hexdigest()
+
+
+def _meta_digest(dataset: Dataset) -> str:
+    meta = asdict(dataset.meta)
+    meta.pop("raw", None)
+    return hashlib.sha256(json.dumps(meta, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def table_digest(name: str, frame: pd.DataFrame) -> str:
+    """SHA-256 of one table: name, columns, dtypes, row count and every value in order."""
+    digest = hashlib.sha256()
+    header = [name, len(frame), [(str(c), str(t)) for c, t in frame.dtypes.items()]]
+    digest.update(json.dumps(header).encode())
+    if len(frame):
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
