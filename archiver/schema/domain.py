@@ -81,6 +81,8 @@ def check_attendance(ctx: Context) -> None:
         return
     attendance, lessons, students = (ctx.tables[t] for t in ("attendance", "lessons",
                                                               "students"))
+    if lessons.empty or students.empty:
+        return  # every attendance row already names an unknown lesson or student
     lesson_at = lookup(lessons["lesson_id"], attendance["lesson_id"])
     found = lesson_at >= 0
     status = lessons["status"].to_numpy(dtype=object, na_value=None)[np.maximum(lesson_at, 0)]

@@ -17,10 +17,31 @@ def _quote(name: str) -> str:
 
 def _connect(path: Path) -> sqlite3.Connection:
     uri = f"{path.resolve().as_uri()}?mode=ro"
+    if _wal_mode(path):
+        # Read-only access to a WAL database still creates NAME-wal and NAME-shm beside
+        # it (in the school's export folder, maybe on its USB stick). With nothing waiting
+        # in a -wal file the database is read as an immutable file instead: nothing written.
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size:
+            raise InputError(f"{path.name}: the database has changes not yet saved into it "
+                             f"(in {wal.name})",
+                             hint="close the program that wrote it, or open and close it "
+                             "once in SQLite, then run again")
+        uri += "&immutable=1"
     try:
         return sqlite3.connect(uri, uri=True, timeout=2.0)
     except sqlite3.Error as exc:
         raise InputError(f"{path.name}: cannot open the SQLite database ({exc})") from None
+
+
+def _wal_mode(path: Path) -> bool:
+    """True for a database in write-ahead-log mode (header bytes 18 and 19 are 2)."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False  # the connection reports it
+    return len(header) == 20 and header[18] == 2 and header[19] == 2
 
 
 def read_database(path: Path, wanted: Collection[str] | None = None) -> RawExport:
@@ -28,8 +49,10 @@ def read_database(path: Path, wanted: Collection[str] | None = None) -> RawExpor
     where = path.name
     db = _connect(path)
     try:
-        names = [r[0] for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name")]
+        kinds = dict(db.execute(
+            "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"))
+        _refuse_views(kinds, wanted, where)
+        names = sorted(kinds)
         if "export" not in names:
             raise InputError(f"{where}: no table named 'export' with the export's keys")
         header, rows = _select(db, "export")
@@ -48,10 +71,23 @@ def read_database(path: Path, wanted: Collection[str] | None = None) -> RawExpor
         if "decode" in str(exc):
             raise InputError(f"{where}: holds text that is not valid UTF-8") from None
         raise InputError(f"{where}: not a readable SQLite database ({exc})") from None
+    except UnicodeDecodeError:  # a table or column name that is not UTF-8 (a damaged file)
+        raise InputError(f"{where}: holds a name that is not valid UTF-8 (a damaged "
+                         "database?)") from None
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{where}: not a SQLite database, or a damaged one ({exc})") from None
     finally:
         db.close()
+
+
+def _refuse_views(kinds: dict[str, str], wanted: Collection[str] | None, where: str) -> None:
+    """A view computes its rows when read, without end if it recurses: an export holds
+    its data in tables, so a view in a table's place is refused, not run."""
+    for name, kind in kinds.items():
+        if kind == "view" and (name == "export" or wanted is None or name in wanted):
+            raise InputError(f"{where}: {name!r} is a view, not a table; a view is not read "
+                             "(it could compute rows without end)",
+                             hint="store the export's data in tables")
 
 
 def _select(db: sqlite3.Connection, name: str) -> tuple[list[str], list[tuple]]:
@@ -60,7 +96,7 @@ def _select(db: sqlite3.Connection, name: str) -> tuple[list[str], list[tuple]]:
     except sqlite3.OperationalError as exc:
         if "rowid" not in str(exc):
             raise
-        cursor = db.execute(f"SELECT * FROM {_quote(name)}")  # WITHOUT ROWID table or view
+        cursor = db.execute(f"SELECT * FROM {_quote(name)}")  # a WITHOUT ROWID table
     header = [d[0].strip() for d in cursor.description]
     return header, cursor.fetchall()
 
