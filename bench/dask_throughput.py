@@ -3,10 +3,12 @@
 Writes N demo schools (different seeds and school ids), plans every school's term-end
 documents, then for each worker count starts a LocalCluster of that many
 single-threaded worker processes (spilling off, as docs/dask.md asks), warms the
-workers up, and renders every school through DaskExecutor exactly as
-`archiver term-end --executor dask` does. Prints per run: documents, pages, wall time,
-pages/s, the workers' CPU seconds, pages per worker CPU second, the speed-up over the
-first run, and the load average (the machine may be shared: compare CPU-based figures).
+workers up, and renders every school's documents with render_documents on a
+DaskExecutor (no render cache) exactly as `archiver term-end --executor dask` does:
+views and HTML made here, pages laid out on the workers, parts merged here. Prints
+per run: documents, pages, wall time, pages/s, the workers' CPU seconds, pages per
+worker CPU second, the speed-up over the first run, and the load average (the machine
+may be shared: compare CPU-based figures).
 Then, on the same cluster, the whole multi-school term-end (run_term_end_many: render,
 pack, encrypt, verify, audit), schools one by one and two at once (as the CLI runs them
 on a cluster): beside the rendering's wall time it shows how long the workers wait for
@@ -33,7 +35,7 @@ from archiver.config import load_config
 from archiver.demo import generate
 from archiver.executor_dask import DaskExecutor
 from archiver.jobs.common import load
-from archiver.jobs.rendering import render_one
+from archiver.jobs.rendering import render_documents
 from archiver.jobs.term_end import KINDS, parse_term
 from archiver.jobs.term_end_many import ManyRequest, run_term_end_many
 from archiver.render.context import RunContext
@@ -122,7 +124,9 @@ def measure(schools: list[School], workers: int, local_directory: str, term: str
         started = time.perf_counter()
         documents = pages = 0
         for school in schools:
-            for doc in executor.map(render_one, school.specs, school.shared):
+            ds, config, run_ctx = school.shared
+            for doc in render_documents(school.specs, ds, config, run_ctx,
+                                        executor=executor):
                 documents += 1
                 pages += doc.pages
         wall = time.perf_counter() - started

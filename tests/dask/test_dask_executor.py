@@ -98,13 +98,13 @@ def test_a_worker_with_other_rendering_software_is_refused(threaded_client: Clie
 
 
 class _Capture(SerialExecutor):
-    """Keeps the shared data a job hands its executor, then stops the job."""
+    """Keeps what a job hands its executor (shared data and every item), then stops it."""
 
-    shared: object = None
+    sent: tuple = ()
 
     def map(self, fn, items, shared):  # type: ignore[override]
-        type(self).shared = shared
-        raise ArchiverError("stopped by the test after capturing the shared data")
+        type(self).sent = (fn, shared, list(items))
+        raise ArchiverError("stopped by the test after capturing what would be sent")
 
 
 def test_what_a_term_end_sends_to_workers_holds_no_password(tmp_path: Path, schools) -> None:
@@ -115,7 +115,9 @@ def test_what_a_term_end_sends_to_workers_holds_no_password(tmp_path: Path, scho
                           state_dir=tmp_path / "state")
     result = run_term_end_many(request, load_config(None), _Capture())
     assert result.failed and "stopped by the test" in (result.failed[0].problem or "")
-    sent = pickle.dumps(_Capture.shared)  # what Dask would serialise for the workers
+    _fn, _shared, items = _Capture.sent
+    assert items  # the documents' parts, each to be laid out on a worker
+    sent = pickle.dumps(_Capture.sent)  # what Dask would serialise for the workers
     assert PASSWORD.encode() not in sent and b"Password" not in sent
     assert "ARCHIVER_PASSWORD" not in os.environ
 
