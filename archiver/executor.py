@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol, TypeVar
@@ -89,6 +90,16 @@ def in_order(submit: Callable[[T], Future], items: Iterable[T], window: int) -> 
             done[index] = pending.pop(index).result()
 
 
+def start_method() -> str:
+    """forkserver: workers start from a clean process (no inherited threads or locks).
+    Its socket lives in the temporary folder and a Unix socket path holds at most 107
+    bytes, so with a long TMPDIR fall back to spawn (slower start, same result)."""
+    if "forkserver" in multiprocessing.get_all_start_methods() and \
+            len(tempfile.gettempdir()) <= 60:
+        return "forkserver"
+    return "spawn"
+
+
 class ProcessExecutor:
     """A local process pool, started for each map() with its shared data. At most
     `window` items are in flight, so memory stays bounded however many there are."""
@@ -96,10 +107,7 @@ class ProcessExecutor:
     def __init__(self, jobs: int, window: int | None = None) -> None:
         self.jobs = jobs
         self.window = window or jobs * 2
-        # forkserver: workers start from a clean process (no inherited threads or locks).
-        methods = multiprocessing.get_all_start_methods()
-        self._context = multiprocessing.get_context(
-            "forkserver" if "forkserver" in methods else "spawn")
+        self._context = multiprocessing.get_context(start_method())
 
     def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
         with ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._context,

@@ -22,3 +22,15 @@ def test_process_pool_returns_results_in_input_order_with_shared_data() -> None:
 
 def test_one_job_runs_serially() -> None:
     assert isinstance(make_executor(1), SerialExecutor)
+
+
+def test_long_temporary_folder_falls_back_to_spawn(tmp_path, monkeypatch) -> None:
+    import tempfile
+
+    from archiver.executor import start_method
+
+    long_dir = tmp_path / ("x" * 70)
+    long_dir.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(long_dir))
+    assert start_method() == "spawn"
+    assert list(ProcessExecutor(2).map(_slow_power, [1, 2, 3], 2)) == [1, 4, 9]
