@@ -94,6 +94,16 @@ def jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def no_cache_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Render every document anew: neither read nor write the encrypted render "
+        "cache of the state directory (documents rendered earlier from the same data, "
+        "templates, settings and software, the same day by the same operator).",
+    )(func)
+
+
 def progress_printer(label: str) -> Callable[[int, int, Any], None] | None:
     """A one-line progress display on stderr, only on a terminal; never personal data."""
     if not sys.stderr.isatty():

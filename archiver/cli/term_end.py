@@ -14,6 +14,7 @@ from archiver.cli import (
     get_context,
     jobs_option,
     main_group,
+    no_cache_option,
     operator_option,
     progress_printer,
     state_dir_option,
@@ -34,8 +35,10 @@ SCHEDULER_ENV = "ARCHIVER_DASK_SCHEDULER"
 
 def _summary(result: TermEndResult, show_password: bool) -> list[str]:
     pack = result.pack
+    rendering = result.rendering
     lines = [
-        f"Documents: {len(pack.documents)}, pages: {pack.total_pages}, "
+        f"Documents: {len(pack.documents)} ({rendering.rendered} rendered, "
+        f"{rendering.cached} from the cache), pages: {pack.total_pages}, "
         f"time: {result.seconds:.1f} s",
         f"Bundle:    {pack.bundle.path}  ({pack.bundle.size:,} bytes, verified)",
         f"Checksum:  {pack.bundle.sidecar_path}",
@@ -89,13 +92,15 @@ def _summary(result: TermEndResult, show_password: bool) -> list[str]:
 @sign_with_options
 @operator_option
 @jobs_option
+@no_cache_option
 @state_dir_option
 @config_option
 def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term: str,
                      out_dir: Path, password_file: Path | None, slip_out: Path | None,
                      copy_to: tuple[Path, ...], executor_kind: str, scheduler: str | None,
                      sign_with: Path | None, sign_password_file: Path | None,
-                     operator: str | None, jobs: int | None, state_dir: str | None) -> None:
+                     operator: str | None, jobs: int | None, no_cache: bool,
+                     state_dir: str | None) -> None:
     """Archive a school's term or year: every class's register and attendance summary
     and the message transcripts, as PDF/A in one AES-256 encrypted BagIt bundle.
 
@@ -123,7 +128,7 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
                 password_file=password_file, slip_dir=slip_out, copy_to=copy_to,
                 jobs=jobs, state_dir=Path(state_dir) if state_dir else None, signer=signer,
                 # On a cluster the next school renders while this machine packs one.
-                schools_at_once=1 if executor is None else 2,
+                schools_at_once=1 if executor is None else 2, use_cache=not no_cache,
             ), executor)
             return
         request = TermEndRequest(
@@ -131,6 +136,7 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
             operator=operator, password_file=password_file, slip_out=slip_out,
             copy_to=copy_to, demo_size=demo_size if demo else None, jobs=jobs,
             state_dir=Path(state_dir) if state_dir else None, signer=signer,
+            use_cache=not no_cache,
         )
         result = run_term_end(request, get_context().config, executor=executor,
                               progress=progress_printer("Rendering documents"))

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from archiver import __version__
 from archiver.config import Config
-from archiver.render.chunks import SECTIONS_PER_PART
+from archiver.render import chunks
 from archiver.render.context import RunContext
 from archiver.render.documents import DocumentSpec
 from archiver.render.fetcher import TEMPLATES_DIR
@@ -61,7 +61,7 @@ def software_digest() -> str:
         path = PACKAGE_DIR / name
         files += [p for p in path.rglob("*.py")] if path.is_dir() else [path]
     versions = [__version__, weasyprint.__version__, pydyf.__version__, pikepdf.__version__,
-                str(pango.pango_version()), str(SECTIONS_PER_PART)]
+                str(pango.pango_version())]
     return hashlib.sha256(("|".join(versions) + "|" + _tree_digest(files, PACKAGE_DIR))
                           .encode()).hexdigest()
 
@@ -84,6 +84,7 @@ def document_key(spec: DocumentSpec, slice_digest: str, config: Config, run_ctx:
         spec.date_from.isoformat(), spec.date_to.isoformat(), str(spec.term),
         str(spec.whole_year), "slice", slice_digest, "templates", templates_digest(),
         "config", config.fingerprint(), "software", software_digest(),
+        "parts", str(chunks.SECTIONS_PER_PART),
         "operator", run_ctx.operator, "version", run_ctx.software_version,
         "printed", time_key(run_ctx, timezone, environ),
     ]

@@ -69,6 +69,7 @@ class ManyRequest:
     state_dir: Path | None = None
     signer: Signer | None = None
     schools_at_once: int = 1  # >1: the next school renders while one is packed
+    use_cache: bool = True  # reuse documents rendered before from the same data (encrypted)
 
 
 @dataclass
@@ -191,7 +192,8 @@ def _archive_one(outcome: SchoolOutcome, run: _Run) -> TermEndResult:
     school = TermEndRequest(
         source=outcome.source, term=request.term, out_dir=request.out_dir,
         operator=request.operator, slip_out=slip, copy_to=request.copy_to,
-        jobs=request.jobs, state_dir=request.state_dir, signer=request.signer)
+        jobs=request.jobs, state_dir=request.state_dir, signer=request.signer,
+        use_cache=request.use_cache)
     # ARCHIVER_PASSWORD was read (and removed) once by _given_password: without a given
     # password this generates a new one for this school's slip.
     password = run.given or common.choose_password(None, slip, request.out_dir, run.config,

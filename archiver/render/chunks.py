@@ -70,11 +70,13 @@ class PartPdf:
     pages: int
 
 
-def split_html(html: str, sections_per_part: int = SECTIONS_PER_PART) -> list[str]:
-    """The document's HTML cut into parts of at most `sections_per_part` top-level sections,
-    only before sections that start a new page; one part when the HTML has no such shape."""
+def split_html(html: str, sections_per_part: int | None = None) -> list[str]:
+    """The document's HTML cut into parts of at most `sections_per_part` top-level sections
+    (default SECTIONS_PER_PART), only before sections that start a new page; one part when
+    the HTML has no such shape."""
+    sections_per_part = sections_per_part or SECTIONS_PER_PART
     starts = [m.start() for m in _SECTION.finditer(html)]
-    if len(starts) < 2 or sections_per_part < 1:
+    if len(starts) < 2:
         return [html]
     units, prefix, position = [], html[:starts[0]], starts[0]
     for index, start in enumerate(starts):
@@ -99,7 +101,7 @@ def split_html(html: str, sections_per_part: int = SECTIONS_PER_PART) -> list[st
 
 
 def plan_parts(html: str, title: str, attachments: Sequence[EmbeddedFile], run_ctx: RunContext,
-               sections_per_part: int = SECTIONS_PER_PART) -> tuple[PartJob, ...]:
+               sections_per_part: int | None = None) -> tuple[PartJob, ...]:
     """The parts to lay out for one document; the first carries the embedded files."""
     pieces = split_html(html, sections_per_part)
     if len(pieces) == 1:
