@@ -202,3 +202,18 @@ def test_shared_strings_declaring_billions_are_refused_before_the_reader_allocat
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-300:]
     assert done.stdout.startswith("excel.xlsx: damaged workbook (the shared strings table")
+
+
+@pytest.mark.slow
+def test_large_demo_as_a_workbook_equals_the_folder(tmp_path) -> None:
+    from archiver.demo import generate
+    from archiver.sources.write import write_export
+
+    tables, export = generate("large", 2026)
+    folder = write_export(tables, export, tmp_path / "demo", "folder")
+    workbook = write_export(tables, export, tmp_path / "demo.xlsx", "xlsx")
+    del tables
+    from_folder, _ = load_dataset(folder)
+    from_workbook, report = load_dataset(workbook)
+    assert report.errors == [] and len(from_workbook.attendance) > 800_000
+    assert from_folder.equals(from_workbook)
