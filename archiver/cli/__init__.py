@@ -191,6 +191,7 @@ def main(argv: list[str] | None = None) -> None:
 # Commands register themselves on main_group when imported; one line per module.
 # (add new command modules below, keep alphabetical)
 from archiver.cli import audit  # noqa: E402,F401
+from archiver.cli import bench  # noqa: E402,F401
 from archiver.cli import demo  # noqa: E402,F401
 from archiver.cli import disclose  # noqa: E402,F401
 from archiver.cli import render  # noqa: E402,F401

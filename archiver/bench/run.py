@@ -1,0 +1,187 @@
+"""The benchmark of issue 6 on a demo school: grid layouts, term-end, re-run, packing.
+
+Everything runs on the same data in one call: the demo export is written by a separate
+process (so its memory does not count as the pipeline's), then loaded here, then
+  1. the attendance grid of the first class's first weeks, ours and a naive table;
+  2. term-end of the whole year on `jobs` processes, every part of every document
+     measured where it ran (CPU, wall, peak RSS, pages);
+  3. the same term-end again with nothing changed (the render cache answers);
+  4. hashing + encryption + packing of the bundle's payload on its own.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from archiver.bench import grid
+from archiver.bench.instrument import MeasuredExecutor, TaskCost, peak_rss_mb
+from archiver.config import Config
+from archiver.executor import ProcessExecutor, SerialExecutor
+from archiver.jobs import common
+from archiver.jobs.term_end import TermEndRequest, archive_term
+from archiver.passwords import generate_password
+from archiver.render.context import RunContext
+from archiver.render.documents import RenderedDocument
+from archiver.render.plan import plan_documents
+from archiver.views import Period, build_register
+
+GRID_WEEKS = 4
+Say = Callable[[str], None]
+
+
+@dataclass
+class KindFigures:
+    """Documents of one kind in a term-end: pages and the CPU their layout took."""
+
+    kind: str
+    documents: int = 0
+    pages: int = 0
+    layout_cpu_s: float = 0.0
+
+    @property
+    def pages_per_core(self) -> float:
+        return self.pages / self.layout_cpu_s if self.layout_cpu_s else 0.0
+
+
+@dataclass
+class RunFigures:
+    """One term-end: wall time (load included), what was rendered, where CPU went."""
+
+    wall_s: float
+    load_s: float
+    documents: int
+    pages: int
+    rendered: int
+    cached: int
+    parent_cpu_s: float
+    worker_cpu_s: float
+    bundle_bytes: int
+    kinds: dict[str, KindFigures] = field(default_factory=dict)
+    workers: dict[int, float] = field(default_factory=dict)  # pid -> peak RSS MB
+
+
+@dataclass
+class BenchReport:
+    size: str
+    jobs: int
+    cores: int
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    classes: int = 0
+    grid_ours: grid.GridRun | None = None
+    grid_naive: grid.GridRun | None = None
+    first: RunFigures | None = None
+    rerun: RunFigures | None = None
+    packing_mb: float = 0.0
+    packing_s: float = 0.0
+    parent_peak_mb: float = 0.0  # this process: loading, views, templates, merging, packing
+
+
+def _write_demo(size: str, folder: Path) -> Path:
+    """The demo export, written by another process."""
+    out = folder / f"demo-{size}.zip"
+    subprocess.run([sys.executable, "-m", "archiver", "demo", str(out), "--size", size],
+                   check=True, capture_output=True)
+    return out
+
+
+def _grid(ds, run_ctx: RunContext) -> tuple[grid.GridRun, grid.GridRun]:
+    spec = next(s for s in plan_documents(ds, ("register",), period=Period()))
+    view = build_register(ds, Config(), spec.scope)
+    weeks = [w for w in view.weeks if w.columns and w.rows][:GRID_WEEKS]
+    return grid.compare(weeks, run_ctx)
+
+
+def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunContext,
+              say: Say) -> RunFigures:
+    started, cpu = time.perf_counter(), time.process_time()
+    ds = common.load(export)
+    load_s = time.perf_counter() - started
+    inner = SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
+    executor = MeasuredExecutor(inner)
+    kinds: dict[str, KindFigures] = {}
+    seen = 0
+
+    def progress(done: int, total: int, document: RenderedDocument) -> None:
+        nonlocal seen
+        costs: list[TaskCost] = executor.costs[seen:]
+        seen = len(executor.costs)
+        figures = kinds.setdefault(document.kind, KindFigures(document.kind))
+        figures.documents += 1
+        if costs:  # rendered now, not taken from the cache
+            figures.pages += document.pages
+            figures.layout_cpu_s += sum(c.cpu_s for c in costs)
+        if done % 10 == 0 or done == total:
+            say(f"  {label}: {done}/{total} documents")
+
+    request = TermEndRequest(source=export, term="year", out_dir=folder / label,
+                             operator="bench", password_file=folder / "password.txt",
+                             state_dir=folder / "state", jobs=jobs)
+    result = archive_term(ds, Config(), request, run_ctx, progress=progress, executor=executor)
+    workers: dict[int, float] = {}
+    for cost in executor.costs:
+        workers[cost.pid] = max(workers.get(cost.pid, 0.0), cost.peak_rss_mb)
+    return RunFigures(
+        wall_s=time.perf_counter() - started, load_s=load_s,
+        documents=len(result.pack.documents), pages=result.pack.total_pages,
+        rendered=result.rendering.rendered, cached=result.rendering.cached,
+        parent_cpu_s=time.process_time() - cpu,
+        worker_cpu_s=sum(c.cpu_s for c in executor.costs if c.pid != os.getpid()),
+        bundle_bytes=result.pack.bundle.size, kinds=kinds, workers=workers)
+
+
+def _packing(bundle: Path, password: str, export: Path, folder: Path) -> tuple[float, float]:
+    """MB of payload and seconds to hash, encrypt, pack and verify it (BundleWriter)."""
+    import pyzipper
+
+    from archiver.bundle import BundleWriter
+
+    with pyzipper.AESZipFile(bundle) as zf:
+        zf.setpassword(password.encode())
+        payload = [(n.split("/data/", 1)[1], zf.read(n)) for n in zf.namelist()
+                   if "/data/dokumenty/" in n]
+    size = sum(len(d) for _, d in payload) + export.stat().st_size
+    started = time.perf_counter()
+    with BundleWriter(folder / "packing.zip", password, {"Source-Organization": "bench"}) as w:
+        for name, data in payload:
+            w.add_bytes(name, data)
+        w.add_file("zrodlo/" + export.name, export)
+    return size / 1e6, time.perf_counter() - started
+
+
+def run_bench(size: str = "school", jobs: int = 2, say: Say = lambda _line: None
+              ) -> BenchReport:
+    """Run every measurement of the benchmark on the demo school of `size`."""
+    report = BenchReport(size, jobs, os.cpu_count() or 1, os.getloadavg())
+    # Printed on every page; the same for both term-end runs (the re-run hits the cache).
+    run_ctx = RunContext("bench", datetime.now(UTC).replace(microsecond=0))
+    with tempfile.TemporaryDirectory(prefix="archiver-bench-") as tmp:
+        folder = Path(tmp)
+        password = generate_password()
+        (folder / "password.txt").write_text(password.reveal() + "\n", encoding="utf-8")
+        say(f"writing the {size} demo school")
+        export = _write_demo(size, folder)
+        ds = common.load(export)
+        report.classes = len(ds.classes)
+        say("attendance grid: ours and a naive table")
+        report.grid_ours, report.grid_naive = _grid(ds, run_ctx)
+        del ds
+        say(f"term-end on {jobs} process(es)")
+        report.first = _term_end(export, folder, "first", jobs, run_ctx, say)
+        say("term-end again, nothing changed")
+        report.rerun = _term_end(export, folder, "rerun", jobs, run_ctx, say)
+        report.parent_peak_mb = peak_rss_mb()
+        say("hashing + encryption + packing")
+        bundle = next((folder / "first").glob("*.zip"))
+        report.packing_mb, report.packing_s = _packing(bundle, password.reveal(), export, folder)
+    report.load_after = os.getloadavg()
+    return report
+
