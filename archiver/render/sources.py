@@ -31,13 +31,31 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _column_text(column: pd.Series) -> list[str]:
+    """Every value of a column as `_cell` writes it, converted a column at a time (a
+    register's sources hold some 100 000 cells: converting each alone took ~0.5 s)."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype):
+        return column.fillna("").tolist()
+    if isinstance(dtype, pd.Int64Dtype):
+        return column.astype("string").fillna("").tolist()
+    if isinstance(dtype, pd.BooleanDtype):
+        return column.map({True: "true", False: "false"}).fillna("").tolist()
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        utc = column.dt.tz_convert("UTC")
+        return utc.dt.strftime("%Y-%m-%dT%H:%M:%SZ").fillna("").tolist()
+    if str(dtype).startswith("datetime64"):
+        return column.dt.strftime("%Y-%m-%d").fillna("").tolist()
+    return [_cell(value) for value in column]
+
+
 def frame_to_csv(frame: pd.DataFrame) -> bytes:
     """A frame as UTF-8 CSV (RFC 4180 quoting, LF line ends), header first."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(frame.columns))
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow([_cell(v) for v in row])
+    columns = [_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode("utf-8")
 
 
