@@ -25,6 +25,7 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pikepdf
 
@@ -143,8 +144,10 @@ def _body_class(html: str) -> str:
     return found.group(1) if found else ""
 
 
+@lru_cache(maxsize=32)
 def _page_numbers(body_class: str, total: int, run_ctx: RunContext) -> bytes:
-    """`total` pages holding nothing but "strona X z Y", laid out like the document's own."""
+    """`total` pages holding nothing but "strona X z Y", laid out like the document's own.
+    Kept for the next document of as many pages (a school's registers often are)."""
     html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>strony</title>'
             f'{_ONLY_PAGE_NUMBER % total}</head><body class="{body_class}">'
             + '<div style="break-before: page"></div>' * total + "</body></html>")
