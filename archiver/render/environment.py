@@ -11,6 +11,7 @@ import jinja2
 from babel.dates import format_date
 
 from archiver.render.fetcher import TEMPLATES_DIR
+from archiver.render.printable import finalize
 
 _WEEKDAYS = ("pn", "wt", "śr", "cz", "pt", "sb", "nd")
 DASH = "—"
@@ -106,6 +107,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        finalize=finalize,  # control characters printed visibly, bidi overrides isolated
     )
     env.filters.update(FILTERS)
     return env

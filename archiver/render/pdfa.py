@@ -23,6 +23,7 @@ from weasyprint import CSS, HTML, Attachment
 from archiver.errors import ArchiverError
 from archiver.render.context import RunContext
 from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
+from archiver.render.printable import printable
 
 PDF_VARIANT = "pdf/a-3u"
 # Tagged PDF (headings, paragraphs, lists, the small tables as Table/TR/TH/TD): measured
@@ -102,7 +103,7 @@ def html_to_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tup
         document = HTML(string=html, url_fetcher=fetcher, base_url=None).render(
             stylesheets=[_stylesheet()], **options)
         meta = document.metadata
-        meta.title, meta.lang = title, "pl"
+        meta.title, meta.lang = printable(title), "pl"  # XMP is XML: no control characters
         meta.created = meta.modified = _w3c(run_ctx)
         meta.generator = f"archiver {run_ctx.software_version}"
         meta.authors, meta.keywords, meta.attachments = [], [], []
