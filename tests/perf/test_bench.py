@@ -67,7 +67,7 @@ def _run(wall: float, rendered: int) -> RunFigures:
 def test_report_judges_each_goal() -> None:
     report = BenchReport("large", 2, 2, (1.0, 1.0, 1.0), (1.0, 1.0, 1.0), 32,
                          GridRun("ours", 8, 0.4, 0.4), GridRun("naive", 8, 8.0, 8.0),
-                         _run(400.0, 97), _run(30.0, 0), 70.0, 0.5, 400.0)
+                         _run(400.0, 97), _run(30.0, 0), 70.0, 0.5, 0.6, 400.0)
     lines = "\n".join(format_report(report))
     assert "[met] register pages per core: 15.0 pages/s" in lines
     assert "[met] grid vs naive table: 20.0x" in lines
