@@ -119,7 +119,8 @@ def run_render(request: RenderRequest, config: Config,
                            Period(request.date_from, request.date_to, request.term))
     targets = _targets(request, [document_file_name(dataset, s) for s in specs])
     try:
-        request.out_dir.mkdir(parents=True, exist_ok=True)
+        # Owner-only, like every folder archiver creates: the printouts hold personal data.
+        request.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
         raise storage_error(exc, "create the output folder", request.out_dir) from None
     run_ctx = RunContext.create(request.operator)
