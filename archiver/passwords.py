@@ -93,6 +93,10 @@ def read_password(password_file: Path | None, *, environ: dict[str, str] | None 
     """
     env = os.environ if environ is None else environ
     from_env = env.pop(ENV_VAR, None)
+    if from_env is None and environ is None:
+        from archiver import take_environment_password  # taken at import (see there)
+
+        from_env = take_environment_password()
     if password_file is not None:
         try:
             with open(password_file, encoding="utf-8") as handle:

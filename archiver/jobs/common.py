@@ -10,10 +10,17 @@ from pathlib import Path
 
 from archiver import SOFTWARE_NAME, __version__
 from archiver.config import Config
-from archiver.errors import RefusedError, StorageError, UsageError
+from archiver.errors import ArchiverError, RefusedError, StorageError, UsageError
 from archiver.load import load_dataset
 from archiver.model import Dataset
-from archiver.passwords import Password, check_strength, generate_password, read_password
+from archiver.passwords import (
+    Password,
+    PasswordSlip,
+    check_strength,
+    generate_password,
+    read_password,
+    write_slip,
+)
 from archiver.render.context import RunContext
 from archiver.render.environment import datetime_pl
 
@@ -65,7 +72,31 @@ def choose_password(password_file: Path | None, slip_out: Path | None, out_dir: 
                 f"the password slip {slip_out} would lie beside the bundle in {folder}",
                 hint="a password never travels with the bundle; choose another folder",
             )
+    slip = Path(slip_out)
+    if not slip.parent.is_dir() or os.path.lexists(slip):
+        raise UsageError(f"the password slip {slip_out} cannot be written there: "
+                         + ("it already exists" if os.path.lexists(slip) else
+                            "its folder does not exist"),
+                         hint="choose another --slip-out before anything is archived")
     return PasswordChoice(generate_password(), True)
+
+
+def write_slip_or_withdraw(slip: PasswordSlip, slip_out: Path, out_dir: Path,
+                           published: Iterable[Path]) -> Path:
+    """Write the slip of a generated password; if that fails, remove the bundle and the
+    files made with it. Its password reached no paper: the bundle could never be opened,
+    yet would stand in the archive looking complete."""
+    try:
+        return write_slip(slip, slip_out, bundle_dir=out_dir)
+    except ArchiverError as exc:
+        for path in published:
+            try:
+                Path(path).unlink(missing_ok=True)
+            except OSError:
+                pass
+        raise type(exc)(f"{exc.message}; the bundle was removed, since nobody could open "
+                        "it without the slip", hint="free the slip's folder and run again"
+                        ) from None
 
 
 def retention_until(ds: Dataset, config: Config) -> date:

@@ -21,7 +21,7 @@ from archiver.jobs import common
 from archiver.jobs.packing import Description, PackResult, pack_bundle, write_new_atomically
 from archiver.jobs.rendering import Progress, render_documents
 from archiver.model import Dataset
-from archiver.passwords import PasswordSlip, write_slip
+from archiver.passwords import PasswordSlip
 from archiver.render.context import RunContext
 from archiver.render.documents import (
     DocumentSpec,
@@ -201,7 +201,8 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
                             run_ctx.printed_at, run_ctx.operator)
-        slip_path = write_slip(slip, request.slip_out, bundle_dir=out_dir)
+        made = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path, letter_path]
+        slip_path = common.write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
     return DiscloseResult(pack, letter_path, slip_path, time.monotonic() - started, kinds)
 
 

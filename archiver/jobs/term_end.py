@@ -25,7 +25,7 @@ from archiver.jobs.rendering import (
     render_documents,
 )
 from archiver.model import Dataset
-from archiver.passwords import Password, PasswordSlip, write_slip
+from archiver.passwords import Password, PasswordSlip
 from archiver.render.context import RunContext
 from archiver.render.documents import (
     RenderedDocument,
@@ -162,7 +162,8 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
                             run_ctx.printed_at, run_ctx.operator)
-        slip_path = write_slip(slip, request.slip_out, bundle_dir=out_dir)
+        made = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path]
+        slip_path = common.write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
     copies = [copy_verified(pack.bundle.path, Path(dest)) for dest in request.copy_to]
     return TermEndResult(pack, slip_path, copies, time.monotonic() - started,
                          choice.password if choice.generated else None, rendering)
