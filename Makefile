@@ -9,7 +9,7 @@ DEMO_OUT ?= demo-out
 DEMO_SLIP ?= demo-hasla/haslo-$(shell date +%Y%m%d-%H%M%S).txt
 JOBS   ?= 2
 
-.PHONY: demo test test-slow bench lint clean system-deps system-deps-test
+.PHONY: demo test test-slow fuzz bench lint clean system-deps system-deps-test
 
 $(BIN)/.installed: pyproject.toml
 	@scripts/system-deps.sh run
@@ -30,6 +30,10 @@ test: $(BIN)/.installed system-deps-test
 
 test-slow: $(BIN)/.installed system-deps-test
 	$(BIN)/python -m pytest -n $(JOBS) -q --run-slow
+
+# The long hostile-input run alone: thousands of random exports per loader (docs/reliability.md)
+fuzz: $(BIN)/.installed system-deps-test
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/hostile -n $(JOBS) -q --run-slow
 
 bench: $(BIN)/.installed
 	$(BIN)/archiver bench --size large --jobs $(JOBS)

@@ -148,8 +148,16 @@ def _parse_bool(uniques: np.ndarray, present: np.ndarray, reason: np.ndarray):
     return pd.array([truth.get(v) for v in uniques], dtype="boolean")
 
 
+def _plausible_year(uniques: np.ndarray, shaped: np.ndarray) -> np.ndarray:
+    """Years pandas can hold (1678-2261): a date such as 9999-12-31 is refused as a value,
+    not left to overflow the conversion."""
+    return shaped & np.fromiter((ok and 1678 <= int(v[:4]) <= 2261
+                                 for v, ok in zip(uniques, shaped, strict=True)),
+                                bool, len(uniques))
+
+
 def _parse_date(uniques: np.ndarray, present: np.ndarray, reason: np.ndarray):
-    shaped = present & _fullmatch(uniques, DATE_RE)
+    shaped = _plausible_year(uniques, present & _fullmatch(uniques, DATE_RE))
     stamps = pd.to_datetime(pd.Series(np.where(shaped, uniques, None), dtype=object),
                             format="%Y-%m-%d", errors="coerce")
     good = shaped & stamps.notna().to_numpy()
@@ -158,7 +166,7 @@ def _parse_date(uniques: np.ndarray, present: np.ndarray, reason: np.ndarray):
 
 
 def _parse_datetime(uniques: np.ndarray, present: np.ndarray, reason: np.ndarray):
-    aware = present & _fullmatch(uniques, DATETIME_RE + OFFSET_RE)
+    aware = _plausible_year(uniques, present & _fullmatch(uniques, DATETIME_RE + OFFSET_RE))
     naive = present & ~aware & _fullmatch(uniques, DATETIME_RE)
     stamps = pd.to_datetime(pd.Series(np.where(aware, uniques, None), dtype=object),
                             utc=True, format="ISO8601", errors="coerce")

@@ -36,9 +36,3 @@ def pytest_configure(config: pytest.Config) -> None:
         chosen = "fuzz" if config.getoption("--run-slow", default=False) else "ci"
     settings.load_profile(chosen)
 
-
-def examples(ci: int) -> int:
-    """Examples for one test: `ci` in the default suite, scaled up under the fuzz profile
-    (slow tests such as rendering scale less than the loaders)."""
-    current = settings().max_examples
-    return ci if current <= 50 else max(ci, current * ci // 25)

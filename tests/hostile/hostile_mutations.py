@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from minimal_export import write_minimal
 
 csv.field_size_limit(sys.maxsize)  # the mutations themselves write fields of any size
-TYPED_VALUES = ("", "12", "-1", "1e400", "NaN", "inf", "true", "TRUE", "2025-02-30",
+TYPED_VALUES = ("", "12", "-1", "1e400", "NaN", "inf", "true", "TRUE", "2025-02-30", "9999-12-31",
+                "0001-01-01T00:00:00Z", "2263-01-01",
                 "2025-09-01T25:00:00+02:00", "0101", "99999999999999999999999", "1.5",
                 "2025-09-01", "2025-09-01T08:00:00", "held", "year", "director")
 
@@ -54,6 +55,8 @@ def _cell(draw, files: dict[str, bytes]) -> None:
     row = draw(st.integers(0, len(rows)))  # 0 is the header; len(rows) appends a row
     if row == len(rows):
         rows.append([draw(hostile_text()) for _ in rows[0]])
+    elif not rows[row]:  # a row an earlier change emptied
+        rows[row].append(draw(hostile_text()))
     else:
         column = draw(st.integers(0, len(rows[row]) - 1))
         rows[row][column] = draw(hostile_text() | st.sampled_from(TYPED_VALUES))

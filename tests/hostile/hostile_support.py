@@ -17,7 +17,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from hypothesis import settings
 from hypothesis import strategies as st
 
 from archiver.errors import InputError, ValidationFailed
@@ -48,11 +47,6 @@ ATTACKS = (
     "../../../etc/passwd",
 )
 CONTROL_CHARS = "".join(chr(c) for c in range(32) if chr(c) not in "\t\n\r") + "\x7f"
-
-
-def scaled(ci: int, fuzz: int) -> int:
-    """Examples for one test: `ci` in the default suite, `fuzz` under the fuzz profile."""
-    return fuzz if settings().max_examples > 100 else ci
 
 
 def hostile_text(min_size: int = 0) -> st.SearchStrategy[str]:
