@@ -26,6 +26,7 @@ from archiver.bench.instrument import MeasuredExecutor, TaskCost, peak_rss_mb
 from archiver.config import Config
 from archiver.executor import ProcessExecutor, SerialExecutor
 from archiver.jobs import common
+from archiver.jobs.packing import PDF_DEFLATE
 from archiver.jobs.term_end import TermEndRequest, archive_term
 from archiver.passwords import generate_password
 from archiver.render.context import RunContext
@@ -143,8 +144,9 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
 def _packing(bundle: Path, password: str, export: Path, folder: Path
              ) -> tuple[float, float, float]:
     """MB of payload, wall and CPU seconds to hash, encrypt, pack and verify it with
-    BundleWriter: the bundle's documents, repeated under other names up to at least
-    PACKING_MB (so that fixed costs, fsync and renames, do not decide), and the export."""
+    BundleWriter as term-end does (PDFs stored): the bundle's documents, repeated under
+    other names up to at least PACKING_MB (so that fixed costs, fsync and renames, do not
+    decide), and the export."""
     import pyzipper
 
     from archiver.bundle import BundleWriter
@@ -160,7 +162,7 @@ def _packing(bundle: Path, password: str, export: Path, folder: Path
     with BundleWriter(folder / "packing.zip", password, {"Source-Organization": "bench"}) as w:
         for copy in range(rounds):
             for name, data in documents:
-                w.add_bytes(f"{copy}/{name}", data)
+                w.add_bytes(f"{copy}/{name}", data, compress=PDF_DEFLATE)
         w.add_file("zrodlo/" + export.name, export)
     return total / 1e6, time.perf_counter() - started, time.process_time() - cpu
 

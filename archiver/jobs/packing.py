@@ -26,6 +26,10 @@ from archiver.sign.bundles import sign_manifest_into
 PROTOCOL_NAME = "protokol-przekazania.pdf"
 DOCUMENTS_FOLDER = "dokumenty"
 SOURCE_FOLDER = "zrodlo"
+# PDFs are stored, not deflated: their streams are compressed already; what deflate still
+# finds is WeasyPrint's many small form-XObject dictionaries (a fifth of a file), which made
+# the content sniffing of BundleWriter choose deflate and packing 1.7x slower (issue 6).
+PDF_DEFLATE = False
 
 
 @dataclass(frozen=True)
@@ -155,18 +159,19 @@ def pack_bundle(
                           created=run_ctx.printed_at)
     with writer:
         for name, title, pdf, pages in extra_documents:
-            rec = writer.add_bytes(name, signed(pdf))
+            rec = writer.add_bytes(name, signed(pdf), compress=PDF_DEFLATE)
             packed.append(PackedFile(name, rec.size, rec.sha256, title, pages))
         for doc in documents:
             name = f"{DOCUMENTS_FOLDER}/{doc.file_name}"
-            rec = writer.add_bytes(name, signed(doc.pdf))
+            rec = writer.add_bytes(name, signed(doc.pdf), compress=PDF_DEFLATE)
             packed.append(PackedFile(name, rec.size, rec.sha256, title_of(doc), doc.pages))
         for name, path in source_paths(source) if include_source else ():
             rec = writer.add_file(name, path)
             sources.append(PackedFile(name, rec.size, rec.sha256))
         inside = replace(description, documents=tuple(packed), source_files=tuple(sources))
         writer.add_bytes("index.html", _index_html(inside))
-        writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)))
+        writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)),
+                         compress=PDF_DEFLATE)
         if signer:
             sign_manifest_into(writer, signer, run_ctx.printed_at)
     result = writer.result
