@@ -123,7 +123,14 @@ def base_bag_info(ds: Dataset, config: Config, run_ctx: RunContext, identifier: 
         "Software": f"{SOFTWARE_NAME} {__version__}",
         "Operator": run_ctx.operator,
     }
-    return {k: v for k, v in info.items() if v}
+    return {k: one_line(v) for k, v in info.items() if v}
+
+
+def one_line(text: str) -> str:
+    """A bag-info value as RFC 8493 tag files need it: one line of printable text. Line
+    breaks (an address typed on two lines) become spaces, other control and format
+    characters U+FFFD, so an export's odd text can never stop the archiving."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in " ".join(text.split()))
 
 
 def data_as_of(ds: Dataset) -> str:

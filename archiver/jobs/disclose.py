@@ -171,11 +171,11 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     header = page_header(ds, config, description.heading, period, run_ctx)
     bag_info = common.base_bag_info(ds, config, run_ctx, name.removesuffix(".zip"),
                                     f"Udostępnienie danych ucznia: {period}")
-    bag_info.update({"Disclosure-Recipient": request.recipient.strip(),
-                     "Disclosure-Legal-Basis": request.legal_basis.strip(),
-                     "Disclosure-Case-Reference": request.case_ref.strip(),
-                     "Disclosure-Approved-By": request.approved_by,
-                     "Disclosure-Student-Id": request.student_id})
+    bag_info.update({"Disclosure-Recipient": common.one_line(request.recipient),
+                     "Disclosure-Legal-Basis": common.one_line(request.legal_basis),
+                     "Disclosure-Case-Reference": common.one_line(request.case_ref),
+                     "Disclosure-Approved-By": common.one_line(request.approved_by),
+                     "Disclosure-Student-Id": common.one_line(request.student_id)})
 
     def title_of(doc: RenderedDocument) -> str:
         return document_title(doc.spec, str(class_names.get(doc.spec.class_id, "")))

@@ -24,6 +24,8 @@ from archiver.cli import main_group
 RENAMES = {"0101": "../../klasa", "c2": "/tmp/hostile-c2", "st1": "../st1/..", "st3": "COM1",
            "7a": "..\\..\\CON", "8 b": "NUL"}
 SCHOOL_ID = "../../szkola\\..\\x"
+SCHOOL_NAME = "Szkoła\x07 <b>nr 1</b> \u202eodwrócona"
+RECIPIENT = "Sąd Rejonowy\nWydział III\x1b[2J"
 STUDENT = RENAMES["st1"]
 PASSWORD = "tarcza-Wrzos-kompas-Lipa-93-zegar-Pstrag"
 SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -58,6 +60,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
     (root / "sentinel.txt").write_text("x")
     meta = minimal_export()
     meta["school"]["id"] = SCHOOL_ID
+    meta["school"]["name"] = SCHOOL_NAME
+    meta["school"]["address"] = "ul. Testowa 1\n43-300 Testowo"  # typed on two lines
     export = write_minimal(root / "work", "zip", hostile_tables(), meta)
     (root / "work" / "pw.txt").write_text(PASSWORD + "\n")
     (root / "work" / "slips").mkdir()
@@ -78,7 +82,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
         "term-end": ["term-end", str(export), "--out", str(w / "archiwum"), "--slip-out",
                      str(w / "slips" / "haslo.txt"), *common],
         "disclose": ["disclose", str(export), "--student", STUDENT, "--recipient",
-                     "Sąd Rejonowy", "--legal-basis", "art. 1", "--case-ref", "../../X",
+                     RECIPIENT, "--legal-basis", "art. 1", "--case-ref", "../../X",
                      "--approved-by", "d1", "--out", str(w / "udostepnienia"),
                      "--password-file", str(w / "pw.txt"), *common],
     }
@@ -164,3 +168,22 @@ def test_the_process_environment_holds_no_password_after_reading(monkeypatch) ->
     monkeypatch.setenv(ENV_VAR, PASSWORD)
     assert read_password(None).reveal() == PASSWORD
     assert ENV_VAR not in os.environ
+
+
+def test_odd_text_reaches_bag_info_as_one_printable_line(runs) -> None:
+    import pyzipper
+
+    root = runs[0]
+    slip = (root / "work" / "slips" / "haslo.txt").read_text()
+    passwords = {"archiwum": re.search(r"Hasło:\s+(\S+)", slip)[1], "udostepnienia": PASSWORD}
+    for folder, password in passwords.items():
+        bundle = next((root / "work" / folder).glob("*.zip"))
+        with pyzipper.AESZipFile(bundle) as archive:
+            archive.setpassword(password.encode())
+            name = next(n for n in archive.namelist() if n.endswith("/bag-info.txt"))
+            info = archive.read(name).decode()
+        unfolded = info.replace("\n ", " ")
+        assert "Source-Organization: Szkoła\ufffd <b>nr 1</b> \ufffdodwrócona" in unfolded
+        assert "Organization-Address: ul. Testowa 1 43-300 Testowo" in unfolded
+        if folder == "udostepnienia":
+            assert "Disclosure-Recipient: Sąd Rejonowy Wydział III\ufffd[2J" in unfolded
