@@ -6,7 +6,6 @@ nowhere but on the slip."""
 from __future__ import annotations
 
 import logging
-import os
 import re
 import stat
 import tempfile
@@ -160,14 +159,6 @@ def test_the_password_is_nowhere_but_on_the_slip(runs) -> None:
         if path.is_file() and path not in (slip, root / "work" / "pw.txt"):
             data = path.read_bytes()
             assert generated not in data and PASSWORD.encode() not in data, path
-
-
-def test_the_process_environment_holds_no_password_after_reading(monkeypatch) -> None:
-    from archiver.passwords import ENV_VAR, read_password
-
-    monkeypatch.setenv(ENV_VAR, PASSWORD)
-    assert read_password(None).reveal() == PASSWORD
-    assert ENV_VAR not in os.environ
 
 
 def test_odd_text_reaches_bag_info_as_one_printable_line(runs) -> None:
