@@ -107,7 +107,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
-        finalize=finalize,  # control characters printed visibly, bidi overrides isolated
+        finalize=finalize,  # control characters printed visibly, bidi overrides closed
     )
     env.filters.update(FILTERS)
     return env
