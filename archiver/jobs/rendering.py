@@ -69,6 +69,36 @@ def _from_cache(entry: CachedDocument, spec: DocumentSpec) -> RenderedDocument:
                             hashlib.sha256(entry.pdf).hexdigest(), entry.kind, spec)
 
 
+def submission_order(specs: Sequence[DocumentSpec], hits: Sequence[bool]) -> list[int]:
+    """Indexes of the documents to render, in the order their parts go to the workers:
+    a school-wide message transcript first (one long part that cannot be cut: started
+    last, it would keep one worker busy while the others idle), then the others in order."""
+    def school_wide(spec: DocumentSpec) -> bool:
+        return spec.kind == "messages" and spec.class_id is None and spec.student_id is None
+
+    misses = [i for i, hit in enumerate(hits) if not hit]
+    return sorted(misses, key=lambda i: (not school_wide(specs[i]), i))
+
+
+class _LaidOut:
+    """Laid-out parts, received in submission order, handed out by document index."""
+
+    def __init__(self, results: Iterator[PartPdf],
+                 prepared: deque[tuple[int, PreparedDocument]]) -> None:
+        self._results = results
+        self._prepared = prepared  # filled by the generator that feeds the executor
+        self._done: dict[int, tuple[PreparedDocument, list[PartPdf]]] = {}
+
+    def parts_of(self, index: int) -> tuple[PreparedDocument, list[PartPdf]]:
+        """Document `index` and its laid-out parts (later ones kept until asked for)."""
+        while index not in self._done:
+            first = next(self._results)  # pulls the next document into `prepared`
+            number, document = self._prepared.popleft()
+            rest = [next(self._results) for _ in document.parts[1:]]
+            self._done[number] = (document, [first, *rest])
+        return self._done.pop(index)
+
+
 def render_documents(specs: Sequence[DocumentSpec], dataset: Dataset, config: Config,
                      run_ctx: RunContext, *, jobs: int | None = None,
                      executor: Executor | None = None, progress: Progress | None = None,
@@ -81,19 +111,19 @@ def render_documents(specs: Sequence[DocumentSpec], dataset: Dataset, config: Co
     keys = [document_key(spec, slicer.digest_for(spec), config, run_ctx,
                          dataset.meta.timezone) if cache else None for spec in specs]
     hits = [cache is not None and cache.contains(key) for key in keys]
-    prepared: deque[PreparedDocument] = deque()
+    prepared: deque[tuple[int, PreparedDocument]] = deque()
+    order = submission_order(specs, hits)
 
     def part_jobs() -> Iterator[PartJob]:
-        for spec, hit in zip(specs, hits, strict=True):
-            if not hit:
-                document = prepare_document(spec, slicer.slice_for(spec), config, run_ctx)
-                prepared.append(document)
-                yield from document.parts
+        for index in order:
+            document = prepare_document(specs[index], slicer.slice_for(specs[index]), config,
+                                        run_ctx)
+            prepared.append((index, document))
+            yield from document.parts
 
-    misses = hits.count(False)
     if executor is None:
-        executor = make_executor(min(jobs or default_jobs(), max(1, misses * 2)))
-    results = executor.map(lay_out_part, part_jobs(), None)
+        executor = make_executor(min(jobs or default_jobs(), max(1, len(order) * 2)))
+    laid_out = _LaidOut(executor.map(lay_out_part, part_jobs(), None), prepared)
     for done, (spec, key, hit) in enumerate(zip(specs, keys, hits, strict=True), start=1):
         entry = cache.get(key) if hit and cache is not None else None
         if entry is not None:
@@ -103,11 +133,7 @@ def render_documents(specs: Sequence[DocumentSpec], dataset: Dataset, config: Co
             document = render_document(spec, slicer.slice_for(spec), config, run_ctx)
             stats.rendered += 1
         else:
-            first = next(results)  # pulls this document's parts into `prepared`
-            current = prepared.popleft()
-            if current.spec != spec:
-                raise RuntimeError("rendered parts came back out of order")
-            parts = [first, *(next(results) for _ in current.parts[1:])]
+            current, parts = laid_out.parts_of(done - 1)
             document = finish_document(current, parts)
             stats.rendered += 1
             stats.parts += len(parts)

@@ -10,7 +10,7 @@ from perf_helpers import CTX, year_specs
 
 from archiver.config import Config
 from archiver.executor import ProcessExecutor, SerialExecutor
-from archiver.jobs.rendering import RenderStats, render_documents
+from archiver.jobs.rendering import RenderStats, render_documents, submission_order
 from archiver.jobs.slicing import Slicer, dataset_digest, slice_for
 from archiver.render import chunks, plan_documents
 from archiver.render.chunks import PartJob
@@ -108,3 +108,13 @@ def test_slice_digest_follows_the_slice_only(small) -> None:
     again = Slicer(edited)
     assert again.digest_for(first[0]) == slicer.digest_for(first[0])
     assert again.digest_for(first[1]) != slicer.digest_for(first[1])
+
+
+def test_the_school_wide_transcript_goes_to_the_workers_first(small) -> None:
+    specs = year_specs(small)
+    school = next(i for i, s in enumerate(specs) if s.kind == "messages" and s.class_id is None)
+    order = submission_order(specs, [False] * len(specs))
+    assert order[0] == school and sorted(order) == list(range(len(specs)))
+    assert order[1:] == [i for i in range(len(specs)) if i != school]
+    hits = [i % 2 == 0 for i in range(len(specs))]
+    assert set(submission_order(specs, hits)) == {i for i, h in enumerate(hits) if not h}
