@@ -133,6 +133,10 @@ class _MetaCheck:
             if kind == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 self.error(key, text, "export.type", "{value} is not a date (expected YYYY-MM-DD)")
                 return None
+        if not 1 <= values["term"] <= 99:
+            self.error(f"terms.{n}.term", str(values["term"]), "export.terms",
+                       "{value} is not a term number (1, 2 ...)")
+            return None
         return Term(values["term"], values["start"], values["end"])
 
     def _ordered(self, terms: list[Term]) -> bool:
