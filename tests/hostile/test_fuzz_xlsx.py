@@ -105,10 +105,12 @@ def hostile_workbook(draw) -> bytes:
     data = workbook_bytes(tables, export, formulas=draw(st.booleans()))
     damage = draw(st.sampled_from(["none", "none", "none", "truncate", "flip", "control",
                                    "random-sheet"]))
+    # Positions as fractions: openpyxl stamps the package with the clock, so its length
+    # may differ from one replay of an example to the next.
     if damage == "truncate":
-        data = data[: draw(st.integers(0, len(data)))]
+        data = data[: int(len(data) * draw(st.floats(0, 1)))]
     elif damage == "flip":
-        at = draw(st.integers(0, len(data) - 1))
+        at = int((len(data) - 1) * draw(st.floats(0, 1)))
         data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1:]
     elif damage == "control":  # a raw control character inside the text of a cell
         part = sheet_part(data, draw(st.sampled_from(sorted(tables))))
