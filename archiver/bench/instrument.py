@@ -27,6 +27,7 @@ class TaskCost:
     wall_s: float
     peak_rss_mb: float  # the process's peak so far (ru_maxrss)
     pages: int  # pages of the document laid out (a part's dropped lead page not counted)
+    title: str = ""  # the document's title, when the task was a part of one
 
 
 def peak_rss_mb() -> float:
@@ -39,7 +40,8 @@ def _measured(fn: Callable[[Any, Any], Any], shared: Any, item: Any) -> tuple[An
     result = fn(shared, item)
     pages = getattr(result, "pages", 0) - int(getattr(item, "lead_page", False))
     return result, TaskCost(os.getpid(), time.process_time() - cpu,
-                            time.perf_counter() - wall, peak_rss_mb(), pages)
+                            time.perf_counter() - wall, peak_rss_mb(), pages,
+                            str(getattr(item, "title", "")))
 
 
 class MeasuredExecutor:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from archiver.bench import grid
-from archiver.bench.instrument import MeasuredExecutor, TaskCost, peak_rss_mb
+from archiver.bench.instrument import MeasuredExecutor, peak_rss_mb
 from archiver.config import Config
 from archiver.executor import ProcessExecutor, SerialExecutor
 from archiver.jobs import common
@@ -70,6 +70,26 @@ class RunFigures:
     workers: dict[int, float] = field(default_factory=dict)  # pid -> peak RSS MB
 
 
+@dataclass(frozen=True)
+class Packing:
+    """BundleWriter on a term-end payload: writing (hash, encrypt, pack), then closing."""
+
+    mb: float
+    files: int
+    write_s: float
+    write_cpu_s: float
+    total_s: float  # with closing: tag files, fsync, the whole bundle decrypted and checked
+    total_cpu_s: float
+
+    @property
+    def write_mb_s(self) -> float:
+        return self.mb / self.write_s
+
+    @property
+    def total_mb_s(self) -> float:
+        return self.mb / self.total_s
+
+
 @dataclass
 class BenchReport:
     size: str
@@ -82,10 +102,17 @@ class BenchReport:
     grid_naive: grid.GridRun | None = None
     first: RunFigures | None = None
     rerun: RunFigures | None = None
-    packing_mb: float = 0.0
-    packing_s: float = 0.0
-    packing_cpu_s: float = 0.0
+    packing: Packing | None = None
     parent_peak_mb: float = 0.0  # this process: loading, views, templates, merging, packing
+
+
+TITLE_KINDS = (("Dziennik lekcyjny", "register"), ("Zestawienie frekwencji", "attendance"),
+               ("Wiadomości", "messages"))
+
+
+def kind_of(title: str) -> str:
+    """The document kind a printed title belongs to (see render.documents.document_title)."""
+    return next((kind for prefix, kind in TITLE_KINDS if title.startswith(prefix)), "other")
 
 
 def _write_demo(size: str, folder: Path) -> Path:
@@ -111,17 +138,9 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
     inner = SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
     executor = MeasuredExecutor(inner)
     kinds: dict[str, KindFigures] = {}
-    seen = 0
 
     def progress(done: int, total: int, document: RenderedDocument) -> None:
-        nonlocal seen
-        costs: list[TaskCost] = executor.costs[seen:]
-        seen = len(executor.costs)
-        figures = kinds.setdefault(document.kind, KindFigures(document.kind))
-        figures.documents += 1
-        if costs:  # rendered now, not taken from the cache
-            figures.pages += document.pages
-            figures.layout_cpu_s += sum(c.cpu_s for c in costs)
+        kinds.setdefault(document.kind, KindFigures(document.kind)).documents += 1
         if done % 10 == 0 or done == total:
             say(f"  {label}: {done}/{total} documents")
 
@@ -132,6 +151,11 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
     workers: dict[int, float] = {}
     for cost in executor.costs:
         workers[cost.pid] = max(workers.get(cost.pid, 0.0), cost.peak_rss_mb)
+        # parts go to the workers out of document order (the long ones first): their
+        # document's kind is told by its title
+        figures = kinds.setdefault(kind_of(cost.title), KindFigures(kind_of(cost.title)))
+        figures.pages += cost.pages
+        figures.layout_cpu_s += cost.cpu_s
     return RunFigures(
         wall_s=time.perf_counter() - started, load_s=load_s,
         documents=len(result.pack.documents), pages=result.pack.total_pages,
@@ -141,12 +165,11 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
         bundle_bytes=result.pack.bundle.size, kinds=kinds, workers=workers)
 
 
-def _packing(bundle: Path, password: str, export: Path, folder: Path
-             ) -> tuple[float, float, float]:
-    """MB of payload, wall and CPU seconds to hash, encrypt, pack and verify it with
-    BundleWriter as term-end does (PDFs stored): the bundle's documents, repeated under
-    other names up to at least PACKING_MB (so that fixed costs, fsync and renames, do not
-    decide), and the export."""
+def _packing(bundle: Path, password: str, export: Path, folder: Path) -> Packing:
+    """Hash, encrypt and pack the payload with BundleWriter as term-end does (PDFs stored),
+    then close it (tag files, fsync, decryption and check of the whole bundle, rename).
+    The payload: the bundle's documents, repeated under other names up to at least
+    PACKING_MB (so that fixed costs, fsync and renames, do not decide), and the export."""
     import pyzipper
 
     from archiver.bundle import BundleWriter
@@ -157,14 +180,16 @@ def _packing(bundle: Path, password: str, export: Path, folder: Path
                      if "/data/dokumenty/" in n]
     size = sum(len(d) for _, d in documents)
     rounds = max(1, -(-PACKING_MB * 1_000_000 // max(size, 1)))
-    total = size * rounds + export.stat().st_size
     started, cpu = time.perf_counter(), time.process_time()
     with BundleWriter(folder / "packing.zip", password, {"Source-Organization": "bench"}) as w:
         for copy in range(rounds):
             for name, data in documents:
                 w.add_bytes(f"{copy}/{name}", data, compress=PDF_DEFLATE)
         w.add_file("zrodlo/" + export.name, export)
-    return total / 1e6, time.perf_counter() - started, time.process_time() - cpu
+        written, written_cpu = time.perf_counter() - started, time.process_time() - cpu
+    return Packing((size * rounds + export.stat().st_size) / 1e6, len(documents) * rounds + 1,
+                   written, written_cpu, time.perf_counter() - started,
+                   time.process_time() - cpu)
 
 
 def run_bench(size: str = "school", jobs: int = 2, say: Say = lambda _line: None
@@ -191,8 +216,7 @@ def run_bench(size: str = "school", jobs: int = 2, say: Say = lambda _line: None
         report.parent_peak_mb = peak_rss_mb()
         say("hashing + encryption + packing")
         bundle = next((folder / "first").glob("*.zip"))
-        report.packing_mb, report.packing_s, report.packing_cpu_s = _packing(
-            bundle, password.reveal(), export, folder)
+        report.packing = _packing(bundle, password.reveal(), export, folder)
     report.load_after = os.getloadavg()
     return report
 

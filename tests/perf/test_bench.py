@@ -7,16 +7,18 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from perf_helpers import register_spec
+from perf_helpers import register_spec, year_specs
 
 from archiver.bench import format_report
 from archiver.bench.grid import GridRun, naive_html, ours_html
 from archiver.bench.instrument import MeasuredExecutor
-from archiver.bench.run import BenchReport, KindFigures, RunFigures
+from archiver.bench.run import BenchReport, KindFigures, Packing, RunFigures, kind_of
 from archiver.config import Config
 from archiver.executor import SerialExecutor
+from archiver.render import plan_documents
+from archiver.render.documents import document_title
 from archiver.render.textgrid import blocks
-from archiver.views import build_register
+from archiver.views import Period, build_register
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,19 @@ def _run(wall: float, rendered: int) -> RunFigures:
 def test_report_judges_each_goal() -> None:
     report = BenchReport("large", 2, 2, (1.0, 1.0, 1.0), (1.0, 1.0, 1.0), 32,
                          GridRun("ours", 8, 0.4, 0.4), GridRun("naive", 8, 8.0, 8.0),
-                         _run(400.0, 97), _run(30.0, 0), 70.0, 0.5, 0.6, 400.0)
+                         _run(400.0, 97), _run(30.0, 0),
+                         Packing(140.0, 200, 1.0, 0.9, 1.6, 1.5), 400.0)
     lines = "\n".join(format_report(report))
     assert "[met] register pages per core: 15.0 pages/s" in lines
     assert "[met] grid vs naive table: 20.0x" in lines
     assert "[met] term-end wall time (large, 2 jobs): 400 s" in lines
     assert "[met] peak RSS of every process: 700 MB" in lines
     assert "[NOT MET] unchanged re-run: 7.5% of the first run" in lines
-    assert "[met] hashing + encryption + packing: 140 MB/s" in lines
+    assert "[met] hashing + encryption + packing: 140 MB/s (88 MB/s with the verif" in lines
+
+
+def test_every_document_title_is_told_to_its_kind(small) -> None:
+    student = str(small.students["student_id"].iloc[0])
+    specs = year_specs(small) + plan_documents(small, student=student, period=Period())
+    for spec in specs:
+        assert kind_of(document_title(spec, "7a")) == spec.kind, spec
