@@ -72,7 +72,7 @@ def _columns(draw, files: dict[str, bytes]) -> None:
     if how == "drop":
         rows = [r[:column] + r[column + 1:] for r in rows]
     elif how == "duplicate":
-        rows = [r + [r[column]] for r in rows]
+        rows = [r + [r[column] if column < len(r) else ""] for r in rows]
     elif how == "rename":
         rows[0][column] = draw(hostile_text())
     elif len(rows) > 1:
