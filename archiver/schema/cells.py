@@ -129,6 +129,9 @@ def _parse_text(uniques: np.ndarray, present: np.ndarray, reason: np.ndarray):
 
 def _parse_int(uniques: np.ndarray, present: np.ndarray, reason: np.ndarray):
     good = present & _fullmatch(uniques, INT_RE)
+    # A whole number beyond 64 bits is no count, weight or year: refused as a value.
+    good &= np.fromiter((ok and abs(int(v)) < 2**63 for v, ok in zip(uniques, good, strict=True)),
+                        bool, len(uniques))
     reason[present & ~good] = "int"
     values = [int(v) if ok else None for v, ok in zip(uniques, good, strict=True)]
     return pd.array(values, dtype="Int64")

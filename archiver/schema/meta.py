@@ -78,7 +78,7 @@ class _MetaCheck:
         if zone:
             try:
                 ZoneInfo(zone)
-            except (ZoneInfoNotFoundError, ValueError):
+            except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder
                 self.error("timezone", zone, "export.timezone",
                            "{value} is not a time zone name (e.g. Europe/Warsaw)")
 

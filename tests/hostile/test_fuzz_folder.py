@@ -30,6 +30,10 @@ def test_the_unbroken_baseline_loads() -> None:
 @example({**baseline_files(), "export.json": b"\xff\xfe{\x00}\x00"})
 @example({**baseline_files(), "notes.csv": b"note_id,student_id,teacher_id,date,kind,text\r\n"
           b"n1,st1,t1,9999-12-31,positive,x\r\n"})
+@example({**baseline_files(), "export.json": baseline_files()["export.json"].replace(
+    b'"Europe/Warsaw"', b'"Europe"')})
+@example({**baseline_files(), "classes.csv": b"class_id,name,grade\r\nc1,1a,"
+          b"99999999999999999999999\r\n"})
 @example({**baseline_files(), "subjects.csv": b'subject_id,name\r\nsub1,"' + b"x" * 500_000})
 def test_a_broken_folder_export_loads_or_is_refused_cleanly(files: dict[str, bytes]) -> None:
     with sandbox() as box:
