@@ -303,16 +303,29 @@ def _recount(item: pikepdf.Object, root: bool = True) -> int:
 
 def _rename_fonts(resources: pikepdf.Object, index: int, seen: set[tuple[int, int]]) -> None:
     """Give part `index`'s font subsets their own tags: "Different subsets in the same PDF
-    file shall have different tags" (ISO 32000-1, 9.6.4). Deterministic."""
-    fonts = resources.get("/Font", {}) if resources is not None else {}
-    for name in list(fonts.keys()):
-        font = fonts[name]
-        if font.is_indirect and font.objgen in seen:
-            continue  # shared by several pages: renamed once
-        if font.is_indirect:
-            seen.add(font.objgen)
+    file shall have different tags" (ISO 32000-1, 9.6.4). Deterministic. Follows the
+    resources of form XObjects and patterns, each object once."""
+    if resources is None:
+        return
+    for font in _unseen(resources.get("/Font", {}), seen):
         for holder, key in _font_names(font):
             holder[key] = pikepdf.Name("/" + _retag(str(holder[key])[1:], index))
+    for group in ("/XObject", "/Pattern"):
+        for inner in _unseen(resources.get(group, {}), seen):
+            _rename_fonts(inner.get("/Resources"), index, seen)
+
+
+def _unseen(objects: pikepdf.Object, seen: set[tuple[int, int]]) -> list[pikepdf.Object]:
+    """The dictionary's values not met before (shared objects are met once)."""
+    found = []
+    for name in sorted(objects.keys()):
+        obj = objects[name]
+        if obj.is_indirect:
+            if obj.objgen in seen:
+                continue
+            seen.add(obj.objgen)
+        found.append(obj)
+    return found
 
 
 def _font_names(font: pikepdf.Dictionary) -> list[tuple[pikepdf.Dictionary, str]]:

@@ -102,13 +102,17 @@ def test_merged_register_is_pdfa_3u_with_its_sources_once(whole_and_parts, merge
 
 
 def _fonts(pdf: pikepdf.Pdf):
-    for page in pdf.pages:
-        resources = [page.Resources]
-        for xobject in page.Resources.get("/XObject", {}).values():
-            if "/Resources" in xobject:
-                resources.append(xobject.Resources)
-        for res in resources:
-            yield from res.get("/Font", {}).values()
+    """Every font of every page, and of the form XObjects and patterns drawn on it."""
+    seen: set = set()
+    stack = [page.Resources for page in pdf.pages]
+    while stack:
+        resources = stack.pop()
+        yield from resources.get("/Font", {}).values()
+        for group in ("/XObject", "/Pattern"):
+            for inner in resources.get(group, {}).values():
+                if inner.objgen not in seen and "/Resources" in inner:
+                    seen.add(inner.objgen)
+                    stack.append(inner.Resources)
 
 
 def test_every_font_is_embedded_and_every_subset_has_its_own_tag(merged):
