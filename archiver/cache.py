@@ -91,7 +91,13 @@ class RenderCache:
         return self.folder / (name + ENTRY_SUFFIX)
 
     def contains(self, material: str) -> bool:
-        return self.entry_path(material).is_file()
+        """Whether an entry exists; a found one counts as used now, so that entries
+        written later in the same run do not evict it before it is read."""
+        try:
+            os.utime(self.entry_path(material))
+        except OSError:
+            return False
+        return True
 
     def get(self, material: str) -> CachedDocument | None:
         """The document stored under `material`, or None (missing or unreadable: dropped)."""

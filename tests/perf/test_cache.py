@@ -123,3 +123,13 @@ def test_document_key_changes_with_what_is_printed(small) -> None:
     assert key(run_ctx=RunContext("dyrektor", CTX.printed_at)) != base
     assert key(run_ctx=RunContext("sekretariat", CTX.printed_at, "9.9")) != base
     assert key(spec=register_spec(small).__class__(**{**spec.__dict__, "term": 1})) != base
+
+
+def test_an_entry_looked_up_is_kept_over_older_ones(tmp_path: Path) -> None:
+    cache = RenderCache.open(tmp_path, max_bytes=250_000)
+    for index, name in enumerate(("planned", "other")):
+        cache.put(name, _document(name, 100_000))
+        os.utime(cache.entry_path(name), (1_000_000 + index, 1_000_000 + index))
+    assert cache.contains("planned") and not cache.contains("absent")
+    cache.put("new", _document("new", 100_000))  # over the limit: the oldest goes
+    assert cache.get("planned") is not None and cache.get("other") is None
