@@ -6,7 +6,8 @@ import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--run-slow", action="store_true", help="run long tests (fuzzing, large demos)")
+    parser.addoption("--run-slow", action="store_true",
+                     help="run long tests (fuzzing, large demos)")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
