@@ -124,6 +124,8 @@ def _export_json(draw, files: dict[str, bytes]) -> None:
         for key in path[:-1]:
             node = node[key]
         node[path[-1]]  # noqa: B018  (an earlier change may have replaced a parent)
+        if not isinstance(node, dict | list):
+            raise TypeError("a parent became a single value")
     except (KeyError, IndexError, TypeError):
         node, path = meta, path[:1]
     node[path[-1]] = draw(json_values | st.sampled_from(TYPED_VALUES))
