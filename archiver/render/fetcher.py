@@ -13,7 +13,9 @@ from pathlib import Path
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "report_templates"
+_PACKAGED = Path(__file__).resolve().parents[1] / "report_templates"  # in a wheel (setup.py)
+_SOURCE = Path(__file__).resolve().parents[2] / "report_templates"  # the source tree
+TEMPLATES_DIR = _PACKAGED if _PACKAGED.is_dir() else _SOURCE
 ASSETS_DIR = TEMPLATES_DIR / "assets"
 SCHEME = "archiver-asset:"  # archiver-asset:NAME serves report_templates/assets/NAME
 _MIME = {".svg": "image/svg+xml", ".png": "image/png", ".css": "text/css"}
