@@ -24,6 +24,8 @@ class SchoolSettings:
     name: str = ""  # printed school name; empty = the export's school.name
     director: str = ""  # director's name on protocols; empty = staff with the director role
     seal: str = ""  # text of the school's seal (pieczęć) printed on protocols
+    place: str = ""  # town of the certification "Lipowo, 4 grudnia 2026 r."; empty = address
+    operator: str = ""  # who prints, when --operator is not given; empty = the OS account
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import click
 from archiver import __version__
 from archiver.config import Config, load_config
 from archiver.errors import ArchiverError, ExitCode
+from archiver.render.context import AccountName
 
 
 class Context:
@@ -35,11 +36,16 @@ class Context:
 
 
 def default_operator() -> str:
-    """The OS user running the command (the default --operator)."""
+    """The operator when --operator is not given: `[school] operator` of the configuration,
+    else the OS account running the command (an AccountName: printed labelled as such)."""
+    ctx = click.get_current_context(silent=True)
+    shared = ctx.find_object(Context) if ctx is not None else None
+    if shared is not None and shared.config.school.operator:
+        return shared.config.school.operator
     try:
-        return getpass.getuser()
+        return AccountName(getpass.getuser())
     except Exception:  # no passwd entry, e.g. in a container
-        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+        return AccountName(str(os.getuid()) if hasattr(os, "getuid") else "unknown")
 
 
 def config_option(func: Callable[..., Any]) -> Callable[..., Any]:

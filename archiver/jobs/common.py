@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from archiver import SOFTWARE_NAME, __version__
 from archiver.config import Config
@@ -139,6 +140,11 @@ def data_as_of(ds: Dataset) -> str:
 
 def made_at(ds: Dataset, run_ctx: RunContext) -> str:
     return datetime_pl(run_ctx.printed_at, ds.meta.timezone)
+
+
+def local_time(ds: Dataset, run_ctx: RunContext) -> datetime:
+    """The run's time in the school's time zone (what every printed time shows)."""
+    return run_ctx.printed_at.astimezone(ZoneInfo(ds.meta.timezone))
 
 
 def ensure_folder(folder: Path) -> Path:

@@ -162,7 +162,7 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
         school_year=ds.meta.school_year, period=period, category=config.archive.category,
         retention_until=common.retention_until(ds, config).strftime("%d.%m.%Y"),
         data_as_of=common.data_as_of(ds), source_system=ds.meta.source_system,
-        operator=run_ctx.operator, made_at=common.made_at(ds, run_ctx),
+        operator=run_ctx.operator_label, made_at=common.made_at(ds, run_ctx),
         extra=(("Odbiorca", request.recipient.strip()),
                ("Podstawa prawna", request.legal_basis.strip()),
                ("Sygnatura sprawy", request.case_ref.strip()),
@@ -200,7 +200,7 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     slip_path = None
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
-                            run_ctx.printed_at, run_ctx.operator)
+                            common.local_time(ds, run_ctx), run_ctx.operator_label)
         made = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path, letter_path]
         slip_path = common.write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
     return DiscloseResult(pack, letter_path, slip_path, time.monotonic() - started, kinds)

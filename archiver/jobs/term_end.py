@@ -103,7 +103,7 @@ def _description(ds: Dataset, config: Config, run_ctx: RunContext, period_label:
         retention_until=common.retention_until(ds, config).strftime("%d.%m.%Y"),
         data_as_of=common.data_as_of(ds),
         source_system=meta.source_system,
-        operator=run_ctx.operator,
+        operator=run_ctx.operator_label,
         made_at=common.made_at(ds, run_ctx),
         seal=config.school.seal,
     )
@@ -161,7 +161,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     slip_path = None
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
-                            run_ctx.printed_at, run_ctx.operator)
+                            common.local_time(ds, run_ctx), run_ctx.operator_label)
         made = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path]
         slip_path = common.write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
     copies = [copy_verified(pack.bundle.path, Path(dest)) for dest in request.copy_to]

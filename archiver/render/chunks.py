@@ -30,6 +30,7 @@ from functools import lru_cache
 import pikepdf
 
 from archiver.render.context import RunContext
+from archiver.render.pagecount import has_anchor, stamp_page_count
 from archiver.render.pdfa import EmbeddedFile, RenderError, html_to_pdfa
 
 SECTIONS_PER_PART = 12  # about two pages each (a register week): ~24 pages per part
@@ -114,9 +115,12 @@ def plan_parts(html: str, title: str, attachments: Sequence[EmbeddedFile], run_c
 
 
 def render_part(job: PartJob) -> PartPdf:
-    """Lay out one part (in any process): WeasyPrint to PDF/A-3u."""
+    """Lay out one part (in any process): WeasyPrint to PDF/A-3u. A whole document gets its
+    page count written into its certification block here (archiver.render.pagecount)."""
     pdf, pages = html_to_pdfa(job.html, title=job.title, attachments=job.attachments,
                               run_ctx=job.run_ctx)
+    if job.numbered and has_anchor(job.html):
+        pdf = stamp_page_count(pdf, pages, job.run_ctx)
     return PartPdf(pdf, pages)
 
 
@@ -129,7 +133,9 @@ def assemble(jobs: Sequence[PartJob], parts: Sequence[PartPdf]) -> PartPdf:
         return parts[0]
     total = sum(p.pages - job.lead_page for job, p in zip(jobs, parts, strict=True))
     numbers = _page_numbers(_body_class(jobs[0].html), total, jobs[0].run_ctx)
-    return PartPdf(merge_pdfs([p.pdf for p in parts], numbers), total)
+    pdfs = [stamp_page_count(p.pdf, total, job.run_ctx) if has_anchor(job.html) else p.pdf
+            for job, p in zip(jobs, parts, strict=True)]
+    return PartPdf(merge_pdfs(pdfs, numbers), total)
 
 
 def _with_style(html: str, style: str) -> str:

@@ -11,6 +11,13 @@ from archiver import __version__
 from archiver.errors import UsageError
 
 
+class AccountName(str):
+    """The OS account's name, used as the operator when no person was named (--operator,
+    `[school] operator`): documents print it labelled as an account, not as a person."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class RunContext:
     """Printed on every page and stored in the PDF's dates; picklable."""
@@ -18,11 +25,20 @@ class RunContext:
     operator: str
     printed_at: datetime  # timezone-aware (UTC)
     software_version: str = __version__
+    operator_is_account: bool = False  # `operator` is the OS account, no person was named
 
     @classmethod
     def create(cls, operator: str, environ: Mapping[str, str] | None = None) -> RunContext:
         """The run's context: time from SOURCE_DATE_EPOCH when set, else the clock."""
-        return cls(operator=operator, printed_at=run_time(environ))
+        return cls(operator=str(operator), printed_at=run_time(environ),
+                   operator_is_account=isinstance(operator, AccountName))
+
+    @property
+    def operator_label(self) -> str:
+        """Who printed, as the documents say it: the person, or the account labelled."""
+        if self.operator_is_account:
+            return f"nie podano (konto systemowe „{self.operator}”)"
+        return self.operator
 
 
 def run_time(environ: Mapping[str, str] | None = None) -> datetime:

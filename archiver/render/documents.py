@@ -29,6 +29,7 @@ from archiver.views import (
     build_register,
     build_transcript,
 )
+from archiver.views.certification import certification
 from archiver.views.common import list_name
 
 
@@ -84,7 +85,7 @@ def page_header(ds: Dataset, config: Config, title: str, period: str,
     tz = ds.meta.timezone
     return PageHeader(config.school.name or ds.meta.school.name, title, period,
                       datetime_pl(ds.meta.exported_at, tz), datetime_pl(run_ctx.printed_at, tz),
-                      run_ctx.operator, run_ctx.software_version)
+                      run_ctx.operator_label, run_ctx.software_version)
 
 
 def period_text(ds: Dataset, scope: Scope) -> str:
@@ -214,6 +215,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),
         show_year=_show_year(view, spec),
+        certification=certification(dataset, config, run_ctx.printed_at),
     )
     files: list[EmbeddedFile] = source_files(view.sources,
                                              _scope_info(dataset, config, spec, run_ctx))

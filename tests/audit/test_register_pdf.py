@@ -52,7 +52,7 @@ def test_the_pdf_register_lists_every_disclosure_with_names_and_page_numbers(
     assert "III Nsm 41/26" in text and "IV Nsm 7/26" in text
     assert "Anna Kowalska" in text and "Maria Dyrektorska" in text
     assert "rok szkolny 2025/2026" in text and "strona 1 z 1" in text
-    assert "wydrukowano 01.07.2026 12:00 przez iod" in text
+    assert "wydrukowano 01.07.2026 12:00 · osoba drukująca: iod" in text
     with pikepdf.open(io.BytesIO(pdf)) as document:  # PDF/A identification
         assert document.open_metadata().pdfa_status.startswith("3")
 

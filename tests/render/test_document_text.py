@@ -131,5 +131,5 @@ def test_every_page_carries_header_and_footer(rendered):
         assert "Dziennik lekcyjny oddziału 7a" in page
         assert "okres 22.09.2025 – 03.10.2025" in page
         assert "stan danych na 27.06.2026 15:30" in page
-        assert "wydrukowano 27.06.2026 14:00 przez sekretariat" in page
+        assert "wydrukowano 27.06.2026 14:00 · osoba drukująca: sekretariat" in page
         assert f"strona {number} z {doc.pages}" in page
