@@ -9,7 +9,7 @@ DEMO_OUT ?= demo-out
 DEMO_SLIP ?= demo-hasla/haslo-$(shell date +%Y%m%d-%H%M%S).txt
 JOBS   ?= 2
 
-.PHONY: demo test test-slow fuzz bench lint clean system-deps system-deps-test
+.PHONY: demo test test-slow fuzz bench lint messages clean system-deps system-deps-test
 
 $(BIN)/.installed: pyproject.toml
 	@scripts/system-deps.sh run
@@ -37,6 +37,12 @@ fuzz: $(BIN)/.installed system-deps-test
 
 bench: $(BIN)/.installed
 	$(BIN)/archiver bench --size large --jobs $(JOBS)
+
+# Message catalogs: extract every _()/N_()/ngettext() and CLI help text into
+# archiver/i18n/locale/pl/LC_MESSAGES/*.po (kept translations, sorted), compile the .mo;
+# lists what still lacks a Polish translation (then edit the .po and run it again).
+messages: $(BIN)/.installed
+	$(BIN)/python -m archiver.i18n.catalog
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check archiver tests

@@ -17,3 +17,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite asserts the CLI's English texts; the Polish ones (the default for users:
+    LANG=C or unset) are tested in tests/i18n, which set ARCHIVER_LANG themselves."""
+    monkeypatch.setenv("ARCHIVER_LANG", "en")

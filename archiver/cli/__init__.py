@@ -7,18 +7,22 @@ message and its exit code; nothing a user typed wrong ends in a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
 
-from archiver import __version__
+from archiver import __version__, i18n
 from archiver.config import Config, load_config
 from archiver.errors import ArchiverError, ExitCode
+from archiver.i18n import _
 from archiver.render.context import AccountName
+
+i18n.install_into_click()
 
 
 class Context:
@@ -128,9 +132,91 @@ def get_context() -> Context:
     return click.get_current_context().ensure_object(Context)
 
 
-class ArchiverGroup(click.Group):
+def _choose_language(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value:
+        i18n.set_language(value)
+
+
+def lang_option() -> click.Option:
+    """--lang pl|en on the group and on every command (before --help is processed)."""
+    return click.Option(["--lang"], type=click.Choice(i18n.LANGUAGES), is_eager=True,
+                        expose_value=False, callback=_choose_language, metavar="pl|en",
+                        help=i18n.N_("Language of messages: pl (Polish) or en (English); "
+                                     "default: $ARCHIVER_LANG, else the locale (LANG), "
+                                     "Polish when the locale says nothing."))
+
+
+HELP_OPTION_HELP = i18n.N_("Show this message and exit.")
+USAGE_WORDS = (i18n.N_("[OPTIONS]"), i18n.N_("COMMAND [ARGS]..."))
+
+
+@contextlib.contextmanager
+def _translated_help(owners: list[Any]) -> Iterator[None]:
+    """Help texts are msgids (English, defined at import); show them translated."""
+    saved = []
+    for owner in owners:
+        for attribute in ("help", "short_help", "epilog"):
+            text = getattr(owner, attribute, None)
+            if text:
+                saved.append((owner, attribute, text))
+                setattr(owner, attribute, i18n.help_text(text))
+    try:
+        yield
+    finally:
+        for owner, attribute, text in reversed(saved):
+            setattr(owner, attribute, text)
+
+
+class _Translated:
+    """Help and usage of a command or group in the chosen language; --lang on each."""
+
+    params: list[click.Parameter]
+    def _add_lang_option(self) -> None:
+        self.params.append(lang_option())
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:  # click caches it with its text in the first language
+            option.help = _(HELP_OPTION_HELP)
+        return option
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        pieces = super().collect_usage_pieces(ctx)  # type: ignore[misc]
+        return [_(piece) if piece in USAGE_WORDS else piece for piece in pieces]
+
+    def _help_owners(self, ctx: click.Context) -> list[Any]:
+        return [self, *self.params]
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with _translated_help(self._help_owners(ctx)):
+            super().format_help(ctx, formatter)  # type: ignore[misc]
+
+
+class ArchiverCommand(_Translated, click.Command):
+    """A command whose help is shown in the chosen language; every one takes --lang."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_lang_option()
+
+
+class ArchiverGroup(_Translated, click.Group):
     """The top command group; turns every ArchiverError into one line and its exit code
     here, so the console script and in-process runners (tests) behave the same."""
+
+    command_class = ArchiverCommand
+    group_class = type
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_lang_option()
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        i18n.set_language(None)  # each run chooses afresh (tests run many in one process)
+        return super().main(*args, **kwargs)
+
+    def _help_owners(self, ctx: click.Context) -> list[Any]:
+        return [*super()._help_owners(ctx), *self.commands.values()]
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -141,15 +227,24 @@ class ArchiverGroup(click.Group):
 
 
 def echo_error(message: str) -> None:
-    click.echo(f"archiver: error: {message}", err=True)
+    click.echo(_("archiver: error: {message}").format(message=message), err=True)
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_("%(prog)s, version %(version)s") % {"prog": "archiver",
+                                                          "version": __version__})
+        ctx.exit()
 
 
 @click.group(
+    "archiver",
     cls=ArchiverGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog="Example: archiver term-end --demo --out archiwum",
 )
-@click.version_option(__version__, prog_name="archiver")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_show_version, help=i18n.N_("Show the version and exit."))
 @config_option
 @click.pass_context
 def main_group(ctx: click.Context) -> None:
@@ -170,7 +265,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except click.exceptions.Abort:
-        echo_error("interrupted")
+        echo_error(_("interrupted"))
         sys.exit(ExitCode.INTERRUPTED)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
@@ -181,15 +276,13 @@ def main(argv: list[str] | None = None) -> None:
         echo_error(str(exc))
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        echo_error("interrupted; nothing was left under a final name")
+        echo_error(_("interrupted; nothing was left under a final name"))
         sys.exit(ExitCode.INTERRUPTED)
     except Exception as exc:  # a bug: say so without echoing data that may be personal
         if os.environ.get("ARCHIVER_DEBUG"):
             raise
-        echo_error(
-            f"internal error ({type(exc).__name__}); please report it. "
-            "Run again with ARCHIVER_DEBUG=1 for details."
-        )
+        echo_error(_("internal error ({kind}); please report it. Run again with "
+                     "ARCHIVER_DEBUG=1 for details.").format(kind=type(exc).__name__))
         sys.exit(ExitCode.INVALID)
     sys.exit(ExitCode.OK)
 

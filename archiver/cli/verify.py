@@ -20,6 +20,7 @@ from archiver.cli import (
 )
 from archiver.cli.sign import trust_option, trust_roots_from_option
 from archiver.errors import VerificationError
+from archiver.i18n import _, ngettext
 from archiver.passwords import ENV_VAR, read_password
 from archiver.sign.bundles import check_bundle_signatures
 
@@ -73,8 +74,10 @@ def _verify(bundle: Path, password, roots, as_json: bool, rec) -> None:
     if not report.ok:
         # Raised, not ctx.exit(): main() maps it to ExitCode.VERIFY_FAILED (3).
         more = len(report.problems) - 1
-        raise VerificationError(
-            f"{bundle.name} does not verify: {report.problems[0]}"
-            + (f" (and {more} more)" if more else ""),
-            problems=[str(p) for p in report.problems])
+        message = _("{bundle} does not verify: {problem}").format(
+            bundle=bundle.name, problem=report.problems[0])
+        if more:
+            message += " " + ngettext("(and {count} more problem)", "(and {count} more problems)",
+                                      more).format(count=more)
+        raise VerificationError(message, problems=[str(p) for p in report.problems])
     signatures.raise_if_failed(bundle.name)
