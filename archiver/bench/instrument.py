@@ -60,3 +60,91 @@ class MeasuredExecutor:
 
     def close(self) -> None:
         self.inner.close()
+
+
+def _descendants_cpu() -> dict[tuple[int, float], float]:
+    """CPU seconds of every live descendant of this process, with what each has reaped
+    (the forkserver reaps the pool's workers), keyed by (pid, start time)."""
+    import psutil
+
+    found = {}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            times = child.cpu_times()
+            found[(child.pid, child.create_time())] = (
+                times.user + times.system + times.children_user + times.children_system)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+def _own_cpu() -> float:
+    """This process's CPU seconds and those of its children it has reaped."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + reaped.ru_utime + reaped.ru_stime
+
+
+@dataclass(frozen=True)
+class CpuMark:
+    """A point to measure the CPU of the whole process tree from."""
+
+    self_s: float
+    with_reaped_s: float
+    descendants: dict[tuple[int, float], float]
+
+
+def cpu_mark() -> CpuMark:
+    """Where every process of this tree stands now."""
+    return CpuMark(time.process_time(), _own_cpu(), _descendants_cpu())
+
+
+def cpu_since(mark: CpuMark) -> tuple[float, float]:
+    """(CPU of this process, CPU of every other process of the tree) since `mark`:
+    children this process reaped, live descendants (the forkserver with the workers it
+    reaped, the resource tracker), descendants started since counted whole."""
+    own = time.process_time() - mark.self_s
+    reaped = _own_cpu() - mark.with_reaped_s - own
+    others = sum(cpu - mark.descendants.get(key, 0.0)
+                 for key, cpu in _descendants_cpu().items())
+    return own, max(0.0, reaped) + others
+
+
+class TreeSampler:
+    """A thread sampling, once a second, the load average and the resident memory of every
+    process of this tree (the forkserver and the resource tracker report no tasks)."""
+
+    def __init__(self, interval_s: float = 1.0) -> None:
+        import threading
+
+        self.interval_s = interval_s
+        self.loads: list[float] = []
+        self.peaks_mb: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-sampler", daemon=True)
+
+    def _sample(self) -> None:
+        import psutil
+
+        self.loads.append(os.getloadavg()[0])
+        me = psutil.Process()
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                mb = proc.memory_info().rss / 2**20
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                continue
+            self.peaks_mb[proc.pid] = max(self.peaks_mb.get(proc.pid, 0.0), mb)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval_s):
+            self._sample()
+
+    def __enter__(self) -> TreeSampler:
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()

@@ -1,12 +1,17 @@
-"""The benchmark of issue 6 on a demo school: grid layouts, term-end, re-run, packing.
+"""The benchmark of issues 6 and 18 on a demo school: grid layouts, WeasyPrint's
+plain-text ceiling, term-end, re-run, packing.
 
 Everything runs on the same data in one call: the demo export is written by a separate
 process (so its memory does not count as the pipeline's), then loaded here, then
   1. the attendance grid of the first class's first weeks, ours and a naive table;
-  2. term-end of the whole year on `jobs` processes, every part of every document
-     measured where it ran (CPU, wall, peak RSS, pages);
-  3. the same term-end again with nothing changed (the render cache answers);
-  4. hashing + encryption + packing of the bundle's payload on its own.
+  2. the ceiling: the pages of one document of each kind as plain preformatted text
+     through the same PDF/A pipeline (archiver.bench.ceiling);
+  3. term-end of the whole year on `jobs` processes, every part of every document
+     measured where it ran (CPU, wall, peak RSS, pages), and the CPU of every process of
+     the tree counted (the workers are children of the forkserver: a parent's rusage
+     misses them until the forkserver exits);
+  4. the same term-end again with nothing changed (the render cache answers);
+  5. hashing + encryption + packing of the bundle's payload on its own.
 """
 
 from __future__ import annotations
@@ -21,20 +26,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archiver.bench import grid
-from archiver.bench.instrument import MeasuredExecutor, peak_rss_mb
+from archiver.bench import ceiling, grid
+from archiver.bench.instrument import (
+    MeasuredExecutor,
+    TreeSampler,
+    cpu_mark,
+    cpu_since,
+    peak_rss_mb,
+)
 from archiver.config import Config
 from archiver.executor import ProcessExecutor, SerialExecutor
 from archiver.jobs import common
 from archiver.jobs.packing import PDF_DEFLATE
+from archiver.jobs.rendering import RenderStats
+from archiver.jobs.slicing import Slicer
 from archiver.jobs.term_end import TermEndRequest, archive_term
 from archiver.passwords import generate_password
+from archiver.render.chunks import body_class
 from archiver.render.context import RunContext
-from archiver.render.documents import RenderedDocument
+from archiver.render.documents import RenderedDocument, prepare_document
 from archiver.render.plan import plan_documents
 from archiver.views import Period, build_register
 
 GRID_WEEKS = 4
+KINDS = ("register", "attendance", "messages")
 PACKING_MB = 100
 Say = Callable[[str], None]
 
@@ -46,11 +61,19 @@ class KindFigures:
     kind: str
     documents: int = 0
     pages: int = 0
-    layout_cpu_s: float = 0.0
+    layout_cpu_s: float = 0.0  # in the processes that laid the parts out
+    main_cpu_s: float = 0.0  # in the main process: views, templates, merging
 
     @property
     def pages_per_core(self) -> float:
+        """Pages per CPU-second of layout alone."""
         return self.pages / self.layout_cpu_s if self.layout_cpu_s else 0.0
+
+    @property
+    def pages_per_cpu_s(self) -> float:
+        """Pages per CPU-second of everything the kind's documents cost."""
+        cpu = self.layout_cpu_s + self.main_cpu_s
+        return self.pages / cpu if cpu else 0.0
 
 
 @dataclass
@@ -64,10 +87,22 @@ class RunFigures:
     rendered: int
     cached: int
     parent_cpu_s: float
-    worker_cpu_s: float
+    worker_cpu_s: float  # the tasks' own CPU in the workers
     bundle_bytes: int
     kinds: dict[str, KindFigures] = field(default_factory=dict)
     workers: dict[int, float] = field(default_factory=dict)  # pid -> peak RSS MB
+    other_cpu_s: float = 0.0  # every other process: worker start-up, forkserver, tracker
+    loads: tuple[float, float] = (0.0, 0.0)  # 1-minute load average: lowest, highest
+    process_peaks_mb: dict[int, float] = field(default_factory=dict)  # sampled, every pid
+
+    @property
+    def total_cpu_s(self) -> float:
+        """CPU seconds of every process of the run."""
+        return self.parent_cpu_s + self.worker_cpu_s + self.other_cpu_s
+
+    @property
+    def pages_per_cpu_s(self) -> float:
+        return self.pages / self.total_cpu_s if self.total_cpu_s else 0.0
 
 
 @dataclass(frozen=True)
@@ -104,6 +139,7 @@ class BenchReport:
     rerun: RunFigures | None = None
     packing: Packing | None = None
     parent_peak_mb: float = 0.0  # this process: loading, views, templates, merging, packing
+    ceilings: dict[str, ceiling.Ceiling] = field(default_factory=dict)
 
 
 TITLE_KINDS = (("Dziennik lekcyjny", "register"), ("Zestawienie frekwencji", "attendance"),
@@ -130,9 +166,33 @@ def _grid(ds, run_ctx: RunContext) -> tuple[grid.GridRun, grid.GridRun]:
     return grid.compare(weeks, run_ctx)
 
 
+def _ceilings(ds, run_ctx: RunContext, say: Say) -> dict[str, ceiling.Ceiling]:
+    """The plain-text ceiling of each kind, on the pages of its first class's document."""
+    slicer, found = Slicer(ds), {}
+    specs = [s for s in plan_documents(ds, KINDS, period=Period()) if s.class_id]
+    for kind in KINDS:
+        spec = next((s for s in specs if s.kind == kind), None)
+        if spec is None:
+            continue
+        say(f"  ceiling: {kind}")
+        prepared = prepare_document(spec, slicer.slice_for(spec), Config(), run_ctx)
+        texts = ceiling.page_texts(prepared.parts)
+        found[kind] = ceiling.measure(kind, texts, body_class(prepared.parts[0].html), run_ctx)
+    return found
+
+
 def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunContext,
               say: Say) -> RunFigures:
-    started, cpu = time.perf_counter(), time.process_time()
+    with TreeSampler() as sampler:
+        figures = _measured_term_end(export, folder, label, jobs, run_ctx, say)
+    figures.loads = (min(sampler.loads), max(sampler.loads))
+    figures.process_peaks_mb = dict(sampler.peaks_mb)
+    return figures
+
+
+def _measured_term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunContext,
+                       say: Say) -> RunFigures:
+    started, mark = time.perf_counter(), cpu_mark()
     ds = common.load(export)
     load_s = time.perf_counter() - started
     inner = SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
@@ -148,6 +208,7 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
                              operator="bench", password_file=folder / "password.txt",
                              state_dir=folder / "state", jobs=jobs)
     result = archive_term(ds, Config(), request, run_ctx, progress=progress, executor=executor)
+    own_cpu, others_cpu = cpu_since(mark)
     workers: dict[int, float] = {}
     for cost in executor.costs:
         workers[cost.pid] = max(workers.get(cost.pid, 0.0), cost.peak_rss_mb)
@@ -156,13 +217,20 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
         figures = kinds.setdefault(kind_of(cost.title), KindFigures(kind_of(cost.title)))
         figures.pages += cost.pages
         figures.layout_cpu_s += cost.cpu_s
+    _charge_main(kinds, result.rendering)
+    worker_cpu = sum(c.cpu_s for c in executor.costs if c.pid != os.getpid())
     return RunFigures(
         wall_s=time.perf_counter() - started, load_s=load_s,
         documents=len(result.pack.documents), pages=result.pack.total_pages,
         rendered=result.rendering.rendered, cached=result.rendering.cached,
-        parent_cpu_s=time.process_time() - cpu,
-        worker_cpu_s=sum(c.cpu_s for c in executor.costs if c.pid != os.getpid()),
-        bundle_bytes=result.pack.bundle.size, kinds=kinds, workers=workers)
+        parent_cpu_s=own_cpu, worker_cpu_s=worker_cpu,
+        bundle_bytes=result.pack.bundle.size, kinds=kinds, workers=workers,
+        other_cpu_s=max(0.0, others_cpu - worker_cpu))
+
+
+def _charge_main(kinds: dict[str, KindFigures], stats: RenderStats) -> None:
+    for kind, cpu in stats.main_cpu_s.items():
+        kinds.setdefault(kind, KindFigures(kind)).main_cpu_s += cpu
 
 
 def _packing(bundle: Path, password: str, export: Path, folder: Path) -> Packing:
@@ -208,6 +276,8 @@ def run_bench(size: str = "school", jobs: int = 2, say: Say = lambda _line: None
         report.classes = len(ds.classes)
         say("attendance grid: ours and a naive table")
         report.grid_ours, report.grid_naive = _grid(ds, run_ctx)
+        say("plain-text ceiling of each kind")
+        report.ceilings = _ceilings(ds, run_ctx, say)
         del ds
         say(f"term-end on {jobs} process(es)")
         report.first = _term_end(export, folder, "first", jobs, run_ctx, say)

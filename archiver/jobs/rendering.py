@@ -12,9 +12,10 @@ order and are merged here; documents are yielded in the order of `specs`.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.cache import CachedDocument, RenderCache
@@ -46,6 +47,12 @@ class RenderStats:
     rendered: int = 0
     cached: int = 0
     parts: int = 0
+    # CPU seconds this process spent per document kind: views, templates, merging
+    main_cpu_s: dict[str, float] = field(default_factory=dict)
+
+    def charge(self, kind: str, since: float) -> None:
+        """Add the CPU this process spent on a document of `kind` since `since`."""
+        self.main_cpu_s[kind] = self.main_cpu_s.get(kind, 0.0) + time.process_time() - since
 
 
 def open_render_cache(config: Config, state_dir: Path | None = None) -> RenderCache:
@@ -116,8 +123,10 @@ def render_documents(specs: Sequence[DocumentSpec], dataset: Dataset, config: Co
 
     def part_jobs() -> Iterator[PartJob]:
         for index in order:
+            started = time.process_time()
             document = prepare_document(specs[index], slicer.slice_for(specs[index]), config,
                                         run_ctx)
+            stats.charge(specs[index].kind, started)
             prepared.append((index, document))
             yield from document.parts
 
@@ -134,7 +143,9 @@ def render_documents(specs: Sequence[DocumentSpec], dataset: Dataset, config: Co
             stats.rendered += 1
         else:
             current, parts = laid_out.parts_of(done - 1)
+            started = time.process_time()
             document = finish_document(current, parts)
+            stats.charge(spec.kind, started)
             stats.rendered += 1
             stats.parts += len(parts)
         if cache is not None and entry is None:

@@ -132,7 +132,7 @@ def assemble(jobs: Sequence[PartJob], parts: Sequence[PartPdf]) -> PartPdf:
     if len(parts) == 1:
         return parts[0]
     total = sum(p.pages - job.lead_page for job, p in zip(jobs, parts, strict=True))
-    numbers = _page_numbers(_body_class(jobs[0].html), total, jobs[0].run_ctx)
+    numbers = _page_numbers(body_class(jobs[0].html), total, jobs[0].run_ctx)
     pdfs = [stamp_page_count(p.pdf, total, job.run_ctx) if has_anchor(job.html) else p.pdf
             for job, p in zip(jobs, parts, strict=True)]
     return PartPdf(merge_pdfs(pdfs, numbers), total)
@@ -145,7 +145,8 @@ def _with_style(html: str, style: str) -> str:
     return html[:head_end] + style + html[head_end:]
 
 
-def _body_class(html: str) -> str:
+def body_class(html: str) -> str:
+    """The class attribute of the document's <body> (its page style)."""
     found = _BODY_CLASS.search(html)
     return found.group(1) if found else ""
 

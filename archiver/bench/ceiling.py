@@ -1,0 +1,105 @@
+"""WeasyPrint's plain-text ceiling: the same pages' text as preformatted text, one `<pre>`
+per page, through the same PDF/A pipeline (html_to_pdfa: the project stylesheet, tagging,
+embedded fonts, PDF/A-3u writing).
+
+No document can be laid out faster than its own text with no boxes, rules or running
+headers around it, so pages per CPU-second of a kind against this ceiling says how much of
+the time goes into our layout rather than into WeasyPrint's text machinery itself. The
+text of each page is taken from the laid-out boxes of a sample document of the kind
+(every line box's text, margin boxes included), so it is what the page prints.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from markupsafe import escape
+from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
+
+from archiver.render.chunks import PartJob
+from archiver.render.fetcher import SafeFetcher
+from archiver.render.pdfa import _stylesheet, html_to_pdfa
+
+# Margin boxes off (the header's text is printed in the page's <pre>): `!important`, since
+# the project stylesheet comes after the document's own <style>.
+_CEILING_STYLE = ("<style>@page { @top-left { content: none !important } "
+                  "@top-right { content: none !important } "
+                  "@bottom-left { content: none !important } "
+                  "@bottom-right { content: none !important } } "
+                  "pre.page { font: 7.5pt/9pt 'DejaVu Sans Mono'; white-space: pre; margin: 0 }"
+                  "</style>")
+
+
+LINE_PT = 9.0
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The plain-text pages of a sample of one kind, laid out and written as PDF/A."""
+
+    kind: str
+    pages: int
+    cpu_s: float
+
+    @property
+    def pages_per_cpu_s(self) -> float:
+        return self.pages / self.cpu_s if self.cpu_s else 0.0
+
+
+def _lines(box: boxes.Box, found: list[str]) -> None:
+    if isinstance(box, boxes.LineBox):
+        found.append("".join(b.text for b in box.descendants() if isinstance(b, boxes.TextBox)))
+        return
+    for child in box.all_children():
+        _lines(child, found)
+
+
+@dataclass(frozen=True)
+class PageText:
+    """What one page prints, line by line, and the height its text may take (pt)."""
+
+    text: str
+    height_pt: float
+
+
+def page_texts(parts: tuple[PartJob, ...]) -> list[PageText]:
+    """The text of every page of a document laid out from its parts (a part's lead page,
+    which only carries the running header, dropped)."""
+    texts = []
+    for job in parts:
+        document = HTML(string=job.html, url_fetcher=SafeFetcher(), base_url=None).render(
+            stylesheets=[_stylesheet()])
+        for page in document.pages[int(job.lead_page):]:
+            found: list[str] = []
+            _lines(page._page_box, found)
+            texts.append(PageText("\n".join(found), page._page_box.height * 0.75))  # px to pt
+    return texts
+
+
+def _page(index: int, page: PageText) -> str:
+    """A page's text in lines small enough that they fit its page (a page of the class list
+    has more lines than a 9pt line height allows), so one page of text stays one page."""
+    lines = page.text.count("\n") + 1
+    line_pt = min(LINE_PT, page.height_pt / (lines + 1))
+    style = f"font-size: {line_pt * 7.5 / LINE_PT:.2f}pt; line-height: {line_pt:.2f}pt"
+    if index:
+        style += "; break-before: page"
+    return f'<pre class="page" style="{style}">{escape(page.text)}</pre>'
+
+
+def ceiling_html(texts: list[PageText], body_class: str) -> str:
+    """One `<pre>` per page, each after a page break, on the document's page size."""
+    pages = "".join(_page(i, page) for i, page in enumerate(texts))
+    return ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>ceiling</title>'
+            f'{_CEILING_STYLE}</head><body class="{body_class}">{pages}</body></html>')
+
+
+def measure(kind: str, texts: list[PageText], body_class: str, run_ctx) -> Ceiling:
+    """Lay out and write the plain-text pages in this process: CPU seconds and pages."""
+    html = ceiling_html(texts, body_class)
+    html_to_pdfa(ceiling_html(texts[:1], body_class), title="ceiling", run_ctx=run_ctx)  # warm
+    started = time.process_time()
+    _pdf, pages = html_to_pdfa(html, title="ceiling", run_ctx=run_ctx)
+    return Ceiling(kind, pages, time.process_time() - started)
