@@ -30,6 +30,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from archiver.errors import StorageError
+from archiver.statedir import check_folder_tree, check_owned, make_private_dirs, open_private_dir
 
 CACHE_FOLDER = "render-cache"
 KEY_FILE = "key"
@@ -76,7 +77,11 @@ class RenderCache:
         """The cache of the state directory; creates the folder (0700) and key (0600)."""
         folder = Path(state_dir) / CACHE_FOLDER
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # A key or entries planted by another account would be used as ours: a forged
+            # document packed as if rendered here. The folders must be ours alone.
+            open_private_dir(Path(state_dir))
+            make_private_dirs(folder)
+            check_folder_tree(folder, "the render cache folder")
             key = _load_or_create_key(folder / KEY_FILE)
         except OSError as exc:
             raise StorageError(f"cannot use the render cache in {folder}: {exc.strerror}",
@@ -103,7 +108,7 @@ class RenderCache:
         """The document stored under `material`, or None (missing or unreadable: dropped)."""
         path = self.entry_path(material)
         try:
-            blob = path.read_bytes()
+            blob = _read_own_file(path)
         except FileNotFoundError:
             self.stats.misses += 1
             return None
@@ -217,15 +222,30 @@ def _load_or_create_key(path: Path) -> bytes:
             pass
         finally:
             _unlink(temporary)
-    info = path.stat()
+    info = check_owned(path, "the render cache key")
+    if info is None or not stat.S_ISREG(info.st_mode):
+        raise StorageError(f"the render cache key {path} is not a file",
+                           hint="delete it (the cache is rebuilt), or run with --no-cache")
     if stat.S_IMODE(info.st_mode) & 0o077:
         os.chmod(path, 0o600)  # a key others can read protects nothing
-    key = path.read_bytes()
+    key = _read_own_file(path)
     if len(key) != 32:
         raise StorageError(f"the render cache key {path} is damaged",
                            hint="delete the folder it is in (the cache is rebuilt), or "
                            "run with --no-cache")
     return key
+
+
+def _read_own_file(path: Path) -> bytes:
+    """A file's bytes, never through a symlink, and only if this account owns it and
+    nobody else can write it (else UntrustedStateError)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if os.name == "posix" and (info.st_uid != os.geteuid()
+                                   or stat.S_IMODE(info.st_mode) & 0o022):
+            check_owned(path, "the render cache file")  # raises with the reason
+        return handle.read()
 
 
 def _unlink(path: Path) -> None:

@@ -44,7 +44,8 @@ def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
             raise _timeout_error(path, timeout) from None
         return
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o600)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+                     | getattr(os, "O_NOFOLLOW", 0), 0o600)  # never through a symlink
     except OSError as exc:
         raise StorageError(f"cannot open the audit lock file {path}: {exc.strerror}") from None
     try:

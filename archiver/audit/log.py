@@ -24,11 +24,14 @@ from archiver.audit.entry import (
 from archiver.audit.locking import exclusive_lock
 from archiver.audit.verify import AuditVerdict, parse_line, split_lines, verify_bytes
 from archiver.errors import RefusedError, StorageError, UsageError, VerificationError
+from archiver.statedir import open_private_dir
 
 LOG_NAME = "audit.jsonl"
 LOCK_NAME = "audit.lock"
 RECOVER_COMMAND = "audit-recover"
 _TAIL_CHUNK = 8192
+# Never through a symlink (a planted one would send the writes outside the state dir).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _VERIFY_HINT = (
     "Run `archiver audit verify` to see what is wrong. If it reports only a truncated last "
     "line (a crash during writing), `archiver audit recover` sets that line aside and "
@@ -72,6 +75,13 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _read_nofollow(path: Path) -> bytes:
+    """The whole file, refusing to follow a symlink (ELOOP)."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read()
+
+
 def _last_line(fh: Any, size: int) -> bytes:
     """The file's last line (with its newline, if it has one), read backwards from the end."""
     end = size - 1 if size else 0  # skip the final newline when looking for the one before
@@ -110,14 +120,9 @@ class AuditLog:
         return cls(config.state_dir(state_dir))
 
     def _ensure_dir(self) -> None:
-        if self.state_dir.is_dir():
-            return
+        """Create the state directory (0700, parents too); refuse one others could write."""
         try:
-            self.state_dir.parent.mkdir(parents=True, exist_ok=True)
-            self.state_dir.mkdir(mode=0o700)
-            os.chmod(self.state_dir, 0o700)  # mkdir's mode is filtered by the umask
-        except FileExistsError:
-            pass  # another run created it a moment ago
+            open_private_dir(self.state_dir)
         except OSError as exc:
             raise StorageError(
                 f"cannot create the state directory {self.state_dir}: {exc.strerror}"
@@ -134,7 +139,7 @@ class AuditLog:
         if size == 0:
             return 1, GENESIS
         try:
-            with open(self.path, "rb") as fh:
+            with os.fdopen(os.open(self.path, os.O_RDONLY | _NOFOLLOW), "rb") as fh:
                 last = _last_line(fh, size)
         except OSError as exc:
             raise StorageError(f"cannot read the audit log {self.path}: {exc.strerror}") from None
@@ -153,7 +158,7 @@ class AuditLog:
         return entry.seq + 1, sha256_hex(last.rstrip(b"\n"))
 
     def _line_count(self) -> int:
-        lines, _torn = split_lines(self.path.read_bytes())
+        lines, _torn = split_lines(_read_nofollow(self.path))
         return len(lines)
 
     def _body(self, clean: dict[str, Any], seq: int, prev: str) -> dict[str, Any]:
@@ -170,7 +175,7 @@ class AuditLog:
 
     def _write(self, line: bytes) -> None:
         created = not self.path.exists()
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _NOFOLLOW
         try:
             fd = os.open(self.path, flags, 0o600)
         except OSError as exc:
@@ -228,7 +233,7 @@ class AuditLog:
     def read_bytes(self) -> bytes:
         """The whole log as stored (empty when there is none yet)."""
         try:
-            return self.path.read_bytes()
+            return _read_nofollow(self.path)
         except FileNotFoundError:
             return b""
         except OSError as exc:
@@ -290,7 +295,9 @@ class AuditLog:
         return name
 
     def _truncate(self, size: int) -> None:
-        with open(self.path, "r+b") as fh:
-            fh.truncate(size)
-            fh.flush()
-            os.fsync(fh.fileno())
+        fd = os.open(self.path, os.O_WRONLY | _NOFOLLOW)
+        try:
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -24,6 +24,7 @@ from archiver.passwords import (
 )
 from archiver.render.context import RunContext
 from archiver.render.environment import datetime_pl
+from archiver.statedir import make_private_dirs
 
 
 def load(source: Path) -> Dataset:
@@ -153,7 +154,7 @@ def ensure_folder(folder: Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} exists and is not a folder")
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(folder)  # parents too: 0700 whatever the umask
     except OSError as exc:
         raise StorageError(f"cannot create the folder {folder}: {exc.strerror}") from None
     return folder

@@ -32,6 +32,7 @@ from archiver.jobs.rendering import render_documents
 from archiver.model import Dataset
 from archiver.render import DocumentSpec, RunContext, document_file_name, plan_documents
 from archiver.render.plan import class_ids_by_name
+from archiver.statedir import make_private_dirs
 from archiver.views import KINDS, Period
 
 Progress = Callable[[int, int, Any], None]
@@ -120,7 +121,7 @@ def run_render(request: RenderRequest, config: Config,
     targets = _targets(request, [document_file_name(dataset, s) for s in specs])
     try:
         # Owner-only, like every folder archiver creates: the printouts hold personal data.
-        request.out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dirs(request.out_dir)  # parents too, whatever the umask
     except OSError as exc:
         raise storage_error(exc, "create the output folder", request.out_dir) from None
     run_ctx = RunContext.create(request.operator)
