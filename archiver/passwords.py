@@ -26,6 +26,7 @@ ENV_VAR = "ARCHIVER_PASSWORD"
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 GROUPS = 6
 GROUP_LENGTH = 5
+MAX_PASSWORD_FILE = 4096  # bytes: a password file longer than this is not one
 GENERATED_BITS = GROUPS * GROUP_LENGTH * math.log2(len(ALPHABET))  # ~148.6
 
 # WinZip AES (AE-1/AE-2) fixes the key derivation: PBKDF2-HMAC-SHA1, 1,000 iterations.
@@ -99,8 +100,14 @@ def read_password(password_file: Path | None, *, environ: dict[str, str] | None 
         from_env = take_environment_password()
     if password_file is not None:
         try:
-            with open(password_file, encoding="utf-8") as handle:
-                first = handle.readline()
+            with open(password_file, "rb") as handle:
+                raw = handle.read(MAX_PASSWORD_FILE + 1)  # /dev/zero must not fill memory
+            if len(raw) > MAX_PASSWORD_FILE:
+                raise InputError(
+                    f"password file {password_file} is longer than "
+                    f"{MAX_PASSWORD_FILE // 1024} KB: it is not a password file",
+                    hint="give a file holding the password on its first line")
+            first = raw.split(b"\n", 1)[0].decode("utf-8")
         except FileNotFoundError:
             raise InputError(f"password file {password_file} does not exist") from None
         except UnicodeDecodeError:

@@ -126,6 +126,23 @@ def test_unusable_password_files_are_named(tmp_path: Path, content: bytes | None
     assert "haslo.txt" in str(caught.value)
 
 
+def test_a_password_file_longer_than_a_few_kilobytes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "film.mkv"  # a wrong file given by mistake: one long first line
+    path.write_bytes(b"x" * (1 << 20))
+    with pytest.raises(InputError, match="longer than 4 KB") as caught:
+        read_password(path, environ={})
+    assert "film.mkv" in str(caught.value)
+    path.write_bytes(b"pass-on-the-first-line\n" + b"x" * 4000)  # short enough: accepted
+    assert read_password(path, environ={}).reveal() == "pass-on-the-first-line"
+
+
+def test_a_password_file_without_end_is_read_only_a_few_kilobytes() -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    with pytest.raises(InputError, match="longer than 4 KB"):  # not 2.8 GB, then MemoryError
+        read_password(Path("/dev/zero"), environ={})
+
+
 def test_the_slip_is_private_never_overwritten_and_never_beside_the_bundle(
         tmp_path: Path) -> None:
     slip = PasswordSlip("b.zip", "ab" * 32, Password("pw-on-paper"), datetime(2026, 6, 27),
