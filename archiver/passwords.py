@@ -257,3 +257,16 @@ def write_slip(slip: PasswordSlip, path: Path, *, bundle_dir: Path) -> Path:
     finally:
         temporary.unlink(missing_ok=True)
     return target
+
+
+def read_slip(text: str) -> tuple[str, Password] | None:
+    """(bundle file name, password) from the text of a password slip, or None if the text
+    is not one (the inverse of PasswordSlip.text)."""
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        label, colon, value = line.partition(":")
+        if colon and label.strip() in ("Paczka", "Hasło") and value.strip():
+            fields.setdefault(label.strip(), value.strip())
+    if len(fields) != 2:
+        return None
+    return fields["Paczka"], Password(fields["Hasło"])

@@ -35,7 +35,8 @@ CALLER_FIELDS = frozenset(
 # name, an address or document text into the log under a new key by mistake.
 SCOPE_KEYS = frozenset(
     {"school_id", "school_year", "term", "classes", "student_id", "documents", "period",
-     "source", "source_sha256", "bundle", "config_fingerprint", "signed_by"}
+     "source", "source_sha256", "bundle", "config_fingerprint", "signed_by",
+     "media", "shelf", "bundles"}
 )  # fmt: skip
 OUTPUT_KEYS = frozenset({"name", "sha256", "size", "kind"})
 

@@ -50,6 +50,8 @@ class VerifyReport:
     entry_count: int = 0
     # What decryption found, in file order; names are full ZIP entry names ('NAME/data/..')
     files: list[EntryRecord] = field(default_factory=list)
+    # bag-info.txt's (label, value) pairs, when the password opened it
+    bag_info: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

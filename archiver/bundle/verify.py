@@ -18,7 +18,7 @@ from typing import BinaryIO
 
 from archiver.bundle import aes
 from archiver.bundle.bag import check_bag, check_bag_layout
-from archiver.bundle.bagtext import ALGORITHMS
+from archiver.bundle.bagtext import ALGORITHMS, parse_tag_file
 from archiver.bundle.hashing import (
     CHUNK,
     PipelinedHasher,
@@ -91,6 +91,9 @@ def _verify_open_file(handle: BinaryIO, size: int, password: Password | str | No
                              f"{layout.top}/data/", report, hashing)
         if files is not None:
             check_bag(files, layout, report, hashing.algorithms)
+            bag_info = files.tag_bytes.get(f"{layout.top}/bag-info.txt")
+            if bag_info is not None:
+                report.bag_info = parse_tag_file(bag_info)[0]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,101 @@
+"""`archiver shelf ...`: the archive shelf: scan the media, report, repair, destroy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archiver.cli import (
+    config_option,
+    default_operator,
+    get_context,
+    main_group,
+    operator_option,
+    state_dir_option,
+)
+from archiver.errors import VerificationError
+from archiver.passwords import ENV_VAR
+from archiver.shelf import ScanRequest, ScanResult, scan_shelf
+from archiver.shelf.index import DAMAGED, MISSING
+
+
+@main_group.group(
+    "shelf",
+    epilog="Example: archiver shelf scan /media/kopia1 /media/kopia2",
+)
+def shelf_group() -> None:
+    """The archive shelf: every copy of every bundle on every medium.
+
+    `scan` finds the bundles on folders and media (by their sidecar and bag, not by
+    their names) and checks each copy; the results go to the shelf index in the state
+    directory (no personal data) and to the audit log. `report` prints what the
+    archive's binder needs: copies per bundle and where, damaged and missing copies,
+    renewals and retention ends due. `repair` replaces a bad copy from a good one;
+    `destruction-list` and `destroy` end the life of bundles whose retention ended,
+    with the state archive's consent.
+    """
+
+
+@shelf_group.command(
+    "scan",
+    epilog="Example: archiver shelf scan /media/kopia1 /media/kopia2 --deep --slips "
+           "/sejf/hasla",
+)
+@click.argument("media", nargs=-1, required=True,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--deep", is_flag=True,
+              help="Also decrypt every entry in memory and check both manifests (needs "
+              "the passwords); reads category and retention end from bag-info.txt.")
+@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE",
+              help=f"With --deep: file whose first line is the password of the bundles "
+              f"(else ${ENV_VAR}).")
+@click.option("--slips", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="With --deep: folder of password slips (BUNDLE-haslo.txt); each bundle "
+              "is opened with the password on its own slip.")
+@operator_option
+@state_dir_option
+@config_option
+def scan_command(media: tuple[Path, ...], deep: bool, password_file: Path | None,
+                 slips: Path | None, operator: str | None, state_dir: str | None) -> None:
+    """Find and check every bundle on the MEDIA folders (several at once).
+
+    Without --deep a scan reads only sidecars, ZIP directories and the files' SHA-256
+    (streamed at disk speed; no password needed). A copy indexed earlier under a
+    scanned folder and not found any more is reported missing. Exit status 0 when
+    every copy found is good, 3 when a copy is damaged or missing.
+    """
+    request = ScanRequest(list(media), operator or default_operator(), deep,
+                          password_file, slips, Path(state_dir) if state_dir else None)
+    result = scan_shelf(request, get_context().config)
+    for line in scan_lines(result):
+        click.echo(line)
+    bad = sum(1 for _, copy in result.checked if copy.outcome in (DAMAGED, MISSING))
+    if bad:
+        raise VerificationError(f"{bad} of {len(result.checked)} copies are damaged or "
+                                "missing; see above")
+
+
+def scan_lines(result: ScanResult) -> list[str]:
+    """The scan's outcome, one line per copy that is not good and one per bundle."""
+    lines = []
+    for bundle in result.bundles():
+        good = len(bundle.good_copies())
+        flag = "" if good >= 2 else "  FEWER THAN TWO GOOD COPIES"
+        lines.append(f"{bundle.bundle_id}: {good} good of {len(bundle.copies)} copies{flag}")
+        for copy in bundle.sorted_copies():
+            if copy.checked_at != result.index.updated_at:
+                continue
+            note = " (renamed)" if copy.renamed else ""
+            lines.append(f"  {copy.outcome:8} {copy.path}{note}")
+            lines += [f"           - {problem}" for problem in copy.problems[:5]]
+    for bundle_id in sorted(set(result.no_password)):
+        lines.append(f"no password for {bundle_id}: checked without decryption")
+    for folder in result.unreadable:
+        lines.append(f"could not read the folder {folder}")
+    copies = len(result.checked)
+    good = sum(1 for _, c in result.checked if c.good)
+    lines.append(f"Scanned: {len(result.bundles())} bundles, {copies} copies, {good} good. "
+                 f"Index: {result.index_path}")
+    return lines
