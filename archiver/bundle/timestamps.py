@@ -1,9 +1,9 @@
-"""The one moment a bundle is dated by: every ZIP timestamp and the Bagging-Date."""
+"""When a bundle is dated: its ZIP timestamps (reproducible) and its Bagging-Date (real)."""
 
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from archiver.errors import UsageError
 
@@ -19,6 +19,11 @@ def bagging_time() -> datetime:
         raise UsageError(
             "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01"
         ) from None
+
+
+def bagging_date() -> date:
+    """Bagging-Date: today by the local clock, whatever SOURCE_DATE_EPOCH says."""
+    return datetime.now().astimezone().date()
 
 
 def zip_date_time(moment: datetime) -> tuple[int, int, int, int, int, int]:

@@ -44,7 +44,7 @@ from archiver.bundle.storage import (
     storage_error,
     write_new_file,
 )
-from archiver.bundle.timestamps import bagging_time, zip_date_time
+from archiver.bundle.timestamps import bagging_date, bagging_time, zip_date_time
 from archiver.bundle.verify import verify_file
 from archiver.errors import InputError, RefusedError, StorageError, UsageError, VerificationError
 from archiver.passwords import Password, as_password
@@ -97,8 +97,10 @@ class BundleWriter:
     are refused if unsafe or holding a token of `forbidden_name_tokens` (personal names);
     the error names the entry by position ("entry 12" = the 12th file added) and the
     bundle is discarded. Entries keep the order they are added in, so add them in a
-    deterministic order. `created` fixes every timestamp (default: SOURCE_DATE_EPOCH,
-    else now). Entry names and sizes are visible without the password (ZIP's design).
+    deterministic order. `created` fixes every ZIP timestamp (default: SOURCE_DATE_EPOCH,
+    else now); Bagging-Date is the day the bag is really made, from the clock (RFC 8493:
+    the date the content was bagged; SOURCE_DATE_EPOCH must not backdate it). Entry
+    names and sizes are visible without the password (ZIP's design).
     """
 
     def __init__(self, final_path: Path, password: Password | str,
@@ -297,7 +299,7 @@ class BundleWriter:
         fields = list(self._bag_info)
         labels = {label for label, _ in fields}
         if "Bagging-Date" not in labels:
-            fields.append(("Bagging-Date", self._created.date().isoformat()))
+            fields.append(("Bagging-Date", bagging_date().isoformat()))
         if "Bag-Software-Agent" not in labels:
             fields.append(("Bag-Software-Agent", self._agent))
         fields += [("Payload-Oxum", f"{oxum_bytes}.{len(payload)}"),

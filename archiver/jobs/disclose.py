@@ -35,6 +35,7 @@ from archiver.render.naming import safe_part
 from archiver.render.pdfa import html_to_pdfa
 from archiver.render.plan import plan_documents
 from archiver.sign import Signer, sign_pdf
+from archiver.sign.clock import check_can_sign
 from archiver.views import KINDS, Period
 
 LETTER_NAME = "pismo-przewodnie.pdf"
@@ -188,12 +189,14 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
         description=description, header=header, documents=documents, title_of=title_of,
         source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
         run_ctx=run_ctx, include_source=False, signer=request.signer,
+        exported_at=ds.meta.exported_at,
         extra_documents=[(LETTER_NAME, LETTER_TITLE, letter, letter_pages)],
     )
     outside, _ = _letter_pdf(ds, config, request, run_ctx, period, kinds, pack.bundle.path.name,
                              pack.bundle.sha256, with_name=False)
     if request.signer:
-        outside = sign_pdf(outside, request.signer, signing_time=run_ctx.printed_at)
+        outside = sign_pdf(outside, request.signer,
+                           signing_time=check_can_sign(request.signer, ds.meta.exported_at))
     letter_path = write_new_atomically(
         pack.bundle.path.with_name(pack.bundle.path.name.removesuffix(".zip") + "-pismo.pdf"),
         outside)
@@ -213,7 +216,7 @@ def run_disclose(request: DiscloseRequest, config: Config, *,
     ds = common.load(request.source)
     check_request(ds, request)
     if request.signer:
-        request.signer.check_valid_at(run_ctx.printed_at)
+        check_can_sign(request.signer, ds.meta.exported_at)
     specs, kinds, period = _plan(ds, request)
     first, last = specs[0].date_from, specs[0].date_to
     log = AuditLog.for_config(config, request.state_dir)

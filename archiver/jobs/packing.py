@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 from archiver.bundle import BundleResult, BundleWriter
@@ -22,6 +23,7 @@ from archiver.render.environment import environment
 from archiver.render.pdfa import html_to_pdfa
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.bundles import sign_manifest_into
+from archiver.sign.clock import check_can_sign
 
 PROTOCOL_NAME = "protokol-przekazania.pdf"
 DOCUMENTS_FOLDER = "dokumenty"
@@ -140,17 +142,20 @@ def pack_bundle(
     extra_documents: Iterable[tuple[str, str, bytes, int]] = (),
     include_source: bool = True,
     signer: Signer | None = None,
+    exported_at: datetime | None = None,
 ) -> PackResult:
     """Write the bundle (verified, under its final name) and the protocol copy beside it.
 
     `extra_documents` are (file name, title, pdf, pages) placed before the documents,
     e.g. a disclosure's cover letter. `include_source=False` leaves out the whole export
     (a disclosure: it holds other pupils' data; each document still embeds its own slice).
-    With a `signer`, every PDF gets a PAdES signature and the manifest a detached CAdES.
+    With a `signer`, every PDF gets a PAdES signature and the manifest a detached CAdES,
+    dated by the clock (never SOURCE_DATE_EPOCH), refused before `exported_at`.
     """
+    signing_time = check_can_sign(signer, exported_at) if signer else None
 
     def signed(pdf: bytes) -> bytes:
-        return sign_pdf(pdf, signer, signing_time=run_ctx.printed_at) if signer else pdf
+        return sign_pdf(pdf, signer, signing_time=signing_time) if signer else pdf
 
     packed: list[PackedFile] = []
     sources: list[PackedFile] = []
@@ -173,7 +178,7 @@ def pack_bundle(
         writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)),
                          compress=PDF_DEFLATE)
         if signer:
-            sign_manifest_into(writer, signer, run_ctx.printed_at)
+            sign_manifest_into(writer, signer, signing_time)
     result = writer.result
     assert result is not None
     outside = replace(inside, bundle_name=result.path.name, bundle_size=f"{result.size:,}"

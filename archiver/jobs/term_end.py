@@ -36,6 +36,7 @@ from archiver.render.documents import (
 from archiver.render.naming import safe_part
 from archiver.render.plan import plan_documents
 from archiver.sign import Signer
+from archiver.sign.clock import check_can_sign
 from archiver.views import Period, resolve_period
 
 KINDS = ("register", "attendance", "messages")
@@ -125,7 +126,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     remove_stale_partials(out_dir)
     common.check_copy_destinations(request.copy_to)
     if request.signer:
-        request.signer.check_valid_at(run_ctx.printed_at)
+        check_can_sign(request.signer, ds.meta.exported_at)
     period = parse_term(request.term)
     first, last, _term, _whole = resolve_period(ds.meta, period)
     choice = password or common.choose_password(request.password_file, request.slip_out,
@@ -156,7 +157,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
         description=description, header=header, documents=documents, title_of=title_of,
         source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
-        run_ctx=run_ctx, signer=request.signer,
+        run_ctx=run_ctx, signer=request.signer, exported_at=ds.meta.exported_at,
     )
     slip_path = None
     if choice.generated:

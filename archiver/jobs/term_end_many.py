@@ -46,6 +46,7 @@ from archiver.passwords import check_strength, read_password
 from archiver.render.context import RunContext
 from archiver.render.documents import RenderedDocument
 from archiver.sign import Signer
+from archiver.sign.clock import check_can_sign
 from archiver.views import Period, resolve_period
 
 SLIP_SUFFIX = "-haslo.txt"
@@ -281,7 +282,7 @@ def run_term_end_many(request: ManyRequest, config: Config, executor: Executor, 
     common.ensure_folder(request.out_dir)
     common.check_copy_destinations(request.copy_to)
     if request.signer:
-        request.signer.check_valid_at(run_ctx.printed_at)
+        check_can_sign(request.signer)
     given = _given_password(request, config)
     log = AuditLog.for_config(config, request.state_dir)
     outcomes = validate_all(request, period, run_ctx,

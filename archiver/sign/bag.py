@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
 
+from archiver.bundle.bagtext import parse_tag_file
 from archiver.errors import RefusedError
 from archiver.sign.cades import verify_detached
 from archiver.sign.pades import verify_pdf
@@ -92,7 +95,33 @@ def verify_bag_signatures(
                                f"to what it signs (only {MANIFEST} signatures are checked)"))
     for name in sorted(n for n in bag_files if n.startswith("data/") and _is_pdf(n)):
         verdicts.extend(verify_pdf(bag_files[name], trust_roots, target=name))
-    return verdicts
+    exported_at = _exported_at(bag_files.get("bag-info.txt"))
+    return [_flag_backdated(v, exported_at) for v in verdicts]
+
+
+def _exported_at(bag_info: bytes | None) -> datetime | None:
+    """Data-Exported-At of bag-info.txt, or None when absent or not a zoned date-time."""
+    if bag_info is None:
+        return None
+    fields, _problems = parse_tag_file(bag_info)
+    for label, value in fields:
+        if label == "Data-Exported-At":
+            try:
+                moment = datetime.fromisoformat(value)
+            except ValueError:
+                return None
+            return moment if moment.tzinfo else None
+    return None
+
+
+def _flag_backdated(verdict: SignatureVerdict, exported_at: datetime | None) -> SignatureVerdict:
+    # a signature claiming a time before the export was made was backdated
+    if exported_at is None or verdict.signing_time is None or verdict.signing_time >= exported_at:
+        return verdict
+    signed = verdict.signing_time.astimezone(UTC)
+    problem = (f"signed {signed:%Y-%m-%d %H:%M} UTC, before the data was exported "
+               f"(Data-Exported-At {exported_at.isoformat()}): a backdated signature")
+    return replace(verdict, time_ok=False, problems=(*verdict.problems, problem))
 
 
 def _is_stray_signature(name: str) -> bool:

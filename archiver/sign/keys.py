@@ -60,7 +60,8 @@ class Signer:
             raise RefusedError(
                 f"the signing certificate is not valid at the signing time {moment:%Y-%m-%d %H:%M} "
                 f"(valid {start:%Y-%m-%d} to {end:%Y-%m-%d})",
-                hint="use a current certificate or check SOURCE_DATE_EPOCH",
+                hint="use a current certificate; the signing time is the computer's clock "
+                "(SOURCE_DATE_EPOCH sets only the printed time of documents)",
             )
 
 

@@ -33,11 +33,13 @@ class SignatureVerdict:
     issuer: str | None = None
     signing_time: datetime | None = None
     problems: tuple[str, ...] = field(default=())
+    time_ok: bool = True  # False: the signing time is impossible (before the data existed)
 
     @property
     def ok(self) -> bool:
-        """Intact and not refused by a trust check (an unchecked trust is not a failure)."""
-        return self.intact and self.trust is not Trust.UNTRUSTED
+        """Intact, with a possible time, and not refused by a trust check (an unchecked
+        trust is not a failure)."""
+        return self.intact and self.time_ok and self.trust is not Trust.UNTRUSTED
 
     def to_dict(self) -> dict[str, object]:
         """For `--json` output: plain values only."""
@@ -46,6 +48,7 @@ class SignatureVerdict:
             "kind": self.kind,
             "ok": self.ok,
             "intact": self.intact,
+            "time_ok": self.time_ok,
             "trust": self.trust.value,
             "signer": self.signer,
             "issuer": self.issuer,

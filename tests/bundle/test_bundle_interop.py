@@ -6,6 +6,7 @@ import io
 import struct
 import subprocess
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import bagit
@@ -138,7 +139,9 @@ def test_manifests_list_every_payload_file_sorted(bundle: BundleResult,
          "protokol-przekazania.txt"])
     info = files["bag-info.txt"].decode()
     assert all(len(line) <= 79 for line in info.splitlines())
-    assert "Bagging-Date: 2026-06-27\n" in info and "Bag-Software-Agent: archiver " in info
+    # the day the bag was really made, not the fixed `created` time (issue 17: no backdating)
+    today = datetime.now().astimezone().date().isoformat()
+    assert f"Bagging-Date: {today}\n" in info and "Bag-Software-Agent: archiver " in info
 
 
 def test_a_stream_of_unknown_size_is_stored_with_zip64(tmp_path: Path, password: Password,
