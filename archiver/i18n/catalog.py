@@ -30,6 +30,8 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TRANSLATED = ("pl",)
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 PO_WIDTH = 96
+# Click texts looked up through a variable, which the extractor cannot see
+CLICK_INDIRECT = ("required",)
 
 
 def po_path(language: str, domain: str = DOMAIN) -> Path:
@@ -81,6 +83,8 @@ def template(domain: str = DOMAIN) -> Catalog:
 
         for message, comments in _from_source(Path(click.__file__).parent):
             catalog.add(message, auto_comments=comments)
+        for message in CLICK_INDIRECT:
+            catalog.add(message)
         return catalog
     for message, comments in _from_source(PACKAGE_DIR):
         catalog.add(message, auto_comments=comments)

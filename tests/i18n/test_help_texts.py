@@ -1,0 +1,66 @@
+"""Every command's help and a usage error of each, in Polish under LANG=C and a Polish
+locale, in English under an English one; nothing looked up without a translation."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from archiver import i18n
+from archiver.cli import main_group
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    yield prefix
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+COMMANDS = list(all_commands(main_group))
+IDS = [" ".join(p) or "archiver" for p in COMMANDS]
+POLISH = [{"LANG": "C"}, {"LANG": "POSIX"}, {"LANG": "pl_PL.UTF-8"}, {}]
+
+
+def _env(locale: dict[str, str]) -> dict[str, str | None]:
+    env: dict[str, str | None] = {"ARCHIVER_LANG": None, "LC_ALL": None,
+                                  "LC_MESSAGES": None, "LANG": None}
+    return {**env, **locale}
+
+
+@pytest.mark.parametrize("locale", POLISH, ids=["C", "POSIX", "pl_PL", "unset"])
+@pytest.mark.parametrize("path", COMMANDS, ids=IDS)
+def test_help_is_polish_under_a_polish_or_silent_locale(path, locale) -> None:
+    i18n.missing.clear()
+    result = CliRunner().invoke(main_group, [*path, "--help"], env=_env(locale))
+    assert result.exit_code == 0, result.output
+    assert not i18n.missing, f"no Polish for: {sorted(i18n.missing)}"
+    out = result.output
+    assert out.startswith("Użycie: archiver")
+    assert "\nOpcje:\n" in out and "Pokaż tę pomoc i zakończ." in out
+    assert "Przykład: archiver" in out
+    for english in ("Usage:", "Options:", "Show this message", "Example:"):
+        assert english not in out
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=IDS)
+def test_help_is_english_under_an_english_locale(path) -> None:
+    result = CliRunner().invoke(main_group, [*path, "--help"],
+                                env=_env({"LANG": "en_US.UTF-8"}))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: archiver")
+    assert "\nOptions:\n" in result.output and "Example: archiver" in result.output
+    assert "Użycie" not in result.output and "Opcje" not in result.output
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=IDS)
+def test_a_usage_error_is_polish_with_exit_code_2(path) -> None:
+    i18n.missing.clear()
+    result = CliRunner().invoke(main_group, [*path, "--no-such-option"], env=_env({"LANG": "C"}))
+    assert result.exit_code == 2
+    assert "Błąd: Nie ma opcji '--no-such-option'." in result.output
+    assert f"Pomoc: 'archiver {' '.join(path)} --help'.".replace("  ", " ") in result.output
+    assert not i18n.missing, f"no Polish for: {sorted(i18n.missing)}"
