@@ -23,8 +23,8 @@ from archiver.passwords import (
     write_slip,
 )
 from archiver.render.context import RunContext
-from archiver.render.environment import datetime_pl
 from archiver.statedir import make_private_dirs
+from archiver.views.polish import datetime_pl
 
 
 def load(source: Path) -> Dataset:

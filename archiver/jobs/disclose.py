@@ -30,13 +30,14 @@ from archiver.render.documents import (
     page_header,
     period_text,
 )
-from archiver.render.environment import date_pl, environment
+from archiver.render.environment import environment
 from archiver.render.naming import safe_part
 from archiver.render.pdfa import html_to_pdfa
 from archiver.render.plan import plan_documents
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.clock import check_can_sign
 from archiver.views import KINDS, Period
+from archiver.views.polish import date_pl
 
 LETTER_NAME = "pismo-przewodnie.pdf"
 LETTER_TITLE = "Pismo przewodnie – udostępnienie danych ucznia"

@@ -17,7 +17,7 @@ from archiver.model import Dataset
 from archiver.render import naming
 from archiver.render.chunks import PartJob, PartPdf, assemble, plan_parts, render_part
 from archiver.render.context import RunContext
-from archiver.render.environment import date_pl, datetime_pl, environment
+from archiver.render.environment import environment
 from archiver.render.lines import category_codes, recipient_lines, summary_lines, summary_style
 from archiver.render.pdfa import EmbeddedFile
 from archiver.render.sources import source_files
@@ -30,7 +30,7 @@ from archiver.views import (
     build_transcript,
 )
 from archiver.views.certification import certification
-from archiver.views.common import list_name
+from archiver.views.polish import date_pl, datetime_pl, list_name
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from archiver.render.environment import datetime_pl, percent_pl
 from archiver.render.textgrid import rule_style
 from archiver.views.attendance import AttendanceRow, AttendanceSection, AttendanceView
 from archiver.views.grades import SubjectGrades
 from archiver.views.messages import MessageEntry
+from archiver.views.polish import datetime_pl, percent_pl
 
 SUMMARY_NAME = 28
 SUMMARY_COL = 9  # a space, up to 7 characters right-aligned, a space

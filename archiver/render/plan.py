@@ -10,7 +10,7 @@ from archiver.errors import UsageError
 from archiver.model import Dataset
 from archiver.render.documents import DocumentSpec
 from archiver.views import KINDS, Period, resolve_period
-from archiver.views.common import polish_key
+from archiver.views.polish import polish_key
 
 
 def ordered_class_ids(ds: Dataset) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from archiver.render.environment import weekday
+from archiver.views.polish import weekday
 from archiver.views.register import MISSING, NOT_ENROLLED, NOT_IN_GROUP, WeekView
 
 PAGE_CHARS = 170  # characters of 7.5pt DejaVu Sans Mono across landscape A4 between margins

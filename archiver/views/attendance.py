@@ -13,7 +13,7 @@ import pandas as pd
 
 from archiver.config import Config
 from archiver.model import Dataset
-from archiver.views import common
+from archiver.views import common, polish
 from archiver.views.scope import Scope
 
 
@@ -110,7 +110,7 @@ def _section(kind: str, first: date, last: date, cells: pd.DataFrame, stays: pd.
     present = stays[(stays["first_day"] <= pd.Timestamp(last))
                     & (stays["last_day"] >= pd.Timestamp(first))]
     rows = tuple(
-        _row(int(s.register_number), common.list_name(s.first_name, s.last_name),
+        _row(int(s.register_number), polish.list_name(s.first_name, s.last_name),
              by_student.get(s.student_id, {}), int(unmarked.get(s.student_id, 0)), categories)
         for s in present.itertuples()
     )

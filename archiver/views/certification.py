@@ -16,27 +16,10 @@ from zoneinfo import ZoneInfo
 
 from archiver.config import Config
 from archiver.model import Dataset
-from archiver.views import common
+from archiver.views.polish import date_formal, full_name, plural
 
 PAGE_COUNT_ANCHOR = "dokument-strony"
 _TOWN = re.compile(r"\b\d{2}-\d{3}\s+(.+?)\s*$")
-
-_MONTHS = ("stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca", "lipca", "sierpnia",
-           "września", "października", "listopada", "grudnia")
-
-
-def plural(n: int, one: str, few: str, many: str) -> str:
-    """Polish plural form: 1 strona, 2-4 (22-24, 32-34 ...) strony, else stron."""
-    if n == 1:
-        return one
-    if n % 10 in (2, 3, 4) and n % 100 not in (12, 13, 14):
-        return few
-    return many
-
-
-def long_date(value: datetime) -> str:
-    """4 grudnia 2026 r. (month in the genitive)."""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year} r."
 
 
 def page_count_phrase(pages: int) -> str:
@@ -68,13 +51,13 @@ def director_name(ds: Dataset, config: Config) -> str:
     staff = ds.staff
     for row in staff.itertuples():
         if "director" in {r.strip() for r in str(row.roles).split(";")}:
-            return common.full_name(row.first_name, row.last_name)
+            return full_name(row.first_name, row.last_name)
     return ""
 
 
 def place_date(ds: Dataset, config: Config, printed_at: datetime) -> str:
     """"Lipowo, 4 grudnia 2026 r.": the day in the school's time zone."""
-    day = long_date(printed_at.astimezone(ZoneInfo(ds.meta.timezone)))
+    day = date_formal(printed_at.astimezone(ZoneInfo(ds.meta.timezone)))
     place = school_place(ds, config)
     return f"{place}, {day}" if place else day
 

@@ -1,4 +1,5 @@
-"""Shared pieces of the view builders: names, enrolment, marks. Pure pandas, no I/O."""
+"""Shared pieces of the view builders: staff, classes, enrolment, lessons, marks. Pure pandas,
+no I/O (names and Polish formatting: archiver.views.polish)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,8 @@ import pandas as pd
 from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.model import Dataset
+from archiver.views.polish import full_name
 from archiver.views.scope import Scope
-
-# Polish alphabetical order; letters outside it sort after, by code point.
-_ALPHABET = "aąbcćdeęfghijklłmnńoóprsśtuvwxyzźż"
-_RANK = {ch: i for i, ch in enumerate(_ALPHABET)}
-
-
-def polish_key(text: str) -> tuple[int, ...]:
-    """Sort key for Polish text (ą after a, ł after l, ż last), case-insensitive."""
-    return tuple(_RANK.get(ch, 100 + ord(ch)) for ch in text.casefold())
 
 
 def as_date(value: object) -> date | None:
@@ -28,20 +21,10 @@ def as_date(value: object) -> date | None:
     return pd.Timestamp(value).date()
 
 
-def text(value: object) -> str:
-    """A text cell as str ('' when missing)."""
-    if value is None or pd.isna(value):
-        return ""
-    return str(value)
 
 
-def full_name(first: object, last: object) -> str:
-    return f"{text(first)} {text(last)}".strip()
 
 
-def list_name(first: object, last: object) -> str:
-    """Surname first, as on a class list."""
-    return f"{text(last)} {text(first)}".strip()
 
 
 def staff_names(ds: Dataset) -> dict[str, str]:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from archiver.config import GradeSettings
 from archiver.model import Dataset
-from archiver.views import common
+from archiver.views import common, polish
 
 _NUMERIC = re.compile(r"^\s*([1-6])\s*([+-]?)\s*$")
 
@@ -107,8 +107,8 @@ def _last_value(rows: list, kind: str) -> str | None:
 
 def _mark(r, settings: GradeSettings) -> GradeMark:
     weight = 1.0 if pd.isna(r.weight) else float(r.weight)
-    return GradeMark(str(r.value), weight, common.text(r.category), r.date.date(),
-                     numeric_value(str(r.value), settings), common.text(r.comment))
+    return GradeMark(str(r.value), weight, polish.text(r.category), r.date.date(),
+                     numeric_value(str(r.value), settings), polish.text(r.comment))
 
 
 def _student(number: int, name: str, rows: list, term_numbers: list[int],
@@ -133,7 +133,7 @@ def build_grades(ds: Dataset, grades: pd.DataFrame, stays: pd.DataFrame, subject
     by_key: dict[tuple[str, str], list] = {}
     for r in grades.sort_values(["date", "grade_id"], kind="stable").itertuples():
         by_key.setdefault((r.subject_id, r.student_id), []).append(r)
-    people = [(s.student_id, int(s.register_number), common.list_name(s.first_name, s.last_name))
+    people = [(s.student_id, int(s.register_number), polish.list_name(s.first_name, s.last_name))
               for s in stays.itertuples()]
     return tuple(
         SubjectGrades(str(names.get(subject_id, subject_id)), tuple(
@@ -160,7 +160,7 @@ def build_behaviour(ds: Dataset, stays: pd.DataFrame, first: date,
             continue
         grades = tuple((str(r.term), str(r.kind), str(r.value)) for r in mine.itertuples())
         entries.append(BehaviourEntry(int(stay.register_number),
-                                      common.list_name(stay.first_name, stay.last_name), grades))
+                                      polish.list_name(stay.first_name, stay.last_name), grades))
     return tuple(entries), beh.drop(columns=["on"])
 
 
@@ -173,7 +173,7 @@ def build_notes(ds: Dataset, stays: pd.DataFrame, first: date,
     by_id = {s.student_id: s for s in stays.itertuples()}
     entries = tuple(
         NoteEntry(r.date.date(), int(by_id[r.student_id].register_number),
-                  common.list_name(by_id[r.student_id].first_name,
+                  polish.list_name(by_id[r.student_id].first_name,
                                    by_id[r.student_id].last_name),
                   str(r.kind), str(r.text), staff.get(str(r.teacher_id), str(r.teacher_id)))
         for r in notes.itertuples()

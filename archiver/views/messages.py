@@ -21,7 +21,7 @@ import pandas as pd
 
 from archiver.config import Config
 from archiver.model import Dataset
-from archiver.views import common
+from archiver.views import common, polish
 from archiver.views.people import OTHER_LABELS, Directory, Person, guardians_of, local
 from archiver.views.scope import Scope
 
@@ -161,7 +161,7 @@ def _entry(ds: Dataset, row, recipients: pd.DataFrame, attachments: pd.DataFrame
                              local(r.read_at, tz)) for r in shown)
     files = tuple(Attachment(str(a.file_name),
                              None if pd.isna(a.size_bytes) else int(a.size_bytes),
-                             common.text(a.sha256)) for a in attachments.itertuples())
+                             polish.text(a.sha256)) for a in attachments.itertuples())
     approver = None if pd.isna(row.approved_by) else directory.get("staff", str(row.approved_by))
     audience_class = ""
     if row.audience == "class" and pd.notna(row.audience_class_id):
@@ -171,7 +171,7 @@ def _entry(ds: Dataset, row, recipients: pd.DataFrame, attachments: pd.DataFrame
         _sender(directory, row.sender_kind, str(row.sender_id), own), str(row.subject),
         str(row.body), str(row.audience), audience_class, receipts,
         len(recipients) - len(shown), approver, local(row.approved_at, tz),
-        common.text(row.reply_to), files)
+        polish.text(row.reply_to), files)
 
 
 def build_transcript(ds: Dataset, config: Config, scope: Scope) -> TranscriptView:

@@ -8,7 +8,7 @@ from datetime import datetime
 import pandas as pd
 
 from archiver.model import Dataset
-from archiver.views import common
+from archiver.views import polish
 
 _ROLE_LABELS = (("director", "dyrektor"), ("homeroom_teacher", "wychowawca"),
                 ("teacher", "nauczyciel"), ("school_admin", "administrator dziennika"),
@@ -37,19 +37,19 @@ class Directory:
         for r in ds.staff.itertuples():
             roles = str(r.roles).split(";")
             label = next((lab for key, lab in _ROLE_LABELS if key in roles), "pracownik")
-            self._add(Person("staff", str(r.staff_id), common.full_name(r.first_name, r.last_name),
+            self._add(Person("staff", str(r.staff_id), polish.full_name(r.first_name, r.last_name),
                              label))
-        names = {s.student_id: common.list_name(s.first_name, s.last_name)
+        names = {s.student_id: polish.list_name(s.first_name, s.last_name)
                  for s in ds.students.itertuples()}
         for s in ds.students.drop_duplicates("student_id").itertuples():
             self._add(Person("student", str(s.student_id), names[s.student_id], "uczeń"))
         for guardian_id, rows in ds.guardians.groupby("guardian_id", sort=False):
             first = rows.iloc[0]
-            relation = common.text(first["relation"]) or "opiekun"
+            relation = polish.text(first["relation"]) or "opiekun"
             children = [s for s in rows["student_id"] if only_student in (None, s)]
             listed = ", ".join(names.get(s, str(s)) for s in children)
             self._add(Person("guardian", str(guardian_id),
-                             common.full_name(first["first_name"], first["last_name"]),
+                             polish.full_name(first["first_name"], first["last_name"]),
                              f"{relation}: {listed}"))
 
     def _add(self, person: Person) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from archiver.config import Config
 from archiver.model import Dataset
-from archiver.views import common
+from archiver.views import common, polish
 from archiver.views.grades import (
     BehaviourEntry,
     NoteEntry,
@@ -111,8 +111,8 @@ class RegisterView:
 
 def _guardians(ds: Dataset, student_id: str) -> tuple[GuardianEntry, ...]:
     rows = ds.guardians[ds.guardians["student_id"] == student_id]
-    t = common.text
-    return tuple(GuardianEntry(common.full_name(r.first_name, r.last_name), t(r.relation),
+    t = polish.text
+    return tuple(GuardianEntry(polish.full_name(r.first_name, r.last_name), t(r.relation),
                                t(r.address), t(r.email), t(r.phone)) for r in rows.itertuples())
 
 
@@ -120,14 +120,14 @@ def _student_list(ds: Dataset, stays: pd.DataFrame) -> tuple[StudentEntry, ...]:
     entries = [
         StudentEntry(
             int(s.register_number),
-            " ".join(p for p in (common.text(s.last_name), common.text(s.first_name),
-                                 common.text(s.middle_name)) if p),
-            common.as_date(s.birth_date), common.text(s.birth_place), common.text(s.address),
+            " ".join(p for p in (polish.text(s.last_name), polish.text(s.first_name),
+                                 polish.text(s.middle_name)) if p),
+            common.as_date(s.birth_date), polish.text(s.birth_place), polish.text(s.address),
             common.as_date(s.enrolled_on), common.as_date(s.left_on),
             _guardians(ds, s.student_id))
         for s in stays.itertuples()
     ]
-    return tuple(sorted(entries, key=lambda e: (common.polish_key(e.name), e.number)))
+    return tuple(sorted(entries, key=lambda e: (polish.polish_key(e.name), e.number)))
 
 
 def _teachers(ds: Dataset, lessons: pd.DataFrame) -> tuple[TeacherEntry, ...]:
@@ -136,9 +136,9 @@ def _teachers(ds: Dataset, lessons: pd.DataFrame) -> tuple[TeacherEntry, ...]:
     held = lessons[lessons["status"] == "held"]
     result = []
     for teacher_id, rows in held.groupby("teacher_id", sort=False):
-        names = sorted({str(subjects.get(s, s)) for s in rows["subject_id"]}, key=common.polish_key)
+        names = sorted({str(subjects.get(s, s)) for s in rows["subject_id"]}, key=polish.polish_key)
         result.append(TeacherEntry(staff.get(str(teacher_id), str(teacher_id)), tuple(names)))
-    return tuple(sorted(result, key=lambda t: common.polish_key(t.name.split(" ")[-1])))
+    return tuple(sorted(result, key=lambda t: polish.polish_key(t.name.split(" ")[-1])))
 
 
 def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
@@ -148,13 +148,13 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
     members = cells.groupby("lesson_id")["student_id"].agg(list).to_dict()
     entries = []
     for r in lessons.itertuples():
-        group = common.text(r.group)
+        group = polish.text(r.group)
         in_group = () if scoped or not group else tuple(
             sorted(numbers[s] for s in members.get(r.lesson_id, [])))
         confirmed = None if pd.isna(r.confirmed_at) else r.confirmed_at.to_pydatetime()
         entries.append(LessonEntry(
             r.date.date(), int(r.period), str(subjects.get(r.subject_id, r.subject_id)),
-            staff.get(str(r.teacher_id), str(r.teacher_id)), str(r.status), common.text(r.topic),
+            staff.get(str(r.teacher_id), str(r.teacher_id)), str(r.status), polish.text(r.topic),
             group, bool(r.substitution) if pd.notna(r.substitution) else False, confirmed,
             group_numbers=in_group))
     return entries
@@ -176,7 +176,7 @@ def _grid(held: list[tuple[LessonEntry, str]], in_week: pd.DataFrame,
                 symbol = lookup[(lesson_id, student_id)]
                 marks[row, col] = MISSING if pd.isna(symbol) else str(symbol)
     return tuple(
-        GridRow(int(s.register_number), common.list_name(s.first_name, s.last_name),
+        GridRow(int(s.register_number), polish.list_name(s.first_name, s.last_name),
                 tuple(marks[i]))
         for i, s in enumerate(in_week.itertuples()))
 
@@ -214,7 +214,7 @@ def _days_off(ds: Dataset, class_id: str, scope: Scope) -> tuple[pd.DataFrame, l
     mask = (off["class_id"].isna() | (off["class_id"] == class_id)) & off["date"].between(
         pd.Timestamp(scope.date_from), pd.Timestamp(scope.date_to))
     rows = off[mask].sort_values("date")
-    return rows, [(d.date(), common.text(r)) for d, r in zip(rows["date"], rows["reason"],
+    return rows, [(d.date(), polish.text(r)) for d, r in zip(rows["date"], rows["reason"],
                                                               strict=True)]
 
 
@@ -239,7 +239,7 @@ def build_register(ds: Dataset, config: Config, scope: Scope) -> RegisterView:
     grades = class_grades(ds, stays, scope.date_from, scope.date_to)
     subject_ids = list(dict.fromkeys([*lessons["subject_id"], *grades["subject_id"]]))
     names = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
-    subject_ids.sort(key=lambda s: common.polish_key(str(names.get(s, s))))
+    subject_ids.sort(key=lambda s: polish.polish_key(str(names.get(s, s))))
     terms = sorted({t.number for t in ds.meta.terms
                     if t.start <= scope.date_to and ds.meta.term_of(scope.date_from) <= t.number})
     behaviour, behaviour_rows = build_behaviour(ds, stays, scope.date_from, scope.date_to)

@@ -15,7 +15,8 @@ from archiver.config import Config, SchoolSettings
 from archiver.render import chunks, render_document
 from archiver.render.context import AccountName, RunContext
 from archiver.render.documents import finish_document, prepare_document
-from archiver.views.certification import page_count_phrase, plural
+from archiver.views.certification import page_count_phrase
+from archiver.views.polish import plural
 
 COUNT = re.compile(r"Dokument zawiera (\d+) (stronę|strony|stron)\.")
 
