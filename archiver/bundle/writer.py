@@ -8,6 +8,8 @@ Layout of `NAME.zip` (every entry AES-256, WinZip AE-2):
     NAME/bag-info.txt
     NAME/manifest-sha256.txt, NAME/manifest-sha512.txt
     NAME/tagmanifest-sha256.txt, NAME/tagmanifest-sha512.txt
+    NAME/tagmanifest-sha256.txt.p7s   seals (seal_with): signatures over the tag manifest,
+                                      which therefore cannot list them
 
 The ZIP is written to `.NAME.zip.partial-PID`, synced, verified in full (decrypted and
 checked against its manifests), then renamed into place beside `NAME.zip.sha256`.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import itertools
 import os
 import zlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -48,6 +50,15 @@ from archiver.bundle.timestamps import bagging_date, bagging_time, zip_date_time
 from archiver.bundle.verify import verify_file
 from archiver.errors import InputError, RefusedError, StorageError, UsageError, VerificationError
 from archiver.passwords import Password, as_password
+
+#: makes the seals of a bag from its finished tagmanifest-sha256.txt: (name, content) pairs
+Sealer = Callable[[bytes], Iterable[tuple[str, bytes]]]
+SEAL_PREFIX = "tagmanifest-sha256.txt"
+
+
+def is_seal_name(name: str) -> bool:
+    """A seal's name: the tag manifest's, then `.` or `-` and more (`.p7s`, `-2.xades`)."""
+    return name.startswith(SEAL_PREFIX) and name[len(SEAL_PREFIX):][:1] in (".", "-")
 
 COMPRESS_LEVEL = 1  # on CSV text: 2.2x the speed of level 6 for a 15% larger result
 _SAMPLE = 1 << 16
@@ -123,6 +134,7 @@ class BundleWriter:
         self._out: OutputFile | None = None
         self._partials: list[Path] = []
         self._hash_thread = ThreadPoolExecutor(1, thread_name_prefix="bundle-hash")
+        self._sealers: list[Sealer] = []
         self.result: BundleResult | None = None
 
     def __repr__(self) -> str:
@@ -215,6 +227,24 @@ class BundleWriter:
         if name.startswith("data/") or bagtext.is_reserved_tag_name(name):
             raise UsageError(f"{name!r} is not a free tag file name")
         return self._add(name, _chunks_of(data), len(data), None)
+
+    def seal_with(self, sealer: Sealer) -> None:
+        """At close, call `sealer` with the finished tagmanifest-sha256.txt and write the
+        files it returns (signatures over it) after it; their names must start with
+        `tagmanifest-sha256.txt` (is_seal_name): a file made from the tag manifest cannot be listed in it."""
+        self._sealers.append(sealer)
+
+    def _write_seals(self, tag_manifest: bytes) -> None:
+        try:
+            sealed = [pair for sealer in self._sealers for pair in sealer(tag_manifest)]
+        except BaseException:
+            self.abort()  # a failed signature (key, timestamp server) leaves nothing behind
+            raise
+        for name, data in sealed:
+            if not is_seal_name(name) or name in {r.name for r in self._records}:
+                self.abort()
+                raise UsageError(f"{name!r} is not a free seal name ({SEAL_PREFIX}...)")
+            self._write(name, _chunks_of(data), len(data), None)
 
     def _add(self, relative: str, chunks: Iterator[bytes | memoryview], size: int | None,
              compress: bool | None) -> EntryRecord:
@@ -315,6 +345,9 @@ class BundleWriter:
             digests = {r.name: getattr(r, algorithm) for r in tag_records}
             data = bagtext.format_manifest(digests)
             self._write(f"tagmanifest-{algorithm}.txt", _chunks_of(data), len(data), None)
+            if algorithm == "sha256":
+                tag_manifest = data
+        self._write_seals(tag_manifest)
 
     def _verify_partial(self) -> tuple[str, int]:
         """Decrypt and check the whole partial file; it must hold exactly our records."""

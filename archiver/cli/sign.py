@@ -38,7 +38,7 @@ def sign_with_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
     return click.option(
         "--sign-with", type=_FILE, metavar="FILE.p12",
-        help="Sign every PDF (PAdES) and the bag's manifest (CAdES .p7s) with the key "
+        help="Sign every PDF (PAdES) and the bag's tag manifest (CAdES .p7s) with the key "
         "and certificate in this PKCS#12 file (.p12/.pfx), e.g. a qualified seal.",
     )(func)
 
@@ -76,15 +76,16 @@ def trust_roots_from_option(trust_files: tuple[Path, ...]) -> list | None:
 @password_file_option
 @config_option
 def sign_request_command(bundle: Path, out_file: Path, password_file: Path | None) -> None:
-    """Write what the director signs: the bag's manifest-sha256.txt.
+    """Write what the director signs: the bag's tagmanifest-sha256.txt.
 
-    Verifies BUNDLE in full first, then writes its manifest (the SHA-256 of every
-    document in the bundle) to FILE, byte for byte. Sign FILE in your signing
+    Verifies BUNDLE in full first, then writes its tag manifest (the SHA-256 of
+    bag-info.txt and of both manifests, which hold the SHA-256 of every document in
+    the bundle) to FILE, byte for byte. Sign FILE in your signing
     application as a detached signature (XAdES or CAdES .p7s; qualified signature,
     seal or podpis osobisty) and attach it with `archiver sign-attach`.
     """
     manifest = write_sign_request(bundle, read_password(password_file), out_file)
-    click.echo(f"wrote {out_file}: manifest-sha256.txt of {bundle.name} "
+    click.echo(f"wrote {out_file}: tagmanifest-sha256.txt of {bundle.name} "
                f"({len(manifest):,} bytes, SHA-256 {hashlib.sha256(manifest).hexdigest()})")
     click.echo(f"next: sign {out_file.name} as a detached signature (XAdES or .p7s), then "
                f"run: archiver sign-attach {bundle} SIGNATURE")
@@ -103,13 +104,14 @@ def sign_request_command(bundle: Path, out_file: Path, password_file: Path | Non
 @config_option
 def sign_attach_command(bundle: Path, signature: Path, password_file: Path | None,
                         out_dir: Path | None, trust_files: tuple[Path, ...]) -> None:
-    """Add a detached signature of the manifest to a NEW copy of the bundle.
+    """Add a detached signature of the tag manifest to a NEW copy of the bundle.
 
     SIGNATURE is the .p7s (CAdES) or .xades/.xml (XAdES) made over the file from
-    `archiver sign-request`. It is checked against BUNDLE's manifest first and
-    refused if it does not match. The bag is then re-packed, with the signature as a
-    tag file covered by the tag manifest, into NAME-podpisany.zip beside its own
-    sidecar; the new bundle is verified. BUNDLE itself is kept unchanged.
+    `archiver sign-request`. It is checked against BUNDLE's tag manifest first and
+    refused if it does not match. The bag is then re-packed, every file kept byte
+    for byte and the signature beside the tag manifest it signs, into
+    NAME-podpisany.zip beside its own sidecar; the new bundle is verified. BUNDLE
+    itself is kept unchanged.
     """
     result = sign_attach(bundle, signature, read_password(password_file), out_dir,
                          trust_roots=trust_roots_from_option(trust_files))

@@ -22,7 +22,7 @@ from archiver.render.documents import PageHeader, RenderedDocument
 from archiver.render.environment import environment
 from archiver.render.pdfa import html_to_pdfa
 from archiver.sign import Signer, sign_pdf
-from archiver.sign.bundles import sign_manifest_into
+from archiver.sign.bundles import seal_bag
 from archiver.sign.clock import check_can_sign
 
 PROTOCOL_NAME = "protokol-przekazania.pdf"
@@ -178,7 +178,7 @@ def pack_bundle(
         writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)),
                          compress=PDF_DEFLATE)
         if signer:
-            sign_manifest_into(writer, signer, signing_time)
+            seal_bag(writer, signer, signing_time)
     result = writer.result
     assert result is not None
     outside = replace(inside, bundle_name=result.path.name, bundle_size=f"{result.size:,}"

@@ -1,8 +1,13 @@
 """Signatures inside a bag: their tag-file names, and checking every one present.
 
-A detached signature of `manifest-sha256.txt` is a tag file beside it, covered by the
-tag manifest: `manifest-sha256.txt.p7s` (CAdES) or `.xades` (XAdES); a later one gets
-a number, `manifest-sha256.txt-2.xades`, so that no signature ever replaces another.
+The bag's seal is a detached signature of `tagmanifest-sha256.txt`, which lists
+bagit.txt, bag-info.txt (category, retention, operator), both payload manifests and
+every other tag file, so the signature covers the metadata as well as the documents:
+`tagmanifest-sha256.txt.p7s` (CAdES) or `.xades` (XAdES), a later one numbered
+`tagmanifest-sha256.txt-2.xades`, so that no signature ever replaces another. A file
+made from the tag manifest cannot be listed in it: seals stand beside it, unlisted, and
+prove themselves. Bags made before issue 17 hold `manifest-sha256.txt.p7s` over the
+payload manifest only; they are still checked, and reported as not covering bag-info.txt.
 Signed PDFs under `data/` carry their PAdES signatures inside.
 """
 
@@ -21,13 +26,26 @@ from archiver.sign.verdict import SignatureVerdict, broken
 from archiver.sign.xades import looks_like_xml, verify_xades
 
 MANIFEST = "manifest-sha256.txt"
+TAG_MANIFEST = "tagmanifest-sha256.txt"
 _SIGNATURE_EXTENSIONS = (".p7s", ".p7m", ".xades", ".sig", ".asc")
-_SIGNATURE_NAME = re.compile(r"^manifest-sha256\.txt(?:-(?P<n>[1-9][0-9]*))?\.(?P<ext>p7s|xades)$")
+_SIGNATURE_NAME = re.compile(
+    r"^(?P<covered>(?:tag)?manifest-sha256\.txt)(?:-(?P<n>[1-9][0-9]*))?\.(?P<ext>p7s|xades)$")
+_LEGACY_NOTE = (f"covers {MANIFEST} only (an older bag): bag-info.txt is not covered by "
+                "this signature")
 
 
 def is_signature_name(name: str) -> bool:
-    """True for a tag file holding a detached signature of the manifest."""
+    """True for a tag file holding a detached signature of the tag or payload manifest."""
     return _SIGNATURE_NAME.match(name) is not None
+
+
+def covered_file(name: str) -> str:
+    """The file a signature tag file signs: tagmanifest-sha256.txt or (older bags)
+    manifest-sha256.txt."""
+    match = _SIGNATURE_NAME.match(name)
+    if match is None:
+        raise ValueError(f"{name} is not a signature tag file name")
+    return match["covered"]
 
 
 def signature_extension(signature: bytes) -> str:
@@ -36,7 +54,8 @@ def signature_extension(signature: bytes) -> str:
 
 
 def signature_tag_name(existing: Iterable[str], signature: bytes) -> str:
-    """The first free signature name: `manifest-sha256.txt.p7s`, then `...-2.p7s`, ..."""
+    """The first free seal name: `tagmanifest-sha256.txt.p7s`, then `...-2.p7s`, ...
+    (numbers count the older bags' manifest signatures too: one sequence per bag)."""
     taken = set()
     for name in existing:
         match = _SIGNATURE_NAME.match(name)
@@ -46,28 +65,30 @@ def signature_tag_name(existing: Iterable[str], signature: bytes) -> str:
     while number in taken:
         number += 1
     suffix = "" if number == 1 else f"-{number}"
-    return f"{MANIFEST}{suffix}{signature_extension(signature)}"
+    return f"{TAG_MANIFEST}{suffix}{signature_extension(signature)}"
 
 
 def verify_manifest_signature(
-    manifest: bytes, signature: bytes, trust_roots: list | None = None, *, source: str = ""
+    manifest: bytes, signature: bytes, trust_roots: list | None = None, *, source: str = "",
+    covered: str = TAG_MANIFEST,
 ) -> SignatureVerdict:
-    """Check one detached signature (CAdES or XAdES, by content) over the manifest."""
-    target = f"{MANIFEST} ({source})" if source else MANIFEST
+    """Check one detached signature (CAdES or XAdES, by content) over `covered`, whose
+    bytes are `manifest`; the verdict's target names that file and the signature's."""
+    target = f"{covered} ({source})" if source else covered
     if looks_like_xml(signature):
         return verify_xades(manifest, signature, trust_roots, target=target)
     return verify_detached(manifest, signature, trust_roots, target=target)
 
 
 def check_attachable(
-    manifest: bytes, signature: bytes, trust_roots: list | None = None
+    tag_manifest: bytes, signature: bytes, trust_roots: list | None = None
 ) -> SignatureVerdict:
-    """The verdict for a signature about to be attached; RefusedError unless it holds."""
-    verdict = verify_manifest_signature(manifest, signature, trust_roots)
+    """The verdict for a seal about to be attached; RefusedError unless it holds."""
+    verdict = verify_manifest_signature(tag_manifest, signature, trust_roots)
     if not verdict.ok:
         reasons = "; ".join(verdict.problems) or "it does not verify"
         raise RefusedError(
-            f"the signature does not match this bundle's {MANIFEST}: {reasons}",
+            f"the signature does not match this bundle's {TAG_MANIFEST}: {reasons}",
             hint="sign exactly the file written by `archiver sign-request` for this bundle",
         )
     return verdict
@@ -82,21 +103,33 @@ def verify_bag_signatures(
     only signature tag files, the manifest and PDFs are read. Unsigned PDFs give no verdict.
     """
     verdicts: list[SignatureVerdict] = []
-    manifest = bag_files.get(MANIFEST)
     for name in sorted(n for n in bag_files if is_signature_name(n)):
-        if manifest is None:
-            verdicts.append(broken(f"{MANIFEST} ({name})", "detached", f"{MANIFEST} is missing"))
-            continue
-        verdicts.append(
-            verify_manifest_signature(manifest, bag_files[name], trust_roots, source=name)
-        )
+        verdicts.append(_verify_seal(bag_files, name, trust_roots))
     for name in sorted(n for n in bag_files if _is_stray_signature(n)):
         verdicts.append(broken(name, "detached", "a signature file this program cannot match "
-                               f"to what it signs (only {MANIFEST} signatures are checked)"))
+                               f"to what it signs (only {TAG_MANIFEST} and {MANIFEST} "
+                               "signatures are checked)"))
     for name in sorted(n for n in bag_files if n.startswith("data/") and _is_pdf(n)):
         verdicts.extend(verify_pdf(bag_files[name], trust_roots, target=name))
     exported_at = _exported_at(bag_files.get("bag-info.txt"))
     return [_flag_backdated(v, exported_at) for v in verdicts]
+
+
+def _verify_seal(bag_files: Mapping[str, bytes], name: str,
+                 trust_roots: list | None) -> SignatureVerdict:
+    covered = covered_file(name)
+    content = bag_files.get(covered)
+    if content is None:
+        return broken(f"{covered} ({name})", "detached", f"{covered} is missing")
+    verdict = verify_manifest_signature(content, bag_files[name], trust_roots, source=name,
+                                        covered=covered)
+    if covered == MANIFEST:
+        verdict = replace(verdict, problems=(*verdict.problems, _LEGACY_NOTE))
+    elif not verdict.intact:
+        verdict = replace(verdict, problems=(
+            *verdict.problems, f"{covered} lists bag-info.txt, bagit.txt and the manifests: "
+            "one of them, or the tag manifest itself, was changed after signing"))
+    return verdict
 
 
 def _exported_at(bag_info: bytes | None) -> datetime | None:

@@ -1,10 +1,12 @@
 """Signatures and bundles: what to sign, attaching a signature made elsewhere, checking all.
 
 The external path for a qualified signature: `sign_request` gives the exact bytes of the
-bag's `manifest-sha256.txt`; the director signs them in their own application (detached
-XAdES or CAdES); `sign_attach` checks that signature against the manifest first, then
-re-packs the bag with the signature as a new tag file into a NEW bundle (the old one is
-never touched) and checks the new bundle. Bundles are read in memory, never extracted.
+bag's `tagmanifest-sha256.txt` (which lists bag-info.txt and both manifests, so the
+signature covers the metadata and every document); the director signs them in their own
+application (detached XAdES or CAdES); `sign_attach` checks that signature against the
+tag manifest first, then re-packs the bag with the signature beside the tag manifest into
+a NEW bundle (the old one is never touched; every other file, bag-info.txt included, is
+kept byte for byte) and checks the new bundle. Bundles are read in memory, never extracted.
 """
 
 from __future__ import annotations
@@ -21,16 +23,16 @@ from archiver.bundle import BundleResult, BundleWriter, VerifyReport, verify_bun
 from archiver.bundle.bag import bag_top
 from archiver.bundle.bagtext import (
     COMPUTED_LABELS,
-    format_manifest,
     is_reserved_tag_name,
     parse_tag_file,
 )
 from archiver.bundle.hashing import sidecar_path
 from archiver.bundle.storage import storage_error
+from archiver.bundle.writer import is_seal_name
 from archiver.errors import InputError, RefusedError, UsageError, VerificationError
 from archiver.passwords import Password, as_password
 from archiver.sign.bag import (
-    MANIFEST,
+    TAG_MANIFEST,
     check_attachable,
     is_signature_name,
     signature_tag_name,
@@ -49,7 +51,7 @@ class AttachResult:
     """A new bundle holding the attached signature, and what the check of it found."""
 
     bundle: BundleResult
-    signature_name: str  # the tag file, e.g. manifest-sha256.txt.xades
+    signature_name: str  # the seal beside the tag manifest, e.g. tagmanifest-sha256.txt.xades
     verdict: SignatureVerdict  # of the attached signature, in the new bundle
     verdicts: tuple[SignatureVerdict, ...]  # every signature in the new bundle
 
@@ -110,12 +112,13 @@ def _open_bag(bundle_path: Path, password: Password) -> tuple[pyzipper.AESZipFil
 
 
 def sign_request(bundle_path: Path, password: Password | str | None) -> bytes:
-    """Exactly the bag's manifest-sha256.txt: what the director signs (after a full verify)."""
+    """Exactly the bag's tagmanifest-sha256.txt: what the director signs (after a full
+    verify)."""
     secret = _require_password(password, "sign-request")
     _verified(bundle_path, secret)
     archive, bag = _open_bag(bundle_path, secret)
     with archive:
-        return bag[MANIFEST]
+        return bag[TAG_MANIFEST]
 
 
 def write_sign_request(
@@ -177,31 +180,36 @@ def _refuse_duplicate(bag: Mapping[str, bytes], signature: bytes) -> None:
 
 
 def _carried_bag_info(bag: Mapping[str, bytes]) -> list[tuple[str, str]]:
-    # keep the caller's fields and Bagging-Date; the writer recomputes the rest
+    # every field as it was (Bagging-Date, Bag-Software-Agent too: the seal covers
+    # bag-info.txt); the writer recomputes Payload-Oxum and Bag-Size, to the same values
     fields, _problems = parse_tag_file(bag["bag-info.txt"])
-    dropped = {*COMPUTED_LABELS, "Bag-Software-Agent"}
-    return [(label, value) for label, value in fields if label not in dropped]
+    return [(label, value) for label, value in fields if label not in COMPUTED_LABELS]
 
 
 def _repack(
     bag: _BagReader, archive: pyzipper.AESZipFile, target: Path, password: Password,
-    new_tags: Mapping[str, bytes],
+    new_seals: Mapping[str, bytes],
 ) -> BundleResult:
-    """Every file of `bag` into a new bundle at `target`, plus `new_tags`; the manifest
-    must come out byte-identical, or the signatures over it would be void."""
+    """Every file of `bag` into a new bundle at `target`, plus `new_seals` beside the tag
+    manifest; it must come out byte-identical, or the signatures over it would be void."""
     with BundleWriter(target, password, _multi(_carried_bag_info(bag))) as writer:
         for name in bag:
             if name.startswith("data/"):
                 with archive.open(bag.info(name)) as stream:
                     writer.add_stream(name[len("data/"):], stream, size=bag.info(name).file_size)
         for name in bag:
-            if not name.startswith("data/") and not is_reserved_tag_name(name):
+            if not name.startswith("data/") and not is_reserved_tag_name(name) \
+                    and not is_seal_name(name):
                 writer.add_tag_file(name, bag[name])
-        if manifest_of(writer) != bag[MANIFEST]:
-            raise VerificationError(f"the re-packed {MANIFEST} differs from the original; "
-                                    "nothing was written")
-        for name, data in new_tags.items():
-            writer.add_tag_file(name, data)
+        seals = {**{n: bag[n] for n in bag if is_seal_name(n)}, **new_seals}
+
+        def same_tag_manifest(tag_manifest: bytes) -> list[tuple[str, bytes]]:
+            if tag_manifest != bag[TAG_MANIFEST]:
+                raise VerificationError(f"the re-packed {TAG_MANIFEST} differs from the "
+                                        "original; nothing was written")
+            return list(seals.items())
+
+        writer.seal_with(same_tag_manifest)
     assert writer.result is not None
     return writer.result
 
@@ -230,7 +238,7 @@ def sign_attach(
     archive, bag = _open_bag(bundle_path, secret)
     with archive:
         _refuse_duplicate(bag, signature)
-        check_attachable(bag[MANIFEST], signature, trust_roots)
+        check_attachable(bag[TAG_MANIFEST], signature, trust_roots)
         name = signature_tag_name(bag, signature)
         target = signed_bundle_path(bundle_path, out_dir or bundle_path.parent)
         result = _repack(bag, archive, target, secret, {name: signature})
@@ -242,20 +250,15 @@ def sign_attach(
     return AttachResult(result, name, mine[0], verdicts)
 
 
-def manifest_of(writer: BundleWriter) -> bytes:
-    """The manifest-sha256.txt that `writer` will write for the payload added so far."""
-    return format_manifest(
-        {r.name: r.sha256 for r in writer.entries if r.name.startswith("data/")}
-    )
+def seal_bag(writer: BundleWriter, signer: Signer, signing_time: datetime) -> str:
+    """For --sign-with: when `writer` closes, sign its tagmanifest-sha256.txt (so bag-info
+    and both manifests) as a CAdES `.p7s` beside it; returns the seal's name."""
+    name = signature_tag_name([r.name for r in writer.entries], b"")
 
+    def seal(tag_manifest: bytes) -> list[tuple[str, bytes]]:
+        return [(name, sign_detached(tag_manifest, signer, signing_time))]
 
-def sign_manifest_into(writer: BundleWriter, signer: Signer, signing_time: datetime) -> str:
-    """For --sign-with: add a CAdES `.p7s` of the manifest as a tag file. Call it after
-    the last payload file and right before the writer closes; returns the tag name."""
-    signature = sign_detached(manifest_of(writer), signer, signing_time)
-    taken = [r.name for r in writer.entries]
-    name = signature_tag_name(taken, signature)
-    writer.add_tag_file(name, signature)
+    writer.seal_with(seal)
     return name
 
 

@@ -17,7 +17,7 @@ from archiver.bundle import BundleResult, BundleWriter, verify_bundle
 from archiver.cli import main
 from archiver.errors import ExitCode
 from archiver.sign import Trust, sign_detached, sign_pdf
-from archiver.sign.bundles import sign_manifest_into, verify_bundle_signatures
+from archiver.sign.bundles import seal_bag, verify_bundle_signatures
 
 PASSWORD = "Kp7v-Rz4m-Qx9t-Wd2h-Ln6c-Bj3s"
 LATER = NOW + timedelta(days=1)
@@ -33,7 +33,7 @@ def bundle(tmp_path: Path, pdfa: bytes, signer) -> BundleResult:
                       created=NOW) as writer:
         writer.add_bytes("dokumenty/dziennik-1a.pdf", sign_pdf(pdfa, signer, signing_time=NOW))
         writer.add_bytes("index.html", b"<!doctype html><title>Spis</title>")
-        sign_manifest_into(writer, signer, NOW)
+        seal_bag(writer, signer, NOW)
     assert writer.result is not None
     return writer.result
 
@@ -68,7 +68,11 @@ def test_a_bundle_signed_at_writing_verifies_naming_the_signer(bundle: BundleRes
         ("PAdES", True, DIRECTOR),
     ]
     bag = read_bag(bundle.path)
-    assert "manifest-sha256.txt.p7s" in bag["tagmanifest-sha256.txt"].decode()
+    # the seal signs the tag manifest (bag-info.txt and both manifests), so stands beside it
+    assert "tagmanifest-sha256.txt.p7s" in bag
+    listed = bag["tagmanifest-sha256.txt"].decode()
+    assert "  bag-info.txt\n" in listed and "  manifest-sha256.txt\n" in listed
+    assert ".p7s" not in listed
 
 
 def test_external_p7s_flow_makes_a_new_verified_bundle_and_keeps_the_old(
@@ -80,7 +84,7 @@ def test_external_p7s_flow_makes_a_new_verified_bundle_and_keeps_the_old(
     code, out, err = run(["sign-request", str(bundle.path), "--out", str(request),
                           "--password-file", str(password_file)], capsys)
     assert code == ExitCode.OK, out + err
-    assert request.read_bytes() == read_bag(bundle.path)["manifest-sha256.txt"]
+    assert request.read_bytes() == read_bag(bundle.path)["tagmanifest-sha256.txt"]
     assert hashlib.sha256(request.read_bytes()).hexdigest() in out
 
     # the director signs the request file elsewhere, the next day
@@ -99,8 +103,8 @@ def test_external_p7s_flow_makes_a_new_verified_bundle_and_keeps_the_old(
     assert verify_bundle(new, PASSWORD).complete  # sidecar, manifests, tag manifest
     verdicts = verify_bundle_signatures(new, PASSWORD, [*_roots(pki)])
     assert {v.target: (v.ok, v.signer) for v in verdicts} == {
-        "manifest-sha256.txt (manifest-sha256.txt-2.p7s)": (True, DIRECTOR),
-        "manifest-sha256.txt (manifest-sha256.txt.p7s)": (True, DIRECTOR),
+        "tagmanifest-sha256.txt (tagmanifest-sha256.txt-2.p7s)": (True, DIRECTOR),
+        "tagmanifest-sha256.txt (tagmanifest-sha256.txt.p7s)": (True, DIRECTOR),
         "data/dokumenty/dziennik-1a.pdf (Podpis1)": (True, DIRECTOR),
     }
 
@@ -121,11 +125,11 @@ def test_external_xades_flow_and_the_bag_stays_valid_for_bagit(
     assert code == ExitCode.OK, out + err
     new = tmp_path / "SP1-2025-2026-rok-podpisany.zip"
     bag = read_bag(new)
-    assert bag["manifest-sha256.txt-2.xades"] == signature.read_bytes()
+    assert bag["tagmanifest-sha256.txt-2.xades"] == signature.read_bytes()
     verdicts = verify_bundle_signatures(new, PASSWORD, None)
     xades = [v for v in verdicts if v.kind == "XAdES"]
     assert len(xades) == 1 and xades[0].ok and xades[0].trust is Trust.NOT_CHECKED
-    # bagit-python validates the signed bag (the signature is a tag file it checks)
+    # bagit-python validates the signed bag (the seals stand beside the tag manifest)
     extracted = tmp_path / "rozpakowany"
     for name, data in bag.items():
         (extracted / name).parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +147,7 @@ def test_a_signature_of_another_manifest_is_refused_and_nothing_is_written(
     code, out, err = run(["sign-attach", str(bundle.path), str(signature),
                           "--password-file", str(password_file)], capsys)
     assert code == ExitCode.REFUSED
-    assert "does not match this bundle's manifest-sha256.txt" in err
+    assert "does not match this bundle's tagmanifest-sha256.txt" in err
     assert sorted(bundle.path.parent.iterdir()) == before
 
 
@@ -151,7 +155,7 @@ def test_an_unrelated_trust_root_refuses_the_attachment(
     bundle: BundleResult, password_file: Path, tmp_path: Path, pki, signer,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    manifest = read_bag(bundle.path)["manifest-sha256.txt"]
+    manifest = read_bag(bundle.path)["tagmanifest-sha256.txt"]
     signature = tmp_path / "podpis.p7s"
     signature.write_bytes(sign_detached(manifest, signer, LATER))
     code, _out, err = run(["sign-attach", str(bundle.path), str(signature),
@@ -167,7 +171,7 @@ def test_attaching_the_same_signature_twice_is_refused(
     from archiver.sign.bundles import sign_attach
 
     existing = tmp_path / "juz-jest.p7s"
-    existing.write_bytes(read_bag(bundle.path)["manifest-sha256.txt.p7s"])
+    existing.write_bytes(read_bag(bundle.path)["tagmanifest-sha256.txt.p7s"])
     with pytest.raises(RefusedError, match="already in the bundle"):
         sign_attach(bundle.path, existing, PASSWORD)
 
@@ -176,7 +180,7 @@ def test_a_second_attachment_gets_a_new_name(bundle: BundleResult, signer, tmp_p
                                              ) -> None:
     from archiver.sign.bundles import sign_attach
 
-    manifest = read_bag(bundle.path)["manifest-sha256.txt"]
+    manifest = read_bag(bundle.path)["tagmanifest-sha256.txt"]
     first, second = tmp_path / "1.p7s", tmp_path / "2.p7s"
     first.write_bytes(sign_detached(manifest, signer, NOW + timedelta(hours=1)))
     second.write_bytes(sign_detached(manifest, signer, NOW + timedelta(hours=2)))
@@ -184,7 +188,7 @@ def test_a_second_attachment_gets_a_new_name(bundle: BundleResult, signer, tmp_p
     two = sign_attach(one.path, second, PASSWORD)
     assert one.path.name == "SP1-2025-2026-rok-podpisany.zip"
     assert two.path.name == "SP1-2025-2026-rok-podpisany-2.zip"
-    assert two.signature_name == "manifest-sha256.txt-3.p7s"
+    assert two.signature_name == "tagmanifest-sha256.txt-3.p7s"
     assert all(v.ok for v in two.verdicts) and len(two.verdicts) == 4
 
 
@@ -246,3 +250,33 @@ def test_the_verify_check_fails_on_a_broken_signature_and_says_when_it_cannot_ch
 
     no_password = check_bundle_signatures(bundle.path, None, verify_bundle(bundle.path, None))
     assert no_password.lines() == ["signatures: NOT checked (no password given)"]
+
+
+def test_one_changed_byte_of_bag_info_fails_verify_naming_the_seal(
+    bundle: BundleResult, password_file: Path, tmp_path: Path, pki,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A forger with the password rewrites bag-info.txt and redoes every checksum: the
+    bundle's own checks pass, the seal over the tag manifest does not."""
+    from archiver.bundle.bagtext import parse_tag_file
+
+    bag = read_bag(bundle.path)
+    fields, _ = parse_tag_file(bag["bag-info.txt"])
+    forged_info = {k: v.replace("nr 1", "nr 7") for k, v in fields
+                   if k not in ("Payload-Oxum", "Bag-Size")}
+    forged = tmp_path / "podrobiony" / bundle.path.name
+    forged.parent.mkdir()
+    with BundleWriter(forged, PASSWORD, forged_info, created=NOW) as writer:
+        for name, data in bag.items():
+            if name.startswith("data/"):
+                writer.add_bytes(name.removeprefix("data/"), data)
+        writer.seal_with(lambda _tags: [("tagmanifest-sha256.txt.p7s",
+                                         bag["tagmanifest-sha256.txt.p7s"])])
+    assert verify_bundle(forged, PASSWORD).complete  # checksums all redone
+    code, out, err = run(["verify", str(forged), "--password-file", str(password_file),
+                          "--trust", str(pki.root_pem), "--state-dir", str(tmp_path / "st")],
+                         capsys)
+    assert code == ExitCode.VERIFY_FAILED, out + err
+    assert "FAILED: CAdES signature of tagmanifest-sha256.txt (tagmanifest-sha256.txt.p7s)" \
+        in out
+    assert "tagmanifest-sha256.txt" in err and "bag-info.txt" in out
