@@ -230,8 +230,8 @@ class BundleWriter:
 
     def seal_with(self, sealer: Sealer) -> None:
         """At close, call `sealer` with the finished tagmanifest-sha256.txt and write the
-        files it returns (signatures over it) after it; their names must start with
-        `tagmanifest-sha256.txt` (is_seal_name): a file made from the tag manifest cannot be listed in it."""
+        files it returns (signatures over it) after it, named as is_seal_name says: a
+        file made from the tag manifest cannot be listed in it."""
         self._sealers.append(sealer)
 
     def _write_seals(self, tag_manifest: bytes) -> None:
