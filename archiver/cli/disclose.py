@@ -48,6 +48,9 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
               help="The legal provision that entitles the recipient to the data.")
 @click.option("--case-ref", required=True, metavar="TEXT",
               help="The recipient's case reference (sygnatura sprawy).")
+@click.option("--ref", "school_ref", default="", metavar="TEXT",
+              help="The school's own reference number of the letter (nasz znak), printed on "
+              "the cover letter.")
 @click.option("--approved-by", required=True, metavar="STAFF_ID",
               help="staff_id of the director who approved the disclosure.")
 @click.option("--from", "date_from", callback=_date, metavar="DATE",
@@ -69,7 +72,7 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 @state_dir_option
 @config_option
 def disclose_command(source: Path, student_id: str, recipient: str, legal_basis: str,
-                     case_ref: str, approved_by: str, date_from: date | None,
+                     case_ref: str, school_ref: str, approved_by: str, date_from: date | None,
                      date_to: date | None, documents: tuple[str, ...], out_dir: Path,
                      password_file: Path | None, slip_out: Path | None,
                      sign_with: Path | None, sign_password_file: Path | None,
@@ -83,7 +86,7 @@ def disclose_command(source: Path, student_id: str, recipient: str, legal_basis:
     """
     request = DiscloseRequest(
         source=source, student_id=student_id, recipient=recipient, legal_basis=legal_basis,
-        case_ref=case_ref, approved_by=approved_by, out_dir=out_dir,
+        case_ref=case_ref, approved_by=approved_by, out_dir=out_dir, school_ref=school_ref,
         operator=operator or default_operator(), date_from=date_from, date_to=date_to,
         documents=documents, password_file=password_file, slip_out=slip_out, jobs=jobs,
         state_dir=Path(state_dir) if state_dir else None,
@@ -96,7 +99,7 @@ def disclose_command(source: Path, student_id: str, recipient: str, legal_basis:
                f"time: {result.seconds:.1f} s")
     click.echo(f"Bundle:       {pack.bundle.path}  ({pack.bundle.size:,} bytes, verified)")
     click.echo(f"SHA-256:      {pack.bundle.sha256}")
-    click.echo(f"Cover letter: {result.letter_path}  (copy for the school's files)")
+    click.echo(f"Cover letter: {result.letter_path}  (for the recipient, outside the bundle)")
     click.echo(f"Protocol:     {pack.protocol_path}")
     if result.slip_path:
         click.echo(f"Password slip: {result.slip_path}  (hand it over separately, never "

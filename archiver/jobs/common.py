@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -99,6 +100,21 @@ def write_slip_or_withdraw(slip: PasswordSlip, slip_out: Path, out_dir: Path,
         raise type(exc)(f"{exc.message}; the bundle was removed, since nobody could open "
                         "it without the slip", hint="free the slip's folder and run again"
                         ) from None
+
+
+@contextmanager
+def withdrawn_on_failure(published: Iterable[Path], why: str) -> Iterator[None]:
+    """Whole or nothing: if the block fails (an ArchiverError), the files already published
+    for the same run are removed, and the error says so (`why`)."""
+    try:
+        yield
+    except ArchiverError as exc:
+        for path in published:
+            try:
+                Path(path).unlink(missing_ok=True)
+            except OSError:
+                pass
+        raise type(exc)(f"{exc.message}; {why}", hint=exc.hint) from None
 
 
 def retention_until(ds: Dataset, config: Config) -> date:

@@ -28,6 +28,7 @@ from archiver.render.documents import (
     RenderedDocument,
     document_title,
     page_header,
+    period_phrase,
     period_text,
 )
 from archiver.render.environment import environment
@@ -36,8 +37,9 @@ from archiver.render.pdfa import html_to_pdfa
 from archiver.render.plan import plan_documents
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.clock import check_can_sign
-from archiver.views import KINDS, Period
-from archiver.views.polish import date_pl
+from archiver.views import KINDS, Period, Scope, make_scope
+from archiver.views.certification import place_date
+from archiver.views.common import sex_from_pesel
 
 LETTER_NAME = "pismo-przewodnie.pdf"
 LETTER_TITLE = "Pismo przewodnie – udostępnienie danych ucznia"
@@ -68,6 +70,7 @@ class DiscloseRequest:
     jobs: int | None = None
     state_dir: Path | None = None
     signer: Signer | None = None
+    school_ref: str = ""  # the school's own reference number (nasz znak), --ref
 
 
 @dataclass
@@ -109,25 +112,36 @@ def _student_name(ds: Dataset, student_id: str) -> str:
     return f"{row['first_name']} {row['last_name']}"
 
 
+def _pupil_phrase(ds: Dataset, student_id: str) -> str:
+    """Whom the data concern, phrased so that no name needs declining: "dotyczące ucznia:
+    Jan Kowalski", "dotyczące uczennicy: Anna Nowak" (sex from the PESEL); without a PESEL
+    a form that needs no gender: "dotyczące: Anna Nowak"."""
+    row = ds.students[ds.students["student_id"] == student_id].iloc[0]
+    noun = {"F": " uczennicy", "M": " ucznia"}.get(sex_from_pesel(row.get("pesel")), "")
+    return f"dotyczące{noun}: {_student_name(ds, student_id)}"
+
+
 def _letter_pdf(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: RunContext,
-                period: str, kinds: Sequence[str], bundle_name: str, bundle_sha256: str,
-                with_name: bool) -> tuple[bytes, int]:
+                period: str, phrase: str, kinds: Sequence[str], bundle_name: str,
+                bundle_sha256: str, recipients_copy: bool) -> tuple[bytes, int]:
     letter = {
-        "place_date": date_pl(run_ctx.printed_at.date()),
+        "place_date": place_date(ds, config, run_ctx.printed_at),
         "school": config.school.name or ds.meta.school.name,
         "school_address": ds.meta.school.address,
+        "school_ref": request.school_ref.strip(),
         "recipient": request.recipient.strip(),
         "legal_basis": request.legal_basis.strip(),
         "case_ref": request.case_ref.strip(),
         "student_id": request.student_id,
-        "student_name": _student_name(ds, request.student_id) if with_name else "",
-        "period": period,
+        "pupil": _pupil_phrase(ds, request.student_id),
+        "period": phrase,
         "scope": [SCOPE_WORDS[k] for k in kinds],
         "approved_by": config.school.director or _staff_name(ds, request.approved_by),
-        "operator": run_ctx.operator,
+        "operator": run_ctx.operator_label,
         "made_at": common.made_at(ds, run_ctx),
         "bundle_name": bundle_name,
         "bundle_sha256": bundle_sha256,
+        "recipients_copy": recipients_copy,
     }
     header = page_header(ds, config, LETTER_TITLE, period, run_ctx)
     html = environment().get_template("cover_letter.html").render(letter=letter, header=header)
@@ -138,8 +152,13 @@ def _plan(ds: Dataset, request: DiscloseRequest) -> tuple[list[DocumentSpec], li
     kinds = [k for k in KINDS if k in (request.documents or KINDS)]
     specs = plan_documents(ds, kinds, None, request.student_id,
                            Period(request.date_from, request.date_to))
-    period = period_text(ds, specs[0].scope)
+    period = period_text(ds, _whole_request(ds, request))
     return specs, kinds, period
+
+
+def _whole_request(ds: Dataset, request: DiscloseRequest) -> Scope:
+    """The period the request names (a student's documents may each cover less: a stay)."""
+    return make_scope(ds.meta, None, Period(request.date_from, request.date_to))
 
 
 def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: RunContext, *,
@@ -153,8 +172,9 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%M%SZ")
     name = (f"{safe_part(ds.meta.school.id, 'szkola')}_udostepnienie_uczen-"
             f"{safe_part(request.student_id, 'id')}_{stamp}.zip")
-    letter, letter_pages = _letter_pdf(ds, config, request, run_ctx, period, kinds, name, "",
-                                       with_name=True)
+    phrase = period_phrase(ds, _whole_request(ds, request))
+    letter, letter_pages = _letter_pdf(ds, config, request, run_ctx, period, phrase, kinds,
+                                       name, "", recipients_copy=False)
     description = Description(
         heading="Protokół przekazania danych ucznia uprawnionemu odbiorcy",
         intro=f"Na podstawie {request.legal_basis.strip()} (sprawa {request.case_ref.strip()}) "
@@ -178,6 +198,8 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
                      "Disclosure-Case-Reference": common.one_line(request.case_ref),
                      "Disclosure-Approved-By": common.one_line(request.approved_by),
                      "Disclosure-Student-Id": common.one_line(request.student_id)})
+    if request.school_ref.strip():
+        bag_info["Disclosure-School-Reference"] = common.one_line(request.school_ref)
 
     def title_of(doc: RenderedDocument) -> str:
         return document_title(doc.spec, str(class_names.get(doc.spec.class_id, "")))
@@ -193,14 +215,16 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
         exported_at=ds.meta.exported_at,
         extra_documents=[(LETTER_NAME, LETTER_TITLE, letter, letter_pages)],
     )
-    outside, _ = _letter_pdf(ds, config, request, run_ctx, period, kinds, pack.bundle.path.name,
-                             pack.bundle.sha256, with_name=False)
-    if request.signer:
-        outside = sign_pdf(outside, request.signer,
-                           signing_time=check_can_sign(request.signer, ds.meta.exported_at))
-    letter_path = write_new_atomically(
-        pack.bundle.path.with_name(pack.bundle.path.name.removesuffix(".zip") + "-pismo.pdf"),
-        outside)
+    published = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path]
+    with common.withdrawn_on_failure(published, "the bundle was removed with it, since the "
+                                     "recipient's letter is part of the disclosure"):
+        outside, _ = _letter_pdf(ds, config, request, run_ctx, period, phrase, kinds,
+                                 pack.bundle.path.name, pack.bundle.sha256, recipients_copy=True)
+        if request.signer:
+            outside = sign_pdf(outside, request.signer, signing_time=check_can_sign(request.signer, ds.meta.exported_at))
+        letter_path = write_new_atomically(
+            pack.bundle.path.with_name(pack.bundle.path.name.removesuffix(".zip")
+                                       + "-pismo.pdf"), outside)
     slip_path = None
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,

@@ -37,7 +37,7 @@ from archiver.render.naming import safe_part
 from archiver.render.plan import plan_documents
 from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
-from archiver.views import Period, resolve_period
+from archiver.views import Period, make_scope, resolve_period
 
 KINDS = ("register", "attendance", "messages")
 
@@ -128,7 +128,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     if request.signer:
         check_can_sign(request.signer, ds.meta.exported_at)
     period = parse_term(request.term)
-    first, last, _term, _whole = resolve_period(ds.meta, period)
+    resolve_period(ds.meta, period)  # a term the export lacks stops here, before any output
     choice = password or common.choose_password(request.password_file, request.slip_out,
                                                 out_dir, config, request.copy_to)
     specs = plan_documents(ds, KINDS, None, None, period)
@@ -139,8 +139,8 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     header = page_header(ds, config, description.heading, period_label, run_ctx)
     bag_info = common.base_bag_info(
         ds, config, run_ctx, name.removesuffix(".zip"),
-        f"Dokumentacja przebiegu nauczania z dziennika elektronicznego, {term_label} "
-        f"roku szkolnego {ds.meta.school_year} ({first:%d.%m.%Y}-{last:%d.%m.%Y})")
+        "Dokumentacja przebiegu nauczania z dziennika elektronicznego: "
+        + period_text(ds, make_scope(ds.meta, None, period)))
     bag_info["Term"] = str(period.term) if period.term is not None else "year"
 
     class_names = dict(zip(ds.classes["class_id"], ds.classes["name"], strict=True))

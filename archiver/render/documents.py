@@ -88,13 +88,34 @@ def page_header(ds: Dataset, config: Config, title: str, period: str,
                       run_ctx.operator_label, run_ctx.software_version)
 
 
+def span_text(first: date, last: date) -> str:
+    """12.01–16.01.2026; 28.12.2025–03.01.2026 across a year; 12.01.2026 for one day."""
+    if first == last:
+        return date_pl(first)
+    if first.year == last.year:
+        return f"{first:%d.%m}–{date_pl(last)}"
+    return f"{date_pl(first)}–{date_pl(last)}"
+
+
 def period_text(ds: Dataset, scope: Scope) -> str:
-    span = f"{date_pl(scope.date_from)} – {date_pl(scope.date_to)}"
+    """The period as a heading names it: "rok szkolny 2025/2026 (01.09.2025–26.06.2026)",
+    "semestr 1 roku szkolnego 2025/2026 (…)", or the dates alone "12.01–16.01.2026"."""
+    span = span_text(scope.date_from, scope.date_to)
     if scope.whole_year:
         return f"rok szkolny {ds.meta.school_year} ({span})"
     if scope.term is not None:
-        return f"semestr {scope.term}, rok szkolny {ds.meta.school_year} ({span})"
-    return f"okres {span}"
+        return f"semestr {scope.term} roku szkolnego {ds.meta.school_year} ({span})"
+    return span
+
+
+def period_phrase(ds: Dataset, scope: Scope) -> str:
+    """The period in a sentence, after "za": "za rok szkolny 2025/2026", "za semestr 1
+    roku szkolnego 2025/2026", "za okres 12.01–16.01.2026"."""
+    if scope.whole_year:
+        return f"za rok szkolny {ds.meta.school_year}"
+    if scope.term is not None:
+        return f"za semestr {scope.term} roku szkolnego {ds.meta.school_year}"
+    return f"za okres {span_text(scope.date_from, scope.date_to)}"
 
 
 def render_html(template: str, **context: Any) -> str:

@@ -10,7 +10,7 @@ import pandas as pd
 from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.model import Dataset
-from archiver.views.polish import full_name
+from archiver.views.polish import full_name, text
 from archiver.views.scope import Scope
 
 
@@ -22,6 +22,14 @@ def as_date(value: object) -> date | None:
 
 
 
+
+def sex_from_pesel(pesel: object) -> str | None:
+    """"F" or "M" from a PESEL's tenth digit (even: female, odd: male); None without a
+    valid 11-digit PESEL."""
+    digits = text(pesel).strip()
+    if len(digits) != 11 or not digits.isdigit():
+        return None
+    return "F" if int(digits[9]) % 2 == 0 else "M"
 
 
 

@@ -26,7 +26,8 @@ HERE = Path(__file__).resolve().parent
 PASSWORD = "kaczka-Rower-93-lampa-Wisla-Herbata-sowa"
 EPOCH = "1782570600"
 SURNAMES = {str(s) for s in minimal_tables()["students"]["last_name"]}
-# Outside copies meant to be read: they hold no pupil's name (checked below all the same).
+# Outside copies meant to be read (the protocol; the recipient's cover letter, which names
+# the disclosed pupil in its compressed text only): no surname in their bytes.
 READABLE_COPIES = ("-protokol.pdf", "-pismo.pdf")
 
 

@@ -138,7 +138,12 @@ def test_cover_letter_names_recipient_basis_reference_and_director(disclosed) ->
                           text=True, check=True).stdout
     assert CASE in " ".join(copy.split())
     me = ds.students[ds.students["student_id"] == disclosed[1]].iloc[0]
-    assert str(me["last_name"]) not in copy  # the school's copy carries only the id
+    # the recipient's copy, outside the bundle, names the one pupil (issue 15) and no other
+    flat_copy = " ".join(copy.split())
+    assert f"{me['first_name']} {me['last_name']}" in flat_copy
+    assert "Egzemplarz dla odbiorcy" in flat_copy
+    others = ds.students[ds.students["student_id"] != disclosed[1]]
+    assert [n for n in (others["first_name"] + " " + others["last_name"]) if n in flat_copy] == []
 
 
 def test_disclosure_is_in_the_register_of_disclosures(disclosed) -> None:
