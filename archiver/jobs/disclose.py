@@ -221,7 +221,8 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
         outside, _ = _letter_pdf(ds, config, request, run_ctx, period, phrase, kinds,
                                  pack.bundle.path.name, pack.bundle.sha256, recipients_copy=True)
         if request.signer:
-            outside = sign_pdf(outside, request.signer, signing_time=check_can_sign(request.signer, ds.meta.exported_at))
+            outside = sign_pdf(outside, request.signer, signing_time=check_can_sign(
+                request.signer, ds.meta.exported_at))
         letter_path = write_new_atomically(
             pack.bundle.path.with_name(pack.bundle.path.name.removesuffix(".zip")
                                        + "-pismo.pdf"), outside)
