@@ -37,6 +37,9 @@ class ArchiveSettings:
 @dataclass(frozen=True)
 class AttendanceSettings:
     counts_as: dict[str, str] = field(default_factory=dict)  # symbol -> present/absent/excluded
+    # A pupil whose attendance in a subject is strictly below this percentage is listed as
+    # at risk of not being classified in it (the 50% rule of the assessment provisions).
+    risk_threshold: float = 50.0
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,9 @@ def _check_ranges(name: str, section: Any) -> None:
             "configuration keys grades.plus / grades.minus: expected 0 <= plus < 1 "
             "and -1 < minus <= 0"
         )
+    if name == "attendance" and not 0 <= section.risk_threshold <= 100:
+        raise ConfigError("configuration key attendance.risk_threshold: expected a percentage "
+                          f"from 0 to 100, found {section.risk_threshold:g}")
     if name == "security" and not 0 <= section.min_password_bits <= 256:
         raise ConfigError("configuration key security.min_password_bits: expected 0 to 256")
 

@@ -36,6 +36,10 @@ def test_counts_as_override_is_read(tmp_path: Path) -> None:
         ("[grades]\nplus = 'half'\n", "grades.plus"),
         ("[archive]\nretention_years = -3\n", "archive.retention_years"),
         ("[security]\nmin_password_bits = true\n", "security.min_password_bits"),
+        ("[attendance]\nrisk_threshold = 120\n", "attendance.risk_threshold"),
+        ("[attendance]\nrisk_threshold = -1\n", "attendance.risk_threshold"),
+        ("[attendance]\nrisk_threshold = nan\n", "attendance.risk_threshold"),
+        ("[attendance]\nrisk_threshold = '50%'\n", "attendance.risk_threshold"),
     ],
 )
 def test_unknown_key_or_bad_value_is_rejected_naming_the_key(
@@ -55,3 +59,10 @@ def test_broken_toml_names_the_file(tmp_path: Path) -> None:
 def test_fingerprint_changes_with_settings_that_change_documents(tmp_path: Path) -> None:
     overridden = load_config(write(tmp_path, '[attendance.counts_as]\nzw = "absent"\n'))
     assert overridden.fingerprint() != Config().fingerprint()
+
+
+def test_risk_threshold_is_read_as_a_percentage(tmp_path: Path) -> None:
+    assert Config().attendance.risk_threshold == 50
+    config = load_config(write(tmp_path, "[attendance]\nrisk_threshold = 62.5\n"))
+    assert config.attendance.risk_threshold == 62.5
+    assert config.fingerprint() != Config().fingerprint()

@@ -1,13 +1,17 @@
 """Attendance summary (zestawienie frekwencji): counts per category and % per student.
 
 Per month, per term (when the period spans more than one) and for the whole period, with
-class totals. A student who moved is counted per stay: only this class's lessons count.
+class totals; per subject (the 50% rule of the school's assessment provisions is decided per
+subject) and the pupils below the configured threshold in some subject. A student who moved
+is counted per stay: only this class's lessons count. In a lesson split into groups only the
+pupils marked in it (the group is known only from its attendance rows) have a cell.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from fractions import Fraction
 
 import pandas as pd
 
@@ -53,6 +57,60 @@ class AttendanceSection:
 
 
 @dataclass(frozen=True)
+class Share:
+    """Lessons counted present and absent; the percentage present ÷ (present + absent)."""
+
+    present: int
+    absent: int
+
+    @property
+    def percent(self) -> float | None:
+        total = self.present + self.absent
+        return None if total == 0 else self.present * 100.0 / total
+
+    def below(self, threshold: float) -> bool:
+        """Strictly below `threshold` percent (exact: 50,0% is not below 50)."""
+        total = self.present + self.absent
+        return total > 0 and Fraction(self.present * 100, total) < Fraction(str(threshold))
+
+
+@dataclass(frozen=True)
+class SubjectColumn:
+    subject_id: str
+    name: str  # Język polski
+    short: str  # j. pol. (the name when the export has no short name)
+
+
+@dataclass(frozen=True)
+class SubjectRow:
+    """One pupil's (or the class's) share in each subject; None: no lesson counted."""
+
+    number: int | None  # register number; None for the class total
+    name: str
+    cells: tuple[Share | None, ...]  # in AttendanceView.subjects order
+
+
+@dataclass(frozen=True)
+class SubjectTable:
+    kind: str  # period / term
+    first: date
+    last: date
+    rows: tuple[SubjectRow, ...]
+    total: SubjectRow | None  # class total; None in a student-scoped document
+    term: int | None = None
+
+
+@dataclass(frozen=True)
+class RiskEntry:
+    """A pupil below the threshold in one subject over the document's period."""
+
+    number: int
+    name: str
+    subject: str  # full name
+    share: Share
+
+
+@dataclass(frozen=True)
 class AttendanceView:
     school: str
     class_name: str
@@ -60,7 +118,15 @@ class AttendanceView:
     scope: Scope
     categories: tuple[Category, ...]
     sections: tuple[AttendanceSection, ...]
+    subjects: tuple[SubjectColumn, ...] = ()
+    by_subject: tuple[SubjectTable, ...] = ()  # the period first, then each term of it
+    risk_threshold: float = 50.0
+    at_risk: tuple[RiskEntry, ...] = ()
     sources: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
+
+    def at_risk_cells(self) -> frozenset[tuple[int, str]]:
+        """(register number, subject name) of every at-risk entry: cells to mark."""
+        return frozenset((e.number, e.subject) for e in self.at_risk)
 
 
 def _categories(ds: Dataset, config: Config) -> tuple[Category, ...]:
@@ -122,6 +188,57 @@ def _section(kind: str, first: date, last: date, cells: pd.DataFrame, stays: pd.
     return AttendanceSection(kind, first, last, rows, total, term)
 
 
+def _subjects(ds: Dataset, subject_ids: set[str]) -> tuple[SubjectColumn, ...]:
+    """The subjects in the register's order (Polish alphabetical by name)."""
+    table = ds.subjects
+    columns = []
+    for sid, name, short in zip(table["subject_id"], table["name"], table["short_name"],
+                                strict=True):
+        if str(sid) in subject_ids:
+            columns.append(SubjectColumn(str(sid), str(name), common.text(short) or str(name)))
+    known = {c.subject_id for c in columns}
+    columns += [SubjectColumn(s, s, s) for s in subject_ids - known]  # never without a name
+    return tuple(sorted(columns, key=lambda c: (common.polish_key(c.name), c.subject_id)))
+
+
+def _subject_table(kind: str, first: date, last: date, cells: pd.DataFrame,
+                   stays: pd.DataFrame, subjects: tuple[SubjectColumn, ...], with_total: bool,
+                   term: int | None = None) -> SubjectTable:
+    """Per pupil and subject, the present and absent lessons between first and last."""
+    inside = cells[cells["date"].between(pd.Timestamp(first), pd.Timestamp(last))
+                   & cells["counts_as"].isin(("present", "absent"))]
+    counts = inside.groupby(["student_id", "subject_id", "counts_as"]).size().to_dict()
+
+    def share(student_ids: list[str], subject_id: str) -> Share | None:
+        present = sum(counts.get((s, subject_id, "present"), 0) for s in student_ids)
+        absent = sum(counts.get((s, subject_id, "absent"), 0) for s in student_ids)
+        return Share(int(present), int(absent)) if present + absent else None
+
+    listed = stays[(stays["first_day"] <= pd.Timestamp(last))
+                   & (stays["last_day"] >= pd.Timestamp(first))]
+    rows = tuple(
+        SubjectRow(int(s.register_number), common.list_name(s.first_name, s.last_name),
+                   tuple(share([s.student_id], c.subject_id) for c in subjects))
+        for s in listed.itertuples()
+    )
+    total = None
+    if with_total:
+        everyone = list(listed["student_id"])
+        total = SubjectRow(None, "Razem oddział",
+                           tuple(share(everyone, c.subject_id) for c in subjects))
+    return SubjectTable(kind, first, last, rows, total, term)
+
+
+def _at_risk(table: SubjectTable, subjects: tuple[SubjectColumn, ...],
+             threshold: float) -> tuple[RiskEntry, ...]:
+    return tuple(
+        RiskEntry(row.number, row.name, column.name, cell)
+        for row in table.rows if row.number is not None
+        for column, cell in zip(subjects, row.cells, strict=True)
+        if cell is not None and cell.below(threshold)
+    )
+
+
 def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceView:
     """The attendance summary of scope.class_id over the scope's period."""
     assert scope.class_id is not None, "an attendance summary belongs to a class"
@@ -145,15 +262,31 @@ def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceVie
     sections = [s for s in sections if s.rows]
     sections.append(_section("period", scope.date_from, scope.date_to, cells, stays,
                              categories, with_total, scope.term))
+    # Per subject: each cell's category after the configuration's overrides.
+    mapping = {c.symbol: c.counts_as for c in categories}
+    cells = cells.merge(lessons[["lesson_id", "subject_id"]], on="lesson_id")
+    cells["counts_as"] = cells["symbol"].map(mapping)
+    subjects = _subjects(ds, set(cells["subject_id"]) if scope.student_id is not None
+                         else set(lessons.loc[lessons["status"] == "held", "subject_id"]))
+    by_subject = [_subject_table("period", scope.date_from, scope.date_to, cells, stays,
+                                 subjects, with_total, scope.term)]
+    if len(terms) > 1:
+        by_subject += [_subject_table("term", a, b, cells, stays, subjects, with_total, n)
+                       for n, a, b in terms]
+        by_subject = [by_subject[0], *(t for t in by_subject[1:] if t.rows)]
+    threshold = config.attendance.risk_threshold
     used = ds.attendance.merge(cells[["lesson_id", "student_id"]], on=["lesson_id", "student_id"])
     sources = {
         "attendance_types": ds.attendance_types,
         "students": stays.drop(columns=["first_day", "last_day", "pesel"]),
         "lessons": lessons[lessons["status"] == "held"],
         "attendance": used,
+        "subjects": ds.subjects[ds.subjects["subject_id"].isin([c.subject_id for c in subjects])],
     }
     return AttendanceView(
         school=common.school_name(ds, config), class_name=common.class_name(ds, scope.class_id),
         school_year=ds.meta.school_year, scope=scope, categories=categories,
-        sections=tuple(sections), sources=sources,
+        sections=tuple(sections), subjects=subjects, by_subject=tuple(by_subject),
+        risk_threshold=threshold, at_risk=_at_risk(by_subject[0], subjects, threshold),
+        sources=sources,
     )

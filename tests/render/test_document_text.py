@@ -21,7 +21,7 @@ def _week_pages(pages: list[str], heading: str) -> str:
 
 def _whole_period_section(pages: list[str]) -> str:
     text = "\n".join(pages)
-    return text[text.index("Cały okres"):]
+    return text[text.index("Cały okres ("):]
 
 
 def test_attendance_percentage_default_and_configured_counts_as(rendered):
@@ -30,7 +30,7 @@ def test_attendance_percentage_default_and_configured_counts_as(rendered):
     override = Config(attendance=AttendanceSettings(counts_as={"zw": "absent"}))
     changed = _whole_period_section(pdf_pages(rendered("attendance", "C7A", config=override).pdf))
     assert _line([changed], "Kowalska Anna").rstrip().endswith("76,9%")
-    assert "zw – zwolnienie: nieobecność (wg konfiguracji szkoły)" in " ".join(
+    assert "zw — zwolnienie (liczone jako nieobecność, wg konfiguracji szkoły)" in " ".join(
         pdf_pages(rendered("attendance", "C7A", config=override).pdf, layout=False)
     ).replace("\n", " ")
 
