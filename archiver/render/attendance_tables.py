@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from archiver.render.environment import percent_pl
 from archiver.render.textgrid import PAGE_CHARS, rule_style
 from archiver.views.attendance import (
     AttendanceView,
@@ -20,6 +19,7 @@ from archiver.views.attendance import (
     SubjectColumn,
     SubjectTable,
 )
+from archiver.views.polish import percent_pl
 
 NAME_MIN, NAME_MAX = 16, 28
 HEAD_CH = 7  # characters of a subject column: "100,0%", and "j. ang." on one header line

@@ -195,10 +195,10 @@ def _subjects(ds: Dataset, subject_ids: set[str]) -> tuple[SubjectColumn, ...]:
     for sid, name, short in zip(table["subject_id"], table["name"], table["short_name"],
                                 strict=True):
         if str(sid) in subject_ids:
-            columns.append(SubjectColumn(str(sid), str(name), common.text(short) or str(name)))
+            columns.append(SubjectColumn(str(sid), str(name), polish.text(short) or str(name)))
     known = {c.subject_id for c in columns}
     columns += [SubjectColumn(s, s, s) for s in subject_ids - known]  # never without a name
-    return tuple(sorted(columns, key=lambda c: (common.polish_key(c.name), c.subject_id)))
+    return tuple(sorted(columns, key=lambda c: (polish.polish_key(c.name), c.subject_id)))
 
 
 def _subject_table(kind: str, first: date, last: date, cells: pd.DataFrame,
@@ -217,7 +217,7 @@ def _subject_table(kind: str, first: date, last: date, cells: pd.DataFrame,
     listed = stays[(stays["first_day"] <= pd.Timestamp(last))
                    & (stays["last_day"] >= pd.Timestamp(first))]
     rows = tuple(
-        SubjectRow(int(s.register_number), common.list_name(s.first_name, s.last_name),
+        SubjectRow(int(s.register_number), polish.list_name(s.first_name, s.last_name),
                    tuple(share([s.student_id], c.subject_id) for c in subjects))
         for s in listed.itertuples()
     )
