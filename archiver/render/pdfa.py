@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from weasyprint import CSS, HTML, Attachment
 
 from archiver.errors import ArchiverError
+from archiver.render import deflate
 from archiver.render.context import RunContext
 from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
 from archiver.render.printable import printable
@@ -35,6 +36,7 @@ PDF_VARIANT = "pdf/a-3u"
 # pdfuaid, and the documents say no more about themselves than is true.
 PDF_TAGS = True
 STYLESHEET = TEMPLATES_DIR / "style.css"
+deflate.install()  # level 6, each distinct stream deflated once (see render/deflate.py)
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,31 @@ _LANGUAGE = (b'<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-synt
              b"</rdf:Description>")
 
 
+@cache
+def _serialised_once(cls: type) -> type:
+    """A subclass of pydyf object class `cls` that serialises an object once: pydyf
+    serialises every object a second time to hash the file for its identifier."""
+    serialise = cls.data.fget
+
+    def data(self):  # noqa: ANN001, ANN202 (pydyf's own signature)
+        found = self.__dict__.get("_archiver_data")
+        if found is None:
+            found = self.__dict__["_archiver_data"] = serialise(self)
+        return found
+
+    return type(cls.__name__, (cls,), {"data": property(data), "__module__": __name__})
+
+
+def _serialise_once(pdf) -> None:
+    for obj in pdf.objects:
+        if isinstance(getattr(type(obj), "data", None), property):
+            obj.__class__ = _serialised_once(type(obj))
+
+
 def _finish(_document, pdf) -> None:
     """Last touches before the file is written: dc:language in the XMP packet; each
-    associated file listed once in the catalog's /AF (WeasyPrint 70 lists them twice)."""
+    associated file listed once in the catalog's /AF (WeasyPrint 70 lists them twice);
+    every object serialised once (after this nothing changes them)."""
     number = int(pdf.catalog["Metadata"].split()[0])
     stream = pdf.objects[number]
     data = b"".join(stream.stream)
@@ -87,6 +111,7 @@ def _finish(_document, pdf) -> None:
         unique = list(dict.fromkeys(pdf.catalog["AF"]))
         pdf.catalog["AF"].clear()
         pdf.catalog["AF"].extend(unique)
+    _serialise_once(pdf)
 
 
 def html_to_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tuple = (),

@@ -159,3 +159,33 @@ def test_separate_processes_with_other_hash_seeds_give_identical_bytes(rendered,
         outputs.append(subprocess.run([sys.executable, str(script)], env=env, check=True,
                                       capture_output=True).stdout)
     assert outputs[0] == outputs[1] == rendered("messages", None, "S1").pdf
+
+
+def test_each_distinct_stream_is_deflated_once_at_level_6(small, monkeypatch):
+    """pydyf deflates every stream at level 9 and again to hash the file for its
+    identifier; archiver's stand-in deflates each distinct stream once, at level 6."""
+    import hashlib
+    import zlib
+
+    import pydyf
+
+    from archiver.render import deflate
+
+    seen: list[bytes] = []
+    real = zlib.compress
+
+    def counting(data: bytes, level: int = -1) -> bytes:
+        seen.append(hashlib.sha256(data).digest())
+        assert level == 6
+        return real(data, level)
+
+    monkeypatch.setattr(deflate, "_cache", type(deflate._cache)())
+    monkeypatch.setattr(deflate, "_cached_bytes", 0)
+    monkeypatch.setattr(deflate.zlib, "compress", counting)
+    assert isinstance(pydyf.zlib, deflate.PydyfZlib)
+    doc = render_document(spec_for(small, "register", "C7A"), small, Config(), CTX)
+    assert seen and len(seen) == len(set(seen))
+    with pikepdf.open(io.BytesIO(doc.pdf)) as pdf:  # every stream still reads back
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                obj.read_bytes()
