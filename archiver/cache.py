@@ -2,7 +2,7 @@
 
 Rendered documents hold personal data, and nothing readable may be left on disk (issue 4):
 every entry is encrypted with AES-256-GCM, its file name is an HMAC of the key material (it
-says nothing about the document), files are written under a temporary name and renamed,
+says nothing about the document), files are written whole or not at all (archiver.files),
 and the folder is kept below a size limit by dropping the least recently used entries.
 
 Why a key file in the state directory (0600, created once) and not a key derived from the
@@ -22,14 +22,14 @@ import json
 import os
 import secrets
 import stat
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from archiver.errors import StorageError
+from archiver.errors import RefusedError, StorageError
+from archiver.files import remove_stale_partials, write_whole
 from archiver.statedir import check_folder_tree, check_owned, make_private_dirs, open_private_dir
 
 CACHE_FOLDER = "render-cache"
@@ -38,7 +38,6 @@ ENTRY_SUFFIX = ".enc"
 FORMAT = b"archiver-cache-1"
 DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: a large school's year is some 60 MB of PDFs
 _NONCE = 12
-_STALE_SECONDS = 3600  # temporary files older than this were left by a killed run
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,7 @@ class RenderCache:
             raise StorageError(f"cannot use the render cache in {folder}: {exc.strerror}",
                                hint="check the state directory, or run with --no-cache") from None
         cache = cls(folder, key, max_bytes)
-        cache._remove_stale_temporaries()
+        remove_stale_partials(folder)  # left by a killed run
         return cache
 
     def entry_path(self, material: str) -> Path:
@@ -133,18 +132,11 @@ class RenderCache:
         to write (full disk) is counted, never fatal: the document is already rendered."""
         path = self.entry_path(material)
         blob = self._encrypt(path.name, document)
-        temporary = self.folder / f".tmp-{secrets.token_hex(8)}"
         try:
-            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(blob)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temporary, path)
-        except OSError as exc:
-            _unlink(temporary)
+            write_whole(path, blob, what="a render cache entry", replace=True)
+        except StorageError as exc:
             self.stats.write_errors += 1
-            self.stats.notes.append(f"a render cache entry could not be written: {exc.strerror}")
+            self.stats.notes.append(exc.message)
             return
         self.stats.stored += 1
         self.evict()
@@ -197,31 +189,13 @@ class RenderCache:
             return None
         return CachedDocument(header["file_name"], pdf, int(header["pages"]), header["kind"])
 
-    def _remove_stale_temporaries(self) -> None:
-        cutoff = time.time() - _STALE_SECONDS
-        for path in self.folder.glob(".tmp-*"):
-            try:
-                if path.stat().st_mtime < cutoff:
-                    _unlink(path)
-            except FileNotFoundError:
-                continue
-
-
 def _load_or_create_key(path: Path) -> bytes:
     """The 32-byte key: created once (0600, published atomically), owner-only afterwards."""
     if not path.exists():
-        temporary = path.with_name(f".tmp-key-{secrets.token_hex(8)}")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32))
-            handle.flush()
-            os.fsync(handle.fileno())
         try:
-            os.link(temporary, path)  # fails if another run created it first: use theirs
-        except FileExistsError:
-            pass
-        finally:
-            _unlink(temporary)
+            write_whole(path, secrets.token_bytes(32), what="the render cache key")
+        except RefusedError:
+            pass  # another run created it first: use theirs
     info = check_owned(path, "the render cache key")
     if info is None or not stat.S_ISREG(info.st_mode):
         raise StorageError(f"the render cache key {path} is not a file",

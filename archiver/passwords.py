@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from archiver.errors import InputError, RefusedError, StorageError
+from archiver.errors import InputError, RefusedError
+from archiver.files import write_whole
 
 ENV_VAR = "ARCHIVER_PASSWORD"
 
@@ -220,18 +221,6 @@ class PasswordSlip:
         )
 
 
-def _publish_new(temporary: Path, target: Path) -> None:
-    """Give `temporary` the name `target` unless that name exists."""
-    try:
-        os.link(temporary, target)  # atomic and fails rather than overwrite
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links (FAT, exFAT): check, then rename
-        if os.path.lexists(target):
-            raise FileExistsError(target) from None
-        os.rename(temporary, target)
-
-
 def write_slip(slip: PasswordSlip, path: Path, *, bundle_dir: Path) -> Path:
     """Write the slip to `path` (owner-only, never over an existing file, never beside
     the bundle it opens)."""
@@ -241,22 +230,7 @@ def write_slip(slip: PasswordSlip, path: Path, *, bundle_dir: Path) -> Path:
             f"the password slip {path} would lie in the bundle's folder",
             hint="a password must never travel with the bundle; choose another folder",
         )
-    temporary = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, slip.text().encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        _publish_new(temporary, target)
-    except FileExistsError:
-        raise RefusedError(f"{path} already exists; it is never overwritten") from None
-    except OSError as exc:
-        raise StorageError(f"cannot write the password slip {path}: {exc.strerror}") from None
-    finally:
-        temporary.unlink(missing_ok=True)
-    return target
+    return write_whole(target, slip.text().encode("utf-8"), what="a password slip")
 
 
 def read_slip(text: str) -> tuple[str, Password] | None:

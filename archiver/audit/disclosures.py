@@ -16,7 +16,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -25,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from archiver.audit.entry import AuditEntry
 from archiver.audit.listing import entry_time
-from archiver.errors import RefusedError, StorageError, UsageError
+from archiver.errors import UsageError
 
 DISCLOSE_COMMAND = "disclose"
 LOCAL_ZONE = ZoneInfo("Europe/Warsaw")  # dates in the register are Polish local dates
@@ -156,41 +155,6 @@ def csv_bytes(rows: Iterable[DisclosureRow]) -> bytes:
             row.period, row.approved_by, row.operator, row.bundle_name, row.bundle_sha256,
         )])  # fmt: skip
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def write_new_file(path: Path, data: bytes) -> None:
-    """Write `data` to a new file (0600) atomically; refuse to overwrite an existing one."""
-    if path.exists():
-        raise RefusedError(f"{path} already exists; it is not overwritten",
-                           hint="choose another --out name or move the old file away")  # fmt: skip
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise StorageError(f"cannot write in {folder}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        _publish(Path(temp), path)
-    except FileExistsError:
-        raise RefusedError(f"{path} already exists; it is not overwritten") from None
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        Path(temp).unlink(missing_ok=True)
-
-
-def _publish(temp: Path, path: Path) -> None:
-    try:
-        os.link(temp, path)  # fails if `path` appeared meanwhile: never overwrite
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links (FAT, some network shares): check, then rename
-        if path.exists():
-            raise FileExistsError(path) from None
-        os.replace(temp, path)
 
 
 def load_names(source: str | os.PathLike) -> Names:

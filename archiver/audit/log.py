@@ -24,6 +24,7 @@ from archiver.audit.entry import (
 from archiver.audit.locking import exclusive_lock
 from archiver.audit.verify import AuditVerdict, parse_line, split_lines, verify_bytes
 from archiver.errors import RefusedError, StorageError, UsageError, VerificationError
+from archiver.files import fsync_dir
 from archiver.statedir import open_private_dir
 
 LOG_NAME = "audit.jsonl"
@@ -63,16 +64,6 @@ def os_user() -> str:
         return getpass.getuser()
     except Exception:  # no passwd entry, e.g. in a container
         return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
-
-
-def _fsync_dir(path: Path) -> None:
-    if os.name != "posix":  # pragma: no cover - directories cannot be opened on Windows
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _read_nofollow(path: Path) -> bytes:
@@ -202,7 +193,7 @@ class AuditLog:
         finally:
             os.close(fd)
         if created:
-            _fsync_dir(self.state_dir)
+            fsync_dir(self.state_dir)
 
     def _append_locked(self, clean: dict[str, Any], secrets: Iterable[str | None]) -> AuditEntry:
         size = self.path.stat().st_size if self.path.exists() else 0

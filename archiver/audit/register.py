@@ -12,12 +12,12 @@ from archiver.audit.disclosures import (
     disclosure_rows,
     load_names,
     school_year_bounds,
-    write_new_file,
 )
 from archiver.audit.listing import entry_time
 from archiver.audit.log import AuditLog, AuditLogDamaged
 from archiver.audit.record import record
 from archiver.errors import RefusedError, UsageError
+from archiver.files import write_whole
 
 REGISTER_COMMAND = "audit-disclosures"
 FORMATS = (".csv", ".pdf")
@@ -86,6 +86,6 @@ def write_register(
                 operator=operator, data_as_of=entry_time(entries[-1]) if entries else None,
                 with_names=bool(source),
             )  # fmt: skip
-        write_new_file(target, data)
+        write_whole(target, data, what="the register of disclosures")
         rec.add_output_bytes(target.name, data, kind="register")
     return len(rows)

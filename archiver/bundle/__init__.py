@@ -13,9 +13,9 @@ Domain-agnostic: this package packs and checks bytes and names, never documents.
 
 from archiver.bundle.copy import copy_verified
 from archiver.bundle.report import EntryRecord, Problem, VerifyReport, format_report
-from archiver.bundle.storage import remove_stale_partials
 from archiver.bundle.verify import verify_bundle
 from archiver.bundle.writer import BundleResult, BundleWriter
+from archiver.files import remove_stale_partials
 
 __all__ = [
     "BundleResult",

@@ -8,7 +8,8 @@ import os
 from pathlib import Path
 
 from archiver.bundle.hashing import CHUNK, parse_sidecar, sha256_file, sidecar_path
-from archiver.bundle.storage import (
+from archiver.errors import InputError, RefusedError, StorageError, VerificationError
+from archiver.files import (
     OutputFile,
     partial_path,
     publish_pair,
@@ -16,7 +17,6 @@ from archiver.bundle.storage import (
     storage_error,
     write_new_file,
 )
-from archiver.errors import InputError, RefusedError, StorageError, VerificationError
 
 
 def copy_verified(bundle: Path, dest_dir: Path) -> Path:

@@ -27,9 +27,9 @@ from archiver.bundle.hashing import (
     sidecar_path,
 )
 from archiver.bundle.report import EntryRecord, VerifyReport
-from archiver.bundle.storage import storage_error
 from archiver.bundle.zipscan import ScannedEntry, scan_zip
 from archiver.errors import InputError
+from archiver.files import storage_error
 from archiver.passwords import Password, as_password
 
 MAX_TAG_FILE = 64 << 20  # tag files are read whole; a larger one is refused, not loaded

@@ -38,7 +38,10 @@ from archiver.bundle.bag import bag_top
 from archiver.bundle.hashing import CHUNK, PipelinedHasher, sidecar_path, sidecar_text
 from archiver.bundle.names import NameGuard
 from archiver.bundle.report import EntryRecord
-from archiver.bundle.storage import (
+from archiver.bundle.timestamps import bagging_date, bagging_time, zip_date_time
+from archiver.bundle.verify import verify_file
+from archiver.errors import InputError, RefusedError, StorageError, UsageError, VerificationError
+from archiver.files import (
     OutputFile,
     partial_path,
     publish_pair,
@@ -46,9 +49,6 @@ from archiver.bundle.storage import (
     storage_error,
     write_new_file,
 )
-from archiver.bundle.timestamps import bagging_date, bagging_time, zip_date_time
-from archiver.bundle.verify import verify_file
-from archiver.errors import InputError, RefusedError, StorageError, UsageError, VerificationError
 from archiver.passwords import Password, as_password
 
 #: makes the seals of a bag from its finished tagmanifest-sha256.txt: (name, content) pairs

@@ -8,7 +8,6 @@ message and its exit code; nothing a user typed wrong ends in a traceback.
 from __future__ import annotations
 
 import contextlib
-import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from archiver import __version__, i18n
 from archiver.config import Config, load_config
 from archiver.errors import ArchiverError, ExitCode
 from archiver.i18n import _
+from archiver.audit.log import os_user
 from archiver.render.context import AccountName
 
 i18n.install_into_click()
@@ -46,10 +46,7 @@ def default_operator() -> str:
     shared = ctx.find_object(Context) if ctx is not None else None
     if shared is not None and shared.config.school.operator:
         return shared.config.school.operator
-    try:
-        return AccountName(getpass.getuser())
-    except Exception:  # no passwd entry, e.g. in a container
-        return AccountName(str(os.getuid()) if hasattr(os, "getuid") else "unknown")
+    return AccountName(os_user())
 
 
 def config_option(func: Callable[..., Any]) -> Callable[..., Any]:

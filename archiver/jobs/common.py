@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from archiver import SOFTWARE_NAME, __version__
 from archiver.config import Config
-from archiver.errors import ArchiverError, RefusedError, StorageError, UsageError
+from archiver.errors import ArchiverError, RefusedError, UsageError
 from archiver.load import load_dataset
 from archiver.model import Dataset
 from archiver.passwords import (
@@ -24,7 +24,6 @@ from archiver.passwords import (
     write_slip,
 )
 from archiver.render.context import RunContext
-from archiver.statedir import make_private_dirs
 from archiver.views.polish import datetime_pl
 
 
@@ -162,26 +161,3 @@ def made_at(ds: Dataset, run_ctx: RunContext) -> str:
 def local_time(ds: Dataset, run_ctx: RunContext) -> datetime:
     """The run's time in the school's time zone (what every printed time shows)."""
     return run_ctx.printed_at.astimezone(ZoneInfo(ds.meta.timezone))
-
-
-def ensure_folder(folder: Path) -> Path:
-    """Create the output folder (owner-only when new); a file there is a usage error."""
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} exists and is not a folder")
-    try:
-        make_private_dirs(folder)  # parents too: 0700 whatever the umask
-    except OSError as exc:
-        raise StorageError(f"cannot create the folder {folder}: {exc.strerror}") from None
-    return folder
-
-
-def check_copy_destinations(folders: Iterable[Path]) -> None:
-    """Fail before any work if a --copy-to folder is missing or not writable."""
-    for folder in folders:
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise StorageError(f"the copy destination {folder} does not exist or is not a "
-                               "folder", hint="connect or mount the medium and run again")
-        if not os.access(folder, os.W_OK):
-            raise StorageError(f"the copy destination {folder} is not writable")

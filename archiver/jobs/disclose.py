@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from archiver import files
 from archiver.audit import AuditLog, record
-from archiver.bundle import remove_stale_partials
 from archiver.config import Config
 from archiver.errors import RefusedError
+from archiver.files import remove_stale_partials, write_whole
 from archiver.jobs import common
-from archiver.jobs.packing import Description, PackResult, pack_bundle, write_new_atomically
+from archiver.jobs.packing import Description, PackResult, pack_bundle
 from archiver.jobs.rendering import Progress, render_documents
 from archiver.model import Dataset
 from archiver.passwords import PasswordSlip
@@ -166,7 +167,7 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     """Render the student's minimised documents and pack them with the cover letter."""
     started = time.monotonic()
     specs, kinds, period = _plan(ds, request)
-    out_dir = common.ensure_folder(request.out_dir)
+    out_dir = files.ensure_folder(request.out_dir)
     remove_stale_partials(out_dir)
     choice = common.choose_password(request.password_file, request.slip_out, out_dir, config)
     stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%M%SZ")
@@ -223,9 +224,9 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
         if request.signer:
             outside = sign_pdf(outside, request.signer, signing_time=check_can_sign(
                 request.signer, ds.meta.exported_at))
-        letter_path = write_new_atomically(
+        letter_path = write_whole(
             pack.bundle.path.with_name(pack.bundle.path.name.removesuffix(".zip")
-                                       + "-pismo.pdf"), outside)
+                                       + "-pismo.pdf"), outside, what="the cover letter")
     slip_path = None
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,

@@ -13,8 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from archiver.bundle import BundleResult, BundleWriter
-from archiver.bundle.storage import partial_path, publish_new, remove_quietly, write_new_file
-from archiver.errors import StorageError
+from archiver.files import write_whole
 from archiver.model import SourceInfo
 from archiver.passwords import Password
 from archiver.render.context import RunContext
@@ -114,19 +113,6 @@ def _index_html(description: Description) -> bytes:
     return html.encode("utf-8")
 
 
-def write_new_atomically(path: Path, data: bytes) -> Path:
-    """Write `path` via a partial name and rename; never over an existing file."""
-    partial = partial_path(path)
-    try:
-        write_new_file(partial, data)
-        publish_new(partial, path)
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        remove_quietly(partial)
-    return path
-
-
 def pack_bundle(
     *,
     bundle_path: Path,
@@ -184,5 +170,6 @@ def pack_bundle(
     outside = replace(inside, bundle_name=result.path.name, bundle_size=f"{result.size:,}"
                       .replace(",", " "), bundle_sha256=result.sha256)
     protocol_path = result.path.with_name(result.path.name.removesuffix(".zip") + "-protokol.pdf")
-    write_new_atomically(protocol_path, signed(_protocol_pdf(outside, header, run_ctx)))
+    write_whole(protocol_path, signed(_protocol_pdf(outside, header, run_ctx)),
+                what="the handover protocol")
     return PackResult(result, protocol_path, packed, sources)

@@ -1,7 +1,7 @@
 """`archiver render`: PDFs for printing (director's printouts), one file per document.
 
-Files appear whole or not at all (written under a partial name, synced, then renamed) and
-an existing file is never replaced unless asked (`force`). File names hold no personal
+Files appear whole or not at all (archiver.files.write_whole) and an existing file is
+never replaced unless asked (`force`). File names hold no personal
 data. Every run, whatever its outcome, is recorded in the audit log.
 """
 
@@ -17,16 +17,9 @@ from typing import Any
 
 from archiver.audit.log import AuditLog
 from archiver.audit.record import record
-from archiver.bundle.storage import (
-    fsync_dir,
-    partial_path,
-    publish_new,
-    remove_quietly,
-    storage_error,
-    write_new_file,
-)
 from archiver.config import Config
 from archiver.errors import RefusedError
+from archiver.files import storage_error, write_whole
 from archiver.jobs.common import load
 from archiver.jobs.rendering import render_documents
 from archiver.model import Dataset
@@ -86,20 +79,6 @@ def _targets(request: RenderRequest, names: list[str]) -> list[Path]:
     return targets
 
 
-def _write(path: Path, data: bytes, replace: bool) -> None:
-    temporary = partial_path(path)
-    try:
-        write_new_file(temporary, data)
-        if replace:
-            os.replace(temporary, path)
-        else:
-            publish_new(temporary, path)
-    except OSError as exc:
-        raise storage_error(exc, f"write {path.name}", path.parent) from None
-    finally:
-        remove_quietly(temporary)
-
-
 def _scope(dataset: Dataset, config: Config, request: RenderRequest,
            specs: list[DocumentSpec]) -> dict[str, Any]:
     first = specs[0]
@@ -132,10 +111,9 @@ def run_render(request: RenderRequest, config: Config,
         documents = render_documents(specs, dataset, config, run_ctx, jobs=request.jobs,
                                      progress=progress)
         for target, document in zip(targets, documents, strict=True):
-            _write(target, document.pdf, request.force)
+            write_whole(target, document.pdf, what="a printout", replace=request.force)
             audit.add_output_bytes(target.name, document.pdf, kind=document.kind)
             result.documents.append(WrittenDocument(target, document.kind, document.pages,
                                                     document.sha256))
-        fsync_dir(request.out_dir)
     result.seconds = time.monotonic() - started
     return result

@@ -10,12 +10,14 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archiver import files
 from archiver.audit import AuditLog, record
-from archiver.bundle import copy_verified, remove_stale_partials
+from archiver.bundle import copy_verified
 from archiver.config import Config
 from archiver.demo import write_demo
 from archiver.errors import UsageError
 from archiver.executor import Executor
+from archiver.files import remove_stale_partials
 from archiver.jobs import common
 from archiver.jobs.packing import Description, PackResult, pack_bundle
 from archiver.jobs.rendering import (
@@ -122,9 +124,9 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     `executor` (default: local processes) renders; `password` chosen by the caller (a
     multi-school run) replaces reading --password-file / ARCHIVER_PASSWORD here."""
     started = time.monotonic()
-    out_dir = common.ensure_folder(request.out_dir)
+    out_dir = files.ensure_folder(request.out_dir)
     remove_stale_partials(out_dir)
-    common.check_copy_destinations(request.copy_to)
+    files.check_copy_destinations(request.copy_to)
     if request.signer:
         check_can_sign(request.signer, ds.meta.exported_at)
     period = parse_term(request.term)

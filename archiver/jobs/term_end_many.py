@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from archiver import files
 from archiver.audit import AuditLog
 from archiver.config import Config
 from archiver.errors import (
@@ -138,7 +139,7 @@ def _given_password(request: ManyRequest, config: Config) -> common.PasswordChoi
         if slip_dir.resolve() == Path(folder).resolve():
             raise UsageError(f"the slip folder {slip_dir} is the bundles' folder {folder}",
                              hint="a password never travels with the bundle")
-    common.ensure_folder(slip_dir)
+    files.ensure_folder(slip_dir)
     return None
 
 
@@ -279,8 +280,8 @@ def run_term_end_many(request: ManyRequest, config: Config, executor: Executor, 
         raise UsageError("give at least one export to archive")
     period = parse_term(request.term)
     run_ctx = RunContext.create(request.operator)
-    common.ensure_folder(request.out_dir)
-    common.check_copy_destinations(request.copy_to)
+    files.ensure_folder(request.out_dir)
+    files.check_copy_destinations(request.copy_to)
     if request.signer:
         check_can_sign(request.signer)
     given = _given_password(request, config)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from archiver.bundle.hashing import SIDECAR_SUFFIX, parse_sidecar
 from archiver.bundle.report import Problem
-from archiver.bundle.storage import PARTIAL_PATTERN, storage_error
 from archiver.bundle.zipscan import scan_zip
 from archiver.errors import UsageError
+from archiver.files import PARTIAL_PATTERN, storage_error
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_SIDECAR = 4096

@@ -12,7 +12,6 @@ written under, kept inside the ZIP however the file is renamed later.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -20,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from archiver.audit.locking import exclusive_lock
-from archiver.bundle.storage import fsync_dir, partial_path, remove_quietly, write_new_file
 from archiver.errors import InputError, StorageError
+from archiver.files import write_whole
 
 INDEX_NAME = "shelf-index.json"
 LOCK_NAME = "shelf-index.lock"
@@ -152,17 +151,11 @@ def save_index(index: ShelfIndex, state_dir: Path) -> Path:
 
 def replace_file(path: Path, data: bytes) -> Path:
     """Write `path` whole or not at all, replacing an older version of it."""
-    partial = partial_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_new_file(partial, data)
-        os.replace(partial, path)
-        fsync_dir(path.parent)
     except OSError as exc:
         raise StorageError(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        remove_quietly(partial)
-    return path
+    return write_whole(path, data, what="the shelf index", replace=True)
 
 
 @contextmanager

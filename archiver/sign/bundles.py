@@ -27,9 +27,9 @@ from archiver.bundle.bagtext import (
     parse_tag_file,
 )
 from archiver.bundle.hashing import sidecar_path
-from archiver.bundle.storage import storage_error
 from archiver.bundle.writer import is_seal_name
 from archiver.errors import InputError, RefusedError, UsageError, VerificationError
+from archiver.files import storage_error
 from archiver.passwords import Password, as_password
 from archiver.sign.bag import (
     TAG_MANIFEST,

@@ -17,8 +17,8 @@ POINTS = {
     "entry": ("archiver.bundle.writer", "BundleWriter._write"),  # mid-bundle
     "verify": ("archiver.bundle.writer", "BundleWriter._verify_partial"),  # written, unchecked
     "publish": ("archiver.bundle.writer", "publish_pair"),  # verified, not yet renamed
-    "protocol": ("archiver.jobs.packing", "write_new_atomically"),  # bundle out, no protocol
-    "letter": ("archiver.jobs.disclose", "write_new_atomically"),  # disclose: no cover letter
+    "protocol": ("archiver.jobs.packing", "write_whole"),  # bundle out, no protocol
+    "letter": ("archiver.jobs.disclose", "write_whole"),  # disclose: no cover letter
     "audit": ("archiver.audit.log", "AuditLog._write"),  # all written, not yet recorded
 }
 

@@ -1,9 +1,15 @@
-"""Files that appear whole or not at all: partial names, fsync, publish without overwrite.
+"""Files that appear whole or not at all: the one way archiver writes a file that matters.
 
 Everything is first written under `.NAME.partial-PID` in the target folder (a name that
-never ends in `.zip`, so no tool takes it for a bundle), synced to the medium, checked,
-and only then given its final name. A killed run leaves only partial files, which
-`remove_stale_partials` clears on the next run. OS errors become StorageError.
+never ends in `.zip`, so no tool takes it for a bundle), owner-only, synced to the medium,
+and only then given its final name (a hard link that fails rather than overwrite, or a
+rename where asked to replace), the folder synced after. A killed run leaves only partial
+files, which `remove_stale_partials` clears on the next run. OS errors become StorageError
+and refusals RefusedError, both naming the file at hand.
+
+`write_whole` serves every file written in one piece (printouts, the protocol, the cover
+letter, password slips, registers, the shelf index, render cache entries); the bundle
+writer and the copier stream through `OutputFile` and `publish_pair`.
 """
 
 from __future__ import annotations
@@ -11,11 +17,13 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import psutil
 
-from archiver.errors import RefusedError, StorageError
+from archiver.errors import RefusedError, StorageError, UsageError
+from archiver.statedir import make_private_dirs
 
 PARTIAL_PATTERN = re.compile(r"^\.(?P<name>.+)\.partial-(?P<pid>\d+)$")
 
@@ -112,6 +120,8 @@ def write_new_file(path: Path, data: bytes) -> None:
 
 def fsync_dir(folder: Path) -> None:
     """Make a rename durable; some file systems (FAT) cannot sync a folder: skip them."""
+    if os.name != "posix":  # pragma: no cover - folders cannot be opened on Windows
+        return
     try:
         fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError:
@@ -125,25 +135,49 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def publish_new(temporary: Path, final: Path) -> None:
+def already_exists(final: Path, what: str) -> RefusedError:
+    """The refusal to overwrite `final`, saying what it is ("a bundle", "a password slip")."""
+    return RefusedError(f"{final} already exists; {what} is never overwritten",
+                        hint=f"move the old {what.split(' ', 1)[-1]} away or write to "
+                        "another folder")
+
+
+def publish_new(temporary: Path, final: Path, what: str = "a bundle") -> None:
     """Give `temporary` the name `final`, refusing if `final` exists (never overwrite)."""
     try:
         os.link(temporary, final)  # atomic, and fails with EEXIST instead of replacing
     except FileExistsError:
-        raise RefusedError(
-            f"{final} already exists; a bundle is never overwritten",
-            hint="move the old bundle away or write to another folder",
-        ) from None
+        raise already_exists(final, what) from None
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK,
                              errno.ENOSYS):
             raise
         # No hard links here (FAT, exFAT sticks): check, then rename.
         if os.path.lexists(final):
-            raise RefusedError(f"{final} already exists; a bundle is never overwritten") from None
+            raise already_exists(final, what) from None
         os.rename(temporary, final)
         return
     os.unlink(temporary)
+
+
+def write_whole(path: Path, data: bytes, *, what: str, replace: bool = False) -> Path:
+    """Write `data` to `path` whole or not at all: a partial file (0600), synced, given its
+    name, the folder synced. An existing `path` is refused unless `replace`. `what` names
+    the file in messages: "a printout", "the handover protocol"."""
+    path = Path(path)
+    partial = partial_path(path)
+    try:
+        write_new_file(partial, data)
+        if replace:
+            os.replace(partial, path)
+        else:
+            publish_new(partial, path, what)
+        fsync_dir(path.parent)
+    except OSError as exc:
+        raise storage_error(exc, f"write {what} {path.name}", path.parent) from None
+    finally:
+        remove_quietly(partial)
+    return path
 
 
 def publish_pair(pairs: list[tuple[Path, Path]], folder: Path) -> None:
@@ -158,6 +192,29 @@ def publish_pair(pairs: list[tuple[Path, Path]], folder: Path) -> None:
         for final in done:
             final.unlink(missing_ok=True)
         raise
+
+
+def ensure_folder(folder: Path) -> Path:
+    """Create the output folder (owner-only when new); a file there is a usage error."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} exists and is not a folder")
+    try:
+        make_private_dirs(folder)  # parents too: 0700 whatever the umask
+    except OSError as exc:
+        raise StorageError(f"cannot create the folder {folder}: {exc.strerror}") from None
+    return folder
+
+
+def check_copy_destinations(folders: Iterable[Path]) -> None:
+    """Fail before any work if a --copy-to folder is missing or not writable."""
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise StorageError(f"the copy destination {folder} does not exist or is not a "
+                               "folder", hint="connect or mount the medium and run again")
+        if not os.access(folder, os.W_OK):
+            raise StorageError(f"the copy destination {folder} is not writable")
 
 
 def remove_quietly(*paths: Path) -> None:
