@@ -9,20 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from archiver.render.textgrid import PAGE_CHARS, rule_style
+from archiver.render.textgrid import CHAR_PT, LINE_PT, PAGE_CHARS, RULE
 from archiver.views.attendance import (
+    AttendanceRow,
+    AttendanceSection,
     AttendanceView,
     RiskEntry,
     Share,
-    SubjectColumn,
     SubjectTable,
 )
-from archiver.views.polish import percent_pl
+from archiver.views.polish import month_name, percent_pl
 
 NAME_MIN, NAME_MAX = 16, 28
-HEAD_CH = 7  # characters of a subject column: "100,0%", and "j. ang." on one header line
+PERCENT_CH = 7  # a subject column: "100,0%", and "j. ang." on one header line
+SHORT_CH = 5  # an overview percentage, without its "%": "100,0"
+HEAVY = "#222"
 
 
 @dataclass(frozen=True)
@@ -33,13 +37,25 @@ class TableBlock:
     style: str
 
 
-def _label(number: int | None, name: str, width: int) -> str:
-    text = f"{number:>2} {name}" if number is not None else name
+@dataclass(frozen=True)
+class Column:
+    """One column: header words (wrapped over lines), text width, and its group (a heavier
+    rule where the group changes)."""
+
+    head: str
+    width: int  # characters of text; the cell adds one leading space
+    group: int = 0
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str  # "12 Kowalska Anna", "Razem oddział", "styczeń 2026"
+    cells: tuple[Markup, ...]  # already padded to their column's width
+    total: bool = False  # the class total: a heavier rule above it
+
+
+def _label(text: str, width: int) -> str:
     return (text if len(text) < width else text[: width - 2] + "…").ljust(width)
-
-
-def _name_width(names: list[str]) -> int:
-    return min(max([len(n) + 1 for n in names] + [NAME_MIN]), NAME_MAX)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -54,44 +70,94 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _cell(share: Share | None, col: int, marked: bool) -> Markup:
-    text = escape(f"{percent_pl(share.percent if share else None):>{col - 2}}")
-    if marked:
-        return Markup(' <b class="risk">') + text + Markup("</b> ")
-    return Markup(" ") + text + Markup(" ")
+def _x(chars: float) -> str:
+    return f"{chars * CHAR_PT:.3f}pt"
+
+
+def _style(name_ch: int, columns: list[Column], header_lines: int, total_at: int | None) -> str:
+    """Width and ruled background: a rule under every line, one between columns (heavier
+    between groups), under the header and above the class total. Every layer is a
+    two-colour gradient (see textgrid.rule_style)."""
+    layers = []
+    x = name_ch + 0.5
+    for i, column in enumerate(columns):
+        heavy = i == 0 or column.group != columns[i - 1].group
+        colour, width = (HEAVY, 0.9) if heavy else (RULE, 0.4)
+        layers.append(f"linear-gradient(to right, {colour} {width}pt, transparent {width}pt) "
+                      f"{_x(x)} 0 / 2pt 100% no-repeat")
+        x += column.width + 1
+    rules = [header_lines] + ([total_at] if total_at is not None else [])
+    layers += [f"linear-gradient(to bottom, {HEAVY} 0.8pt, transparent 0.8pt) "
+               f"0 {line * LINE_PT - 0.8:.1f}pt / 100% 2pt no-repeat" for line in rules]
+    layers.append(f"linear-gradient(to bottom, transparent {LINE_PT - 0.4}pt, {RULE} "
+                  f"{LINE_PT - 0.4}pt) 0 0 / 100% {LINE_PT}pt repeat-y")
+    return f"width: {_x(x - 0.5)}; background: {', '.join(layers)}"
+
+
+def table_blocks(name_head: str, columns: list[Column], rows: list[Row],
+                 page_chars: int = PAGE_CHARS) -> list[TableBlock]:
+    """The table in blocks of as many columns as fit across the page, each block repeating
+    the row labels; headers bottom-aligned over as many lines as the longest needs."""
+    if not columns or not rows:
+        return []
+    name_ch = min(max([len(r.label) + 1 for r in rows] + [NAME_MIN, len(name_head) + 1]),
+                  NAME_MAX)
+    chunks: list[list[int]] = [[]]
+    used = name_ch
+    for i, column in enumerate(columns):
+        if chunks[-1] and used + column.width + 1 > page_chars:
+            chunks.append([])
+            used = name_ch
+        chunks[-1].append(i)
+        used += column.width + 1
+    blocks = []
+    for chosen in chunks:
+        heads = [_wrap(columns[i].head, columns[i].width) for i in chosen]
+        depth = max(len(h) for h in heads)
+        lines = []
+        for line in range(depth):
+            first = name_head if line == depth - 1 else ""
+            lines.append(escape(first.ljust(name_ch) + "".join(
+                " " + (h[line - depth + len(h)] if line >= depth - len(h) else "").rjust(
+                    columns[i].width) for h, i in zip(heads, chosen, strict=True))))
+        total_at = None
+        for n, row in enumerate(rows):
+            if row.total:
+                total_at = depth + n
+            lines.append(escape(_label(row.label, name_ch))
+                         + Markup("").join(Markup(" ") + row.cells[i] for i in chosen))
+        blocks.append(TableBlock(Markup("\n").join(lines),
+                                 _style(name_ch, [columns[i] for i in chosen], depth, total_at)))
+    return blocks
+
+
+def _percent(share: Share | None, width: int, threshold: float | None,
+             sign: bool = True) -> Markup:
+    """A percentage right-aligned in `width`; marked when below the threshold (None: never)."""
+    text = percent_pl(share.percent if share else None)
+    text = text if sign else text.removesuffix("%")
+    cell = escape(text.rjust(width))
+    if threshold is not None and share is not None and share.below(threshold):
+        return Markup('<b class="risk">') + cell + Markup("</b>")
+    return cell
+
+
+def _number_label(number: int | None, name: str) -> str:
+    return f"{number:>2} {name}" if number is not None else name
 
 
 def subject_blocks(view: AttendanceView, table: SubjectTable,
                    page_chars: int = PAGE_CHARS) -> list[TableBlock]:
-    """The per-subject table in blocks of as many subject columns as fit across the page."""
-    subjects: tuple[SubjectColumn, ...] = view.subjects
-    if not subjects or not table.rows:
-        return []
-    rows = [*table.rows, *([table.total] if table.total is not None else [])]
-    labels = [f"{r.number:>2} {r.name}" if r.number is not None else r.name for r in rows]
-    name_ch = _name_width(labels)
-    col = HEAD_CH + 2
-    per_block = max(1, (page_chars - name_ch) // col)
-    blocks = []
-    for c0 in range(0, len(subjects), per_block):
-        chosen = range(c0, min(c0 + per_block, len(subjects)))
-        heads = [_wrap(subjects[i].short, col - 2) for i in chosen]
-        depth = max(len(h) for h in heads)
-        lines = []
-        for line in range(depth):
-            first = "nr uczeń" if line == depth - 1 else ""
-            lines.append(escape(first.ljust(name_ch) + "".join(
-                f" {(h[line - depth + len(h)] if line >= depth - len(h) else ''):>{col - 2}} "
-                for h in heads)))
-        for row in rows:
-            cells = Markup("").join(
-                _cell(row.cells[i], col, row.number is not None and row.cells[i] is not None
-                      and row.cells[i].below(view.risk_threshold))
-                for i in chosen)
-            lines.append(escape(_label(row.number, row.name, name_ch)) + cells)
-        style = rule_style(name_ch, col, len(chosen), depth)
-        blocks.append(TableBlock(Markup("\n").join(lines), style))
-    return blocks
+    """The per-subject table: a row per pupil (and the class total), a column per subject."""
+    columns = [Column(s.short, PERCENT_CH) for s in view.subjects]
+    rows = [Row(_number_label(r.number, r.name),
+                tuple(_percent(c, PERCENT_CH, view.risk_threshold if r.number is not None
+                               else None) for c in r.cells))
+            for r in table.rows]
+    if table.total is not None:
+        rows.append(Row(table.total.name, tuple(_percent(c, PERCENT_CH, None)
+                                                for c in table.total.cells), total=True))
+    return table_blocks("nr uczeń", columns, rows, page_chars)
 
 
 def risk_line(entry: RiskEntry) -> str:
@@ -130,3 +196,105 @@ def counts_as_phrase(name: str, counts_as: str) -> str:
     if counts_as in _COUNTED:
         return f"liczon{ending} {_COUNTED[counts_as]}"
     return f"niewliczan{ending} do frekwencji"
+
+
+def _span_head(view: AttendanceView, section: AttendanceSection) -> str:
+    if section.kind == "month":
+        return format_date(section.first, "LLL", locale="pl")
+    if section.kind == "term":
+        return f"sem. {section.term}"
+    return "rok" if view.scope.whole_year else "okres"
+
+
+def span_name(view: AttendanceView, section: AttendanceSection) -> str:
+    """A row label of the one-pupil table: "styczeń 2026", "semestr 1", "cały rok"."""
+    if section.kind == "month":
+        return month_name(section.first)
+    if section.kind == "term":
+        return f"semestr {section.term}"
+    return "cały rok" if view.scope.whole_year else "cały okres"
+
+
+_GROUP = {"month": 0, "term": 1, "period": 2}
+COUNT_HEADS = ("bez wp.", "obec.", "nieob.")
+
+
+def _count_columns(view: AttendanceView, rows: list[AttendanceRow]) -> list[Column]:
+    heads = [c.symbol for c in view.categories] + list(COUNT_HEADS)
+    values = [[*r.counts, r.unmarked, r.present, r.absent] for r in rows]
+    columns = []
+    for i, head in enumerate(heads):
+        digits = max(len(str(v[i])) for v in values)
+        words = max(len(w) for w in head.split())
+        columns.append(Column(head, max(digits, words, 2), 3 if i < len(view.categories) else 4))
+    return columns
+
+
+def _counts(row: AttendanceRow, columns: list[Column]) -> tuple[Markup, ...]:
+    values = [*row.counts, row.unmarked, row.present, row.absent]
+    return tuple(escape(str(v).rjust(c.width)) for v, c in zip(values, columns, strict=True))
+
+
+def overview_blocks(view: AttendanceView, page_chars: int = PAGE_CHARS) -> list[TableBlock]:
+    """One table for the whole period: per pupil the percentage of each month, each term and
+    the period (without "%", the header says so), then the period's counts by category;
+    the class total last. A one-pupil summary is transposed: a row per month, term and the
+    period, with the counts and the percentage of each."""
+    period = view.sections[-1]
+    spans = list(view.sections)
+    if view.scope.student_id is not None:
+        rows_of = [s.rows[0] for s in spans if s.rows]
+        counts = _count_columns(view, rows_of)
+        columns = [*counts, Column("frekw.", PERCENT_CH, 5)]
+        rows = [Row(span_name(view, s), (*_counts(s.rows[0], counts),
+                                         _percent(_share(s.rows[0]), PERCENT_CH,
+                                                  view.risk_threshold)))
+                for s in spans if s.rows]
+        return table_blocks("okres", columns, rows, page_chars)
+    everyone = [*period.rows, *([period.total] if period.total is not None else [])]
+    counts = _count_columns(view, everyone)
+    columns = [Column(_span_head(view, s), SHORT_CH, _GROUP[s.kind]) for s in spans] + counts
+    by_number = [{r.number: r for r in s.rows} for s in spans]
+    rows = []
+    for pupil in period.rows:
+        shares = [_share(found[pupil.number]) if pupil.number in found else None
+                  for found in by_number]
+        rows.append(Row(_number_label(pupil.number, pupil.name),
+                        (*(_percent(sh, SHORT_CH, view.risk_threshold, sign=False)
+                           for sh in shares), *_counts(pupil, counts))))
+    if period.total is not None:
+        totals = [_share(s.total) if s.total is not None else None for s in spans]
+        rows.append(Row(period.total.name,
+                        (*(_percent(sh, SHORT_CH, None, sign=False) for sh in totals),
+                         *_counts(period.total, counts)), total=True))
+    return table_blocks("nr uczeń", columns, rows, page_chars)
+
+
+def _share(row: AttendanceRow) -> Share:
+    return Share(row.present, row.absent)
+
+
+def pupil_subject_blocks(view: AttendanceView, page_chars: int = PAGE_CHARS) -> list[TableBlock]:
+    """A one-pupil summary's per-subject table, transposed: a row per subject, a column per
+    term and the period (the period's lessons counted present and absent beside it)."""
+    tables = [*view.by_subject[1:], view.by_subject[0]]
+    tables = [t for t in tables if t.rows]
+    if not tables:
+        return []
+    period = view.by_subject[0]
+    heads = {"term": lambda t: f"sem. {t.term}", "period": lambda t: "rok"
+             if view.scope.whole_year else "okres"}
+    columns = [Column(heads[t.kind](t), PERCENT_CH, 1 if t.kind == "period" else 0)
+               for t in tables]
+    cells = [t.rows[0].cells for t in tables]
+    shares = period.rows[0].cells if period.rows else ()
+    width = max([len(str(s.present + s.absent)) for s in shares if s] + [len("nieob.")])
+    columns += [Column("obec.", width, 2), Column("nieob.", width, 2)]
+    rows = []
+    for i, subject in enumerate(view.subjects):
+        share = shares[i] if shares else None
+        counts = (str(share.present), str(share.absent)) if share else ("—", "—")
+        rows.append(Row(subject.name, (*(_percent(c[i], PERCENT_CH, view.risk_threshold)
+                                         for c in cells),
+                                       *(escape(n.rjust(width)) for n in counts))))
+    return table_blocks("przedmiot", columns, rows, page_chars)

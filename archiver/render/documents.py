@@ -15,11 +15,17 @@ from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.model import Dataset
 from archiver.render import naming
-from archiver.render.attendance_tables import counts_as_phrase, risk_line, subject_blocks
+from archiver.render.attendance_tables import (
+    counts_as_phrase,
+    overview_blocks,
+    pupil_subject_blocks,
+    risk_line,
+    subject_blocks,
+)
 from archiver.render.chunks import PartJob, PartPdf, assemble, plan_parts, render_part
 from archiver.render.context import RunContext
 from archiver.render.environment import environment
-from archiver.render.lines import category_codes, recipient_lines, summary_lines, summary_style
+from archiver.render.lines import category_codes, recipient_lines
 from archiver.render.pdfa import EmbeddedFile
 from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
@@ -232,9 +238,9 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
     html = render_html(
         f"{spec.kind}.html", view=view, header=header, student=_student(dataset, spec),
         tz=dataset.meta.timezone, grid_blocks=blocks, block_style=block_style,
-        summary_lines=summary_lines, summary_style=summary_style,
         recipient_lines=recipient_lines, category_codes=category_codes,
         subject_blocks=subject_blocks, risk_line=risk_line, counts_as_phrase=counts_as_phrase,
+        overview_blocks=overview_blocks, pupil_subject_blocks=pupil_subject_blocks,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),
         show_year=_show_year(view, spec),

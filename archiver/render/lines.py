@@ -1,43 +1,14 @@
-"""Monospaced line builders the templates call for summaries and recipient lists."""
+"""Monospaced line builders the templates call for recipient lists and grade codes."""
 
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from archiver.render.textgrid import rule_style
-from archiver.views.attendance import AttendanceRow, AttendanceSection, AttendanceView
 from archiver.views.grades import SubjectGrades
 from archiver.views.messages import MessageEntry
-from archiver.views.polish import datetime_pl, percent_pl
+from archiver.views.polish import datetime_pl
 
-SUMMARY_NAME = 28
-SUMMARY_COL = 9  # a space, up to 7 characters right-aligned, a space
 RECIPIENT_NAME = 64
-
-
-def _summary_row(row: AttendanceRow) -> str:
-    label = f"{row.number:>2} {row.name}" if row.number is not None else row.name
-    label = label if len(label) < SUMMARY_NAME else label[: SUMMARY_NAME - 2] + "…"
-    values = [*row.counts, row.unmarked, row.present, row.absent]
-    cells = [*(str(v) for v in values), percent_pl(row.percent)]
-    return label.ljust(SUMMARY_NAME) + "".join(f" {c:>{SUMMARY_COL - 2}} " for c in cells)
-
-
-def summary_lines(view: AttendanceView, section: AttendanceSection) -> Markup:
-    """The section's table as one block of fixed-width lines (header, students, total)."""
-    heads = [c.symbol for c in view.categories] + ["bez wp.", "obecne", "nieob.", "frekw."]
-    lines = ["nr uczeń".ljust(SUMMARY_NAME)
-             + "".join(f" {h[:SUMMARY_COL - 2]:>{SUMMARY_COL - 2}} " for h in heads)]
-    lines += [_summary_row(r) for r in section.rows]
-    if section.total is not None:
-        lines.append(_summary_row(section.total))
-    return escape("\n".join(lines))
-
-
-def summary_style(view: AttendanceView) -> str:
-    columns = len(view.categories) + 4
-    strong = (len(view.categories), len(view.categories) + 1, columns - 1)
-    return rule_style(SUMMARY_NAME, SUMMARY_COL, columns, 1, strong)
 
 
 def recipient_lines(message: MessageEntry, timezone: str) -> Markup:

@@ -119,8 +119,55 @@ class Oracle:
             table[stay.number] = (stay.name, cells)
         return table
 
+    def categories(self, class_id: str, first: date, last: date) -> dict[int, list[int]]:
+        """register number -> [count per attendance type (the table's order), lessons with no
+        mark (held whole-class lessons on the pupil's days), present, absent]."""
+        symbols = list(self.category)
+        stays = self.stays(class_id)
+        by_id = {s.student_id: s for s in stays}
+        result = {s.number: [0] * (len(symbols) + 3) for s in stays}
+        marked = set()
+        for mark in self.marks:
+            lesson = self.lessons[mark["lesson_id"]]
+            stay = by_id.get(mark["student_id"])
+            day = date.fromisoformat(lesson["date"])
+            if (lesson["class_id"] != class_id or lesson["status"] != "held" or stay is None
+                    or not first <= day <= last or not stay.first <= day <= stay.last):
+                continue
+            marked.add((lesson["lesson_id"], stay.student_id))
+            row = result[stay.number]
+            row[symbols.index(mark["symbol"])] += 1
+            kind = self.category[mark["symbol"]]
+            if kind == "present":
+                row[-2] += 1
+            elif kind == "absent":
+                row[-1] += 1
+        for lesson in self.lessons.values():
+            day = date.fromisoformat(lesson["date"])
+            if (lesson["class_id"] != class_id or lesson["status"] != "held" or lesson["group"]
+                    or not first <= day <= last):
+                continue
+            for stay in stays:
+                if stay.first <= day <= stay.last and \
+                        (lesson["lesson_id"], stay.student_id) not in marked:
+                    result[stay.number][-3] += 1
+        return result
+
+    def months(self, class_id: str, first: date, last: date) -> list[tuple[date, date]]:
+        """The calendar months of the period (cut to it) with a held lesson of the class."""
+        spans = []
+        day = first.replace(day=1)
+        while day <= last:
+            following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            a, b = max(day, first), min(following.fromordinal(following.toordinal() - 1), last)
+            if any(r["class_id"] == class_id and r["status"] == "held"
+                   and a <= date.fromisoformat(r["date"]) <= b for r in self.lessons.values()):
+                spans.append((a, b))
+            day = following
+        return spans
+
     def overall(self, class_id: str, first: date, last: date) -> dict[int, Fraction | None]:
-        """register number -> the pupil's percentage over every subject."""
+        """register number -> the pupil's percentage over every subject; 0 -> the class's."""
         counts = self.counts(class_id, first, last)
         result = {}
         for stay in self.stays(class_id):
@@ -128,6 +175,9 @@ class Oracle:
             absent = sum(v[1] for (s, _), v in counts.items() if s == stay.student_id)
             result[stay.number] = Fraction(100 * present, present + absent) if present + absent \
                 else None
+        present = sum(v[0] for v in counts.values())
+        absent = sum(v[1] for v in counts.values())
+        result[0] = Fraction(100 * present, present + absent) if present + absent else None
         return result
 
     def at_risk(self, class_id: str, first: date, last: date, threshold: Fraction

@@ -274,3 +274,91 @@ def test_legend_says_what_each_category_counts_as(rendered):
                  "zw — zwolnienie (niewliczane do frekwencji)",
                  "ob — obecność (liczona jako obecność)"):
         assert line in text
+
+
+# --- the overview: one table for the period -------------------------------------------
+
+SHORT = re.compile(r"^(\d{1,3},\d|—)$")
+COUNT = re.compile(r"^\d+$")
+
+
+def _overview_text(pages: list[str]) -> str:
+    text = "\n".join(pages)
+    return text[text.index("Frekwencja w miesiącach i semestrach"):
+                text.index("Frekwencja według przedmiotów")]
+
+
+def _overview_spans(oracle: Oracle, class_id: str, first: date, last: date, terms: bool):
+    spans = oracle.months(class_id, first, last)
+    if terms:
+        spans += [(t1, t2.fromordinal(n.toordinal() - 1))
+                  for (_, t1, t2), (_, n, _e) in zip(oracle.terms, oracle.terms[1:], strict=False)]
+        spans.append((oracle.terms[-1][1], oracle.terms[-1][2]))
+    return [*spans, (first, last)]
+
+
+def _check_overview(pages: list[str], oracle: Oracle, class_id: str, first: date, last: date,
+                    terms: bool) -> None:
+    text = _overview_text(pages)
+    spans = _overview_spans(oracle, class_id, first, last, terms)
+    shares = [oracle.overall(class_id, a, b) for a, b in spans]
+    counts = oracle.categories(class_id, first, last)
+    stays = [s for s in oracle.stays(class_id) if s.first <= last and s.last >= first]
+    assert "nr uczeń" in text
+    for stay in stays:
+        label = f"{stay.number} {stay.name}"[:20]
+        line = next(ln for ln in text.splitlines() if ln.strip().startswith(label))
+        tokens = line.split()
+        printed = [t for t in tokens if SHORT.match(t)]
+        assert printed == [percent_text(s.get(stay.number)).removesuffix("%") for s in shares]
+        assert [int(t) for t in tokens if COUNT.match(t)][1:] == counts[stay.number], stay.name
+    total = next(ln for ln in text.splitlines() if ln.strip().startswith("Razem oddział"))
+    assert [t for t in total.split() if SHORT.match(t)] == [
+        percent_text(s[0]).removesuffix("%") for s in shares]
+
+
+def test_fixture_overview_months_period_and_counts_by_category(rendered, small,
+                                                               fixture_oracle):
+    s = make_scope(small.meta, "C7A", WEEKS)
+    for class_id in ("C7A", "C7B"):
+        pages = pdf_pages(rendered("attendance", class_id).pdf)
+        _check_overview(pages, fixture_oracle, class_id, s.date_from, s.date_to, terms=False)
+        # the month-by-month tables are gone: one overview table
+        assert "Wrzesień 2025 (" not in "\n".join(pages)
+
+
+def test_demo_overview_of_the_year_months_terms_and_counts(demo, demo_pages):
+    dataset, oracle = demo
+    first, last = dataset.meta.year_start, dataset.meta.year_end
+    for class_id in ("0701", "0702"):
+        _check_overview(demo_pages(class_id), oracle, class_id, first, last, terms=True)
+
+
+def test_one_pupil_summary_is_one_compact_table_and_subjects_as_rows(demo):
+    dataset, oracle = demo
+    moved = dataset.students[dataset.students.duplicated("student_id", keep=False)]
+    row = moved[moved["class_id"] == "0701"].iloc[0]
+    spec = spec_for(dataset, "attendance", "0701", str(row["student_id"]), YEAR)
+    doc = render_document(spec, dataset, Config(), CTX)
+    pages = pdf_pages(doc.pdf)
+    text = _overview_text(pages)
+    first, last = dataset.meta.year_start, dataset.meta.year_end
+    number = int(row["register_number"])
+    stay = next(s for s in oracle.stays("0701") if s.number == number)
+    assert stay.first > first  # joined 7a during the year: only the months since
+    months = [(a, b) for a, b in oracle.months("0701", first, last) if b >= stay.first]
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    expected_rows = [*(f"{a:%m}" for a, _ in months), "semestr 1", "semestr 2", "cały rok"]
+    got = [ln for ln in lines if re.match(r"^(\w+ 20\d\d|semestr \d|cały rok) ", ln)]
+    assert len(got) == len(expected_rows)
+    whole = oracle.overall("0701", first, last)[number]
+    assert got[-1].split()[-1] == percent_text(whole)
+    # per subject: a row per subject with its full name, the year's percentage in the column
+    subjects = oracle.class_subjects("0701", first, last)
+    table = oracle.by_subject("0701", first, last)[number][1]
+    body = "\n".join(pages)
+    body = body[body.index("Frekwencja według przedmiotów"):]
+    for subject, cell in zip(subjects, table, strict=True):
+        line = next(ln for ln in body.splitlines() if ln.strip().startswith(
+            oracle.subjects[subject]))
+        assert [t for t in line.split() if CELL.match(t)][-1] == percent_text(cell)
