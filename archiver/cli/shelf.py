@@ -15,9 +15,11 @@ from archiver.cli import (
     state_dir_option,
 )
 from archiver.errors import VerificationError
-from archiver.passwords import ENV_VAR
+from archiver.passwords import ENV_VAR, read_password
 from archiver.shelf import ScanRequest, ScanResult, scan_shelf
 from archiver.shelf.index import DAMAGED, MISSING
+from archiver.shelf.repair import repair_copy
+from archiver.shelf.report import make_report
 
 
 @main_group.group(
@@ -99,3 +101,73 @@ def scan_lines(result: ScanResult) -> list[str]:
     lines.append(f"Scanned: {len(result.bundles())} bundles, {copies} copies, {good} good. "
                  f"Index: {result.index_path}")
     return lines
+
+
+@shelf_group.command(
+    "report",
+    epilog="Example: archiver shelf report --out raport-archiwum.pdf",
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the report to FILE: .pdf (Polish PDF/A for the archive's "
+              "binder) or .csv (for a spreadsheet). Without it, print a summary.")
+@operator_option
+@state_dir_option
+@config_option
+def report_command(out: Path | None, operator: str | None, state_dir: str | None) -> None:
+    """Report the shelf: per bundle, its good copies and where they are.
+
+    Taken from the shelf index (run `shelf scan` first): per bundle (school, year,
+    term) the copies that verified at their last check and where, the last check's
+    date and outcome, fewer than two good copies, changed copies and the bytes in
+    which they differ, timestamps due for renewal and retention ends passed or due
+    within a year (judged on the day of the report).
+    """
+    result = make_report(get_context().config, operator=operator or default_operator(),
+                         out=out, state_dir=Path(state_dir) if state_dir else None)
+    for row in result.report.rows:
+        click.echo(f"{row.bundle_id}: {row.good}/{len(row.copies)} good, "
+                   f"retention until {row.retention_until}, renewal: {row.renewal}")
+        for flag in row.flags:
+            click.echo(f"  ! {flag}")
+    if result.path:
+        click.echo(f"Report: {result.path}")
+
+
+@shelf_group.command(
+    "repair",
+    epilog="Example: archiver shelf repair SP3_2025-2026_sem1_20260627T153000Z "
+           "--from /media/kopia1/SP3_2025-2026_sem1_20260627T153000Z.zip --to /media/kopia2",
+)
+@click.argument("bundle_id")
+@click.option("--from", "source", required=True,
+              type=click.Path(dir_okay=False, path_type=Path), metavar="GOOD_COPY",
+              help="A good copy of the bundle (checked again before it is copied).")
+@click.option("--to", "medium", required=True,
+              type=click.Path(file_okay=False, path_type=Path), metavar="MEDIUM",
+              help="The medium (folder) whose damaged or missing copy is replaced, or "
+              "which gets a new copy.")
+@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE",
+              help=f"Also decrypt and check both copies fully with the password in FILE "
+              f"(else ${ENV_VAR}; without it the copies are checked by SHA-256 and "
+              "structure).")
+@operator_option
+@state_dir_option
+@config_option
+def repair_command(bundle_id: str, source: Path, medium: Path, password_file: Path | None,
+                   operator: str | None, state_dir: str | None) -> None:
+    """Replace a damaged or missing copy of BUNDLE_ID by a verified one.
+
+    The good copy is checked first; the new copy is written on MEDIUM under a
+    temporary name, synced, read back and checked, and only then takes its name,
+    replacing the damaged copy in one step (until then the damaged copy is left as
+    it was). Recorded in the audit log and the shelf index.
+    """
+    result = repair_copy(get_context().config, bundle_id, source, medium,
+                         operator=operator or default_operator(),
+                         password=read_password(password_file),
+                         state_dir=Path(state_dir) if state_dir else None)
+    replaced = f" (replaced the {result.replaced.outcome} copy {result.replaced.path})" \
+        if result.replaced else ""
+    click.echo(f"New copy: {result.new_copy}{replaced}")
+    click.echo(f"{bundle_id}: {result.good_copies} good copies")

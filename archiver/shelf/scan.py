@@ -203,7 +203,7 @@ def _mark_missing(index: ShelfIndex, medium: Path, seen: set[str], now: str
     missed: list[tuple[str, CopyRecord]] = []
     for bundle in index.bundles.values():
         for path, copy in list(bundle.copies.items()):
-            if copy.medium != str(medium) or path in seen:
+            if path in seen or not Path(path).is_relative_to(medium):
                 continue
             moved = any(other.medium == copy.medium and other.path in seen and other.good
                         and other.sha256 == copy.sha256 for other in bundle.copies.values())

@@ -1,0 +1,176 @@
+"""shelf repair: a damaged, missing or lacking copy replaced by a verified one.
+
+The good copy is checked first (it must be the bundle, with its reference SHA-256 and a
+sound structure; with the password, decrypted too). The new copy is written under a
+partial name on the target medium, synced, read back from the medium and checked the
+same way; only then does it take its final name, replacing the damaged copy in one
+rename. Until that moment the damaged copy is untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from archiver.audit import AuditLog, record
+from archiver.bundle.hashing import CHUNK, sha256_file, sidecar_path, sidecar_text
+from archiver.bundle.storage import (
+    OutputFile,
+    fsync_dir,
+    partial_path,
+    publish_new,
+    remove_quietly,
+    storage_error,
+    write_new_file,
+)
+from archiver.bundle.verify import verify_file
+from archiver.config import Config
+from archiver.errors import RefusedError, StorageError, UsageError, VerificationError
+from archiver.passwords import Password
+from archiver.shelf.check import check_copy
+from archiver.shelf.find import find_in_folder
+from archiver.shelf.index import OK, BundleRecord, CopyRecord, ShelfIndex, locked_index
+from archiver.shelf.scan import _now
+
+
+@dataclass
+class RepairResult:
+    bundle_id: str
+    new_copy: Path
+    replaced: CopyRecord | None  # the damaged or missing copy it took the place of
+    good_copies: int
+
+
+def _checked_source(bundle: BundleRecord, source: Path, password: Password | None) -> str:
+    """The good copy's SHA-256, after checking it is this bundle and sound now."""
+    if not source.is_file():
+        raise UsageError(f"--from {source}: no such file")
+    found = [f for f in find_in_folder(source.parent, [source.name]) if f.path == source]
+    if not found or found[0].bundle_id != bundle.bundle_id:
+        raise RefusedError(f"--from {source} is not a copy of {bundle.bundle_id}")
+    check = check_copy(found[0], password)
+    problems = [p for p in check.problems if "no sidecar" not in p]
+    if problems or check.sha256 != bundle.sha256:
+        raise VerificationError(
+            f"--from {source} does not verify now; it cannot serve as the good copy",
+            problems=problems or [f"SHA-256 {check.sha256}, expected {bundle.sha256}"])
+    assert check.sha256 is not None
+    return check.sha256
+
+
+def _target(bundle: BundleRecord, medium: Path) -> tuple[Path, CopyRecord | None]:
+    """Where the new copy goes: beside the bad copy on that medium, under the bundle's
+    own name; and the bad copy it replaces, if the index knows one there."""
+    for copy in bundle.sorted_copies():
+        path = Path(copy.path)
+        if path.is_relative_to(medium) and not copy.good:
+            return path.with_name(f"{bundle.bundle_id}.zip"), copy
+    for copy in bundle.sorted_copies():
+        if Path(copy.path).is_relative_to(medium) and Path(copy.path).is_file():
+            raise RefusedError(f"{medium} already holds a good copy of {bundle.bundle_id} "
+                               f"({copy.path})", hint="choose another medium with --to")
+    return medium / f"{bundle.bundle_id}.zip", None
+
+
+def _copy_to_partial(source: Path, partial: Path, expected: str) -> None:
+    digest = hashlib.sha256()
+    out = OutputFile(partial)
+    try:
+        with open(source, "rb", buffering=0) as handle:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        out.sync()
+    finally:
+        out.close()
+    if digest.hexdigest() != expected:
+        raise VerificationError(f"{source} changed while it was being copied; nothing "
+                                "was replaced")
+
+
+def _verify_partial(partial: Path, bundle_id: str, expected: str,
+                    password: Password | None) -> None:
+    found, _size = sha256_file(partial, drop_cache=True)  # from the medium, not memory
+    report = verify_file(partial, password, bundle_name=f"{bundle_id}.zip", sidecar=None)
+    if found != expected or not report.ok:
+        raise VerificationError(
+            f"the new copy in {partial.parent} does not verify; the damaged copy was left "
+            "as it was", problems=[str(p) for p in report.problems])
+
+
+def _publish(partial: Path, final: Path, replaces: bool) -> None:
+    if replaces:
+        os.replace(partial, final)  # one rename: the damaged copy is there until now
+    else:
+        publish_new(partial, final)
+
+
+def write_copy(source: Path, final: Path, bundle_id: str, expected: str,
+               password: Password | None) -> None:
+    """Copy, sync, read back and verify under a partial name, then publish the copy and
+    its sidecar (replacing a bad one at `final`)."""
+    partial, sidecar_partial = partial_path(final), partial_path(sidecar_path(final))
+    try:
+        _copy_to_partial(source, partial, expected)
+        _verify_partial(partial, bundle_id, expected, password)
+        write_new_file(sidecar_partial, sidecar_text(expected, final.name))
+        _publish(sidecar_partial, sidecar_path(final), sidecar_path(final).exists())
+        _publish(partial, final, final.exists())
+        fsync_dir(final.parent)
+    except OSError as exc:
+        raise storage_error(exc, f"write the new copy of {bundle_id}", final.parent) from None
+    finally:
+        remove_quietly(partial, sidecar_partial)
+
+
+def _withdraw_renamed(bad: CopyRecord | None, final: Path) -> None:
+    """A bad copy under another file name is removed once its replacement stands."""
+    if bad is None or Path(bad.path) == final:
+        return
+    for path in (Path(bad.path), sidecar_path(Path(bad.path))):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, "remove the damaged copy", path.parent) from None
+
+
+def _medium_of(index: ShelfIndex, path: Path, default: Path) -> str:
+    """The scanned medium `path` lies under (the deepest one known), else `default`."""
+    known = {c.medium for b in index.bundles.values() for c in b.copies.values()}
+    under = [m for m in known if path.is_relative_to(m)]
+    return max(under, key=len) if under else str(default)
+
+
+def repair_copy(config: Config, bundle_id: str, source: Path, medium: Path, *,
+                operator: str, password: Password | None = None,
+                state_dir: Path | None = None) -> RepairResult:
+    """Replace the bad copy of `bundle_id` on `medium` (or add one) from `source`."""
+    medium = Path(medium).expanduser().resolve()
+    source = Path(source).expanduser().resolve()
+    if not medium.is_dir():
+        raise StorageError(f"--to {medium} does not exist or is not a folder",
+                           hint="connect or mount the medium and run again")
+    log = AuditLog.for_config(config, state_dir)
+    scope = {"bundle": bundle_id, "media": [str(medium)]}
+    secrets = [password.reveal()] if password else []
+    with record(log, "shelf-repair", operator=operator, scope=scope, secrets=secrets) as rec, \
+            locked_index(config.state_dir(state_dir)) as index:
+        bundle = index.require(bundle_id)
+        expected = _checked_source(bundle, source, password)
+        rec.add_digest(str(source), expected, bundle.size, kind="source")
+        final, bad = _target(bundle, medium)
+        if bad is not None and bad.sha256:
+            rec.add_digest(bad.path, bad.sha256, bad.size, kind=f"replaced-{bad.outcome}")
+        write_copy(source, final, bundle_id, expected, password)
+        _withdraw_renamed(bad, final)
+        if bad is not None:
+            bundle.copies.pop(bad.path, None)
+        now = _now()
+        bundle.copies[str(final)] = CopyRecord(
+            path=str(final), medium=_medium_of(index, final, medium), outcome=OK,
+            checked_at=now, sha256=expected, size=final.stat().st_size,
+            deep=password is not None, last_good_at=now)
+        rec.add_digest(str(final), expected, final.stat().st_size, kind="copy")
+        return RepairResult(bundle_id, final, bad, len(bundle.good_copies()))
