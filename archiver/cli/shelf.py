@@ -15,11 +15,14 @@ from archiver.cli import (
     state_dir_option,
 )
 from archiver.errors import VerificationError
+from archiver.i18n import N_, _
 from archiver.passwords import ENV_VAR, read_password
 from archiver.shelf import ScanRequest, ScanResult, scan_shelf
-from archiver.shelf.index import DAMAGED, MISSING
+from archiver.shelf.index import DAMAGED, MISSING, OK
 from archiver.shelf.repair import repair_copy
 from archiver.shelf.report import make_report
+
+OUTCOMES = {OK: N_("ok"), DAMAGED: N_("damaged"), MISSING: N_("missing")}
 
 
 @main_group.group(
@@ -75,8 +78,8 @@ def scan_command(media: tuple[Path, ...], deep: bool, password_file: Path | None
         click.echo(line)
     bad = sum(1 for _, copy in result.checked if copy.outcome in (DAMAGED, MISSING))
     if bad:
-        raise VerificationError(f"{bad} of {len(result.checked)} copies are damaged or "
-                                "missing; see above")
+        raise VerificationError(_("{bad} of {total} copies are damaged or missing; see "
+                                  "above").format(bad=bad, total=len(result.checked)))
 
 
 def scan_lines(result: ScanResult) -> list[str]:
@@ -84,22 +87,25 @@ def scan_lines(result: ScanResult) -> list[str]:
     lines = []
     for bundle in result.bundles():
         good = len(bundle.good_copies())
-        flag = "" if good >= 2 else "  FEWER THAN TWO GOOD COPIES"
-        lines.append(f"{bundle.bundle_id}: {good} good of {len(bundle.copies)} copies{flag}")
+        flag = "" if good >= 2 else "  " + _("FEWER THAN TWO GOOD COPIES")
+        lines.append(_("{bundle}: {good} good of {copies} copies").format(
+            bundle=bundle.bundle_id, good=good, copies=len(bundle.copies)) + flag)
         for copy in bundle.sorted_copies():
             if copy.checked_at != result.index.updated_at:
                 continue
-            note = " (renamed)" if copy.renamed else ""
-            lines.append(f"  {copy.outcome:8} {copy.path}{note}")
+            note = " " + _("(renamed)") if copy.renamed else ""
+            lines.append(f"  {_(OUTCOMES[copy.outcome]):8} {copy.path}{note}")
             lines += [f"           - {problem}" for problem in copy.problems[:5]]
     for bundle_id in sorted(set(result.no_password)):
-        lines.append(f"no password for {bundle_id}: checked without decryption")
+        lines.append(_("no password for {bundle}: checked without decryption").format(
+            bundle=bundle_id))
     for folder in result.unreadable:
-        lines.append(f"could not read the folder {folder}")
+        lines.append(_("could not read the folder {folder}").format(folder=folder))
     copies = len(result.checked)
     good = sum(1 for _, c in result.checked if c.good)
-    lines.append(f"Scanned: {len(result.bundles())} bundles, {copies} copies, {good} good. "
-                 f"Index: {result.index_path}")
+    lines.append(_("Scanned bundles: {bundles}, copies: {copies}, good: {good}. Index: "
+                   "{index}").format(bundles=len(result.bundles()), copies=copies, good=good,
+                                     index=result.index_path))
     return lines
 
 
@@ -125,12 +131,14 @@ def report_command(out: Path | None, operator: str | None, state_dir: str | None
     result = make_report(get_context().config, operator=operator or default_operator(),
                          out=out, state_dir=Path(state_dir) if state_dir else None)
     for row in result.report.rows:
-        click.echo(f"{row.bundle_id}: {row.good}/{len(row.copies)} good, "
-                   f"retention until {row.retention_until}, renewal: {row.renewal}")
+        click.echo(_("{bundle}: {good}/{copies} good, retention until {until}, renewal: "
+                     "{renewal}").format(bundle=row.bundle_id, good=row.good,
+                                         copies=len(row.copies), until=row.retention_until,
+                                         renewal=row.renewal))
         for flag in row.flags:
             click.echo(f"  ! {flag}")
     if result.path:
-        click.echo(f"Report: {result.path}")
+        click.echo(_("Report: {path}").format(path=result.path))
 
 
 @shelf_group.command(
@@ -167,7 +175,9 @@ def repair_command(bundle_id: str, source: Path, medium: Path, password_file: Pa
                          operator=operator or default_operator(),
                          password=read_password(password_file),
                          state_dir=Path(state_dir) if state_dir else None)
-    replaced = f" (replaced the {result.replaced.outcome} copy {result.replaced.path})" \
-        if result.replaced else ""
-    click.echo(f"New copy: {result.new_copy}{replaced}")
-    click.echo(f"{bundle_id}: {result.good_copies} good copies")
+    click.echo(_("New copy: {path}").format(path=result.new_copy))
+    if result.replaced:
+        click.echo(_("It replaced the copy {path} ({outcome}).").format(
+            path=result.replaced.path, outcome=_(OUTCOMES[result.replaced.outcome])))
+    click.echo(_("{bundle}: {good} good copies").format(bundle=bundle_id,
+                                                         good=result.good_copies))

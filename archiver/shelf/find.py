@@ -19,6 +19,7 @@ from archiver.bundle.report import Problem
 from archiver.bundle.zipscan import scan_zip
 from archiver.errors import UsageError
 from archiver.files import PARTIAL_PATTERN, storage_error
+from archiver.i18n import _
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_SIDECAR = 4096
@@ -117,8 +118,8 @@ def find_bundles(medium: Path, unreadable: list[str] | None = None) -> Iterator[
     folders that cannot be read are added to `unreadable`."""
     medium = Path(medium)
     if not medium.is_dir():
-        raise UsageError(f"{medium} is not a folder",
-                         hint="give the folders or mount points of the media to scan")
+        raise UsageError(_("{medium} is not a folder").format(medium=medium),
+                         hint=_("give the folders or mount points of the media to scan"))
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(medium, onerror=errors.append):
         dirs.sort()

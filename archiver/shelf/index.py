@@ -21,6 +21,7 @@ from typing import Any
 from archiver.audit.locking import exclusive_lock
 from archiver.errors import InputError, StorageError
 from archiver.files import write_whole
+from archiver.i18n import _
 
 INDEX_NAME = "shelf-index.json"
 LOCK_NAME = "shelf-index.lock"
@@ -102,9 +103,10 @@ class ShelfIndex:
         try:
             return self.bundles[bundle_id]
         except KeyError:
-            raise InputError(f"the shelf index knows no bundle {bundle_id!r}",
-                             hint="run `archiver shelf scan` on the media first; "
-                             "`archiver shelf report` lists the bundle ids") from None
+            raise InputError(_("the shelf index knows no bundle {bundle!r}").format(
+                bundle=bundle_id), hint=_("run `archiver shelf scan` on the media first; "
+                                          "`archiver shelf report` lists the bundle ids")
+            ) from None
 
     def to_json(self) -> bytes:
         data = {"format": FORMAT, "updated_at": self.updated_at,
@@ -122,9 +124,10 @@ class ShelfIndex:
             bundles = {k: BundleRecord.from_dict(v) for k, v in parsed["bundles"].items()}
             return cls(bundles, dict(parsed.get("lists", {})), parsed.get("updated_at", ""))
         except (ValueError, KeyError, TypeError, AttributeError):
-            raise InputError(f"the shelf index {where} is damaged or of another version",
-                             hint="move it away and scan the media again: the index is "
-                             "rebuilt from the bundles themselves") from None
+            raise InputError(_("the shelf index {path} is damaged or of another version"
+                               ).format(path=where),
+                             hint=_("move it away and scan the media again: the index is "
+                                    "rebuilt from the bundles themselves")) from None
 
 
 def index_path(state_dir: Path) -> Path:
@@ -139,23 +142,15 @@ def load_index(state_dir: Path) -> ShelfIndex:
     except FileNotFoundError:
         return ShelfIndex()
     except OSError as exc:
-        raise StorageError(f"cannot read the shelf index {path}: {exc.strerror}") from None
+        raise StorageError(_("cannot read the shelf index {path}: {reason}").format(
+            path=path, reason=exc.strerror)) from None
     return ShelfIndex.from_json(data, path)
 
 
 def save_index(index: ShelfIndex, state_dir: Path) -> Path:
     """Replace the index whole: a partial file, synced, renamed over the old one."""
-    path = index_path(state_dir)
-    return replace_file(path, index.to_json())
-
-
-def replace_file(path: Path, data: bytes) -> Path:
-    """Write `path` whole or not at all, replacing an older version of it."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
-    return write_whole(path, data, what="the shelf index", replace=True)
+    return write_whole(index_path(state_dir), index.to_json(), what="the shelf index",
+                       replace=True)
 
 
 @contextmanager
@@ -165,8 +160,8 @@ def locked_index(state_dir: Path) -> Iterator[ShelfIndex]:
     try:
         state_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
-        raise StorageError(f"cannot create the state directory {state_dir}: "
-                           f"{exc.strerror}") from None
+        raise StorageError(_("cannot create the state directory {path}: {reason}").format(
+            path=state_dir, reason=exc.strerror)) from None
     with exclusive_lock(state_dir / LOCK_NAME, LOCK_TIMEOUT):
         index = load_index(state_dir)
         yield index

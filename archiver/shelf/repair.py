@@ -16,7 +16,10 @@ from pathlib import Path
 
 from archiver.audit import AuditLog, record
 from archiver.bundle.hashing import CHUNK, sha256_file, sidecar_path, sidecar_text
-from archiver.bundle.storage import (
+from archiver.bundle.verify import verify_file
+from archiver.config import Config
+from archiver.errors import RefusedError, StorageError, UsageError, VerificationError
+from archiver.files import (
     OutputFile,
     fsync_dir,
     partial_path,
@@ -25,9 +28,7 @@ from archiver.bundle.storage import (
     storage_error,
     write_new_file,
 )
-from archiver.bundle.verify import verify_file
-from archiver.config import Config
-from archiver.errors import RefusedError, StorageError, UsageError, VerificationError
+from archiver.i18n import _
 from archiver.passwords import Password
 from archiver.shelf.check import check_copy
 from archiver.shelf.find import find_in_folder
@@ -46,15 +47,17 @@ class RepairResult:
 def _checked_source(bundle: BundleRecord, source: Path, password: Password | None) -> str:
     """The good copy's SHA-256, after checking it is this bundle and sound now."""
     if not source.is_file():
-        raise UsageError(f"--from {source}: no such file")
+        raise UsageError(_("--from {path}: no such file").format(path=source))
     found = [f for f in find_in_folder(source.parent, [source.name]) if f.path == source]
     if not found or found[0].bundle_id != bundle.bundle_id:
-        raise RefusedError(f"--from {source} is not a copy of {bundle.bundle_id}")
+        raise RefusedError(_("--from {path} is not a copy of {bundle}").format(
+            path=source, bundle=bundle.bundle_id))
     check = check_copy(found[0], password)
     problems = [p for p in check.problems if "no sidecar" not in p]
     if problems or check.sha256 != bundle.sha256:
         raise VerificationError(
-            f"--from {source} does not verify now; it cannot serve as the good copy",
+            _("--from {path} does not verify now; it cannot serve as the good copy"
+              ).format(path=source),
             problems=problems or [f"SHA-256 {check.sha256}, expected {bundle.sha256}"])
     assert check.sha256 is not None
     return check.sha256
@@ -69,8 +72,10 @@ def _target(bundle: BundleRecord, medium: Path) -> tuple[Path, CopyRecord | None
             return path.with_name(f"{bundle.bundle_id}.zip"), copy
     for copy in bundle.sorted_copies():
         if Path(copy.path).is_relative_to(medium) and Path(copy.path).is_file():
-            raise RefusedError(f"{medium} already holds a good copy of {bundle.bundle_id} "
-                               f"({copy.path})", hint="choose another medium with --to")
+            raise RefusedError(_("{medium} already holds a good copy of {bundle} ({path})"
+                                 ).format(medium=medium, bundle=bundle.bundle_id,
+                                          path=copy.path),
+                               hint=_("choose another medium with --to"))
     return medium / f"{bundle.bundle_id}.zip", None
 
 
@@ -86,8 +91,8 @@ def _copy_to_partial(source: Path, partial: Path, expected: str) -> None:
     finally:
         out.close()
     if digest.hexdigest() != expected:
-        raise VerificationError(f"{source} changed while it was being copied; nothing "
-                                "was replaced")
+        raise VerificationError(_("{path} changed while it was being copied; nothing was "
+                                  "replaced").format(path=source))
 
 
 def _verify_partial(partial: Path, bundle_id: str, expected: str,
@@ -96,8 +101,8 @@ def _verify_partial(partial: Path, bundle_id: str, expected: str,
     report = verify_file(partial, password, bundle_name=f"{bundle_id}.zip", sidecar=None)
     if found != expected or not report.ok:
         raise VerificationError(
-            f"the new copy in {partial.parent} does not verify; the damaged copy was left "
-            "as it was", problems=[str(p) for p in report.problems])
+            _("the new copy in {folder} does not verify; the damaged copy was left as it "
+              "was").format(folder=partial.parent), problems=[str(p) for p in report.problems])
 
 
 def _publish(partial: Path, final: Path, replaces: bool) -> None:
@@ -150,8 +155,8 @@ def repair_copy(config: Config, bundle_id: str, source: Path, medium: Path, *,
     medium = Path(medium).expanduser().resolve()
     source = Path(source).expanduser().resolve()
     if not medium.is_dir():
-        raise StorageError(f"--to {medium} does not exist or is not a folder",
-                           hint="connect or mount the medium and run again")
+        raise StorageError(_("--to {path} does not exist or is not a folder").format(
+            path=medium), hint=_("connect or mount the medium and run again"))
     log = AuditLog.for_config(config, state_dir)
     scope = {"bundle": bundle_id, "media": [str(medium)]}
     secrets = [password.reveal()] if password else []

@@ -13,9 +13,10 @@ from datetime import date
 from pathlib import Path
 
 from archiver.audit import AuditLog, record
-from archiver.bundle.storage import partial_path, publish_new, remove_quietly, write_new_file
 from archiver.config import Config
-from archiver.errors import RefusedError, StorageError, UsageError
+from archiver.errors import UsageError
+from archiver.files import write_whole
+from archiver.i18n import _
 from archiver.render.context import RunContext
 from archiver.render.environment import environment
 from archiver.render.pdfa import html_to_pdfa
@@ -71,27 +72,12 @@ def report_csv(report: ShelfReport) -> bytes:
     return ("\ufeff" + text.getvalue()).encode("utf-8")
 
 
-def write_new(path: Path, data: bytes) -> Path:
-    """Write a new file whole (partial name, fsync, rename); never over an existing one."""
-    if path.exists():
-        raise RefusedError(f"{path} already exists; it is never overwritten",
-                           hint="choose another --out file")
-    partial = partial_path(path)
-    try:
-        write_new_file(partial, data)
-        publish_new(partial, path)
-    except OSError as exc:
-        raise StorageError(f"cannot write {path}: {exc.strerror}") from None
-    finally:
-        remove_quietly(partial)
-    return path
-
-
 def make_report(config: Config, *, operator: str, out: Path | None,
                 state_dir: Path | None = None) -> ReportResult:
     """The report of the shelf index, written to `out` (.pdf or .csv) when given."""
     if out is not None and out.suffix.lower() not in (".pdf", ".csv"):
-        raise UsageError(f"--out {out}: the report is written as .pdf or .csv")
+        raise UsageError(_("--out {path}: the report is written as .pdf or .csv").format(
+            path=out))
     run_ctx = RunContext.create(operator)
     index = load_index(config.state_dir(state_dir))
     report = shelf_report(index.bundles.values(), report_day(run_ctx))
@@ -102,6 +88,6 @@ def make_report(config: Config, *, operator: str, out: Path | None,
             return ReportResult(report, None)
         data = (report_pdf(report, index, run_ctx, config) if out.suffix.lower() == ".pdf"
                 else report_csv(report))
-        write_new(out, data)
+        write_whole(out, data, what="the report")
         rec.add_output_bytes(out.name, data, kind="shelf-report")
     return ReportResult(report, out)

@@ -18,6 +18,7 @@ from pathlib import Path
 from archiver.audit import AuditLog, record
 from archiver.config import Config
 from archiver.errors import InputError, UsageError
+from archiver.i18n import _
 from archiver.passwords import Password, read_password, read_slip
 from archiver.shelf.check import CopyCheck, check_copy, describe_difference
 from archiver.shelf.find import find_bundles
@@ -75,14 +76,14 @@ class Passwords:
     def of(cls, request: ScanRequest) -> Passwords | None:
         if not request.deep:
             if request.password_file or request.slips:
-                raise UsageError("--password-file and --slips are for --deep scans")
+                raise UsageError(_("--password-file and --slips are for --deep scans"))
             return None
         common = read_password(request.password_file)
         slips = read_slips(request.slips) if request.slips else {}
         if common is None and not slips:
-            raise UsageError("a --deep scan needs the bundles' passwords",
-                             hint="give --password-file FILE (or ARCHIVER_PASSWORD) or "
-                             "--slips DIR, the folder of the password slips")
+            raise UsageError(_("a --deep scan needs the bundles' passwords"),
+                             hint=_("give --password-file FILE (or ARCHIVER_PASSWORD) or "
+                                    "--slips DIR, the folder of the password slips"))
         return cls(common, slips)
 
     def of_bundle(self, bundle_id: str) -> Password | None:
@@ -96,7 +97,8 @@ class Passwords:
 def read_slips(folder: Path) -> dict[str, Password]:
     """{bundle file name: password} of every password slip in `folder`."""
     if not Path(folder).is_dir():
-        raise InputError(f"the slip folder {folder} does not exist or is not a folder")
+        raise InputError(_("the slip folder {path} does not exist or is not a folder"
+                           ).format(path=folder))
     slips: dict[str, Password] = {}
     for path in sorted(Path(folder).glob(SLIP_GLOB)):
         try:
@@ -236,13 +238,13 @@ def _scan_medium(index: ShelfIndex, medium: Path, passwords: Passwords | None,
 
 def _media(request: ScanRequest) -> list[Path]:
     if not request.media:
-        raise UsageError("name the folders or mount points of the media to scan")
+        raise UsageError(_("give the folders or mount points of the media to scan"))
     media = []
     for medium in request.media:
         path = Path(medium).expanduser().resolve()
         if not path.is_dir():
-            raise UsageError(f"{medium} is not a folder",
-                             hint="connect or mount the medium, then give its folder")
+            raise UsageError(_("{medium} is not a folder").format(medium=medium),
+                             hint=_("connect or mount the medium, then give its folder"))
         if path not in media:
             media.append(path)
     return media

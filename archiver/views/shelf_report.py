@@ -13,9 +13,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from archiver.render.environment import date_pl
+from archiver.views.polish import date_pl, datetime_pl
 
-LOCAL_ZONE = ZoneInfo("Europe/Warsaw")
+SCHOOL_ZONE = "Europe/Warsaw"  # the index keeps UTC; Polish schools print local time
+LOCAL_ZONE = ZoneInfo(SCHOOL_ZONE)
 DUE_WITHIN = timedelta(days=365)  # renewals and retention ends due within a year
 NO_TIMESTAMP = "brak znacznika czasu"
 OUTCOMES = {"ok": "poprawna", "damaged": "uszkodzona", "missing": "brak pliku"}
@@ -75,7 +76,7 @@ def local(moment: str) -> str:
     """An ISO UTC time of the index as the school's local date and time."""
     if not moment:
         return "—"
-    return datetime.fromisoformat(moment).astimezone(LOCAL_ZONE).strftime("%d.%m.%Y %H:%M")
+    return datetime_pl(datetime.fromisoformat(moment), SCHOOL_ZONE)
 
 
 def term_label(term: str) -> str:
