@@ -133,7 +133,8 @@ class RenderCache:
         path = self.entry_path(material)
         blob = self._encrypt(path.name, document)
         try:
-            write_whole(path, blob, what="a render cache entry", replace=True)
+            write_whole(path, blob, what="a render cache entry", replace=True,
+                        output=False)
         except StorageError as exc:
             self.stats.write_errors += 1
             self.stats.notes.append(exc.message)
@@ -193,7 +194,8 @@ def _load_or_create_key(path: Path) -> bytes:
     """The 32-byte key: created once (0600, published atomically), owner-only afterwards."""
     if not path.exists():
         try:
-            write_whole(path, secrets.token_bytes(32), what="the render cache key")
+            write_whole(path, secrets.token_bytes(32), what="the render cache key",
+                        output=False)
         except RefusedError:
             pass  # another run created it first: use theirs
     info = check_owned(path, "the render cache key")

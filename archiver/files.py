@@ -22,6 +22,7 @@ from pathlib import Path
 
 import psutil
 
+from archiver import published
 from archiver.errors import RefusedError, StorageError, UsageError
 from archiver.statedir import make_private_dirs
 
@@ -142,8 +143,10 @@ def already_exists(final: Path, what: str) -> RefusedError:
                         "another folder")
 
 
-def publish_new(temporary: Path, final: Path, what: str = "a bundle") -> None:
-    """Give `temporary` the name `final`, refusing if `final` exists (never overwrite)."""
+def publish_new(temporary: Path, final: Path, what: str = "a bundle", *,
+                output: bool = True) -> None:
+    """Give `temporary` the name `final`, refusing if `final` exists (never overwrite);
+    an `output` is noted for the job's audit entry (archiver.published)."""
     try:
         os.link(temporary, final)  # atomic, and fails with EEXIST instead of replacing
     except FileExistsError:
@@ -156,14 +159,21 @@ def publish_new(temporary: Path, final: Path, what: str = "a bundle") -> None:
         if os.path.lexists(final):
             raise already_exists(final, what) from None
         os.rename(temporary, final)
+        if output:
+            published.note(final)
         return
+    if output:
+        published.note(final)  # before anything else can fail: the audit entry lists it
     os.unlink(temporary)
 
 
-def write_whole(path: Path, data: bytes, *, what: str, replace: bool = False) -> Path:
+def write_whole(path: Path, data: bytes, *, what: str, replace: bool = False,
+                kind: str | None = None, output: bool = True) -> Path:
     """Write `data` to `path` whole or not at all: a partial file (0600), synced, given its
     name, the folder synced. An existing `path` is refused unless `replace`. `what` names
-    the file in messages: "a printout", "the handover protocol"."""
+    the file in messages: "a printout", "the handover protocol"; `kind` is what the audit
+    entry calls it once published ("protocol"); `output=False` for the job's own state
+    (cache entries), which its audit entry does not list."""
     path = Path(path)
     partial = partial_path(path)
     try:
@@ -171,7 +181,9 @@ def write_whole(path: Path, data: bytes, *, what: str, replace: bool = False) ->
         if replace:
             os.replace(partial, path)
         else:
-            publish_new(partial, path, what)
+            publish_new(partial, path, what, output=output)
+        if output:
+            published.note(path, kind)
         fsync_dir(path.parent)
     except OSError as exc:
         raise storage_error(exc, f"write {what} {path.name}", path.parent) from None

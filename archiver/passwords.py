@@ -230,7 +230,8 @@ def write_slip(slip: PasswordSlip, path: Path, *, bundle_dir: Path) -> Path:
             f"the password slip {path} would lie in the bundle's folder",
             hint="a password must never travel with the bundle; choose another folder",
         )
-    return write_whole(target, slip.text().encode("utf-8"), what="a password slip")
+    return write_whole(target, slip.text().encode("utf-8"), what="a password slip",
+                       kind="password-slip")
 
 
 def read_slip(text: str) -> tuple[str, Password] | None:

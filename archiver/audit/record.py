@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from archiver import published
 from archiver.audit.entry import AuditEntry, refuse_secrets, validate_fields
 from archiver.audit.log import AuditLog
-from archiver.errors import ArchiverError, RefusedError
+from archiver.errors import ArchiverError, RefusedError, StorageError
 
 _CHUNK = 1 << 20
 
@@ -31,6 +32,7 @@ class AuditRecord:
     outputs: list[dict[str, Any]] = field(default_factory=list)
     reason: str | None = None  # short and free of personal data; kept if the job sets it
     entry: AuditEntry | None = None  # the stored entry, once the block has ended
+    listed: set[Path] = field(default_factory=set)  # files already among the outputs
 
     def add_output(
         self, path: str | os.PathLike, *, name: str | None = None, kind: str | None = None
@@ -42,13 +44,34 @@ class AuditRecord:
             while chunk := fh.read(_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
+        self.listed.add(_key(path))
         return self._add(name or Path(path).name, digest.hexdigest(), size, kind)
 
     def add_output_bytes(
-        self, name: str, data: bytes, *, kind: str | None = None
+        self, name: str, data: bytes, *, kind: str | None = None,
+        path: str | os.PathLike | None = None,
     ) -> dict[str, Any]:
-        """List an output that exists only in memory or inside a bundle."""
+        """List an output that exists only in memory or inside a bundle (or was written
+        to `path` from these bytes)."""
+        if path is not None:
+            self.listed.add(_key(path))
         return self._add(name, hashlib.sha256(data).hexdigest(), len(data), kind)
+
+    def add_published(self, files: list[published.Published]) -> list[Path]:
+        """List every journaled file that still exists and is not listed yet; returns
+        the paths of all journaled files that exist (what a withdrawal would remove)."""
+        kinds: dict[Path, str | None] = {}
+        for item in files:  # a later note may say what kind a file is
+            kinds[item.path] = item.kind or kinds.get(item.path)
+        existing = [path for path in kinds if os.path.lexists(path)]
+        for path in existing:
+            kind = kinds[path] or _kind_of(path)
+            if _key(path) not in self.listed:
+                try:
+                    self.add_output(path, kind=kind)
+                except OSError:
+                    self._add(path.name, "", 0, kind)
+        return existing
 
     def add_digest(self, name: str, sha256: str, size: int, kind: str | None = None
                    ) -> dict[str, Any]:
@@ -70,6 +93,59 @@ class AuditRecord:
             "case_ref": self.case_ref, "approved_by": self.approved_by,
             "outputs": self.outputs, "result": result, "reason": self.reason,
         }  # fmt: skip
+
+
+def _key(path: str | os.PathLike) -> Path:
+    return Path(os.path.abspath(path))
+
+
+def _kind_of(path: Path) -> str | None:
+    if path.name.endswith(".sha256"):
+        return "checksum"
+    return "bundle" if path.suffix == ".zip" else None
+
+
+def _withdraw(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Remove what this run published; returns (removed, still there)."""
+    removed, left = [], []
+    for path in reversed(paths):
+        try:
+            path.unlink()
+            removed.append(path)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            left.append(path)
+    return removed, left
+
+
+def _unrecorded(audit_exc: BaseException, removed: list[Path], left: list[Path]) -> str:
+    """Says why the entry is missing and which files exist (never the log's contents)."""
+    why = audit_exc.message if isinstance(audit_exc, ArchiverError) else type(audit_exc).__name__
+    text = f"the audit entry could not be written ({why})"
+    if removed:
+        text += ("; so that nothing stands unrecorded, what this run published was "
+                 "withdrawn: " + ", ".join(str(p) for p in reversed(removed)))
+    if left:
+        text += ("; these files exist but are NOT recorded in the audit log (they could not "
+                 "be removed): " + ", ".join(str(p) for p in left))
+    return text
+
+
+def _say_what_exists(exc: BaseException, paths: list[Path]) -> None:
+    """A failed job that published some files says which exist (they are recorded)."""
+    if not paths or not isinstance(exc, ArchiverError):
+        return
+    exc.hint = ("these files were made before the failure and stay, recorded in the audit "
+                "log: " + ", ".join(str(p) for p in paths))
+
+
+def _amend(exc: BaseException, text: str) -> None:
+    if isinstance(exc, ArchiverError):
+        exc.message = f"{exc.message}; {text}"
+        exc.hint = None
+    else:
+        exc.add_note(text)
 
 
 def _outcome(exc: BaseException) -> tuple[str, str]:
@@ -113,16 +189,24 @@ def record(
     refuse_secrets(rec.fields(), secrets)
     validate_fields(rec.fields())
     log.check_writable()
-    try:
-        yield rec
-    except BaseException as exc:
-        if isinstance(exc, RefusedError) and not record_refusals:
-            raise
-        result, reason = _outcome(exc)
-        rec.reason = rec.reason or reason
+    with published.journal() as made:
         try:
-            rec.entry = log.append(rec.fields(result), secrets=secrets)
-        except Exception as audit_exc:  # keep the job's own error; say the entry is missing
-            exc.add_note(f"the audit entry could not be written: {type(audit_exc).__name__}")
-        raise
-    rec.entry = log.append(rec.fields("ok"), secrets=secrets)
+            yield rec
+        except BaseException as exc:
+            existing = rec.add_published(made)
+            if isinstance(exc, RefusedError) and not record_refusals and not existing:
+                raise
+            result, reason = _outcome(exc)
+            rec.reason = rec.reason or reason
+            try:
+                rec.entry = log.append(rec.fields(result), secrets=secrets)
+            except Exception as audit_exc:  # keep the job's own error; say what exists
+                _amend(exc, _unrecorded(audit_exc, *_withdraw(existing)))
+            else:
+                _say_what_exists(exc, existing)
+            raise
+        existing = rec.add_published(made)
+        try:
+            rec.entry = log.append(rec.fields("ok"), secrets=secrets)
+        except Exception as audit_exc:
+            raise StorageError(_unrecorded(audit_exc, *_withdraw(existing))) from None

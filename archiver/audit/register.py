@@ -87,5 +87,5 @@ def write_register(
                 with_names=bool(source),
             )  # fmt: skip
         write_whole(target, data, what="the register of disclosures")
-        rec.add_output_bytes(target.name, data, kind="register")
+        rec.add_output_bytes(target.name, data, kind="register", path=target)
     return len(rows)

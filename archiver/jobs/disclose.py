@@ -226,7 +226,8 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
                 request.signer, ds.meta.exported_at))
         letter_path = write_whole(
             pack.bundle.path.with_name(pack.bundle.path.name.removesuffix(".zip")
-                                       + "-pismo.pdf"), outside, what="the cover letter")
+                                       + "-pismo.pdf"), outside, what="the cover letter",
+                                   kind="cover-letter")
     slip_path = None
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,

@@ -171,5 +171,5 @@ def pack_bundle(
                       .replace(",", " "), bundle_sha256=result.sha256)
     protocol_path = result.path.with_name(result.path.name.removesuffix(".zip") + "-protokol.pdf")
     write_whole(protocol_path, signed(_protocol_pdf(outside, header, run_ctx)),
-                what="the handover protocol")
+                what="the handover protocol", kind="protocol")
     return PackResult(result, protocol_path, packed, sources)

@@ -112,7 +112,8 @@ def run_render(request: RenderRequest, config: Config,
                                      progress=progress)
         for target, document in zip(targets, documents, strict=True):
             write_whole(target, document.pdf, what="a printout", replace=request.force)
-            audit.add_output_bytes(target.name, document.pdf, kind=document.kind)
+            audit.add_output_bytes(target.name, document.pdf, kind=document.kind,
+                                   path=target)
             result.documents.append(WrittenDocument(target, document.kind, document.pages,
                                                     document.sha256))
     result.seconds = time.monotonic() - started

@@ -150,7 +150,7 @@ def load_index(state_dir: Path) -> ShelfIndex:
 def save_index(index: ShelfIndex, state_dir: Path) -> Path:
     """Replace the index whole: a partial file, synced, renamed over the old one."""
     return write_whole(index_path(state_dir), index.to_json(), what="the shelf index",
-                       replace=True)
+                       replace=True, output=False)
 
 
 @contextmanager
