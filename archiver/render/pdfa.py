@@ -25,6 +25,7 @@ from archiver.render import deflate
 from archiver.render.context import RunContext
 from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
 from archiver.render.printable import printable
+from archiver.render.rules import draw_rules
 
 PDF_VARIANT = "pdf/a-3u"
 # Tagged PDF (headings, paragraphs, lists, the small tables as Table/TR/TH/TD): measured
@@ -99,10 +100,12 @@ def _serialise_once(pdf) -> None:
             obj.__class__ = _serialised_once(type(obj))
 
 
-def _finish(_document, pdf) -> None:
-    """Last touches before the file is written: dc:language in the XMP packet; each
-    associated file listed once in the catalog's /AF (WeasyPrint 70 lists them twice);
-    every object serialised once (after this nothing changes them)."""
+def _finish(document, pdf) -> None:
+    """Last touches before the file is written: the rules of ruled blocks drawn
+    (archiver.render.rules); dc:language in the XMP packet; each associated file listed
+    once in the catalog's /AF (WeasyPrint 70 lists them twice); every object serialised
+    once (after this nothing changes them)."""
+    draw_rules(document, pdf)
     number = int(pdf.catalog["Metadata"].split()[0])
     stream = pdf.objects[number]
     data = b"".join(stream.stream)

@@ -1,9 +1,9 @@
 """Attendance grids as lines of monospaced text: one line per student, no cell per mark.
 
 WeasyPrint lays out a table with a cell per mark at well under 1 page/s; the same grid as
-one `<pre>` of fixed-width text runs some 20 times faster. Grid lines are drawn by CSS
-background gradients sized to the character cell (see `.grid` in style.css), so a block
-needs only its geometry: name width, column width, day boundaries, counted in characters.
+one `<pre>` of fixed-width text runs some 20 times faster. Grid lines are drawn as PDF
+rectangles while the file is written (archiver.render.rules), so a block needs only its
+geometry: name width, column width, day boundaries, counted in characters.
 """
 
 from __future__ import annotations
@@ -106,7 +106,6 @@ CHAR_PT = 7.5 * 1233 / 2048
 def _x(chars: float) -> str:
     return f"{chars * CHAR_PT:.3f}pt"
 HEADER_LINES = 3
-RULE = "#8a8a8a"
 
 
 def block_style(block: GridBlock) -> str:
@@ -116,27 +115,10 @@ def block_style(block: GridBlock) -> str:
 
 def rule_style(name: float, col: int, columns: int, header_lines: int,
                strong: tuple[int, ...] = ()) -> str:
-    """Width and ruled background of a monospaced block: a row rule under every line, a
-    column rule every `col` characters after the first `name`, heavier rules at `strong`
-    columns and under the header lines."""
-    # Rules sit half a character into each cell's leading space, so that a two-character
-    # symbol is centred between its rules.
-    name += 0.5
-    # Every layer is a two-colour gradient: WeasyPrint paints a one-colour gradient over the
-    # whole box whatever its background-size, so a thin line is "colour up to w, then none".
-    layers = [f"linear-gradient(to right, #222 0.9pt, transparent 0.9pt) {_x(name + s * col)} 0 "
-              "/ 2pt 100% no-repeat" for s in strong]
-    layers += [
-        f"linear-gradient(to bottom, #222 0.8pt, transparent 0.8pt) "
-        f"0 {header_lines * LINE_PT - 0.8}pt / 100% 2pt no-repeat",
-        f"linear-gradient(to bottom, transparent {LINE_PT - 0.4}pt, {RULE} {LINE_PT - 0.4}pt) "
-        f"0 0 / 100% {LINE_PT}pt repeat-y",
-        f"linear-gradient(to right, #fff {_x(name)}, transparent {_x(name)}) 0 0 / 100% 100% "
-        "no-repeat",
-        # the first header line (day labels) runs across its day's columns: no column rules
-        f"linear-gradient(to bottom, #fff {LINE_PT}pt, transparent {LINE_PT}pt) 0 0 / 100% 100% "
-        "no-repeat",
-        f"linear-gradient(to right, {RULE} 0.4pt, transparent 0.4pt) {_x(name)} 0 / {_x(col)} 100% "
-        "repeat-x",
-    ]
-    return f"width: {_x(name + col * columns)}; background: {', '.join(layers)}"
+    """Width and rules of a monospaced block: a row rule under every line, a column rule
+    every `col` characters after the first `name`, heavier rules at `strong` columns and
+    under the header lines. The rules are drawn by archiver.render.rules while the PDF is
+    written (CSS gradients cost a fifth of a register's time); the block only carries
+    their geometry, in characters, in the custom property `--rules`."""
+    values = " ".join(f"{v:g}" for v in (name, col, columns, header_lines, *strong))
+    return f"width: {_x(name + 0.5 + col * columns)}; --rules: {values}"

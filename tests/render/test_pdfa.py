@@ -189,3 +189,23 @@ def test_each_distinct_stream_is_deflated_once_at_level_6(small, monkeypatch):
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream):
                 obj.read_bytes()
+
+
+def test_grid_rules_are_rectangles_marked_as_artifacts_not_shadings(register_pdf):
+    """The attendance grid's rules are drawn as filled rectangles outside the tagged
+    content, not as CSS gradients (shading patterns drawn by WeasyPrint's Python)."""
+    ruled = 0
+    for page in register_pdf.pages:
+        shading = page.obj.Resources.get("/Shading", {})
+        patterns = page.obj.Resources.get("/Pattern", {})
+        assert len(shading) == 0 and len(patterns) == 0
+        artifact, rectangles = False, 0
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "BMC" and str(operands[0]) == "/Artifact":
+                artifact = True
+            elif str(operator) == "EMC":
+                artifact = False
+            elif str(operator) == "re" and artifact:
+                rectangles += 1
+        ruled += rectangles > 40  # a block: a rule under every line, one per column
+    assert ruled >= 1

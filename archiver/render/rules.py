@@ -1,0 +1,101 @@
+"""Ruled blocks of monospaced lines (attendance grids, summaries): the rules drawn as a few
+filled rectangles of PDF operators while the PDF is written, not by CSS.
+
+The rules used to be nine CSS gradient layers per block, which WeasyPrint draws in Python
+as shading patterns: a fifth of a register's CPU time (issue 18). A block says what its
+rules are in a custom property of its inline style (`--rules: name col columns header
+strong...`, counted in characters, see `textgrid.rule_style`); `draw_rules` runs in
+pdfa's finisher, where the laid-out boxes and the pages' content streams are both at
+hand, finds each such block on its page and appends the rectangles to the page's content,
+marked as an artifact (they are decoration, not content, for a screen reader).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from weasyprint.formatting_structure import boxes
+
+from archiver.render.textgrid import CHAR_PT, LINE_PT
+
+PX_PT = 0.75  # CSS px to pt
+RULE_RGB = (0.541, 0.541, 0.541)  # #8a8a8a: row and column rules
+STRONG_RGB = (0.133, 0.133, 0.133)  # #222: under the header lines, at day boundaries
+
+_RULES = re.compile(r"--rules:\s*([0-9. ]+)")
+
+
+def _ruled_blocks(box: boxes.Box) -> Iterator[tuple[boxes.Box, list[float]]]:
+    if isinstance(box, boxes.LineBox):
+        return
+    element = getattr(box, "element", None)
+    style = element.get("style") if element is not None and isinstance(
+        box, boxes.BlockBox) else None
+    if style and "--rules" in style:
+        found = _RULES.search(style)
+        if found:
+            yield box, [float(v) for v in found.group(1).split()]
+            return
+    for child in box.all_children():
+        yield from _ruled_blocks(child)
+
+
+def _rect(x: float, y: float, w: float, h: float) -> str:
+    return f"{x:.3f} {y:.3f} {w:.3f} {h:.3f} re"
+
+
+def block_operators(x: float, top: float, width: float, height: float,
+                    values: list[float], first_fragment: bool) -> list[str]:
+    """Filled rectangles for one block whose padding box is at (x, top) in PDF points
+    (y grows upwards: `top` is the box's upper edge), `width` x `height` points."""
+    name, col, columns, header = values[0] + 0.5, values[1], int(values[2]), int(values[3])
+    strong = values[4:]
+    bottom = top - height
+    # row rules: the last 0.4pt of every line
+    rows = [_rect(x, top - (k + 1) * LINE_PT, width, 0.4)
+            for k in range(int(height // LINE_PT + 0.01))]
+    # column rules, below the first header line (the day labels run across their columns)
+    col_top = top - (LINE_PT if first_fragment else 0.0)
+    cols = [_rect(x + (name + k * col) * CHAR_PT, bottom, 0.4, col_top - bottom)
+            for k in range(columns)]
+    heavy = [_rect(x + (name + s * col) * CHAR_PT, bottom, 0.9, height) for s in strong]
+    if first_fragment:
+        heavy.append(_rect(x, top - header * LINE_PT, width, 0.8))
+    ops = ["{:.3f} {:.3f} {:.3f} rg".format(*RULE_RGB), *rows, *cols, "f"]
+    if heavy:
+        ops += ["{:.3f} {:.3f} {:.3f} rg".format(*STRONG_RGB), *heavy, "f"]
+    return ops
+
+
+def draw_rules(document, pdf) -> None:
+    """Append the rules of every ruled block to its page's content stream."""
+    kids = list(pdf.pages["Kids"])[::3]  # pydyf keeps references as number, 0, "R"
+    seen: set[int] = set()
+    for index, page in enumerate(document.pages):
+        ops: list[str] = []
+        page_top = page.height * PX_PT
+        for box, values in _ruled_blocks(page._page_box):
+            first = id(box.element) not in seen
+            seen.add(id(box.element))
+            ops += block_operators(box.padding_box_x() * PX_PT,
+                                   page_top - box.padding_box_y() * PX_PT,
+                                   box.padding_width() * PX_PT, box.padding_height() * PX_PT,
+                                   values, first)
+        if ops:
+            _append(pdf, kids[index], ops)
+
+
+def _number(reference: object) -> int:
+    text = reference.decode() if isinstance(reference, bytes) else str(reference)
+    return int(text.split()[0])
+
+
+def _append(pdf, page_reference: object, ops: list[str]) -> None:
+    page = pdf.objects[_number(page_reference)]
+    stream = pdf.objects[_number(page["Contents"])]
+    stream.stream.insert(0, b"q")
+    stream.stream.append(b"Q")
+    stream.stream.append(b"/Artifact BMC q")
+    stream.stream.extend(op.encode("ascii") for op in ops)
+    stream.stream.append(b"Q EMC")
