@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from archiver.render.textgrid import CHAR_PT, LINE_PT, PAGE_CHARS, RULE
+from archiver.render.textgrid import PAGE_CHARS, ruled
 from archiver.views.attendance import (
     AttendanceRow,
     AttendanceSection,
@@ -26,7 +26,6 @@ from archiver.views.polish import month_name, percent_pl
 NAME_MIN, NAME_MAX = 16, 28
 PERCENT_CH = 7  # a subject column: "100,0%", and "j. ang." on one header line
 SHORT_CH = 5  # an overview percentage, without its "%": "100,0"
-HEAVY = "#222"
 
 
 @dataclass(frozen=True)
@@ -70,28 +69,16 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-def _x(chars: float) -> str:
-    return f"{chars * CHAR_PT:.3f}pt"
-
-
 def _style(name_ch: int, columns: list[Column], header_lines: int, total_at: int | None) -> str:
-    """Width and ruled background: a rule under every line, one between columns (heavier
-    between groups), under the header and above the class total. Every layer is a
-    two-colour gradient (see textgrid.rule_style)."""
-    layers = []
+    """Width and rules: a rule under every line, one between columns (heavier between
+    groups), under the header and above the class total (see textgrid.ruled)."""
+    light, heavy = [], []
     x = name_ch + 0.5
     for i, column in enumerate(columns):
-        heavy = i == 0 or column.group != columns[i - 1].group
-        colour, width = (HEAVY, 0.9) if heavy else (RULE, 0.4)
-        layers.append(f"linear-gradient(to right, {colour} {width}pt, transparent {width}pt) "
-                      f"{_x(x)} 0 / 2pt 100% no-repeat")
+        (heavy if i == 0 or column.group != columns[i - 1].group else light).append(x)
         x += column.width + 1
-    rules = [header_lines] + ([total_at] if total_at is not None else [])
-    layers += [f"linear-gradient(to bottom, {HEAVY} 0.8pt, transparent 0.8pt) "
-               f"0 {line * LINE_PT - 0.8:.1f}pt / 100% 2pt no-repeat" for line in rules]
-    layers.append(f"linear-gradient(to bottom, transparent {LINE_PT - 0.4}pt, {RULE} "
-                  f"{LINE_PT - 0.4}pt) 0 0 / 100% {LINE_PT}pt repeat-y")
-    return f"width: {_x(x - 0.5)}; background: {', '.join(layers)}"
+    lines = [header_lines] + ([total_at] if total_at is not None else [])
+    return ruled(x - 0.5, light, heavy, lines)
 
 
 def table_blocks(name_head: str, columns: list[Column], rows: list[Row],

@@ -4,7 +4,7 @@ filled rectangles of PDF operators while the PDF is written, not by CSS.
 The rules used to be nine CSS gradient layers per block, which WeasyPrint draws in Python
 as shading patterns: a fifth of a register's CPU time (issue 18). A block says what its
 rules are in a custom property of its inline style (`--rules: name col columns header
-strong...`, counted in characters, see `textgrid.rule_style`); `draw_rules` runs in
+...`, in characters and lines, see `textgrid.ruled`); `draw_rules` runs in
 pdfa's finisher, where the laid-out boxes and the pages' content streams are both at
 hand, finds each such block on its page and appends the rectangles to the page's content,
 marked as an artifact (they are decoration, not content, for a screen reader).
@@ -23,7 +23,7 @@ PX_PT = 0.75  # CSS px to pt
 RULE_RGB = (0.541, 0.541, 0.541)  # #8a8a8a: row and column rules
 STRONG_RGB = (0.133, 0.133, 0.133)  # #222: under the header lines, at day boundaries
 
-_RULES = re.compile(r"--rules:\s*([0-9. ]+)")
+_RULES = re.compile(r"--rules:\s*([-0-9. /]+)")
 
 
 def _ruled_blocks(box: boxes.Box) -> Iterator[tuple[boxes.Box, list[float]]]:
@@ -35,10 +35,16 @@ def _ruled_blocks(box: boxes.Box) -> Iterator[tuple[boxes.Box, list[float]]]:
     if style and "--rules" in style:
         found = _RULES.search(style)
         if found:
-            yield box, [float(v) for v in found.group(1).split()]
+            yield box, _geometry(found.group(1))
             return
     for child in box.all_children():
         yield from _ruled_blocks(child)
+
+
+def _geometry(value: str) -> list[list[float]]:
+    """`light_from_line / light x... / heavy x... / under lines...` ("-": none)."""
+    groups = [[float(v) for v in g.split() if v != "-"] for g in value.split("/")]
+    return (groups + [[], [], [], []])[:4]
 
 
 def _rect(x: float, y: float, w: float, h: float) -> str:
@@ -46,25 +52,23 @@ def _rect(x: float, y: float, w: float, h: float) -> str:
 
 
 def block_operators(x: float, top: float, width: float, height: float,
-                    values: list[float], first_fragment: bool) -> list[str]:
+                    geometry: list[list[float]], first_fragment: bool) -> list[str]:
     """Filled rectangles for one block whose padding box is at (x, top) in PDF points
-    (y grows upwards: `top` is the box's upper edge), `width` x `height` points."""
-    name, col, columns, header = values[0] + 0.5, values[1], int(values[2]), int(values[3])
-    strong = values[4:]
+    (y grows upwards: `top` is the box's upper edge), `width` x `height` points;
+    `geometry` as textgrid.ruled writes it."""
+    (skip, *_), light, heavy, under = geometry[0] or [0.0], geometry[1], geometry[2], geometry[3]
     bottom = top - height
     # row rules: the last 0.4pt of every line
     rows = [_rect(x, top - (k + 1) * LINE_PT, width, 0.4)
             for k in range(int(height // LINE_PT + 0.01))]
-    # column rules, below the first header line (the day labels run across their columns)
-    col_top = top - (LINE_PT if first_fragment else 0.0)
-    cols = [_rect(x + (name + k * col) * CHAR_PT, bottom, 0.4, col_top - bottom)
-            for k in range(columns)]
-    heavy = [_rect(x + (name + s * col) * CHAR_PT, bottom, 0.9, height) for s in strong]
+    light_top = top - (skip * LINE_PT if first_fragment else 0.0)
+    cols = [_rect(x + c * CHAR_PT, bottom, 0.4, light_top - bottom) for c in light]
+    strong = [_rect(x + c * CHAR_PT, bottom, 0.9, height) for c in heavy]
     if first_fragment:
-        heavy.append(_rect(x, top - header * LINE_PT, width, 0.8))
+        strong += [_rect(x, top - n * LINE_PT, width, 0.8) for n in under]
     ops = ["{:.3f} {:.3f} {:.3f} rg".format(*RULE_RGB), *rows, *cols, "f"]
-    if heavy:
-        ops += ["{:.3f} {:.3f} {:.3f} rg".format(*STRONG_RGB), *heavy, "f"]
+    if strong:
+        ops += ["{:.3f} {:.3f} {:.3f} rg".format(*STRONG_RGB), *strong, "f"]
     return ops
 
 

@@ -113,12 +113,28 @@ def block_style(block: GridBlock) -> str:
     return rule_style(block.name_ch, block.col_ch, block.columns, HEADER_LINES, block.day_starts)
 
 
+def ruled(width_ch: float, light: list[float], heavy: list[float], under_lines: list[int],
+          light_from_line: int = 0) -> str:
+    """Inline style of a ruled monospaced block `width_ch` characters wide: a light rule
+    under every line, light column rules at the `light` positions (in characters from the
+    left, from below line `light_from_line` down), heavy ones at `heavy` (full height) and
+    heavy rules under the lines numbered in `under_lines`. The rules are drawn by
+    archiver.render.rules while the PDF is written (CSS gradients cost a fifth of a
+    register's time); the block carries their geometry in the custom property `--rules`."""
+    def group(values: list[float] | list[int]) -> str:
+        return " ".join(f"{v:g}" for v in values) or "-"
+
+    return (f"width: {_x(width_ch)}; --rules: {light_from_line} / {group(light)} / "
+            f"{group(heavy)} / {group(under_lines)}")
+
+
 def rule_style(name: float, col: int, columns: int, header_lines: int,
                strong: tuple[int, ...] = ()) -> str:
     """Width and rules of a monospaced block: a row rule under every line, a column rule
-    every `col` characters after the first `name`, heavier rules at `strong` columns and
-    under the header lines. The rules are drawn by archiver.render.rules while the PDF is
-    written (CSS gradients cost a fifth of a register's time); the block only carries
-    their geometry, in characters, in the custom property `--rules`."""
-    values = " ".join(f"{v:g}" for v in (name, col, columns, header_lines, *strong))
-    return f"width: {_x(name + 0.5 + col * columns)}; --rules: {values}"
+    every `col` characters after the first `name` (not across the first line, whose labels
+    span their day's columns), heavier rules at `strong` columns and under the header."""
+    # Rules sit half a character into each cell's leading space, so that a two-character
+    # symbol is centred between its rules.
+    name += 0.5
+    return ruled(name + col * columns, [name + k * col for k in range(columns)],
+                 [name + s * col for s in strong], [header_lines], light_from_line=1)
