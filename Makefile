@@ -23,7 +23,7 @@ system-deps-test:
 
 demo: $(BIN)/.installed
 	@mkdir -p -m 700 $(dir $(DEMO_SLIP))
-	$(BIN)/archiver term-end --demo --out $(DEMO_OUT) --slip-out $(DEMO_SLIP)
+	$(BIN)/archiver term-end --demo --create-out --out $(DEMO_OUT) --slip-out $(DEMO_SLIP)
 
 test: $(BIN)/.installed system-deps-test
 	$(BIN)/python -m pytest -n $(JOBS) -q

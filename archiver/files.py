@@ -17,7 +17,8 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -216,6 +217,24 @@ def ensure_folder(folder: Path) -> Path:
     except OSError as exc:
         raise StorageError(f"cannot create the folder {folder}: {exc.strerror}") from None
     return folder
+
+
+@contextmanager
+def output_folder(folder: Path) -> Iterator[Path]:
+    """ensure_folder() for the span of one run: if the run fails or is refused, the
+    folders it created are removed again (when still empty), so nothing new is left."""
+    folder = Path(folder)
+    missing = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]
+    made = ensure_folder(folder)
+    try:
+        yield made
+    except BaseException:
+        for created in missing:  # the innermost first
+            try:
+                created.rmdir()
+            except OSError:
+                break
+        raise
 
 
 def check_copy_destinations(folders: Iterable[Path]) -> None:

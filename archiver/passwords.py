@@ -21,6 +21,7 @@ from archiver.errors import InputError, RefusedError
 from archiver.files import write_whole
 
 ENV_VAR = "ARCHIVER_PASSWORD"
+SLIP_HEADING = "HASŁO DO PACZKI ARCHIWALNEJ"  # the first line of every password slip
 
 # Lowercase letters and digits without look-alikes (0/o, 1/l/i): typed without Shift,
 # read back from paper without doubt. 31 symbols, log2(31) = 4.95 bits each.
@@ -109,6 +110,10 @@ def read_password(password_file: Path | None, *, environ: dict[str, str] | None 
                     f"{MAX_PASSWORD_FILE // 1024} KB: it is not a password file",
                     hint="give a file holding the password on its first line")
             first = raw.split(b"\n", 1)[0].decode("utf-8")
+            if first.strip() == SLIP_HEADING:  # the slip itself: take its "Hasło:" line
+                slip = read_slip(raw.decode("utf-8"))
+                if slip is not None:
+                    return slip[1]
         except FileNotFoundError:
             raise InputError(f"password file {password_file} does not exist") from None
         except UnicodeDecodeError:
@@ -204,7 +209,7 @@ class PasswordSlip:
         """The slip as plain Polish text, ready to print."""
         return "\n".join(
             [
-                "HASŁO DO PACZKI ARCHIWALNEJ",
+                SLIP_HEADING,
                 "",
                 f"Paczka:        {self.bundle_name}",
                 f"SHA-256:       {self.bundle_sha256}",

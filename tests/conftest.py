@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -17,6 +19,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before any fixture, module- and session-scoped ones too (see _messages_in_english).
+    os.environ["ARCHIVER_LANG"] = "en"
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.bundle.names import display_name
+from archiver.i18n import _, ngettext, number
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     not_checked: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # worth knowing, not a problem
     sha256: str | None = None  # of the whole bundle file, when it could be read
     size: int = 0
     entry_count: int = 0
@@ -68,7 +70,7 @@ class VerifyReport:
         return {
             "bundle": str(self.path), "ok": self.ok, "complete": self.complete,
             "sha256": self.sha256, "size": self.size, "entries": self.entry_count,
-            "checked": self.checked, "not_checked": self.not_checked,
+            "checked": self.checked, "not_checked": self.not_checked, "notes": self.notes,
             "problems": [{"entry": p.entry, "cause": p.cause, "expected": p.expected,
                           "found": p.found} for p in self.problems],
         }
@@ -84,18 +86,23 @@ class VerifyReport:
 def format_report(report: VerifyReport) -> list[str]:
     """The verdict as lines of text for a terminal or a log (no personal data beyond
     entry names, no password)."""
-    lines = [f"bundle: {report.path}"]
+    lines = [_("bundle: {path}").format(path=report.path)]
     if report.sha256:
-        lines.append(f"SHA-256: {report.sha256} ({report.size:,} bytes, "
-                     f"{report.entry_count} entries)")
-    lines += [f"checked: {item}" for item in report.checked]
-    lines += [f"NOT checked: {item}" for item in report.not_checked]
+        lines.append(ngettext("SHA-256: {digest} ({size} bytes, {count} entry)",
+                              "SHA-256: {digest} ({size} bytes, {count} entries)",
+                              report.entry_count).format(
+            digest=report.sha256, size=number(report.size), count=report.entry_count))
+    lines += [_("note: {text}").format(text=item) for item in report.notes]
+    lines += [_("checked: {item}").format(item=item) for item in report.checked]
+    lines += [_("NOT checked: {item}").format(item=item) for item in report.not_checked]
     if report.problems:
-        lines.append(f"VERDICT: FAILED, {len(report.problems)} problem(s):")
+        lines.append(ngettext("VERDICT: FAILED, {count} problem:",
+                              "VERDICT: FAILED, {count} problems:",
+                              len(report.problems)).format(count=len(report.problems)))
         lines += [f"  - {problem}" for problem in report.problems]
     elif report.not_checked:
-        lines.append("VERDICT: OK as far as checked; the contents were NOT checked "
-                     "(give the password to check everything)")
+        lines.append(_("VERDICT: OK as far as checked; the contents were NOT checked "
+                       "(give the password to check everything)"))
     else:
-        lines.append("VERDICT: OK, the bundle is complete and unchanged")
+        lines.append(_("VERDICT: OK, the bundle is complete and unchanged"))
     return lines

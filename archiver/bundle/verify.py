@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archiver.bundle import aes
-from archiver.bundle.bag import check_bag, check_bag_layout
+from archiver.bundle.bag import bag_top, check_bag, check_bag_layout
 from archiver.bundle.bagtext import ALGORITHMS, parse_tag_file
 from archiver.bundle.hashing import (
     CHUNK,
@@ -30,6 +30,7 @@ from archiver.bundle.report import EntryRecord, VerifyReport
 from archiver.bundle.zipscan import ScannedEntry, scan_zip
 from archiver.errors import InputError
 from archiver.files import storage_error
+from archiver.i18n import _
 from archiver.passwords import Password, as_password
 
 MAX_TAG_FILE = 64 << 20  # tag files are read whole; a larger one is refused, not loaded
@@ -45,8 +46,39 @@ def verify_bundle(path: Path, password: Password | str | None) -> VerifyReport:
     not checked. Never raises for a damaged bundle: the report lists the problems."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"bundle {path} does not exist or is not a file")
-    return verify_file(path, password, bundle_name=path.name, sidecar=sidecar_path(path))
+        raise InputError(_("bundle {path} does not exist or is not a file").format(path=path))
+    bundle_name, sidecar, notes = path.name, sidecar_path(path), []
+    inside = _bag_name_inside(path)
+    if inside is not None and inside != path.name:
+        # Renamed or copied ("paczka (1).zip"): the bag inside says what it is.
+        bundle_name = inside
+        notes.append(_("the file is named {file} but holds the bag {bag}: checked as {name}")
+                     .format(file=path.name, bag=bag_top(inside), name=inside))
+        original = sidecar_path(path.with_name(inside))
+        if not sidecar.exists() and original.exists():
+            sidecar = original
+            notes.append(_("checksum from {sidecar} (the sidecar of the original name)")
+                         .format(sidecar=original.name))
+    report = verify_file(path, password, bundle_name=bundle_name, sidecar=sidecar)
+    report.notes[:0] = notes
+    return report
+
+
+def _bag_name_inside(path: Path) -> str | None:
+    """`NAME.zip` when every entry lies in one top folder NAME holding bagit.txt."""
+    try:
+        with open(path, "rb") as handle:
+            scan = scan_zip(handle, os.fstat(handle.fileno()).st_size)
+    except OSError:
+        return None  # verify_file reports it
+    if scan.fatal or not scan.entries:
+        return None
+    tops = {entry.name.split("/", 1)[0] for entry in scan.entries}
+    if len(tops) != 1:
+        return None
+    top = tops.pop()
+    names = {entry.name for entry in scan.entries}
+    return f"{top}.zip" if f"{top}/bagit.txt" in names else None
 
 
 def verify_file(path: Path, password: Password | str | None, *, bundle_name: str,

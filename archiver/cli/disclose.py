@@ -17,7 +17,9 @@ from archiver.cli import (
     progress_printer,
     state_dir_option,
 )
+from archiver.cli.output import CREATE_OUT_HELP, check_out_folder, seconds, size
 from archiver.cli.sign import sign_with_options, signer_from_options
+from archiver.i18n import _
 from archiver.jobs.disclose import DiscloseRequest, run_disclose
 from archiver.views import KINDS
 
@@ -61,6 +63,7 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
               help="Which documents to include (repeatable; default: all three).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for the bundle, its sidecar, the protocol and the letter copy.")
+@click.option("--create-out", is_flag=True, help=CREATE_OUT_HELP)
 @click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
               help="File whose first line is the bundle password (or set ARCHIVER_PASSWORD). "
               "Without either, a strong password is generated for the slip.")
@@ -74,7 +77,7 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 def disclose_command(source: Path, student_id: str, recipient: str, legal_basis: str,
                      case_ref: str, school_ref: str, approved_by: str, date_from: date | None,
                      date_to: date | None, documents: tuple[str, ...], out_dir: Path,
-                     password_file: Path | None, slip_out: Path | None,
+                     create_out: bool, password_file: Path | None, slip_out: Path | None,
                      sign_with: Path | None, sign_password_file: Path | None,
                      operator: str | None, jobs: int | None, state_dir: str | None) -> None:
     """Disclose one student's data to an authorized institution (court, police, education
@@ -84,6 +87,7 @@ def disclose_command(source: Path, student_id: str, recipient: str, legal_basis:
     in class and school-wide messages other recipients are given only as a count. The
     disclosure is recorded in the audit log (see `archiver audit disclosures`).
     """
+    check_out_folder(out_dir, create_out)
     request = DiscloseRequest(
         source=source, student_id=student_id, recipient=recipient, legal_basis=legal_basis,
         case_ref=case_ref, approved_by=approved_by, out_dir=out_dir, school_ref=school_ref,
@@ -95,12 +99,14 @@ def disclose_command(source: Path, student_id: str, recipient: str, legal_basis:
     result = run_disclose(request, get_context().config,
                           progress=progress_printer("Rendering documents"))
     pack = result.pack
-    click.echo(f"Documents: {len(pack.documents)}, pages: {pack.total_pages}, "
-               f"time: {result.seconds:.1f} s")
-    click.echo(f"Bundle:       {pack.bundle.path}  ({pack.bundle.size:,} bytes, verified)")
-    click.echo(f"SHA-256:      {pack.bundle.sha256}")
-    click.echo(f"Cover letter: {result.letter_path}  (for the recipient, outside the bundle)")
-    click.echo(f"Protocol:     {pack.protocol_path}")
+    click.echo(_("Documents: {count}, pages: {pages}, time: {time}").format(
+        count=len(pack.documents), pages=pack.total_pages, time=seconds(result.seconds)))
+    click.echo(_("Bundle:       {path}  ({size}, verified)").format(
+        path=pack.bundle.path, size=size(pack.bundle.size)))
+    click.echo(_("SHA-256:      {digest}").format(digest=pack.bundle.sha256))
+    click.echo(_("Cover letter: {path}  (for the recipient, outside the bundle)").format(
+        path=result.letter_path))
+    click.echo(_("Protocol:     {path}").format(path=pack.protocol_path))
     if result.slip_path:
-        click.echo(f"Password slip: {result.slip_path}  (hand it over separately, never "
-                   "with the medium or by phone)")
+        click.echo(_("Password slip: {path}  (hand it over separately, never with the medium "
+                     "or by phone)").format(path=result.slip_path))

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from archiver.cli import config_option, main_group
-from archiver.passwords import ENV_VAR, read_password
+from archiver.cli.passwords import bundle_password, bundle_password_options
 from archiver.sign import Signer, load_signer, load_trust_roots
 from archiver.sign.bundles import sign_attach, write_sign_request
 from archiver.sign.keys import SIGN_PASSWORD_ENV, read_sign_password
@@ -24,10 +24,8 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 def password_file_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--password-file", type=_FILE, metavar="FILE",
-        help=f"File whose first line is the bundle's password (else ${ENV_VAR}).",
-    )(func)
+    """--password-file FILE and --slip FILE (else $ARCHIVER_PASSWORD, else a prompt)."""
+    return bundle_password_options()(func)
 
 
 def sign_with_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -75,7 +73,8 @@ def trust_roots_from_option(trust_files: tuple[Path, ...]) -> list | None:
               help="Where to write the file to sign (a new file; never overwritten).")
 @password_file_option
 @config_option
-def sign_request_command(bundle: Path, out_file: Path, password_file: Path | None) -> None:
+def sign_request_command(bundle: Path, out_file: Path, password_file: Path | None,
+                         slip_file: Path | None) -> None:
     """Write what the director signs: the bag's tagmanifest-sha256.txt.
 
     Verifies BUNDLE in full first, then writes its tag manifest (the SHA-256 of
@@ -84,7 +83,8 @@ def sign_request_command(bundle: Path, out_file: Path, password_file: Path | Non
     application as a detached signature (XAdES or CAdES .p7s; qualified signature,
     seal or podpis osobisty) and attach it with `archiver sign-attach`.
     """
-    manifest = write_sign_request(bundle, read_password(password_file), out_file)
+    manifest = write_sign_request(bundle, bundle_password(password_file, slip_file, bundle),
+                                  out_file)
     click.echo(f"wrote {out_file}: tagmanifest-sha256.txt of {bundle.name} "
                f"({len(manifest):,} bytes, SHA-256 {hashlib.sha256(manifest).hexdigest()})")
     click.echo(f"next: sign {out_file.name} as a detached signature (XAdES or .p7s), then "
@@ -103,7 +103,8 @@ def sign_request_command(bundle: Path, out_file: Path, password_file: Path | Non
 @trust_option
 @config_option
 def sign_attach_command(bundle: Path, signature: Path, password_file: Path | None,
-                        out_dir: Path | None, trust_files: tuple[Path, ...]) -> None:
+                        slip_file: Path | None, out_dir: Path | None,
+                        trust_files: tuple[Path, ...]) -> None:
     """Add a detached signature of the tag manifest to a NEW copy of the bundle.
 
     SIGNATURE is the .p7s (CAdES) or .xades/.xml (XAdES) made over the file from
@@ -113,7 +114,8 @@ def sign_attach_command(bundle: Path, signature: Path, password_file: Path | Non
     NAME-podpisany.zip beside its own sidecar; the new bundle is verified. BUNDLE
     itself is kept unchanged.
     """
-    result = sign_attach(bundle, signature, read_password(password_file), out_dir,
+    result = sign_attach(bundle, signature, bundle_password(password_file, slip_file, bundle),
+                         out_dir,
                          trust_roots=trust_roots_from_option(trust_files))
     # Audit hook: the lead records `result` (new bundle, signer) in the audit log here.
     click.echo("\n".join(format_verdicts(list(result.verdicts))))

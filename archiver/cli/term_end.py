@@ -19,9 +19,11 @@ from archiver.cli import (
     progress_printer,
     state_dir_option,
 )
+from archiver.cli.output import CREATE_OUT_HELP, check_out_folder, free_space, seconds, size
 from archiver.cli.sign import sign_with_options, signer_from_options
 from archiver.errors import UsageError
 from archiver.executor import Executor
+from archiver.i18n import _
 from archiver.jobs.term_end import TermEndRequest, TermEndResult, run_term_end
 from archiver.jobs.term_end_many import (
     ManyRequest,
@@ -33,25 +35,33 @@ from archiver.jobs.term_end_many import (
 SCHEDULER_ENV = "ARCHIVER_DASK_SCHEDULER"
 
 
-def _summary(result: TermEndResult, show_password: bool) -> list[str]:
+def _summary(result: TermEndResult) -> list[str]:
+    """What a secretary reads at the end: where each file went, verified, and what next.
+    The password is never among it: it is on the slip only."""
     pack = result.pack
     rendering = result.rendering
     lines = [
-        f"Documents: {len(pack.documents)} ({rendering.rendered} rendered, "
-        f"{rendering.cached} from the cache), pages: {pack.total_pages}, "
-        f"time: {result.seconds:.1f} s",
-        f"Bundle:    {pack.bundle.path}  ({pack.bundle.size:,} bytes, verified)",
-        f"Checksum:  {pack.bundle.sidecar_path}",
-        f"SHA-256:   {pack.bundle.sha256}",
-        f"Protocol:  {pack.protocol_path}  (print, sign, keep with the medium)",
+        _("Documents: {count} ({rendered} rendered, {cached} from the cache), pages: "
+          "{pages}, time: {time}").format(
+            count=len(pack.documents), rendered=rendering.rendered, cached=rendering.cached,
+            pages=pack.total_pages, time=seconds(result.seconds)),
+        _("Bundle:    {path}  ({size}, verified)").format(path=pack.bundle.path,
+                                                         size=size(pack.bundle.size)),
+        _("Checksum:  {path}").format(path=pack.bundle.sidecar_path),
+        _("SHA-256:   {digest}").format(digest=pack.bundle.sha256),
+        _("Protocol:  {path}  (print, sign, keep with the medium)").format(
+            path=pack.protocol_path),
     ]
-    lines += [f"Copy:      {copy}  (verified)" for copy in result.copies]
+    lines += [_("Copy:      {path}  (verified)").format(path=copy) for copy in result.copies]
+    for folder in dict.fromkeys([pack.bundle.path.parent,
+                                 *(Path(c).parent for c in result.copies)]):
+        free = free_space(folder)
+        if free:
+            lines.append(_("Medium:    {folder}  ({free})").format(folder=folder, free=free))
     if result.slip_path:
-        lines.append(f"Password slip: {result.slip_path}  (print it, delete the file, "
-                     "keep the paper apart from the medium)")
-    if show_password and result.generated_password is not None:
-        # Shown once, on a terminal only: never into a redirected output or a log file.
-        lines.append(f"Password (shown once): {result.generated_password.reveal()}")
+        lines.append(_("Password slip: {path}  (the password is only there: print it, delete "
+                       "the file, keep the paper apart from the medium)").format(
+                           path=result.slip_path))
     return lines
 
 
@@ -73,6 +83,7 @@ def _summary(result: TermEndResult, show_password: bool) -> list[str]:
               help="Which period to archive: a term number (1, 2) or the whole school year.")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for the bundle, its .sha256 sidecar and the handover protocol.")
+@click.option("--create-out", is_flag=True, help=CREATE_OUT_HELP)
 @click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
               help="File whose first line is the bundle password (or set ARCHIVER_PASSWORD). "
               "Without either, a strong password is generated for the slip.")
@@ -96,7 +107,8 @@ def _summary(result: TermEndResult, show_password: bool) -> list[str]:
 @state_dir_option
 @config_option
 def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term: str,
-                     out_dir: Path, password_file: Path | None, slip_out: Path | None,
+                     out_dir: Path, create_out: bool, password_file: Path | None,
+                     slip_out: Path | None,
                      copy_to: tuple[Path, ...], executor_kind: str, scheduler: str | None,
                      sign_with: Path | None, sign_password_file: Path | None,
                      operator: str | None, jobs: int | None, no_cache: bool,
@@ -114,10 +126,11 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
     password applies to every school; generated ones are one per school.
     """
     if demo == bool(sources):
-        raise click.UsageError("give either SOURCE(s) or --demo")
+        raise click.UsageError(_("give either SOURCE(s) or --demo"))
     if len(sources) <= 1 and slip_out is not None and slip_out.is_dir():
-        raise click.BadParameter(f"{slip_out} is a folder; give a file name for the slip",
-                                 param_hint="'--slip-out'")
+        raise click.BadParameter(_("{path} is a folder; give a file name for the slip").format(
+            path=slip_out), param_hint="'--slip-out'")
+    check_out_folder(out_dir, create_out)
     executor = _open_executor(executor_kind, scheduler)
     try:
         operator = operator or default_operator()
@@ -140,7 +153,7 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
         )
         result = run_term_end(request, get_context().config, executor=executor,
                               progress=progress_printer("Rendering documents"))
-        for line in _summary(result, sys.stdout.isatty()):
+        for line in _summary(result):
             click.echo(line)
     finally:
         if executor is not None:
@@ -152,28 +165,29 @@ def _open_executor(kind: str, scheduler: str | None) -> Executor | None:
     source = click.get_current_context().get_parameter_source("scheduler")
     if kind == "local":
         if scheduler and source == click.core.ParameterSource.COMMANDLINE:
-            raise click.UsageError("--scheduler needs --executor dask")
+            raise click.UsageError(_("--scheduler needs --executor dask"))
         return None
     if not scheduler:
-        raise UsageError(f"--executor dask needs --scheduler tcp://HOST:PORT (or "
-                         f"{SCHEDULER_ENV})")
+        raise UsageError(_("--executor dask needs --scheduler tcp://HOST:PORT (or "
+                           "{variable})").format(variable=SCHEDULER_ENV))
     try:
         from archiver.executor_dask import DaskExecutor
     except ImportError:
-        raise UsageError("--executor dask needs Dask distributed, which is not installed",
-                         hint="pip install 'archiver[cluster]' here and on every worker"
+        raise UsageError(_("--executor dask needs Dask distributed, which is not installed"),
+                         hint=_("pip install 'archiver[cluster]' here and on every worker")
                          ) from None
     executor = DaskExecutor(scheduler)
     if not executor.encrypted:
-        click.echo(f"archiver: warning: {scheduler} is plain tcp:// to another machine: "
-                   "personal data crosses the network unencrypted; use tls:// "
-                   "(docs/dask.md)", err=True)
+        click.echo(_("archiver: warning: {scheduler} is plain tcp:// to another machine: "
+                     "personal data crosses the network unencrypted; use tls:// "
+                     "(docs/dask.md)").format(scheduler=scheduler), err=True)
     return executor
 
 
 def _school_started(position: int, total: int, school_id: str) -> None:
     if sys.stderr.isatty():
-        click.echo(f"School {position}/{total}: {school_id}", err=True)
+        click.echo(_("School {position}/{total}: {school}").format(
+            position=position, total=total, school=school_id), err=True)
 
 
 def _run_many(request: ManyRequest, executor: Executor | None) -> None:
@@ -185,14 +199,14 @@ def _run_many(request: ManyRequest, executor: Executor | None) -> None:
     result: ManyResult = run_term_end_many(
         request, get_context().config, executor,
         progress=progress_printer("Rendering documents"), on_school=_school_started)
-    show_password = sys.stdout.isatty()
     for outcome in result.succeeded:
         assert outcome.result is not None
-        click.echo(f"School:    {outcome.school_id}  ({outcome.source.name})")
-        for line in _summary(outcome.result, show_password):
+        click.echo(_("School:    {school}  ({source})").format(school=outcome.school_id,
+                                                             source=outcome.source.name))
+        for line in _summary(outcome.result):
             click.echo(f"  {line}")
     for outcome in result.failed:
-        click.echo(f"archiver: skipped: {outcome.problem}", err=True)
-    click.echo(f"Schools archived: {len(result.succeeded)} of {len(result.outcomes)}, "
-               f"time: {result.seconds:.1f} s")
+        click.echo(_("archiver: skipped: {problem}").format(problem=outcome.problem), err=True)
+    click.echo(_("Schools archived: {done} of {total}, time: {time}").format(
+        done=len(result.succeeded), total=len(result.outcomes), time=seconds(result.seconds)))
     raise_for_failures(result)

@@ -18,10 +18,10 @@ from archiver.cli import (
     operator_option,
     state_dir_option,
 )
+from archiver.cli.passwords import bundle_password, bundle_password_options
 from archiver.cli.sign import trust_option, trust_roots_from_option
 from archiver.errors import VerificationError
-from archiver.i18n import _, ngettext
-from archiver.passwords import ENV_VAR, read_password
+from archiver.i18n import N_, _, ngettext
 from archiver.sign.bundles import check_bundle_signatures
 
 
@@ -30,17 +30,17 @@ from archiver.sign.bundles import check_bundle_signatures
     epilog="Example: archiver verify archiwum/paczka.zip --password-file haslo.txt",
 )
 @click.argument("bundle", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
-              metavar="FILE",
-              help=f"File whose first line is the bundle's password (else ${ENV_VAR}). "
-              "Without a password only the sidecar and the ZIP structure are checked.")
+@bundle_password_options(N_(
+    "File whose first line is the bundle's password (else $ARCHIVER_PASSWORD). Without a "
+    "password only the sidecar and the ZIP structure are checked."))
 @click.option("--json", "as_json", is_flag=True,
               help="Print the report as JSON on standard output instead of text.")
 @trust_option
 @operator_option
 @state_dir_option
 @config_option
-def verify_command(bundle: Path, password_file: Path | None, as_json: bool,
+def verify_command(bundle: Path, password_file: Path | None, slip_file: Path | None,
+                   as_json: bool,
                    trust_files: tuple[Path, ...], operator: str | None,
                    state_dir: str | None) -> None:
     """Check that an archive bundle is complete and unchanged.
@@ -52,7 +52,7 @@ def verify_command(bundle: Path, password_file: Path | None, as_json: bool,
     that could run holds (the output says what could not be checked without a
     password), 3 when something does not verify, 1 when BUNDLE cannot be read.
     """
-    password = read_password(password_file)
+    password = bundle_password(password_file, slip_file, bundle, optional=True)
     roots = trust_roots_from_option(trust_files)
     log = AuditLog.for_config(get_context().config, state_dir)
     with record(log, "verify", operator=operator or default_operator(),

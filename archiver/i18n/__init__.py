@@ -124,6 +124,12 @@ def help_text(text: str | None) -> str | None:
     return gettext(inspect.cleandoc(text))
 
 
+def number(value: int) -> str:
+    """A whole number grouped as the language writes it: 1 234 567 or 1,234,567."""
+    text = f"{value:,}"
+    return text.replace(",", "\u00a0") if current_language() == "pl" else text
+
+
 _ = gettext
 
 # Click looks its texts up with the stdlib's gettext.gettext/ngettext bound in each of

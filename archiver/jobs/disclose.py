@@ -256,7 +256,8 @@ def run_disclose(request: DiscloseRequest, config: Config, *,
                 recipient=request.recipient.strip(), legal_basis=request.legal_basis.strip(),
                 case_ref=request.case_ref.strip(), approved_by=request.approved_by,
                 record_refusals=False) as rec:
-        result = disclose(ds, config, request, run_ctx, progress=progress)
+        with files.output_folder(request.out_dir):
+            result = disclose(ds, config, request, run_ctx, progress=progress)
         rec.add_output(result.pack.bundle.path, kind="bundle")
         rec.add_output(result.letter_path, kind="cover-letter")
         rec.add_output(result.pack.protocol_path, kind="protocol")

@@ -191,8 +191,9 @@ def run_term_end(request: TermEndRequest, config: Config, *,
         if on_loaded:
             on_loaded(ds)
         log = AuditLog.for_config(config, request.state_dir)
-        return archive_recorded(ds, config, request, run_ctx, log, progress=progress,
-                                executor=executor)
+        with files.output_folder(request.out_dir):
+            return archive_recorded(ds, config, request, run_ctx, log, progress=progress,
+                                    executor=executor)
 
 
 def archive_recorded(ds: Dataset, config: Config, request: TermEndRequest,

@@ -280,18 +280,18 @@ def run_term_end_many(request: ManyRequest, config: Config, executor: Executor, 
         raise UsageError("give at least one export to archive")
     period = parse_term(request.term)
     run_ctx = RunContext.create(request.operator)
-    files.ensure_folder(request.out_dir)
-    files.check_copy_destinations(request.copy_to)
-    if request.signer:
-        check_can_sign(request.signer)
-    given = _given_password(request, config)
-    log = AuditLog.for_config(config, request.state_dir)
-    outcomes = validate_all(request, period, run_ctx,
-                            None if given else request.slip_dir)
-    todo = [o for o in outcomes if o.bundle_name]
-    run = _Run(request, config, run_ctx, log, executor, given, progress, on_school,
-               len(todo))
-    _archive_all(run, todo, request.schools_at_once)
+    with files.output_folder(request.out_dir):
+        files.check_copy_destinations(request.copy_to)
+        if request.signer:
+            check_can_sign(request.signer)
+        given = _given_password(request, config)
+        log = AuditLog.for_config(config, request.state_dir)
+        outcomes = validate_all(request, period, run_ctx,
+                                None if given else request.slip_dir)
+        todo = [o for o in outcomes if o.bundle_name]
+        run = _Run(request, config, run_ctx, log, executor, given, progress, on_school,
+                   len(todo))
+        _archive_all(run, todo, request.schools_at_once)
     return ManyResult(outcomes, time.monotonic() - started)
 
 

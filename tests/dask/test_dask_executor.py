@@ -136,7 +136,7 @@ def _invoke(args: list[str]):
 
 
 def test_cli_dask_needs_a_scheduler_and_a_scheduler_needs_dask(tmp_path, schools) -> None:
-    common = ["term-end", *map(str, schools), "--out", str(tmp_path / "out")]
+    common = ["term-end", *map(str, schools), "--create-out", "--out", str(tmp_path / "out")]
     result = CliRunner(env={"ARCHIVER_DASK_SCHEDULER": ""}).invoke(
         main_group, [*common, "--executor", "dask"])
     assert result.exit_code == 2 and "--scheduler" in result.output
@@ -147,7 +147,8 @@ def test_cli_dask_needs_a_scheduler_and_a_scheduler_needs_dask(tmp_path, schools
 
 def test_cli_unreachable_scheduler_is_one_line_error(tmp_path, schools) -> None:
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
-        result = _invoke(["term-end", *map(str, schools), "--out", str(tmp_path / "out"),
+        result = _invoke(["term-end", *map(str, schools),
+                          "--create-out", "--out", str(tmp_path / "out"),
                           "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1
     assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in result.output

@@ -120,7 +120,7 @@ def _invoke(args: list[str]):
 def cli_run(schools, invalid_school, cluster: LocalCluster, tmp_path: Path) -> Iterator:
     broken, _name = invalid_school
     result = _invoke(["term-end", str(schools[0]), str(broken), str(schools[1]),
-                      "--term", TERM, "--out", str(tmp_path / "out"),
+                      "--term", TERM, "--create-out", "--out", str(tmp_path / "out"),
                       "--slip-out", str(tmp_path / "slips"),
                       "--state-dir", str(tmp_path / "state"), "--operator", "CUW Lipowo",
                       "--executor", "dask", "--scheduler", cluster.scheduler_address])

@@ -32,7 +32,8 @@ READABLE_COPIES = ("-protokol.pdf", "-pismo.pdf")
 
 
 def command(kind: str, export: Path, root: Path) -> list[str]:
-    common = ["--out", str(root / "out"), "--password-file", str(root / "pw.txt"),
+    common = ["--create-out", "--out", str(root / "out"), "--password-file",
+              str(root / "pw.txt"),
               "--state-dir", str(root / "state"), "-j", "1"]
     if kind == "term-end":
         return ["term-end", str(export), *common]

@@ -61,7 +61,7 @@ def test_worker_processes_never_see_the_password(tmp_path: Path) -> None:
     export = write_minimal(tmp_path, "zip")
     env = {**os.environ, "ARCHIVER_PASSWORD": PASSWORD, "TMPDIR": str(tmp_path)}
     run = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "term-end", str(export), "--out",
+        [sys.executable, "-m", "archiver", "term-end", str(export), "--create-out", "--out",
          str(tmp_path / "out"), "--state-dir", str(tmp_path / "state"), "-j", "2",
          "--no-cache"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     seen, found = _descendants_see(psutil.Process(run.pid), PASSWORD)

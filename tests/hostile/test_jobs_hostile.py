@@ -78,11 +78,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
         "render": ["render", str(export), "--out", str(w / "wydruki"), *common],
         "render-student": ["render", str(export), "--out", str(w / "wydruki-uczen"),
                            "--student", STUDENT, *common],
-        "term-end": ["term-end", str(export), "--out", str(w / "archiwum"), "--slip-out",
+        "term-end": ["term-end", str(export),
+                     "--create-out", "--out", str(w / "archiwum"), "--slip-out",
                      str(w / "slips" / "haslo.txt"), *common],
         "disclose": ["disclose", str(export), "--student", STUDENT, "--recipient",
                      RECIPIENT, "--legal-basis", "art. 1", "--case-ref", "../../X",
-                     "--approved-by", "d1", "--out", str(w / "udostepnienia"),
+                     "--approved-by", "d1", "--create-out", "--out", str(w / "udostepnienia"),
                      "--password-file", str(w / "pw.txt"), *common],
     }
     try:

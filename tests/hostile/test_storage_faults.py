@@ -33,7 +33,7 @@ def work(tmp_path: Path) -> Path:
 
 
 def term_end(work: Path, out: Path, *extra: str):
-    args = ["term-end", str(work / "export.zip"), "--out", str(out), "--state-dir",
+    args = ["term-end", str(work / "export.zip"), "--create-out", "--out", str(out), "--state-dir",
             str(work / "state"), "-j", "1", *extra]
     if "--slip-out" not in extra:
         args += ["--password-file", str(work / "pw.txt")]

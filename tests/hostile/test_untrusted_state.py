@@ -49,7 +49,7 @@ def work(tmp_path: Path) -> Path:
 
 
 def term_end(work: Path, out: Path, state: Path, *extra: str):
-    args = ["term-end", str(work / "export.zip"), "--out", str(out), "--state-dir",
+    args = ["term-end", str(work / "export.zip"), "--create-out", "--out", str(out), "--state-dir",
             str(state), "-j", "1", "--password-file", str(work / "pw.txt"), *extra]
     return CliRunner().invoke(main_group, args, env={"SOURCE_DATE_EPOCH": "1782570600"})
 

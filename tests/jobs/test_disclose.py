@@ -38,7 +38,7 @@ def disclose_args(export: Path, out: Path, state: Path, pw: Path, student: str,
     opts = {"--student": student, "--recipient": RECIPIENT, "--legal-basis": BASIS,
             "--case-ref": CASE, "--approved-by": approved_by, "--out": str(out),
             "--password-file": str(pw), "--state-dir": str(state), "--jobs": "1", **over}
-    return ["disclose", str(export), *[x for kv in opts.items() for x in kv]]
+    return ["disclose", str(export), "--create-out", *[x for kv in opts.items() for x in kv]]
 
 
 @pytest.fixture(scope="module")

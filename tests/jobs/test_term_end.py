@@ -30,7 +30,8 @@ def archived(tmp_path_factory: pytest.TempPathFactory, demo_export: Path):
     pw = root / "pw.txt"
     pw.write_text(PASSWORD + "\n")
     (root / "copy").mkdir()
-    result = run(["term-end", str(demo_export), "--term", "1", "--out", str(root / "out"),
+    result = run(["term-end", str(demo_export), "--term", "1",
+                  "--create-out", "--out", str(root / "out"),
                   "--password-file", str(pw), "--copy-to", str(root / "copy"),
                   "--state-dir", str(root / "state"), "--operator", "Sekretariat", "-j", "1"],
                  env={"SOURCE_DATE_EPOCH": "1782570600"})
@@ -133,7 +134,7 @@ def test_run_is_recorded_in_the_audit_log(archived) -> None:
 def test_weak_password_is_refused_and_nothing_written(tmp_path: Path, demo_export) -> None:
     pw = tmp_path / "pw.txt"
     pw.write_text("szkola2026\n")
-    result = CliRunner().invoke(main_group, ["term-end", str(demo_export), "--out",
+    result = CliRunner().invoke(main_group, ["term-end", str(demo_export), "--create-out", "--out",
                                              str(tmp_path / "out"), "--password-file", str(pw),
                                              "--state-dir", str(tmp_path / "st")])
     assert result.exit_code == 4
@@ -144,7 +145,8 @@ def test_weak_password_is_refused_and_nothing_written(tmp_path: Path, demo_expor
 
 def test_slip_beside_the_bundle_is_refused(tmp_path: Path, demo_export) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(main_group, ["term-end", str(demo_export), "--out", str(out),
+    result = CliRunner().invoke(main_group, ["term-end", str(demo_export), "--create-out",
+                                             "--out", str(out),
                                              "--slip-out", str(out / "haslo.txt"),
                                              "--state-dir", str(tmp_path / "st")])
     assert result.exit_code == 4
@@ -153,7 +155,7 @@ def test_slip_beside_the_bundle_is_refused(tmp_path: Path, demo_export) -> None:
 
 
 def test_without_password_or_slip_it_says_how_to_give_one(tmp_path: Path, demo_export) -> None:
-    result = CliRunner().invoke(main_group, ["term-end", str(demo_export), "--out",
+    result = CliRunner().invoke(main_group, ["term-end", str(demo_export), "--create-out", "--out",
                                              str(tmp_path / "o"), "--state-dir",
                                              str(tmp_path / "st")], env={"ARCHIVER_PASSWORD": None})
     assert result.exit_code == 2

@@ -21,7 +21,8 @@ def start(export: Path, out: Path, tmp: Path, state: Path, pw: Path) -> subproce
     env = {**os.environ, "TMPDIR": str(tmp), "SOURCE_DATE_EPOCH": "1782570600"}
     env.pop("ARCHIVER_PASSWORD", None)
     return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "term-end", str(export), "--out", str(out),
+        [sys.executable, "-m", "archiver", "term-end", str(export), "--create-out",
+         "--out", str(out),
          "--password-file", str(pw), "--state-dir", str(state), "-j", "2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

@@ -128,13 +128,14 @@ def test_installed_archiver_renders_every_document_kind(installed) -> None:
 def test_installed_archiver_runs_term_end_demo_disclose_and_the_register(installed) -> None:
     run = {"cwd": installed["cwd"], "env": installed["env"]}
     archiver = installed["archiver"]
-    result = _run(archiver, "term-end", "--demo", "--out", "archiwum", "--operator", "test",
+    result = _run(archiver, "term-end", "--demo", "--create-out", "--out", "archiwum",
+                  "--operator", "test",
                   "--jobs", "1", **run)
     assert "verified" in result.stdout
     assert list((installed["cwd"] / "archiwum").glob("*-protokol.pdf"))
     _run(archiver, "disclose", FIXTURE, "--student", "S1", "--recipient", "Sąd Rejonowy",
          "--legal-basis", "art. 1", "--case-ref", "III 1/26", "--approved-by", "T1",
-         "--out", "udostepnienia", "--operator", "test", "--jobs", "1", **run)
+         "--create-out", "--out", "udostepnienia", "--operator", "test", "--jobs", "1", **run)
     assert list((installed["cwd"] / "udostepnienia").glob("*-pismo.pdf"))
     _run(archiver, "audit", "disclosures", "--out", "rejestr.pdf", "--operator", "test", **run)
     assert (installed["cwd"] / "rejestr.pdf").read_bytes().startswith(b"%PDF-")

@@ -25,7 +25,7 @@ def _term_end(source: Path, root: Path, run: str, *extra: str) -> tuple[str, Pat
     password = root / "pw.txt"
     password.write_text(PASSWORD + "\n")
     result = CliRunner().invoke(main_group, [
-        "term-end", str(source), "--term", "year", "--out", str(root / run),
+        "term-end", str(source), "--term", "year", "--create-out", "--out", str(root / run),
         "--password-file", str(password), "--state-dir", str(root / "state"),
         "--operator", "Sekretariat", "-j", "2", *extra], env=EPOCH, catch_exceptions=False)
     assert result.exit_code == 0, result.output

@@ -33,7 +33,7 @@ def _term_end(tmp_path: Path, p12: Path, env: dict[str, str]):
     (tmp_path / "pw.txt").write_text(PASSWORD + "\n")
     (tmp_path / "p12pw.txt").write_bytes(P12_PASSWORD + b"\n")
     return CliRunner().invoke(main_group, [
-        "term-end", str(export), "--term", "2", "--out", str(tmp_path / "out"),
+        "term-end", str(export), "--term", "2", "--create-out", "--out", str(tmp_path / "out"),
         "--password-file", str(tmp_path / "pw.txt"), "--state-dir", str(tmp_path / "st"),
         "-j", "1", "--sign-with", str(p12), "--sign-password-file",
         str(tmp_path / "p12pw.txt")], env=env)

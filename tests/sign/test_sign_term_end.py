@@ -27,7 +27,7 @@ def test_signed_term_end_verifies_with_trust_and_fails_when_a_byte_changes(
     env = {"SOURCE_DATE_EPOCH": str(int(NOW.timestamp()))}
     runner = CliRunner()
     result = runner.invoke(main_group, [
-        "term-end", str(export), "--term", "2", "--out", str(tmp_path / "out"),
+        "term-end", str(export), "--term", "2", "--create-out", "--out", str(tmp_path / "out"),
         "--password-file", str(pw), "--state-dir", str(tmp_path / "st"), "-j", "1",
         "--sign-with", str(pki.p12_path), "--sign-password-file", str(p12pw)], env=env)
     assert result.exit_code == 0, result.output
