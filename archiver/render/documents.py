@@ -15,6 +15,7 @@ from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.model import Dataset
 from archiver.render import naming
+from archiver.render.attendance_charts import pupils_charts, trend_chart
 from archiver.render.attendance_tables import (
     counts_as_phrase,
     overview_blocks,
@@ -241,6 +242,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         recipient_lines=recipient_lines, category_codes=category_codes,
         subject_blocks=subject_blocks, risk_line=risk_line, counts_as_phrase=counts_as_phrase,
         overview_blocks=overview_blocks, pupil_subject_blocks=pupil_subject_blocks,
+        pupils_charts=pupils_charts, trend_chart=trend_chart,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),
         show_year=_show_year(view, spec),
