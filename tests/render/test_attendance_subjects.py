@@ -41,7 +41,7 @@ def _table_text(pages: list[str], heading: str) -> str:
     text = "\n".join(pages)
     start = text.index(heading)
     ends = [i for i in (text.find(" – według przedmiotów", start + len(heading)),
-                        text.find("Frekwencja według kategorii", start)) if i > 0]
+                        text.find(" – wykres", start)) if i > 0]
     end = min(ends) if ends else len(text)
     return text[start:text.rfind("\n", 0, end) if end < len(text) else end]
 
