@@ -26,7 +26,12 @@ from archiver.render.attendance_tables import (
 from archiver.render.chunks import PartJob, PartPdf, assemble, plan_parts, render_part
 from archiver.render.context import RunContext
 from archiver.render.environment import environment
-from archiver.render.lines import category_codes, recipient_lines
+from archiver.render.lines import (
+    category_codes,
+    compact_recipients,
+    read_tally,
+    recipient_lines,
+)
 from archiver.render.pdfa import EmbeddedFile
 from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
@@ -243,6 +248,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         subject_blocks=subject_blocks, risk_line=risk_line, counts_as_phrase=counts_as_phrase,
         overview_blocks=overview_blocks, pupil_subject_blocks=pupil_subject_blocks,
         pupils_charts=pupils_charts, trend_chart=trend_chart,
+        compact_recipients=compact_recipients, read_tally=read_tally,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),
         show_year=_show_year(view, spec),

@@ -30,6 +30,17 @@ from archiver.views.scope import Scope
 class Receipt:
     person: Person
     read_at: datetime | None  # None: nieprzeczytana
+    group: str = ""  # the class of the pupil (a guardian's: their child's) on the day sent
+
+
+@dataclass(frozen=True)
+class RecipientGroup:
+    """One class's recipients of a class or school-wide message (staff in their own group):
+    unread ones first, then the read ones with their read times."""
+
+    label: str  # "oddział 1a", "pracownicy szkoły"
+    unread: tuple[Receipt, ...]
+    read: tuple[Receipt, ...]
 
 
 @dataclass(frozen=True)
@@ -54,11 +65,56 @@ class MessageEntry:
     approved_at: datetime | None
     reply_to: str
     attachments: tuple[Attachment, ...]
+    other_read: int = 0  # of `other_recipients`, how many read it (a count, no one named)
+
+    @property
+    def recipient_count(self) -> int:
+        return len(self.recipients) + self.other_recipients
+
+    @property
+    def read_count(self) -> int:
+        return sum(r.read_at is not None for r in self.recipients) + self.other_read
+
+    @property
+    def compact(self) -> bool:
+        """A class or school-wide message, or many recipients: listed grouped by class in
+        columns rather than one line each."""
+        return self.audience in ("class", "school") or len(self.recipients) > COMPACT_FROM
+
+    def groups(self) -> tuple[RecipientGroup, ...]:
+        """The named recipients grouped by class, in the school's class order, staff last;
+        within a group unread first, each part alphabetical."""
+        by_label: dict[str, list[Receipt]] = {}
+        for receipt in self.recipients:
+            by_label.setdefault(receipt.group, []).append(receipt)
+
+        def key(label: str) -> tuple:
+            return (label == "", polish.polish_key(label))
+
+        result = []
+        for label in sorted(by_label, key=key):
+            people = sorted(by_label[label], key=lambda r: _surname_key(r.person))
+            result.append(RecipientGroup(f"oddział {label}" if label else STAFF_GROUP,
+                                         tuple(r for r in people if r.read_at is None),
+                                         tuple(r for r in people if r.read_at is not None)))
+        return tuple(result)
 
     @property
     def lacks_approval(self) -> bool:
         """A school-wide message the director did not approve: transcripts flag it."""
         return self.audience == "school" and self.approved_by is None
+
+
+def _surname_key(person: Person) -> tuple:
+    """Alphabetical by surname: staff and guardians are "First Last", pupils "Last First"."""
+    words = person.name.split()
+    if person.kind != "student" and len(words) > 1:
+        words = [words[-1], *words[:-1]]
+    return polish.polish_key(" ".join(words))
+
+
+COMPACT_FROM = 8  # more named recipients than this: grouped and in columns
+STAFF_GROUP = "pracownicy szkoły i inni odbiorcy"
 
 
 @dataclass(frozen=True)
@@ -152,13 +208,42 @@ def _sender(directory: Directory, kind: str, person_id: str,
     return Person(kind, "", OTHER_LABELS[kind], "")
 
 
+class _Classes:
+    """The class of a pupil, or of a guardian's child, on a given day (for grouping)."""
+
+    def __init__(self, ds: Dataset) -> None:
+        start, end = pd.Timestamp(ds.meta.year_start), pd.Timestamp(ds.meta.year_end)
+        names = dict(zip(ds.classes["class_id"], ds.classes["name"], strict=True))
+        self._stays: dict[str, list[tuple[pd.Timestamp, pd.Timestamp, str]]] = {}
+        for s in ds.students.itertuples():
+            first = start if pd.isna(s.enrolled_on) else s.enrolled_on
+            last = end if pd.isna(s.left_on) else s.left_on
+            self._stays.setdefault(str(s.student_id), []).append(
+                (first, last, str(names.get(s.class_id, s.class_id))))
+        self._children: dict[str, list[str]] = {}
+        for g in ds.guardians.itertuples():
+            self._children.setdefault(str(g.guardian_id), []).append(str(g.student_id))
+
+    def of(self, kind: str, person_id: str, day: pd.Timestamp) -> str:
+        pupils = [person_id] if kind == "student" else self._children.get(person_id, []) \
+            if kind == "guardian" else []
+        found = sorted({name for p in pupils for first, last, name in self._stays.get(p, [])
+                        if first <= day <= last}, key=polish.polish_key)
+        return found[0] if found else ""
+
+
 def _entry(ds: Dataset, row, recipients: pd.DataFrame, attachments: pd.DataFrame,
-           directory: Directory, own: set[tuple[str, str]] | None) -> MessageEntry:
+           directory: Directory, own: set[tuple[str, str]] | None,
+           classes: _Classes) -> MessageEntry:
     tz = ds.meta.timezone
-    shown = [r for r in recipients.itertuples()
-             if _shown(r.recipient_kind, r.recipient_id, row.audience, own)]
+    rows = list(recipients.itertuples())
+    shown = [r for r in rows if _shown(r.recipient_kind, r.recipient_id, row.audience, own)]
     receipts = tuple(Receipt(directory.get(r.recipient_kind, str(r.recipient_id)),
-                             local(r.read_at, tz)) for r in shown)
+                             local(r.read_at, tz),
+                             classes.of(r.recipient_kind, str(r.recipient_id), row.day))
+                     for r in shown)
+    other_read = sum(pd.notna(r.read_at) for r in rows) - sum(pd.notna(r.read_at)
+                                                              for r in shown)
     files = tuple(Attachment(str(a.file_name),
                              None if pd.isna(a.size_bytes) else int(a.size_bytes),
                              polish.text(a.sha256)) for a in attachments.itertuples())
@@ -171,7 +256,7 @@ def _entry(ds: Dataset, row, recipients: pd.DataFrame, attachments: pd.DataFrame
         _sender(directory, row.sender_kind, str(row.sender_id), own), str(row.subject),
         str(row.body), str(row.audience), audience_class, receipts,
         len(recipients) - len(shown), approver, local(row.approved_at, tz),
-        polish.text(row.reply_to), files)
+        polish.text(row.reply_to), files, int(other_read))
 
 
 def build_transcript(ds: Dataset, config: Config, scope: Scope) -> TranscriptView:
@@ -180,6 +265,7 @@ def build_transcript(ds: Dataset, config: Config, scope: Scope) -> TranscriptVie
     chosen = chosen.sort_values(["sent_at", "message_id"], kind="stable")
     own = _own_people(ds, scope.student_id) if scope.student_id is not None else None
     directory = Directory(ds, scope.student_id)
+    classes = _Classes(ds)
     recips = ds.message_recipients[ds.message_recipients["message_id"].isin(chosen["message_id"])]
     files = ds.message_attachments[
         ds.message_attachments["message_id"].isin(chosen["message_id"])]
@@ -189,7 +275,7 @@ def build_transcript(ds: Dataset, config: Config, scope: Scope) -> TranscriptVie
     threads = []
     for thread_id, rows in chosen.groupby("thread_id", sort=False):
         entries = tuple(_entry(ds, r, by_message.get(r.message_id, empty_r),
-                               files_by.get(r.message_id, empty_f), directory, own)
+                               files_by.get(r.message_id, empty_f), directory, own, classes)
                         for r in rows.itertuples())
         threads.append(ThreadEntry(str(thread_id), entries[0].subject, entries,
                                    int(omitted.get(thread_id, 0))))

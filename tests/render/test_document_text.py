@@ -82,8 +82,13 @@ def test_held_lesson_without_topic_shows_a_visible_gap(rendered):
 
 def test_read_and_unread_messages(rendered):
     pages = pdf_pages(rendered("messages", "C7A").pdf)
-    assert "przeczytana 23.09.2025 18:05" in _line(pages, "Barbara Kowalska", "23.09.2025 18:05")
-    assert re.search(r"Jan Wychowawczy \(wychowawca\)\s+nieprzeczytana", "\n".join(pages))
+    assert "– przeczytana 23.09.2025 18:05" in _line(pages, "Barbara Kowalska", "23.09.2025 18:05")
+    assert re.search(r"Jan Wychowawczy \(wychowawca\) – nieprzeczytana", "\n".join(pages))
+    # a class message: the tally, the unread first, the read ones with day and time
+    text = " ".join("\n".join(pages).split())
+    assert "Odbiorcy: 4 – przeczytało 2 z 4 odbiorców" in text
+    assert "oddział 7a: przeczytało 2 z 4 odbiorców nie przeczytało (2): Cezary Nowak, " \
+           "Edward Zieliński Barbara Kowalska 24.09 09:30" in text
 
 
 def test_school_wide_message_without_approval_is_flagged(rendered):
