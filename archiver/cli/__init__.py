@@ -290,6 +290,7 @@ from archiver.cli import audit  # noqa: E402,F401
 from archiver.cli import bench  # noqa: E402,F401
 from archiver.cli import demo  # noqa: E402,F401
 from archiver.cli import disclose  # noqa: E402,F401
+from archiver.cli import lists  # noqa: E402,F401
 from archiver.cli import render  # noqa: E402,F401
 from archiver.cli import shelf  # noqa: E402,F401
 from archiver.cli import sign  # noqa: E402,F401

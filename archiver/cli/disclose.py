@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
@@ -17,20 +17,11 @@ from archiver.cli import (
     progress_printer,
     state_dir_option,
 )
-from archiver.cli.output import CREATE_OUT_HELP, check_out_folder, seconds, size
+from archiver.cli.output import CREATE_OUT_HELP, DATE, check_out_folder, seconds, size
 from archiver.cli.sign import sign_with_options, signer_from_options
 from archiver.i18n import _
 from archiver.jobs.disclose import DiscloseRequest, run_disclose
 from archiver.views import KINDS
-
-
-def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date YYYY-MM-DD", param=param) from None
 
 
 @main_group.command(
@@ -42,8 +33,9 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     "           --slip-out ~/haslo-udostepnienie.txt",
 )
 @click.argument("source", type=click.Path(exists=True, path_type=Path))
-@click.option("--student", "student_id", required=True, metavar="ID",
-              help="student_id of the pupil whose data is disclosed.")
+@click.option("--student", "student_id", required=True, metavar="NAME|ID",
+              help="The pupil whose data is disclosed: student_id, or the name "
+              "(e.g. 'Karkocha Juliusz'; see `archiver list SOURCE students`).")
 @click.option("--recipient", required=True, metavar="TEXT",
               help="The institution receiving the data, as addressed on the cover letter.")
 @click.option("--legal-basis", required=True, metavar="TEXT",
@@ -53,12 +45,15 @@ def _date(_ctx: click.Context, param: click.Parameter, value: str | None) -> dat
 @click.option("--ref", "school_ref", default="", metavar="TEXT",
               help="The school's own reference number of the letter (nasz znak), printed on "
               "the cover letter.")
-@click.option("--approved-by", required=True, metavar="STAFF_ID",
-              help="staff_id of the director who approved the disclosure.")
-@click.option("--from", "date_from", callback=_date, metavar="DATE",
-              help="First day of the period (YYYY-MM-DD; default: start of the school year).")
-@click.option("--to", "date_to", callback=_date, metavar="DATE",
-              help="Last day of the period (YYYY-MM-DD; default: end of the school year).")
+@click.option("--approved-by", default="", metavar="NAME|ID",
+              help="The director who approved the disclosure: staff_id or name; default: "
+              "the export's director when there is exactly one.")
+@click.option("--from", "date_from", type=DATE, metavar="DATE",
+              help="First day of the period (2026-01-12 or 12.01.2026; default: start of "
+              "the school year).")
+@click.option("--to", "date_to", type=DATE, metavar="DATE",
+              help="Last day of the period (2026-01-12 or 12.01.2026; default: end of "
+              "the school year).")
 @click.option("--document", "documents", multiple=True, type=click.Choice(KINDS),
               help="Which documents to include (repeatable; default: all three).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),

@@ -4,7 +4,10 @@ language (1,3 MB in Polish, 1.3 MB in English)."""
 from __future__ import annotations
 
 import shutil
+from datetime import date, datetime
 from pathlib import Path
+
+import click
 
 from archiver import i18n
 from archiver.errors import StorageError, UsageError
@@ -46,3 +49,25 @@ def check_out_folder(out_dir: Path, create_out: bool) -> None:
     raise StorageError(_("the output folder {folder} does not exist").format(folder=out_dir),
                        hint=_("connect or mount the medium and run again, or give "
                               "--create-out to create the folder"))
+
+
+class SchoolDate(click.ParamType):
+    """A day as a secretary writes it: 2026-01-12 or 12.01.2026."""
+
+    name = "date"
+    FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        for pattern in self.FORMATS:
+            try:
+                return datetime.strptime(str(value).strip(), pattern).date()
+            except ValueError:
+                continue
+        self.fail(_("{value!r} is not a date: write it as 2026-01-12 or 12.01.2026").format(
+            value=value), param, ctx)
+
+
+DATE = SchoolDate()

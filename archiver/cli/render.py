@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -17,6 +17,7 @@ from archiver.cli import (
     progress_printer,
     state_dir_option,
 )
+from archiver.cli.output import DATE
 from archiver.jobs.render import RenderRequest, run_render
 from archiver.views import KINDS
 
@@ -42,13 +43,14 @@ PERSONAL_DATA_WARNING = (
 @click.option("--class", "class_names", multiple=True, metavar="NAME",
               help="Class as printed, e.g. 7a (repeatable). Default: every class, plus the "
               "school-wide message transcript.")
-@click.option("--student", "student_id", metavar="ID",
-              help="Only this student (student_id from the export): their register extract and "
+@click.option("--student", "student_id", metavar="NAME|ID",
+              help="Only this student (student_id, or the name: 'Karkocha Juliusz'): their "
+              "register extract and "
               "attendance in each class they were in, and their correspondence; no other "
               "student's data appears.")
-@click.option("--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+@click.option("--from", "date_from", type=DATE, metavar="DATE",
               help="First day of the period (default: the start of the school year).")
-@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+@click.option("--to", "date_to", type=DATE, metavar="DATE",
               help="Last day of the period (default: the end of the school year).")
 @click.option("--term", type=click.IntRange(min=1), metavar="N",
               help="The period is term N (from its start to the day before the next term); "
@@ -85,4 +87,4 @@ def render_command(source: Path, out_dir: Path, kinds: tuple[str, ...],
 
 
 def _day(value) -> date | None:
-    return value.date() if value is not None else None
+    return value.date() if isinstance(value, datetime) else value

@@ -7,6 +7,7 @@ nothing in --out and nothing in the audit log.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from archiver.jobs.packing import Description, PackResult, pack_bundle
 from archiver.jobs.rendering import Progress, render_documents
 from archiver.model import Dataset
 from archiver.passwords import PasswordSlip
+from archiver.people import find_student, the_director
 from archiver.render.context import RunContext
 from archiver.render.documents import (
     DocumentSpec,
@@ -242,6 +244,9 @@ def run_disclose(request: DiscloseRequest, config: Config, *,
     """Check, then disclose and record; a refusal writes nothing and records nothing."""
     run_ctx = RunContext.create(request.operator)
     ds = common.load(request.source)
+    # Names as the secretary typed them become ids here; only ids are recorded.
+    request = dataclasses.replace(request, student_id=find_student(ds, request.student_id),
+                                  approved_by=the_director(ds, request.approved_by))
     check_request(ds, request)
     if request.signer:
         check_can_sign(request.signer, ds.meta.exported_at)

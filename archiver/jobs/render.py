@@ -7,6 +7,7 @@ data. Every run, whatever its outcome, is recorded in the audit log.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from archiver.files import storage_error, write_whole
 from archiver.jobs.common import load
 from archiver.jobs.rendering import render_documents
 from archiver.model import Dataset
+from archiver.people import find_student
 from archiver.render import DocumentSpec, RunContext, document_file_name, plan_documents
 from archiver.render.plan import class_ids_by_name
 from archiver.statedir import make_private_dirs
@@ -94,6 +96,9 @@ def run_render(request: RenderRequest, config: Config,
     """Render the requested documents into request.out_dir; refuse to overwrite."""
     started = time.monotonic()
     dataset = load(request.source)
+    if request.student_id:  # a name becomes the id; only the id is recorded
+        request = dataclasses.replace(request,
+                                      student_id=find_student(dataset, request.student_id))
     class_ids = class_ids_by_name(dataset, request.class_names) if request.class_names else None
     specs = plan_documents(dataset, request.kinds or KINDS, class_ids, request.student_id,
                            Period(request.date_from, request.date_to, request.term))
