@@ -35,9 +35,9 @@ from archiver.config import load_config
 from archiver.demo import generate
 from archiver.executor_dask import DaskExecutor
 from archiver.jobs.common import load
-from archiver.jobs.rendering import render_documents
 from archiver.jobs.term_end import KINDS, parse_term
 from archiver.jobs.term_end_many import ManyRequest, run_term_end_many
+from archiver.render.batch import render_documents
 from archiver.render.context import RunContext
 from archiver.render.documents import DocumentSpec
 from archiver.render.plan import plan_documents

@@ -11,9 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from archiver.audit.disclosures import LOCAL_ZONE, DisclosureRow, school_year_bounds
-from archiver.render.context import RunContext
-from archiver.render.environment import environment
-from archiver.render.pdfa import html_to_pdfa
+from archiver.render import RunContext, html_to_pdfa, render_html
 
 TEMPLATE_NAME = "disclosures.html"
 TITLE = "Rejestr udostępnień danych osobowych"
@@ -49,8 +47,7 @@ def disclosures_html(
         "operator": run_ctx.operator,
         "software_version": run_ctx.software_version,
     }
-    template = environment().get_template(TEMPLATE_NAME)
-    return template.render(header=header, rows=rows, with_names=with_names)
+    return render_html(TEMPLATE_NAME, header=header, rows=rows, with_names=with_names)
 
 
 def render_disclosures_pdf(

@@ -38,14 +38,14 @@ from archiver.config import Config
 from archiver.executor import ProcessExecutor, SerialExecutor
 from archiver.jobs import common
 from archiver.jobs.packing import PDF_DEFLATE
-from archiver.jobs.rendering import RenderStats
-from archiver.jobs.slicing import Slicer
 from archiver.jobs.term_end import TermEndRequest, archive_term
 from archiver.passwords import generate_password
+from archiver.render.batch import RenderStats
 from archiver.render.chunks import body_class
 from archiver.render.context import RunContext
 from archiver.render.documents import RenderedDocument, prepare_document
 from archiver.render.plan import plan_documents
+from archiver.render.slicing import Slicer
 from archiver.views import Period, build_register
 
 GRID_WEEKS = 4

@@ -20,7 +20,7 @@ from archiver.config import Config, load_config
 from archiver.errors import ArchiverError, ExitCode
 from archiver.i18n import _
 from archiver.audit.log import os_user
-from archiver.render.context import AccountName
+from archiver.render import AccountName
 
 i18n.install_into_click()
 

@@ -23,7 +23,7 @@ from archiver.passwords import (
     read_password,
     write_slip,
 )
-from archiver.render.context import RunContext
+from archiver.render import RunContext
 from archiver.views.polish import datetime_pl
 
 

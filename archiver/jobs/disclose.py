@@ -21,23 +21,23 @@ from archiver.errors import RefusedError
 from archiver.files import remove_stale_partials, write_whole
 from archiver.jobs import common
 from archiver.jobs.packing import Description, PackResult, pack_bundle
-from archiver.jobs.rendering import Progress, render_documents
 from archiver.model import Dataset
 from archiver.passwords import PasswordSlip
 from archiver.people import find_student, the_director
-from archiver.render.context import RunContext
-from archiver.render.documents import (
+from archiver.render import (
     DocumentSpec,
+    Progress,
     RenderedDocument,
+    RunContext,
     document_title,
     page_header,
     period_phrase,
     period_text,
+    plan_documents,
+    render_documents,
+    render_pdf,
+    safe_part,
 )
-from archiver.render.environment import environment
-from archiver.render.naming import safe_part
-from archiver.render.pdfa import html_to_pdfa
-from archiver.render.plan import plan_documents
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.clock import check_can_sign
 from archiver.views import KINDS, Period, Scope, make_scope
@@ -147,8 +147,8 @@ def _letter_pdf(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: 
         "recipients_copy": recipients_copy,
     }
     header = page_header(ds, config, LETTER_TITLE, period, run_ctx)
-    html = environment().get_template("cover_letter.html").render(letter=letter, header=header)
-    return html_to_pdfa(html, title=LETTER_TITLE, run_ctx=run_ctx)
+    return render_pdf("cover_letter.html", {"letter": letter, "header": header}, run_ctx,
+                      title=LETTER_TITLE)
 
 
 def _plan(ds: Dataset, request: DiscloseRequest) -> tuple[list[DocumentSpec], list[str], str]:

@@ -16,10 +16,7 @@ from archiver.bundle import BundleResult, BundleWriter
 from archiver.files import write_whole
 from archiver.model import SourceInfo
 from archiver.passwords import Password
-from archiver.render.context import RunContext
-from archiver.render.documents import PageHeader, RenderedDocument
-from archiver.render.environment import environment
-from archiver.render.pdfa import html_to_pdfa
+from archiver.render import PageHeader, RenderedDocument, RunContext, render_html, render_pdf
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.bundles import seal_bag
 from archiver.sign.clock import check_can_sign
@@ -101,15 +98,14 @@ def source_paths(source: SourceInfo) -> list[tuple[str, Path]]:
 
 
 def _protocol_pdf(description: Description, header: PageHeader, run_ctx: RunContext) -> bytes:
-    html = environment().get_template("handover.html").render(protocol=description,
-                                                              header=header)
-    pdf, _pages = html_to_pdfa(html, title=description.heading, run_ctx=run_ctx)
+    pdf, _pages = render_pdf("handover.html", {"protocol": description, "header": header},
+                             run_ctx, title=description.heading)
     return pdf
 
 
 def _index_html(description: Description) -> bytes:
-    html = environment().get_template("bundle_index.html").render(
-        index=description, title="Spis zawartości paczki archiwalnej")
+    html = render_html("bundle_index.html", index=description,
+                       title="Spis zawartości paczki archiwalnej")
     return html.encode("utf-8")
 
 

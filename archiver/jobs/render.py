@@ -22,11 +22,16 @@ from archiver.config import Config
 from archiver.errors import RefusedError
 from archiver.files import storage_error, write_whole
 from archiver.jobs.common import load
-from archiver.jobs.rendering import render_documents
 from archiver.model import Dataset
 from archiver.people import find_student
-from archiver.render import DocumentSpec, RunContext, document_file_name, plan_documents
-from archiver.render.plan import class_ids_by_name
+from archiver.render import (
+    DocumentSpec,
+    RunContext,
+    class_ids_by_name,
+    document_file_name,
+    plan_documents,
+    render_documents,
+)
 from archiver.statedir import make_private_dirs
 from archiver.views import KINDS, Period
 

@@ -20,23 +20,21 @@ from archiver.executor import Executor
 from archiver.files import remove_stale_partials
 from archiver.jobs import common
 from archiver.jobs.packing import Description, PackResult, pack_bundle
-from archiver.jobs.rendering import (
-    Progress,
-    RenderStats,
-    open_render_cache,
-    render_documents,
-)
 from archiver.model import Dataset
 from archiver.passwords import Password, PasswordSlip
-from archiver.render.context import RunContext
-from archiver.render.documents import (
+from archiver.render import (
+    Progress,
     RenderedDocument,
+    RenderStats,
+    RunContext,
     document_title,
+    open_render_cache,
     page_header,
     period_text,
+    plan_documents,
+    render_documents,
+    safe_part,
 )
-from archiver.render.naming import safe_part
-from archiver.render.plan import plan_documents
 from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
 from archiver.views import Period, make_scope, resolve_period

@@ -34,7 +34,6 @@ from archiver.errors import (
 )
 from archiver.executor import Executor
 from archiver.jobs import common
-from archiver.jobs.rendering import Progress
 from archiver.jobs.term_end import (
     TermEndRequest,
     TermEndResult,
@@ -44,8 +43,7 @@ from archiver.jobs.term_end import (
 )
 from archiver.model import Dataset
 from archiver.passwords import check_strength, read_password
-from archiver.render.context import RunContext
-from archiver.render.documents import RenderedDocument
+from archiver.render import Progress, RenderedDocument, RunContext
 from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
 from archiver.views import Period, resolve_period

@@ -1,27 +1,41 @@
-"""Rendering: Jinja2 templates (report_templates/) to PDF/A-3u with WeasyPrint.
+"""Rendering: every PDF archiver makes, from Jinja2 templates (report_templates/) to
+PDF/A-3u with WeasyPrint. This package is the one door: nothing outside it imports jinja2
+or weasyprint.
 
 Public API for jobs (render, term-end, disclose):
 - `plan_documents(dataset, kinds, classes, student, period) -> list[DocumentSpec]`
-- `render_document(spec, dataset, config, run_ctx) -> RenderedDocument`
-- `html_to_pdfa(html, *, title, attachments, run_ctx) -> (bytes, pages)` for any other
-  document (handover protocol, cover letter...) built with `render_html` and base.html.
+- `render_documents(specs, dataset, config, run_ctx, jobs=..., cache=...)`: many documents
+  on an executor, in parts, each from its slice of the export, through the render cache
+  (batch.py, slicing.py, chunks.py, cache.py, cache_keys.py);
+- `render_document(spec, dataset, config, run_ctx) -> RenderedDocument`: one, in process;
+- `render_pdf(template, context, run_ctx, title=...) -> (bytes, pages)`: a single-template
+  document (the handover protocol, the cover letter, the register of disclosures).
 """
 
-from archiver.render.context import RunContext, run_time
+from archiver.render.batch import Progress, RenderStats, open_render_cache, render_documents
+from archiver.render.cache import CachedDocument, RenderCache
+from archiver.render.context import AccountName, RunContext, run_time
 from archiver.render.documents import (
     DocumentSpec,
     PageHeader,
     RenderedDocument,
     document_file_name,
+    document_title,
     page_header,
+    period_phrase,
+    period_text,
     render_document,
     render_html,
+    render_pdf,
 )
+from archiver.render.naming import safe_part
 from archiver.render.pdfa import PDF_VARIANT, EmbeddedFile, RenderError, html_to_pdfa
-from archiver.render.plan import plan_documents
+from archiver.render.plan import class_ids_by_name, plan_documents
 
 __all__ = [
-    "PDF_VARIANT", "DocumentSpec", "EmbeddedFile", "PageHeader", "RenderError",
-    "RenderedDocument", "RunContext", "document_file_name", "html_to_pdfa", "page_header",
-    "plan_documents", "render_document", "render_html", "run_time",
+    "AccountName", "CachedDocument", "DocumentSpec", "EmbeddedFile", "PDF_VARIANT",
+    "PageHeader", "Progress", "RenderCache", "RenderError", "RenderStats", "RenderedDocument",
+    "RunContext", "class_ids_by_name", "document_file_name", "document_title", "html_to_pdfa",
+    "open_render_cache", "page_header", "period_phrase", "period_text", "plan_documents",
+    "render_document", "render_documents", "render_html", "render_pdf", "run_time", "safe_part",
 ]

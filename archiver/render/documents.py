@@ -7,6 +7,7 @@ change), picklable in and out, so a process pool or Dask can run it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -32,7 +33,7 @@ from archiver.render.lines import (
     read_tally,
     recipient_lines,
 )
-from archiver.render.pdfa import EmbeddedFile
+from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
 from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
 from archiver.views import (
@@ -134,6 +135,15 @@ def period_phrase(ds: Dataset, scope: Scope) -> str:
 def render_html(template: str, **context: Any) -> str:
     """Render one of report_templates/ with the project's environment (autoescape on)."""
     return environment().get_template(template).render(**context)
+
+
+def render_pdf(template: str, context: Mapping[str, Any], run_ctx: RunContext, *,
+               title: str, attachments: Sequence[EmbeddedFile] = ()) -> tuple[bytes, int]:
+    """A document of one template (protocol, cover letter, register of disclosures) as
+    PDF/A: (pdf bytes, pages). `context` is what its view built; `title` goes into the
+    PDF's metadata."""
+    html = render_html(template, **context)
+    return html_to_pdfa(html, title=title, attachments=attachments, run_ctx=run_ctx)
 
 
 _TITLES = {

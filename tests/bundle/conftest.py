@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
+from bundle_fixtures import write_bundle
 
-# pytest runs with --import-mode=importlib, which leaves test folders off sys.path; the
-# helper modules beside this file are imported by name, so put the folder there.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from bundle_fixtures import write_bundle  # noqa: E402
-
-from archiver.bundle import BundleResult  # noqa: E402
-from archiver.passwords import Password, generate_password  # noqa: E402
+from archiver.bundle import BundleResult
+from archiver.passwords import Password, generate_password
 
 
 @pytest.fixture(scope="session")

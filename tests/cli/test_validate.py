@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from minimal_export import minimal_tables, write_minimal
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal"))
-
-from minimal_export import minimal_tables, write_minimal  # noqa: E402
-
-from archiver.cli import main, main_group  # noqa: E402
+from archiver.cli import main, main_group
 
 
 def run(*args: str):

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import dask
 import pytest
+from dask_schools import write_invalid_school, write_school
 from distributed import Client, LocalCluster
-
-sys.path.insert(0, str(Path(__file__).parent))  # dask_schools under any import mode
-
-from dask_schools import write_invalid_school, write_school  # noqa: E402
 
 # Workers as operators must start them: nothing spilled to disk (docs/dask.md).
 NO_SPILL = {"distributed.worker.memory.target": False,

@@ -8,19 +8,12 @@ fast and never flakes on a new random find) and `fuzz` (thousands of random exam
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 HERE = Path(__file__).resolve().parent
-# Under --import-mode=importlib pytest puts no test folder on sys.path: add the helper
-# folders by hand (the minimal export, the bundle tests' ZIP surgery, ours).
-for folder in (HERE, HERE.parent / "fixtures" / "minimal", HERE.parent / "bundle"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
-
 _COMMON = {
     "deadline": None,  # a shared 2-core machine: time per example says nothing
     "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -16,9 +16,9 @@ from click.testing import CliRunner
 from minimal_export import write_minimal
 
 from archiver.audit import AuditLog
-from archiver.cache import CACHE_FOLDER, KEY_FILE, CachedDocument, RenderCache
 from archiver.cli import main_group
 from archiver.errors import ExitCode, RefusedError
+from archiver.render.cache import CACHE_FOLDER, KEY_FILE, CachedDocument, RenderCache
 
 PASSWORD = "tarcza-Wrzos-kompas-Lipa-93-zegar-Pstrag"
 

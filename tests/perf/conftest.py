@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-# Under --import-mode=importlib no test folder is on sys.path: add ours for perf_helpers.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from archiver.demo import write_demo  # noqa: E402
-from archiver.load import load_dataset  # noqa: E402
-from archiver.model import Dataset  # noqa: E402
+from archiver.demo import write_demo
+from archiver.load import load_dataset
+from archiver.model import Dataset
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,11 @@ from perf_helpers import CTX, year_specs
 
 from archiver.config import Config
 from archiver.executor import ProcessExecutor, SerialExecutor
-from archiver.jobs.rendering import RenderStats, render_documents, submission_order
-from archiver.jobs.slicing import Slicer, dataset_digest, slice_for
 from archiver.render import chunks, plan_documents
+from archiver.render.batch import RenderStats, render_documents, submission_order
 from archiver.render.chunks import PartJob
 from archiver.render.documents import prepare_document
+from archiver.render.slicing import Slicer, dataset_digest, slice_for
 from archiver.views import Period
 
 

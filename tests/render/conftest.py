@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
+from render_helpers import CTX, FIXTURE, WEEKS, spec_for
 
-# Under --import-mode=importlib pytest puts no test folder on sys.path: add ours, so the
-# tests can import render_helpers.
-sys.path.insert(0, str(Path(__file__).parent))
-
-from render_helpers import CTX, FIXTURE, WEEKS, spec_for  # noqa: E402
-
-from archiver.config import Config  # noqa: E402
-from archiver.load import load_dataset  # noqa: E402
-from archiver.model import Dataset  # noqa: E402
-from archiver.render import RenderedDocument, render_document  # noqa: E402
-from archiver.views.scope import Period  # noqa: E402
+from archiver.config import Config
+from archiver.load import load_dataset
+from archiver.model import Dataset
+from archiver.render import RenderedDocument, render_document
+from archiver.views.scope import Period
 
 
 @pytest.fixture(scope="session")

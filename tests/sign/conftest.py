@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-# the helpers beside this file are plain modules; pytest's importlib mode does not put
-# test folders on sys.path, so do it here (before they are imported)
-sys.path.insert(0, str(Path(__file__).parent))
-
-from sign_pki import (  # noqa: E402
+from sign_pki import (
     DIRECTOR,
     NOW,
     P12_PASSWORD,
@@ -22,7 +14,7 @@ from sign_pki import (  # noqa: E402
     make_signer,
 )
 
-from archiver.sign import Signer, load_signer, load_trust_roots, sign_pdf  # noqa: E402
+from archiver.sign import Signer, load_signer, load_trust_roots, sign_pdf
 
 
 @pytest.fixture(scope="session")

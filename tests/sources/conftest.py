@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal"))
-
-from minimal_export import minimal_export, minimal_tables  # noqa: E402
+from minimal_export import minimal_export, minimal_tables
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from perf_helpers import CTX, register_spec
 
-from archiver.cache import CACHE_FOLDER, KEY_FILE, CachedDocument, RenderCache
 from archiver.config import Config, GradeSettings
 from archiver.errors import StorageError
-from archiver.jobs.cache_keys import document_key, time_key
-from archiver.jobs.slicing import Slicer
 from archiver.render import RunContext
+from archiver.render.cache import CACHE_FOLDER, KEY_FILE, CachedDocument, RenderCache
+from archiver.render.cache_keys import document_key, time_key
+from archiver.render.slicing import Slicer
 
 SECRET = "Kowalska Anna, PESEL 09270812345"
 

@@ -18,12 +18,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.cache import CachedDocument, RenderCache
 from archiver.config import Config
 from archiver.executor import Executor, default_jobs, make_executor
-from archiver.jobs.cache_keys import document_key
-from archiver.jobs.slicing import Slicer
 from archiver.model import Dataset
+from archiver.render.cache import CachedDocument, RenderCache
+from archiver.render.cache_keys import document_key
 from archiver.render.chunks import PartJob, PartPdf, render_part
 from archiver.render.context import RunContext
 from archiver.render.documents import (
@@ -34,6 +33,7 @@ from archiver.render.documents import (
     prepare_document,
     render_document,
 )
+from archiver.render.slicing import Slicer
 
 Progress = Callable[[int, int, RenderedDocument], None]
 Shared = tuple[Dataset, Config, RunContext]
