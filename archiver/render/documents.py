@@ -27,6 +27,7 @@ from archiver.render.attendance_tables import (
 from archiver.render.chunks import PartJob, PartPdf, assemble, plan_parts, render_part
 from archiver.render.context import RunContext
 from archiver.render.environment import environment
+from archiver.render.lessons import lesson_blocks
 from archiver.render.lines import (
     category_codes,
     compact_recipients,
@@ -254,6 +255,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
     html = render_html(
         f"{spec.kind}.html", view=view, header=header, student=_student(dataset, spec),
         tz=dataset.meta.timezone, grid_blocks=blocks, block_style=block_style,
+        lesson_blocks=lesson_blocks,
         recipient_lines=recipient_lines, category_codes=category_codes,
         subject_blocks=subject_blocks, risk_line=risk_line, counts_as_phrase=counts_as_phrase,
         overview_blocks=overview_blocks, pupil_subject_blocks=pupil_subject_blocks,

@@ -23,7 +23,7 @@ PX_PT = 0.75  # CSS px to pt
 RULE_RGB = (0.541, 0.541, 0.541)  # #8a8a8a: row and column rules
 STRONG_RGB = (0.133, 0.133, 0.133)  # #222: under the header lines, at day boundaries
 
-_RULES = re.compile(r"--rules:\s*([-0-9. /]+)")
+_RULES = re.compile(r"--rules:\s*([-*0-9. /]+)")
 
 
 def _ruled_blocks(box: boxes.Box) -> Iterator[tuple[boxes.Box, list[float]]]:
@@ -41,10 +41,13 @@ def _ruled_blocks(box: boxes.Box) -> Iterator[tuple[boxes.Box, list[float]]]:
         yield from _ruled_blocks(child)
 
 
-def _geometry(value: str) -> list[list[float]]:
-    """`light_from_line / light x... / heavy x... / under lines...` ("-": none)."""
-    groups = [[float(v) for v in g.split() if v != "-"] for g in value.split("/")]
-    return (groups + [[], [], [], []])[:4]
+def _geometry(value: str) -> list[list[float] | None]:
+    """`light_from_line / light x... / heavy x... / under lines... / rows` ("-": none;
+    rows "*": a light rule under every line)."""
+    groups: list[list[float] | None] = [
+        None if g.strip() == "*" else [float(v) for v in g.split() if v != "-"]
+        for g in value.split("/")]
+    return (groups + [[], [], [], [], None])[:5]
 
 
 def _rect(x: float, y: float, w: float, h: float) -> str:
@@ -58,9 +61,10 @@ def block_operators(x: float, top: float, width: float, height: float,
     `geometry` as textgrid.ruled writes it."""
     (skip, *_), light, heavy, under = geometry[0] or [0.0], geometry[1], geometry[2], geometry[3]
     bottom = top - height
-    # row rules: the last 0.4pt of every line
-    rows = [_rect(x, top - (k + 1) * LINE_PT, width, 0.4)
-            for k in range(int(height // LINE_PT + 0.01))]
+    lines = int(height // LINE_PT + 0.01)
+    # row rules: the last 0.4pt of every line (of the lines listed)
+    chosen = range(1, lines + 1) if geometry[4] is None else [int(n) for n in geometry[4]]
+    rows = [_rect(x, top - n * LINE_PT, width, 0.4) for n in chosen if n <= lines]
     light_top = top - (skip * LINE_PT if first_fragment else 0.0)
     cols = [_rect(x + c * CHAR_PT, bottom, 0.4, light_top - bottom) for c in light]
     strong = [_rect(x + c * CHAR_PT, bottom, 0.9, height) for c in heavy]

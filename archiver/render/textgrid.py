@@ -114,18 +114,20 @@ def block_style(block: GridBlock) -> str:
 
 
 def ruled(width_ch: float, light: list[float], heavy: list[float], under_lines: list[int],
-          light_from_line: int = 0) -> str:
+          light_from_line: int = 0, row_rules: list[int] | None = None) -> str:
     """Inline style of a ruled monospaced block `width_ch` characters wide: a light rule
     under every line, light column rules at the `light` positions (in characters from the
     left, from below line `light_from_line` down), heavy ones at `heavy` (full height) and
-    heavy rules under the lines numbered in `under_lines`. The rules are drawn by
+    heavy rules under the lines numbered in `under_lines` (`row_rules`: light rules only
+    under the lines numbered there, not under every line). The rules are drawn by
     archiver.render.rules while the PDF is written (CSS gradients cost a fifth of a
     register's time); the block carries their geometry in the custom property `--rules`."""
     def group(values: list[float] | list[int]) -> str:
         return " ".join(f"{v:g}" for v in values) or "-"
 
+    rows = "*" if row_rules is None else group(row_rules)
     return (f"width: {_x(width_ch)}; --rules: {light_from_line} / {group(light)} / "
-            f"{group(heavy)} / {group(under_lines)}")
+            f"{group(heavy)} / {group(under_lines)} / {rows}")
 
 
 def rule_style(name: float, col: int, columns: int, header_lines: int,
