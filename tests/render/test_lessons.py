@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_a_long_topic_wraps_under_the_topic_column_and_keeps_every_word():
     """Lesson lines are wrapped in Python (monospaced: exact): the columns on the first
     line, the topic's further lines indented to the topic column, no word lost."""
-    from archiver.render.lessons import HANG, LINE_CHARS, wrap, width
+    from archiver.render.lessons import HANG, LINE_CHARS, width, wrap
 
     columns = "  1  pn 01.09    1  " + "Historia".ljust(30) + "  " + "".ljust(6) + "  " + \
         "Jan Nowak".ljust(28) + "  " + "01.09.2025 08:00".ljust(16) + "  "
