@@ -60,6 +60,12 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True)
+class SigningSettings:
+    timestamp_url: str = ""  # RFC 3161 time-stamping authority; empty = no timestamps
+    timestamp_credentials_file: str = ""  # file whose first line is USER:PASSWORD for it
+
+
+@dataclass(frozen=True)
 class Config:
     """All settings of one run."""
 
@@ -69,6 +75,7 @@ class Config:
     grades: GradeSettings = field(default_factory=GradeSettings)
     paths: PathSettings = field(default_factory=PathSettings)
     security: SecuritySettings = field(default_factory=SecuritySettings)
+    signing: SigningSettings = field(default_factory=SigningSettings)
     source_file: str | None = field(default=None, compare=False)
 
     def fingerprint(self) -> str:
@@ -76,6 +83,7 @@ class Config:
         data = asdict(self)
         data.pop("source_file", None)
         data.pop("paths", None)
+        data.pop("signing", None)  # signatures are added after rendering
         blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         return hashlib.sha256(blob).hexdigest()
 
@@ -96,6 +104,7 @@ _SECTION_CLASSES: dict[str, type] = {
     "grades": GradeSettings,
     "paths": PathSettings,
     "security": SecuritySettings,
+    "signing": SigningSettings,
 }
 
 
@@ -162,6 +171,10 @@ def _check_ranges(name: str, section: Any) -> None:
     if name == "attendance" and not 0 <= section.risk_threshold <= 100:
         raise ConfigError("configuration key attendance.risk_threshold: expected a percentage "
                           f"from 0 to 100, found {section.risk_threshold:g}")
+    if name == "signing" and section.timestamp_url and not section.timestamp_url.startswith(
+            ("http://", "https://")):
+        raise ConfigError("configuration key signing.timestamp_url: expected an http:// or "
+                          "https:// address of an RFC 3161 time-stamping authority")
     if name == "security" and not 0 <= section.min_password_bits <= 256:
         raise ConfigError("configuration key security.min_password_bits: expected 0 to 256")
 

@@ -1,4 +1,11 @@
-"""Detached CMS (CAdES-BES) signatures, `.p7s` in DER, over a manifest of the bag."""
+"""Detached CMS (CAdES) signatures, `.p7s` in DER, over the bag's tag manifest.
+
+Without a time-stamping authority: CAdES-BES (baseline-B). With one: a
+signature-time-stamp (CAdES-T), then the signer's and the TSA's chains in
+SignedData.certificates and their OCSP responses / CRLs in SignedData.crls (the
+CAdES B-LT places, ETSI EN 319 122-1): unsigned, so the signature is unchanged, and a
+verifier years later needs no network.
+"""
 
 from __future__ import annotations
 
@@ -11,29 +18,96 @@ from asn1crypto import cms, pem
 from pyhanko.sign.general import extract_certificate_info
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation import async_validate_detached_cms
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 from archiver.sign.certs import check_chain, display_name, quiet_libraries
 from archiver.sign.keys import Signer
+from archiver.sign.timestamping import online_context
 from archiver.sign.verdict import SignatureVerdict, broken
 
 KIND = "CAdES"
 
 
 def sign_detached(data: bytes, signer: Signer, signing_time: datetime) -> bytes:
-    """A detached CAdES-BES signature (DER `.p7s`) over `data`, dated `signing_time`."""
+    """A detached CAdES signature (DER `.p7s`) over `data`, dated `signing_time`:
+    CAdES-BES, or CAdES-T with long-term data when the signer has a TSA."""
     if signing_time.tzinfo is None:
         raise ValueError("signing_time must be timezone-aware")
     signer.check_valid_at(signing_time)
-    coro = signer.backend.async_sign_general_data(
-        data,
-        "sha256",
-        detached=True,
-        use_cades=True,
-        signed_attr_settings=PdfCMSSignedAttributes(signing_time=signing_time),
-    )
+    attributes = PdfCMSSignedAttributes(signing_time=signing_time)
+    if signer.timestamps is None:
+        coro = signer.backend.async_sign_general_data(
+            data, "sha256", detached=True, use_cades=True, signed_attr_settings=attributes)
+        with quiet_libraries():
+            return asyncio.run(coro).dump()
     with quiet_libraries():
-        return asyncio.run(coro).dump()
+        return asyncio.run(_sign_long_term(data, signer, attributes)).dump()
+
+
+async def _sign_long_term(data: bytes, signer: Signer,
+                          attributes: PdfCMSSignedAttributes) -> cms.ContentInfo:
+    from archiver.sign.pades import long_term_roots
+
+    assert signer.timestamps is not None
+    async with online_context(long_term_roots(signer), list(signer.chain)) as (context, http):
+        info = await signer.backend.async_sign_general_data(
+            data, "sha256", detached=True, use_cades=True, signed_attr_settings=attributes,
+            timestamper=signer.timestamps.timestamper(http))
+        paths = [await CertificateValidator(signer.certificate, list(signer.chain),
+                                            validation_context=context
+                                            ).async_validate_usage(set())]
+        for token in signature_timestamps(info["content"]):
+            tsa = extract_certificate_info(token["content"])
+            paths.append(await CertificateValidator(
+                tsa.signer_cert, tsa.other_certs, validation_context=context
+            ).async_validate_usage(set(), extended_key_usage={"time_stamping"}))
+        add_evidence(info["content"], [c for p in paths for c in p], context.ocsps,
+                     context.crls)
+    return info
+
+
+def signature_timestamps(signed: cms.SignedData) -> list[cms.ContentInfo]:
+    """The RFC 3161 tokens in the signer's signature-time-stamp attributes (CAdES-T)."""
+    attrs = signed["signer_infos"][0]["unsigned_attrs"]
+    if attrs.native is None:
+        return []
+    return [value for attr in attrs if attr["type"].native == "signature_time_stamp_token"
+            for value in attr["values"]]
+
+
+def add_evidence(signed: cms.SignedData, certs: list, ocsps: list, crls: list) -> None:
+    """Certificates and revocation answers into SignedData (unsigned fields), once each."""
+    present = {c.chosen.dump() for c in signed["certificates"]} if signed["certificates"] \
+        else set()
+    choices = list(signed["certificates"]) if signed["certificates"] else []
+    for cert in certs:
+        if cert.dump() not in present:
+            present.add(cert.dump())
+            choices.append(cms.CertificateChoices(name="certificate", value=cert))
+    signed["certificates"] = choices
+    revocation = list(signed["crls"]) if signed["crls"] else []
+    seen = {r.chosen.dump() for r in revocation}
+    for crl in crls:
+        if crl.dump() not in seen:
+            revocation.append(cms.RevocationInfoChoice(name="crl", value=crl))
+    for response in ocsps:
+        other = cms.OtherRevocationInfoFormat({"other_rev_info_format": "ocsp_response",
+                                               "other_rev_info": response})
+        if other.dump() not in seen:
+            revocation.append(cms.RevocationInfoChoice(name="other", value=other))
+    signed["crls"] = revocation
+
+
+def evidence(signed: cms.SignedData) -> tuple[list, list]:
+    """The OCSP responses and CRLs kept in SignedData.crls (CAdES B-LT)."""
+    ocsps, crls = [], []
+    for choice in signed["crls"] if signed["crls"] else []:
+        if choice.name == "crl":
+            crls.append(choice.chosen)
+        elif choice.name == "other" and \
+                choice.chosen["other_rev_info_format"].native == "ocsp_response":
+            ocsps.append(choice.chosen["other_rev_info"])
+    return ocsps, crls
 
 
 def parse_cms(p7s: bytes) -> cms.SignedData:

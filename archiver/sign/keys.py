@@ -23,6 +23,7 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from archiver.errors import InputError, RefusedError
 from archiver.sign.certs import display_name
+from archiver.sign.timestamping import TimestampService
 
 
 class _LoadedKeySigner(SimpleSigner):
@@ -51,6 +52,8 @@ class Signer:
     common_name: str
     certificate: x509.Certificate = field(repr=False)
     backend: SimpleSigner = field(repr=False)
+    chain: tuple[x509.Certificate, ...] = field(default=(), repr=False)  # from the PKCS#12
+    timestamps: TimestampService | None = None  # with it: B-LTA PDFs and a CAdES-T seal
 
     def check_valid_at(self, moment: datetime) -> None:
         """Refuse to sign at a time outside the certificate's validity period."""
@@ -101,8 +104,9 @@ def load_signer(p12_path: Path, password: bytes | None) -> Signer:
     if cert is None:
         raise InputError(f"{p12_path} holds a private key but no certificate for it")
     asn1_cert = x509.Certificate.load(cert.public_bytes(Encoding.DER))
+    chain = tuple(x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in extra)
     store = SimpleCertificateStore()
-    store.register_multiple([x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in extra])
+    store.register_multiple(chain)
     key_der = key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption())
     backend = _LoadedKeySigner(
         private_key=key,
@@ -110,7 +114,7 @@ def load_signer(p12_path: Path, password: bytes | None) -> Signer:
         signing_key=keys.PrivateKeyInfo.load(key_der),
         cert_registry=store,
     )
-    return Signer(display_name(asn1_cert.subject), asn1_cert, backend)
+    return Signer(display_name(asn1_cert.subject), asn1_cert, backend, chain)
 
 
 SIGN_PASSWORD_ENV = "ARCHIVER_SIGN_PASSWORD"

@@ -1,4 +1,10 @@
-"""PAdES baseline-B signatures on PDF/A documents, and their verification.
+"""PAdES signatures on PDF/A documents, and their verification.
+
+Without a time-stamping authority a signature is baseline-B: its time is the signer's
+claim. With one (Signer.timestamps) it is B-LTA: a signature timestamp (B-T), then in
+one more revision the chain and OCSP/CRL answers of the signer and the TSA in a DSS
+(B-LT) and a document timestamp over it all (LTA); archive_timestamp() adds a further
+DSS update and document timestamp later, before the last TSA certificate expires.
 
 Signing is an incremental update that adds only an invisible signature field (zero-size
 widget outside the page, with the print flag, no appearance stream, so no font) and the
@@ -24,21 +30,33 @@ from pyhanko.sign.fields import (
     InvisSigSettings,
     SigFieldSpec,
     SigSeedSubFilter,
+    append_signature_field,
     enumerate_sig_fields,
 )
 from pyhanko.sign.general import extract_certificate_info
-from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.signers.pdf_signer import (
+    PdfSignatureMetadata,
+    PdfSigner,
+    PdfTimeStamper,
+    TimestampDSSContentSettings,
+)
 from pyhanko.sign.validation import EmbeddedPdfSignature, async_validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
-from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 from archiver.errors import InputError
 from archiver.sign.certs import check_chain, display_name, quiet_libraries
 from archiver.sign.keys import Signer
+from archiver.sign.timestamping import TimestampService, online_context, self_signed
 from archiver.sign.verdict import SignatureVerdict, broken
 
 DEFAULT_REASON = "Podpis dokumentu archiwalnego"
 FIELD_PREFIX = "Podpis"
+TIMESTAMP_PREFIX = "ZnacznikCzasu"
+# zero-size, printable (PDF/A forbids hidden annotations) and outside the page, which
+# PDF/UA accepts for an untagged widget (the render layer claims PDF/UA too)
+_INVISIBLE = InvisSigSettings(set_print_flag=True, box_out_of_bounds=True)
 
 
 class _MetadataKeepingWriter(IncrementalPdfFileWriter):
@@ -70,12 +88,12 @@ class _PinnedClockSigner(PdfSigner):
         return session
 
 
-def _free_field_name(reader: PdfFileReader) -> str:
+def _free_field_name(reader: PdfFileReader, prefix: str = FIELD_PREFIX) -> str:
     taken = {name for name, *_ in enumerate_sig_fields(reader)}
     number = 1
-    while f"{FIELD_PREFIX}{number}" in taken:
+    while f"{prefix}{number}" in taken:
         number += 1
-    return f"{FIELD_PREFIX}{number}"
+    return f"{prefix}{number}"
 
 
 def sign_pdf(
@@ -86,7 +104,8 @@ def sign_pdf(
     location: str | None = None,
     signing_time: datetime,
 ) -> bytes:
-    """Add a PAdES baseline-B signature (ETSI.CAdES.detached) to a PDF, keeping PDF/A intact."""
+    """Add a PAdES signature (ETSI.CAdES.detached) to a PDF, keeping PDF/A intact:
+    baseline-B, or B-LTA when the signer has a time-stamping authority."""
     if signing_time.tzinfo is None:
         raise ValueError("signing_time must be timezone-aware")
     signer.check_valid_at(signing_time)
@@ -102,18 +121,77 @@ def sign_pdf(
         reason=reason,
         location=location,
     )
-    # zero-size, printable (PDF/A forbids hidden annotations) and outside the page, which
-    # PDF/UA accepts for an untagged widget (the render layer claims PDF/UA too)
-    field_spec = SigFieldSpec(
-        sig_field_name=field_name,
-        invis_sig_settings=InvisSigSettings(set_print_flag=True, box_out_of_bounds=True),
-    )
-    pdf_signer = _PinnedClockSigner(
-        meta, signer=signer.backend, new_field_spec=field_spec, signing_time=signing_time
-    )
+    field_spec = SigFieldSpec(sig_field_name=field_name, invis_sig_settings=_INVISIBLE)
+    service = signer.timestamps
     with quiet_libraries():
-        output = asyncio.run(pdf_signer.async_sign_pdf(writer))
+        if service is None:
+            pdf_signer = _PinnedClockSigner(meta, signer=signer.backend,
+                                            new_field_spec=field_spec, signing_time=signing_time)
+            return asyncio.run(pdf_signer.async_sign_pdf(writer)).getvalue()
+        return asyncio.run(_sign_lta(writer, meta, field_spec, signer, service, signing_time))
+
+
+def long_term_roots(signer: Signer) -> list:
+    """The roots the long-term data are collected against: those in the PKCS#12 chain."""
+    roots = self_signed(list(signer.chain))
+    if not roots:
+        raise InputError(
+            "the signing key file holds no root certificate, so no long-term validation "
+            "data (chain, OCSP/CRL) can be collected for the timestamped signatures",
+            hint="export the PKCS#12 with the whole certificate chain, root included")
+    return roots
+
+
+async def _sign_lta(writer: IncrementalPdfFileWriter, meta: PdfSignatureMetadata,
+                    field_spec: SigFieldSpec, signer: Signer, service: TimestampService,
+                    signing_time: datetime) -> bytes:
+    async with online_context(long_term_roots(signer), list(signer.chain)) as (context, http):
+        timestamper = service.timestamper(http)
+        pdf_signer = _PinnedClockSigner(meta, signer=signer.backend, timestamper=timestamper,
+                                        new_field_spec=field_spec, signing_time=signing_time)
+        signed = (await pdf_signer.async_sign_pdf(writer)).getvalue()
+        validator = CertificateValidator(signer.certificate, list(signer.chain),
+                                         validation_context=context)
+        path = await validator.async_validate_usage(set())  # fetches its OCSP/CRL now
+        return await _document_timestamp(signed, context, timestamper, [path])
+
+
+async def _document_timestamp(pdf: bytes, context, timestamper, paths: list) -> bytes:
+    """One revision: the DSS updated with `paths`, the TSA's chain and every OCSP/CRL the
+    context fetched, then a document timestamp over the whole file (PAdES-LTA)."""
+    writer = _MetadataKeepingWriter(BytesIO(pdf), strict=False)
+    DocumentSecurityStore.supply_dss_in_writer(writer, None, paths=paths,
+                                               validation_context=context)
+    field_name = _free_field_name(writer.prev, TIMESTAMP_PREFIX)
+    append_signature_field(writer, SigFieldSpec(sig_field_name=field_name,
+                                                invis_sig_settings=_INVISIBLE))
+    output = BytesIO()
+    await PdfTimeStamper(timestamper, field_name=field_name).async_timestamp_pdf(
+        writer, "sha256", validation_context=context, output=output,
+        dss_settings=TimestampDSSContentSettings(update_before_ts=True, include_vri=False))
     return output.getvalue()
+
+
+def archive_timestamp(pdf: bytes, service: TimestampService, trust_roots: list) -> bytes:
+    """Renew a B-LTA PDF: revocation data of its last timestamp's TSA now, and a new
+    document timestamp from `service` over everything (a new revision; nothing changed)."""
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    stamps = [extract_certificate_info(s.signed_data) for s in reader.embedded_timestamp_signatures]
+    if not stamps:
+        raise InputError("the PDF has no document timestamp to renew (not PAdES B-LTA)")
+
+    async def run() -> bytes:
+        async with online_context(trust_roots, []) as (context, http):
+            paths = []
+            for info in stamps:  # the earlier TSAs' status now, while they are still valid
+                validator = CertificateValidator(info.signer_cert, info.other_certs,
+                                                 validation_context=context)
+                paths.append(await validator.async_validate_usage(
+                    set(), extended_key_usage={"time_stamping"}))
+            return await _document_timestamp(pdf, context, service.timestamper(http), paths)
+
+    with quiet_libraries():
+        return asyncio.run(run())
 
 
 def verify_pdf(
