@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from archiver.cli import config_option, main_group
+from archiver.cli import config_option, get_context, main_group
 from archiver.cli.passwords import bundle_password, bundle_password_options
+from archiver.errors import UsageError
+from archiver.i18n import _
 from archiver.sign import Signer, load_signer, load_trust_roots
 from archiver.sign.bundles import sign_attach, write_sign_request
 from archiver.sign.keys import SIGN_PASSWORD_ENV, read_sign_password
+from archiver.sign.timestamping import timestamp_service
 from archiver.sign.verdict import format_verdicts
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
@@ -28,8 +32,30 @@ def password_file_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return bundle_password_options()(func)
 
 
+_TIMESTAMP_META = "archiver.timestamp"
+
+
+def _remember(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    ctx.meta.setdefault(_TIMESTAMP_META, {})[param.name] = value
+    return value
+
+
 def sign_with_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--sign-with FILE.p12 and --sign-password-file FILE, for commands that sign."""
+    """--sign-with FILE.p12, --sign-password-file FILE and the timestamp options, for
+    commands that sign (the timestamp options reach signer_from_options by the context)."""
+    func = click.option(
+        "--timestamp-credentials-file", type=_FILE, metavar="FILE", expose_value=False,
+        callback=_remember,
+        help="File whose first line is USER:PASSWORD for the time-stamping authority "
+        "(else [signing] timestamp_credentials_file).",
+    )(func)
+    func = click.option(
+        "--timestamp-url", metavar="URL", expose_value=False, callback=_remember,
+        help="RFC 3161 time-stamping authority for --sign-with (else [signing] "
+        "timestamp_url): every PDF gets PAdES B-LTA (timestamp, chain and revocation "
+        "data, document timestamp) and the bag's seal CAdES-T with its chain and "
+        "revocation data, so the signatures stay verifiable after the certificate expires.",
+    )(func)
     func = click.option(
         "--sign-password-file", type=_FILE, metavar="FILE",
         help=f"File whose first line is the PKCS#12 password (else ${SIGN_PASSWORD_ENV}).",
@@ -43,19 +69,31 @@ def sign_with_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def signer_from_options(sign_with: Path | None, sign_password_file: Path | None
                         ) -> Signer | None:
-    """The Signer for --sign-with, or None when not signing."""
+    """The Signer for --sign-with (with its time-stamping authority from --timestamp-url
+    or [signing]), or None when not signing."""
+    given = click.get_current_context().meta.get(_TIMESTAMP_META, {})
+    settings = get_context().config.signing
+    url = given.get("timestamp_url") or settings.timestamp_url
+    credentials = (given.get("timestamp_credentials_file")
+                   or settings.timestamp_credentials_file or None)
     if sign_with is None:
+        if given.get("timestamp_url") or given.get("timestamp_credentials_file"):
+            raise UsageError(_("--timestamp-url timestamps the signatures of --sign-with; "
+                               "give --sign-with too"))
         return None
-    return load_signer(sign_with, read_sign_password(sign_password_file))
+    service = timestamp_service(url, credentials)
+    signer = load_signer(sign_with, read_sign_password(sign_password_file))
+    return replace(signer, timestamps=service)
 
 
 def trust_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """--trust CERT.pem (repeatable): roots the signers' certificates must chain to."""
     return click.option(
         "--trust", "trust_files", type=_FILE, multiple=True, metavar="CERT.pem",
-        help="Root CA certificate (PEM or DER) that signers' certificates must chain "
-        "to, checked at the signing time; repeat for several. Without it signatures "
-        "are checked for integrity only and trust is reported as not checked.",
+        help="Root CA certificate (PEM or DER) that signers' certificates and "
+        "timestamps must chain to, checked now (or at --at); a signing time counts only "
+        "when a timestamp proves it. Repeat for several. Without it signatures are "
+        "checked for integrity only and trust is reported as not checked.",
     )(func)
 
 

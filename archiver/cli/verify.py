@@ -4,6 +4,7 @@ password, every entry, manifest and tag manifest; print the verdict."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import click
@@ -20,7 +21,7 @@ from archiver.cli import (
 )
 from archiver.cli.passwords import bundle_password, bundle_password_options
 from archiver.cli.sign import trust_option, trust_roots_from_option
-from archiver.errors import VerificationError
+from archiver.errors import UsageError, VerificationError
 from archiver.i18n import N_, _, ngettext
 from archiver.sign.bundles import check_bundle_signatures
 
@@ -36,12 +37,17 @@ from archiver.sign.bundles import check_bundle_signatures
 @click.option("--json", "as_json", is_flag=True,
               help="Print the report as JSON on standard output instead of text.")
 @trust_option
+@click.option("--at", "at_text", metavar="DATE",
+              help="Judge the signatures as of DATE (2031-06-30 or an ISO date-time with "
+              "its zone) instead of now, as an archive does years later: a signature "
+              "then holds only if timestamps and the validation data kept with it prove "
+              "it. Needs --trust.")
 @operator_option
 @state_dir_option
 @config_option
 def verify_command(bundle: Path, password_file: Path | None, slip_file: Path | None,
                    as_json: bool,
-                   trust_files: tuple[Path, ...], operator: str | None,
+                   trust_files: tuple[Path, ...], at_text: str | None, operator: str | None,
                    state_dir: str | None) -> None:
     """Check that an archive bundle is complete and unchanged.
 
@@ -52,18 +58,35 @@ def verify_command(bundle: Path, password_file: Path | None, slip_file: Path | N
     that could run holds (the output says what could not be checked without a
     password), 3 when something does not verify, 1 when BUNDLE cannot be read.
     """
+    at = parse_moment(at_text) if at_text else None
+    if at is not None and not trust_files:
+        raise UsageError(_("--at judges the signatures' trust, so it needs --trust ROOT.pem"))
     password = bundle_password(password_file, slip_file, bundle, optional=True)
     roots = trust_roots_from_option(trust_files)
     log = AuditLog.for_config(get_context().config, state_dir)
     with record(log, "verify", operator=operator or default_operator(),
                 scope={"bundle": bundle.name}, secrets=[password.reveal()] if password else []
                 ) as rec:
-        _verify(bundle, password, roots, as_json, rec)
+        _verify(bundle, password, roots, as_json, rec, at)
 
 
-def _verify(bundle: Path, password, roots, as_json: bool, rec) -> None:
+def parse_moment(text: str) -> datetime:
+    """--at: a date (midnight UTC) or an ISO 8601 date-time with its zone."""
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time(0), UTC)
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise UsageError(_("--at {text}: expected a date such as 2031-06-30 or a date-time "
+                           "with its zone such as 2031-06-30T12:00:00+02:00").format(text=text))
+    return moment
+
+
+def _verify(bundle: Path, password, roots, as_json: bool, rec, at: datetime | None) -> None:
     report = verify_bundle(bundle, password)
-    signatures = check_bundle_signatures(bundle, password, report, roots)
+    signatures = check_bundle_signatures(bundle, password, report, roots, at)
     if report.sha256:
         rec.add_digest(bundle.name, report.sha256, report.size, kind="verified")
     if as_json:

@@ -70,14 +70,14 @@ def signature_tag_name(existing: Iterable[str], signature: bytes) -> str:
 
 def verify_manifest_signature(
     manifest: bytes, signature: bytes, trust_roots: list | None = None, *, source: str = "",
-    covered: str = TAG_MANIFEST,
+    covered: str = TAG_MANIFEST, at: datetime | None = None,
 ) -> SignatureVerdict:
     """Check one detached signature (CAdES or XAdES, by content) over `covered`, whose
     bytes are `manifest`; the verdict's target names that file and the signature's."""
     target = f"{covered} ({source})" if source else covered
     if looks_like_xml(signature):
-        return verify_xades(manifest, signature, trust_roots, target=target)
-    return verify_detached(manifest, signature, trust_roots, target=target)
+        return verify_xades(manifest, signature, trust_roots, target=target, at=at)
+    return verify_detached(manifest, signature, trust_roots, target=target, at=at)
 
 
 def check_attachable(
@@ -95,7 +95,8 @@ def check_attachable(
 
 
 def verify_bag_signatures(
-    bag_files: Mapping[str, bytes], trust_roots: list | None = None
+    bag_files: Mapping[str, bytes], trust_roots: list | None = None,
+    at: datetime | None = None,
 ) -> list[SignatureVerdict]:
     """Verdicts for every signature in a decrypted bag: manifest signatures and signed PDFs.
 
@@ -104,25 +105,25 @@ def verify_bag_signatures(
     """
     verdicts: list[SignatureVerdict] = []
     for name in sorted(n for n in bag_files if is_signature_name(n)):
-        verdicts.append(_verify_seal(bag_files, name, trust_roots))
+        verdicts.append(_verify_seal(bag_files, name, trust_roots, at))
     for name in sorted(n for n in bag_files if _is_stray_signature(n)):
         verdicts.append(broken(name, "detached", "a signature file this program cannot match "
                                f"to what it signs (only {TAG_MANIFEST} and {MANIFEST} "
                                "signatures are checked)"))
     for name in sorted(n for n in bag_files if n.startswith("data/") and _is_pdf(n)):
-        verdicts.extend(verify_pdf(bag_files[name], trust_roots, target=name))
+        verdicts.extend(verify_pdf(bag_files[name], trust_roots, target=name, at=at))
     exported_at = _exported_at(bag_files.get("bag-info.txt"))
     return [_flag_backdated(v, exported_at) for v in verdicts]
 
 
 def _verify_seal(bag_files: Mapping[str, bytes], name: str,
-                 trust_roots: list | None) -> SignatureVerdict:
+                 trust_roots: list | None, at: datetime | None) -> SignatureVerdict:
     covered = covered_file(name)
     content = bag_files.get(covered)
     if content is None:
         return broken(f"{covered} ({name})", "detached", f"{covered} is missing")
     verdict = verify_manifest_signature(content, bag_files[name], trust_roots, source=name,
-                                        covered=covered)
+                                        covered=covered, at=at)
     if covered == MANIFEST:
         verdict = replace(verdict, problems=(*verdict.problems, _LEGACY_NOTE))
     elif not verdict.intact:

@@ -143,12 +143,14 @@ def write_sign_request(
 
 
 def verify_bundle_signatures(
-    bundle_path: Path, password: Password | str, trust_roots: list | None = None
+    bundle_path: Path, password: Password | str, trust_roots: list | None = None,
+    at: datetime | None = None,
 ) -> list[SignatureVerdict]:
-    """Verdicts for every signature in the bundle (manifest signatures and signed PDFs)."""
+    """Verdicts for every signature in the bundle (the seals and signed PDFs), their trust
+    judged at `at` (default now)."""
     archive, bag = _open_bag(bundle_path, as_password(password))
     with archive:
-        return verify_bag_signatures(bag, trust_roots)
+        return verify_bag_signatures(bag, trust_roots, at)
 
 
 def signed_bundle_path(bundle_path: Path, out_dir: Path) -> Path:
@@ -301,11 +303,12 @@ class SignatureCheck:
 
 def check_bundle_signatures(
     bundle_path: Path, password: Password | str | None, report: VerifyReport,
-    trust_roots: list | None = None,
+    trust_roots: list | None = None, at: datetime | None = None,
 ) -> SignatureCheck:
-    """Check every signature in a bundle that `verify_bundle` found intact."""
+    """Check every signature in a bundle that `verify_bundle` found intact, at `at`."""
     if password is None:
         return SignatureCheck(not_checked="no password given")
     if not report.ok:
         return SignatureCheck(not_checked="the bundle itself does not verify")
-    return SignatureCheck(tuple(verify_bundle_signatures(bundle_path, password, trust_roots)))
+    return SignatureCheck(tuple(verify_bundle_signatures(bundle_path, password, trust_roots,
+                                                         at)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 
 from asn1crypto import cms, pem
 from pyhanko.sign.general import extract_certificate_info
@@ -22,8 +22,9 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 from archiver.sign.certs import check_chain, display_name, quiet_libraries
 from archiver.sign.keys import Signer
+from archiver.sign.longterm import check_cms_at
 from archiver.sign.timestamping import online_context
-from archiver.sign.verdict import SignatureVerdict, broken
+from archiver.sign.verdict import SignatureVerdict, Trust, broken
 
 KIND = "CAdES"
 
@@ -132,9 +133,11 @@ def verify_detached(
     p7s: bytes,
     trust_roots: list | None = None,
     *,
-    target: str = "manifest-sha256.txt",
+    target: str = "tagmanifest-sha256.txt",
+    at: datetime | None = None,
 ) -> SignatureVerdict:
-    """Check a `.p7s` over `data`: digest and signature value, signer, time, and trust."""
+    """Check a `.p7s` over `data`: digest and signature value, signer, time, and trust at
+    `at` (default now; a timestamped one with its long-term evidence, AdES)."""
     try:
         signed = parse_cms(p7s)
     except (ValueError, TypeError, KeyError) as exc:
@@ -169,9 +172,16 @@ def verify_detached(
     signing_time = status.signer_reported_dt
     if signing_time is None:
         problems.append("no signing time in the signature")
-    trust, trust_problem = check_chain(
-        certs.signer_cert, certs.other_certs, trust_roots, signing_time
-    )
+    moment = at or datetime.now(UTC)
+    proven = None
+    if trust_roots is not None and signature_timestamps(signed):
+        check = check_cms_at(signed, data, trust_roots, moment)
+        trust = Trust.TRUSTED if check.passed else Trust.UNTRUSTED
+        trust_problem, proven = check.problem, check.proven_time
+    else:  # no timestamp: its time is a claim, so the chain must hold at `moment`
+        trust, trust_problem = check_chain(
+            certs.signer_cert, certs.other_certs, trust_roots, moment
+        )
     if trust_problem:
         problems.append(trust_problem)
     return SignatureVerdict(
@@ -183,4 +193,6 @@ def verify_detached(
         issuer=display_name(certs.signer_cert.issuer),
         signing_time=signing_time,
         problems=tuple(problems),
+        proven_time=proven,
+        checked_at=moment if trust_roots is not None else None,
     )

@@ -1,8 +1,9 @@
 """Certificates: display names, trust roots from files, and the chain check.
 
 The chain is checked offline (no CRL or OCSP fetching: an archive is verified years
-later, often without a network) at the signing time the signature claims, because a
-qualified certificate expires long before a five-year retention period ends.
+later, often without a network). A signature without a timestamp is checked at the
+verification time (now, or `verify --at`), never at the time it claims: nobody proved
+that time (issue 17). Timestamped signatures go through longterm.py instead.
 """
 
 from __future__ import annotations
@@ -128,8 +129,8 @@ def check_chain(
 def _chain_problem(exc: Exception) -> str:
     # certvalidator's own messages quote the subject (personal data): say it generically
     for kind, text in (
-        (ExpiredError, "a certificate in the chain had expired at the claimed signing time"),
-        (NotYetValidError, "a certificate in the chain was not yet valid at the signing time"),
+        (ExpiredError, "a certificate in the chain had expired at the time checked"),
+        (NotYetValidError, "a certificate in the chain was not yet valid at the time checked"),
         (RevokedError, "a certificate in the chain is revoked"),
         (DisallowedAlgorithmError, "the chain uses a disallowed algorithm"),
     ):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 from io import BytesIO
 
 from pyhanko.pdf_utils import generic
@@ -48,8 +48,9 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from archiver.errors import InputError
 from archiver.sign.certs import check_chain, display_name, quiet_libraries
 from archiver.sign.keys import Signer
+from archiver.sign.longterm import check_pdf_at
 from archiver.sign.timestamping import TimestampService, online_context, self_signed
-from archiver.sign.verdict import SignatureVerdict, broken
+from archiver.sign.verdict import SignatureVerdict, Trust, broken
 
 DEFAULT_REASON = "Podpis dokumentu archiwalnego"
 FIELD_PREFIX = "Podpis"
@@ -195,9 +196,11 @@ def archive_timestamp(pdf: bytes, service: TimestampService, trust_roots: list) 
 
 
 def verify_pdf(
-    pdf: bytes, trust_roots: list | None = None, *, target: str = "PDF"
+    pdf: bytes, trust_roots: list | None = None, *, target: str = "PDF",
+    at: datetime | None = None,
 ) -> list[SignatureVerdict]:
-    """One verdict per signature in the PDF (empty list: the PDF is not signed)."""
+    """One verdict per signature in the PDF (empty list: the PDF is not signed), its
+    trust judged at `at` (default now)."""
     try:
         reader = PdfFileReader(BytesIO(pdf), strict=False)
         embedded = list(reader.embedded_regular_signatures)
@@ -205,7 +208,8 @@ def verify_pdf(
         if b"/ByteRange" not in pdf:
             return []  # unreadable but never signed: integrity is the manifests' job
         return [broken(target, "PAdES", f"the PDF cannot be read ({type(exc).__name__})")]
-    verdicts = [_verify_one(sig, trust_roots, target) for sig in embedded]
+    verdicts = [_verify_one(sig, trust_roots, target, at or datetime.now(UTC))
+                for sig in embedded]
     if verdicts and pdf[pdf.rfind(b"%%EOF") + 5 :].strip():
         # pyHanko tolerates junk after the last %%EOF; an archived file must not carry any
         verdicts = [
@@ -213,6 +217,14 @@ def verify_pdf(
             for v in verdicts
         ]
     return verdicts
+
+
+def _timestamped(embedded: EmbeddedPdfSignature) -> bool:
+    """A signature timestamp, or document timestamps after the signature (LTA)."""
+    from archiver.sign.cades import signature_timestamps
+
+    return bool(signature_timestamps(embedded.signed_data)
+                or embedded.reader.embedded_timestamp_signatures)
 
 
 def _unchanged_since_signing(status: PdfSignatureStatus) -> bool:
@@ -229,7 +241,7 @@ def _unchanged_since_signing(status: PdfSignatureStatus) -> bool:
 
 
 def _verify_one(
-    embedded: EmbeddedPdfSignature, trust_roots: list | None, target: str
+    embedded: EmbeddedPdfSignature, trust_roots: list | None, target: str, moment: datetime
 ) -> SignatureVerdict:
     label = f"{target} ({embedded.field_name})"
     try:
@@ -251,8 +263,14 @@ def _verify_one(
         problems.append("the file was changed after it was signed")
     certs = extract_certificate_info(embedded.signed_data)
     signing_time = embedded.self_reported_timestamp
-    trust, trust_problem = check_chain(certs.signer_cert, certs.other_certs, trust_roots,
-                                       signing_time)
+    proven = None
+    if trust_roots is not None and _timestamped(embedded):
+        check = check_pdf_at(embedded, trust_roots, moment)
+        trust = Trust.TRUSTED if check.passed else Trust.UNTRUSTED
+        trust_problem, proven = check.problem, check.proven_time
+    else:  # no timestamp: its time is a claim, so the chain must hold at `moment`
+        trust, trust_problem = check_chain(certs.signer_cert, certs.other_certs, trust_roots,
+                                           moment)
     if trust_problem:
         problems.append(trust_problem)
     return SignatureVerdict(
@@ -265,6 +283,8 @@ def _verify_one(
         issuer=display_name(certs.signer_cert.issuer),
         signing_time=signing_time,
         problems=tuple(problems),
+        proven_time=proven,
+        checked_at=moment if trust_roots is not None else None,
     )
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from archiver.i18n import _
+
 
 class Trust(StrEnum):
     """Whether the signer's certificate chains to a root the user named with --trust."""
@@ -34,6 +36,13 @@ class SignatureVerdict:
     signing_time: datetime | None = None
     problems: tuple[str, ...] = field(default=())
     time_ok: bool = True  # False: the signing time is impossible (before the data existed)
+    proven_time: datetime | None = None  # when a trusted timestamp proves it existed
+    checked_at: datetime | None = None  # the time the chain was validated at (--at, now)
+
+    @property
+    def time_claimed_only(self) -> bool:
+        """Trust was checked, but no timestamp proves when the signature was made."""
+        return self.trust is not Trust.NOT_CHECKED and self.proven_time is None
 
     @property
     def ok(self) -> bool:
@@ -53,6 +62,9 @@ class SignatureVerdict:
             "signer": self.signer,
             "issuer": self.issuer,
             "signing_time": self.signing_time.isoformat() if self.signing_time else None,
+            "proven_time": self.proven_time.isoformat() if self.proven_time else None,
+            "checked_at": self.checked_at.isoformat() if self.checked_at else None,
+            "time_claimed_only": self.time_claimed_only,
             "problems": list(self.problems),
         }
 
@@ -67,14 +79,23 @@ class SignatureVerdict:
         elif self.trust is Trust.NOT_CHECKED:
             trust = "trust not checked (no --trust root given)"
         elif self.trust is Trust.TRUSTED:
-            trust = "chain to the trusted root valid at the claimed signing time"
+            trust = f"chain to the trusted root valid at {self._checked()}"
         else:
-            trust = "chain to a trusted root NOT valid"
+            trust = f"chain to a trusted root NOT valid at {self._checked()}"
+        if self.proven_time is not None:
+            trust += "; " + _("signing time proven by a timestamp: {time}").format(
+                time=self.proven_time.isoformat(timespec="seconds"))
+        elif self.time_claimed_only:
+            trust += "; " + _("signing time not proven, claimed by the signer only")
         line = f"{state}: {self.kind} signature of {self.target} by {who}, signed {when}; "
         line += f"{integrity}; {trust}"
         if self.problems:
             line += " (" + "; ".join(self.problems) + ")"
         return line
+
+
+    def _checked(self) -> str:
+        return self.checked_at.isoformat(timespec="seconds") if self.checked_at else "now"
 
 
 def broken(target: str, kind: str, problem: str) -> SignatureVerdict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -104,9 +104,11 @@ def verify_xades(
     xades: bytes,
     trust_roots: list | None = None,
     *,
-    target: str = "manifest-sha256.txt",
+    target: str = "tagmanifest-sha256.txt",
+    at: datetime | None = None,
 ) -> SignatureVerdict:
-    """Check a detached XAdES-BES over `data`: references, signature value, signer, trust."""
+    """Check a detached XAdES-BES over `data`: references, signature value, signer, and
+    trust at `at` (default now: its signing time is only claimed)."""
     try:
         root = _parse(xades)
         sig = _signature_element(root)
@@ -118,7 +120,8 @@ def verify_xades(
     asn1_cert = asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
     intermediates = [asn1_x509.Certificate.load(base64.b64decode("".join(n.text.split())))
                      for n in sig.findall("ds:KeyInfo/ds:X509Data/ds:X509Certificate", NS)]
-    trust, trust_problem = check_chain(asn1_cert, intermediates, trust_roots, signing_time)
+    moment = at or datetime.now(UTC)
+    trust, trust_problem = check_chain(asn1_cert, intermediates, trust_roots, moment)
     if trust_problem:
         problems.append(trust_problem)
     if signing_time is None:
@@ -132,6 +135,7 @@ def verify_xades(
         issuer=display_name(asn1_cert.issuer),
         signing_time=signing_time,
         problems=tuple(problems),
+        checked_at=moment if trust_roots is not None else None,
     )
 
 

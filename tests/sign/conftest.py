@@ -53,3 +53,20 @@ def pdfa() -> bytes:
 @pytest.fixture(scope="session")
 def signed_pdf(pdfa: bytes, signer: Signer) -> bytes:
     return sign_pdf(pdfa, signer, signing_time=NOW, location="Testowo")
+
+
+@pytest.fixture(scope="session")
+def local_pki(tmp_path_factory: pytest.TempPathFactory):
+    """A test CA, OCSP responder, CRL and two RFC 3161 TSAs served by certomancer on
+    127.0.0.1 (a port the OS picks) for the session; stopped at its end."""
+    import logging
+
+    from local_pki import start_local_pki
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    pki, server = start_local_pki(tmp_path_factory.mktemp("local-pki"))
+    try:
+        yield pki
+    finally:
+        server.shutdown()
+        server.server_close()

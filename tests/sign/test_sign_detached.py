@@ -99,8 +99,10 @@ def test_a_damaged_p7s_gives_a_failed_verdict(p7s: bytes, trust) -> None:
     assert not verify_detached(MANIFEST, b"\x30\x03abc", trust).ok
 
 
-def test_trust_is_judged_at_the_signing_time_not_today(pki, tmp_path: Path) -> None:
-    # a certificate that expired long ago: the archive is checked years after signing
+def test_an_untimestamped_signature_is_not_trusted_on_its_claimed_time(pki, tmp_path: Path
+                                                                         ) -> None:
+    # a certificate that expired long ago and no timestamp: the claimed signing time is
+    # proven by nobody, so trust is judged now (issue 17; before, the claim was believed)
     from sign_pki import P12_PASSWORD, export_p12, make_signer
 
     from archiver.sign import load_signer, load_trust_roots
@@ -111,8 +113,14 @@ def test_trust_is_judged_at_the_signing_time_not_today(pki, tmp_path: Path) -> N
     path.write_bytes(export_p12(old, pki.root, P12_PASSWORD))
     p7s = sign_detached(MANIFEST, load_signer(path, P12_PASSWORD), long_ago)
     verdict = verify_detached(MANIFEST, p7s, load_trust_roots([pki.root_pem]))
-    assert verdict.ok and verdict.trust is Trust.TRUSTED
-    assert verdict.signing_time == long_ago
+    assert not verdict.ok and verdict.trust is Trust.UNTRUSTED
+    assert verdict.signing_time == long_ago and verdict.time_claimed_only
+    assert "signing time not proven" in verdict.describe()
+    assert "expired" in verdict.describe()
+    # judged at a time the certificate was valid, it holds (still only claimed)
+    then = verify_detached(MANIFEST, p7s, load_trust_roots([pki.root_pem]),
+                           at=long_ago + timedelta(days=1))
+    assert then.ok and then.time_claimed_only
 
 
 def test_xades_made_elsewhere_verifies_and_names_the_signer(xades: bytes, trust) -> None:
