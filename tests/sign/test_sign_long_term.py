@@ -33,6 +33,7 @@ PASSWORD = "jezyna-Kwiat-58-wydma-Bug-sosna-Pszczola"
 
 def _term_end(folder: Path, pki, *extra: str) -> Path:
     folder.mkdir()
+    (folder / "out").mkdir()
     export = write_demo(folder / "eksport.zip", "small", 2026, "zip")
     (folder / "pw.txt").write_text(PASSWORD + "\n")
     (folder / "p12pw.txt").write_bytes(P12_PASSWORD + b"\n")

@@ -30,6 +30,7 @@ def _term_end(tmp_path: Path, p12: Path, env: dict[str, str]):
     export = tmp_path / "eksport.zip"
     if not export.exists():
         write_demo(export, "small", 2026, "zip")
+    (tmp_path / "out").mkdir(exist_ok=True)
     (tmp_path / "pw.txt").write_text(PASSWORD + "\n")
     (tmp_path / "p12pw.txt").write_bytes(P12_PASSWORD + b"\n")
     return CliRunner().invoke(main_group, [
