@@ -18,6 +18,7 @@ from archiver.errors import VerificationError
 from archiver.i18n import N_, _
 from archiver.passwords import ENV_VAR, read_password
 from archiver.shelf import ScanRequest, ScanResult, scan_shelf
+from archiver.shelf.destruction import destroy_listed, make_destruction_list
 from archiver.shelf.index import DAMAGED, MISSING, OK
 from archiver.shelf.repair import repair_copy
 from archiver.shelf.report import make_report
@@ -111,7 +112,7 @@ def scan_lines(result: ScanResult) -> list[str]:
 
 @shelf_group.command(
     "report",
-    epilog="Example: archiver shelf report --out raport-archiwum.pdf",
+    epilog="Example: archiver shelf report --out raport_archiwum.pdf",
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report to FILE: .pdf (Polish PDF/A for the archive's "
@@ -181,3 +182,78 @@ def repair_command(bundle_id: str, source: Path, medium: Path, password_file: Pa
             path=result.replaced.path, outcome=_(OUTCOMES[result.replaced.outcome])))
     click.echo(_("{bundle}: {good} good copies").format(bundle=bundle_id,
                                                          good=result.good_copies))
+
+
+@shelf_group.command(
+    "destruction-list",
+    epilog="Example: archiver shelf destruction-list --until 2032-01-01 --out spis_brakowania.pdf",
+)
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d", "%d.%m.%Y"]), default=None,
+              metavar="DATE",
+              help="List the bundles whose retention ended before DATE (YYYY-MM-DD or "
+              "DD.MM.YYYY; default: today). A day after today is refused.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf",
+              required=True, help="Where to write the list (PDF/A), for the state archive.")
+@operator_option
+@state_dir_option
+@config_option
+def destruction_list_command(until, out: Path, operator: str | None,
+                             state_dir: str | None) -> None:
+    """Make the destruction list of bundles whose retention has ended.
+
+    The list (spis dokumentacji niearchiwalnej przeznaczonej do brakowania) names
+    each bundle with its category, years, size and identifier, the totals, and the
+    fields for the state archive's consent. Bundles of category A are never listed,
+    nor bundles whose category or retention end is unknown (never checked with
+    `shelf scan --deep`). The list is kept in the shelf index under its number, for
+    `shelf destroy`, and recorded in the audit log.
+    """
+    result = make_destruction_list(
+        get_context().config, until=until.date() if until else None, out=out,
+        operator=operator or default_operator(),
+        state_dir=Path(state_dir) if state_dir else None)
+    click.echo(_("Destruction list {number}: {path}").format(number=result.number,
+                                                            path=result.path))
+    for bundle_id in result.bundles:
+        click.echo(f"  {bundle_id}")
+    if not result.bundles:
+        click.echo(_("No bundle's retention has ended."))
+    for bundle_id in result.unknown:
+        click.echo(_("not judged (category or retention end unknown; scan it with --deep): "
+                     "{bundle}").format(bundle=bundle_id))
+
+
+@shelf_group.command(
+    "destroy",
+    epilog="Example: archiver shelf destroy /media/kopia1 /media/kopia2 --list 1/2032 "
+           "--consent 'AP-Lipowo.4231.12.2032' --out protokol_zniszczenia.pdf",
+)
+@click.argument("media", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--consent", metavar="REF", default=None,
+              help="The reference of the state archive's consent to the list (its letter's "
+              "number). Without it nothing is destroyed.")
+@click.option("--list", "number", metavar="NUMBER", default=None,
+              help="The number of the destruction list (default: the latest one).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf",
+              required=True, help="Where to write the destruction protocol (PDF/A).")
+@operator_option
+@state_dir_option
+@config_option
+def destroy_command(media: tuple[Path, ...], consent: str | None, number: str | None,
+                    out: Path, operator: str | None, state_dir: str | None) -> None:
+    """Destroy the bundles of a destruction list on the MEDIA folders.
+
+    Only with the state archive's consent (--consent REF). Removes from MEDIA every
+    copy (and its sidecar) of a bundle on the list, recognised by its bag whatever
+    its file name, and nothing else; refuses a bundle of category A or one whose
+    retention has not ended. Writes the destruction protocol and records every
+    removed file in the audit log; copies left on media not named are listed.
+    """
+    result = destroy_listed(get_context().config, media=list(media), consent=consent,
+                            out=out, operator=operator or default_operator(), number=number,
+                            state_dir=Path(state_dir) if state_dir else None)
+    for path in result.removed:
+        click.echo(_("removed {path}").format(path=path))
+    for path in result.kept:
+        click.echo(_("still on a medium not named: {path}").format(path=path))
+    click.echo(_("Destruction protocol: {path}").format(path=result.protocol))

@@ -70,6 +70,8 @@ class BundleRecord:
     bagging_date: str = ""
     first_seen: str = ""
     deep_checked_at: str = ""
+    destroyed_at: str = ""  # when `shelf destroy` removed it (the record stays)
+    destruction_list: str = ""  # the number of the list it was destroyed on
     copies: dict[str, CopyRecord] = field(default_factory=dict)  # by path
 
     def good_copies(self) -> list[CopyRecord]:

@@ -32,7 +32,14 @@ from archiver.i18n import _
 from archiver.passwords import Password
 from archiver.shelf.check import check_copy
 from archiver.shelf.find import find_in_folder
-from archiver.shelf.index import OK, BundleRecord, CopyRecord, ShelfIndex, locked_index
+from archiver.shelf.index import (
+    OK,
+    BundleRecord,
+    CopyRecord,
+    ShelfIndex,
+    index_path,
+    locked_index,
+)
 from archiver.shelf.scan import _now
 
 
@@ -160,22 +167,24 @@ def repair_copy(config: Config, bundle_id: str, source: Path, medium: Path, *,
     log = AuditLog.for_config(config, state_dir)
     scope = {"bundle": bundle_id, "media": [str(medium)]}
     secrets = [password.reveal()] if password else []
-    with record(log, "shelf-repair", operator=operator, scope=scope, secrets=secrets) as rec, \
-            locked_index(config.state_dir(state_dir)) as index:
-        bundle = index.require(bundle_id)
-        expected = _checked_source(bundle, source, password)
-        rec.add_digest(str(source), expected, bundle.size, kind="source")
-        final, bad = _target(bundle, medium)
-        if bad is not None and bad.sha256:
-            rec.add_digest(bad.path, bad.sha256, bad.size, kind=f"replaced-{bad.outcome}")
-        write_copy(source, final, bundle_id, expected, password)
-        _withdraw_renamed(bad, final)
-        if bad is not None:
-            bundle.copies.pop(bad.path, None)
-        now = _now()
-        bundle.copies[str(final)] = CopyRecord(
-            path=str(final), medium=_medium_of(index, final, medium), outcome=OK,
-            checked_at=now, sha256=expected, size=final.stat().st_size,
-            deep=password is not None, last_good_at=now)
-        rec.add_digest(str(final), expected, final.stat().st_size, kind="copy")
-        return RepairResult(bundle_id, final, bad, len(bundle.good_copies()))
+    with record(log, "shelf-repair", operator=operator, scope=scope, secrets=secrets) as rec:
+        with locked_index(config.state_dir(state_dir)) as index:
+            bundle = index.require(bundle_id)
+            expected = _checked_source(bundle, source, password)
+            rec.add_digest(str(source), expected, bundle.size, kind="source")
+            final, bad = _target(bundle, medium)
+            if bad is not None and bad.sha256:
+                rec.add_digest(bad.path, bad.sha256, bad.size, kind=f"replaced-{bad.outcome}")
+            write_copy(source, final, bundle_id, expected, password)
+            _withdraw_renamed(bad, final)
+            if bad is not None:
+                bundle.copies.pop(bad.path, None)
+            now = _now()
+            bundle.copies[str(final)] = CopyRecord(
+                path=str(final), medium=_medium_of(index, final, medium), outcome=OK,
+                checked_at=now, sha256=expected, size=final.stat().st_size,
+                deep=password is not None, last_good_at=now)
+            rec.add_output(final, name=str(final), kind="copy")
+            result = RepairResult(bundle_id, final, bad, len(bundle.good_copies()))
+        rec.add_output(index_path(config.state_dir(state_dir)), kind="shelf-index")
+    return result

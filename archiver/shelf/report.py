@@ -89,5 +89,5 @@ def make_report(config: Config, *, operator: str, out: Path | None,
         data = (report_pdf(report, index, run_ctx, config) if out.suffix.lower() == ".pdf"
                 else report_csv(report))
         write_whole(out, data, what="the report")
-        rec.add_output_bytes(out.name, data, kind="shelf-report")
+        rec.add_output_bytes(out.name, data, kind="shelf-report", path=out)
     return ReportResult(report, out)

@@ -282,7 +282,8 @@ def scan_shelf(request: ScanRequest, config: Config) -> ScanResult:
             for medium in media:
                 _scan_medium(index, medium, passwords, result, now)
             index.updated_at = now
-        outputs = _audit_outputs(result.checked)
+        rec.add_output(result.index_path, kind="shelf-index")
+        outputs = [*rec.outputs, *_audit_outputs(result.checked)]
         rec.scope["shelf"] = {**_counts(result, request.deep),
                               "parts": max(1, -(-len(outputs) // AUDIT_OUTPUTS))}
         rec.outputs = outputs[:AUDIT_OUTPUTS]

@@ -143,6 +143,9 @@ def _flags(bundle: Any, copies: list[CopyRow], good: int, retention_flag: str | 
             flags.append(f"brak kopii: {copy.path}")
         if copy.renamed:
             flags.append(f"kopia pod inną nazwą: {copy.path}")
+    if bundle.destroyed_at:
+        flags.append(f"paczka zniszczona według spisu nr {bundle.destruction_list}, a kopie "
+                     "pozostały")
     return tuple(flags + [f for f in (retention_flag, renewal_flag) if f])
 
 
@@ -176,7 +179,8 @@ def shelf_report(bundles: Iterable[Any], as_of: date,
                  timestamp_expiry: dict[str, str] | None = None) -> ShelfReport:
     """Every bundle of the index, by school, year, term and id."""
     expiry = timestamp_expiry or {}
-    ordered = sorted(bundles, key=lambda b: (b.school_id, b.school_year, b.term, b.bundle_id))
+    kept = [b for b in bundles if not b.destroyed_at or b.copies]  # destroyed: on record
+    ordered = sorted(kept, key=lambda b: (b.school_id, b.school_year, b.term, b.bundle_id))
     rows = tuple(bundle_row(b, as_of, expiry.get(b.bundle_id)) for b in ordered)
     schools = tuple(sorted({row.school for row in rows if row.school}))
     return ShelfReport(as_of, rows, schools)
