@@ -39,11 +39,12 @@ looks names up in the export at print time (`audit disclosures --source EXPORT`)
 """
 
 from archiver.audit.entry import GENESIS, SCOPE_KEYS, AuditEntry, AuditFieldError
-from archiver.audit.log import AuditLog, AuditLogDamaged
+from archiver.audit.log import BROKEN_HINT, AuditLog, AuditLogDamaged, require_intact
 from archiver.audit.record import AuditRecord, record
 from archiver.audit.verify import AuditVerdict, verify_bytes
 
 __all__ = [
+    "BROKEN_HINT",
     "GENESIS",
     "SCOPE_KEYS",
     "AuditEntry",
@@ -53,5 +54,6 @@ __all__ = [
     "AuditRecord",
     "AuditVerdict",
     "record",
+    "require_intact",
     "verify_bytes",
 ]

@@ -292,3 +292,20 @@ class AuditLog:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+BROKEN_HINT = (
+    "A truncated last line comes from a crash during writing: `archiver audit recover` sets "
+    "it aside and records that. Any other break is evidence of a change: keep the file as it "
+    "is and report it to the data protection officer."
+)
+
+
+def require_intact(log: AuditLog) -> int:
+    """Raise AuditLogDamaged naming the first broken entry unless the whole chain verifies."""
+    verdict = log.verify()
+    if not verdict.ok:
+        raise AuditLogDamaged(
+            f"the audit log {log.path} does not verify: {verdict.describe()}", BROKEN_HINT
+        )
+    return verdict.count

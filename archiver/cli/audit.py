@@ -7,9 +7,8 @@ from datetime import datetime
 
 import click
 
-from archiver.audit import AuditLog, AuditLogDamaged
+from archiver.audit import BROKEN_HINT, AuditLog, AuditLogDamaged
 from archiver.audit.listing import format_table, parse_since, select, table_rows
-from archiver.audit.register import BROKEN_HINT, write_register
 from archiver.audit.verify import MIN_HEAD_PREFIX
 from archiver.cli import (
     config_option,
@@ -19,6 +18,7 @@ from archiver.cli import (
     operator_option,
     state_dir_option,
 )
+from archiver.jobs.disclosures_register import write_register
 
 
 def _log(state_dir: str | None) -> AuditLog:

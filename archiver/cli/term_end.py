@@ -4,6 +4,9 @@ with several exports, one bundle per school, rendered locally or on a Dask clust
 from __future__ import annotations
 
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
@@ -21,6 +24,7 @@ from archiver.cli import (
 )
 from archiver.cli.output import CREATE_OUT_HELP, check_out_folder, free_space, seconds, size
 from archiver.cli.sign import sign_with_options, signer_from_options
+from archiver.demo import write_demo
 from archiver.errors import UsageError
 from archiver.executor import Executor
 from archiver.i18n import _
@@ -144,20 +148,29 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
                 schools_at_once=1 if executor is None else 2, use_cache=not no_cache,
             ), executor)
             return
-        request = TermEndRequest(
-            source=sources[0] if sources else None, term=term, out_dir=out_dir,
-            operator=operator, password_file=password_file, slip_out=slip_out,
-            copy_to=copy_to, demo_size=demo_size if demo else None, jobs=jobs,
-            state_dir=Path(state_dir) if state_dir else None, signer=signer,
-            use_cache=not no_cache,
-        )
-        result = run_term_end(request, get_context().config, executor=executor,
-                              progress=progress_printer("Rendering documents"))
+        with ExitStack() as stack:
+            source = stack.enter_context(demo_export(demo_size)) if demo else sources[0]
+            request = TermEndRequest(
+                source=source, term=term, out_dir=out_dir,
+                operator=operator, password_file=password_file, slip_out=slip_out,
+                copy_to=copy_to, jobs=jobs,
+                state_dir=Path(state_dir) if state_dir else None, signer=signer,
+                use_cache=not no_cache,
+            )
+            result = run_term_end(request, get_context().config, executor=executor,
+                                  progress=progress_printer("Rendering documents"))
         for line in _summary(result):
             click.echo(line)
     finally:
         if executor is not None:
             executor.close()
+
+
+@contextmanager
+def demo_export(size: str) -> Iterator[Path]:
+    """The built-in demo school written as an export into a temporary folder (removed after)."""
+    with tempfile.TemporaryDirectory(prefix="archiver-demo-") as scratch:
+        yield write_demo(Path(scratch) / "demo-eksport.zip", size, 2026, "zip")
 
 
 def _open_executor(kind: str, scheduler: str | None) -> Executor | None:

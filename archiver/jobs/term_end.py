@@ -3,10 +3,8 @@ transcripts, packed into one encrypted, verified bundle with its handover protoc
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +12,6 @@ from archiver import files
 from archiver.audit import AuditLog, record
 from archiver.bundle import copy_verified
 from archiver.config import Config
-from archiver.demo import write_demo
 from archiver.errors import UsageError
 from archiver.executor import Executor
 from archiver.files import remove_stale_partials
@@ -53,7 +50,6 @@ class TermEndRequest:
     password_file: Path | None = None
     slip_out: Path | None = None
     copy_to: Sequence[Path] = ()
-    demo_size: str | None = None  # set: archive the built-in demo school of that size
     jobs: int | None = None
     state_dir: Path | None = None
     signer: Signer | None = None  # --sign-with: PAdES on every PDF, CAdES on the manifest
@@ -177,21 +173,15 @@ def run_term_end(request: TermEndRequest, config: Config, *,
     """The whole term-end job, recorded in the audit log (rendered on `executor`, default
     local processes)."""
     run_ctx = RunContext.create(request.operator)
-    with ExitStack() as stack:
-        source = request.source
-        if request.demo_size:
-            tmp = tempfile.TemporaryDirectory(prefix="archiver-demo-")
-            scratch = Path(stack.enter_context(tmp))
-            source = write_demo(scratch / "demo-eksport.zip", request.demo_size, 2026, "zip")
-        if source is None:
-            raise UsageError("give the export to archive (SOURCE) or --demo")
-        ds = common.load(Path(source))
-        if on_loaded:
-            on_loaded(ds)
-        log = AuditLog.for_config(config, request.state_dir)
-        with files.output_folder(request.out_dir):
-            return archive_recorded(ds, config, request, run_ctx, log, progress=progress,
-                                    executor=executor)
+    if request.source is None:
+        raise UsageError("give the export to archive (SOURCE) or --demo")
+    ds = common.load(Path(request.source))
+    if on_loaded:
+        on_loaded(ds)
+    log = AuditLog.for_config(config, request.state_dir)
+    with files.output_folder(request.out_dir):
+        return archive_recorded(ds, config, request, run_ctx, log, progress=progress,
+                                executor=executor)
 
 
 def archive_recorded(ds: Dataset, config: Config, request: TermEndRequest,

@@ -12,8 +12,8 @@ import pytest
 from audit_helpers import FIXTURE, StepClock, fill, sample_fields
 
 from archiver.audit import AuditLog
-from archiver.audit.disclosures import CSV_COLUMNS
 from archiver.errors import ExitCode
+from archiver.views.disclosures import CSV_COLUMNS
 
 
 @pytest.fixture

@@ -11,10 +11,10 @@ import pypdf
 from audit_helpers import FIXTURE, StepClock, sample_fields
 
 from archiver.audit import AuditLog, AuditRecord, record
-from archiver.audit.disclosures import disclosure_rows
-from archiver.audit.disclosures_pdf import disclosures_html
 from archiver.errors import ExitCode
+from archiver.jobs.disclosures_register import disclosures_html
 from archiver.render.context import RunContext
+from archiver.views.disclosures import disclosure_rows
 
 
 def _disclosures(state_dir: Path) -> AuditLog:

@@ -1,4 +1,4 @@
-"""The register of disclosures (rejestr udostępnień danych) built from the audit log.
+"""The register of disclosures (rejestr udostępnień danych): what it says, from the audit log.
 
 One row per successful `disclose` entry. The log holds only the student's id; names of
 students and of the approving director are looked up in an export at print time when
@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from archiver.audit.entry import AuditEntry
 from archiver.audit.listing import entry_time
 from archiver.errors import UsageError
+from archiver.render.context import RunContext
 
 DISCLOSE_COMMAND = "disclose"
+TEMPLATE_NAME = "disclosures.html"
+TITLE = "Rejestr udostępnień danych osobowych"
 LOCAL_ZONE = ZoneInfo("Europe/Warsaw")  # dates in the register are Polish local dates
 DOCUMENT_NAMES = {
     "register": "dziennik lekcyjny (wyciąg)",
@@ -157,22 +159,35 @@ def csv_bytes(rows: Iterable[DisclosureRow]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def load_names(source: str | os.PathLike) -> Names:
-    """Students' and staff members' names from an export (its students and staff tables)."""
-    from archiver.schema.cells import native_text
-    from archiver.sources import read_export
+def _local(moment: datetime) -> str:
+    return moment.astimezone(LOCAL_ZONE).strftime("%d.%m.%Y %H:%M")
 
-    raw = read_export(Path(source), wanted=("students", "staff"))
-    found = {}
-    for table, key in (("students", "student_id"), ("staff", "staff_id")):
-        frame = raw.tables[table].frame if table in raw.tables else None
-        pairs: dict[str, str] = {}
-        if frame is not None and {key, "first_name", "last_name"} <= set(frame.columns):
-            for ident, first, last in zip(frame[key], frame["first_name"], frame["last_name"],
-                                          strict=True):  # fmt: skip
-                name = f"{native_text(first, 'str')} {native_text(last, 'str')}".strip()
-                pairs.setdefault(native_text(ident, "id").strip(), name)
-        found[table] = pairs
-    school = raw.meta.get("school") if isinstance(raw.meta.get("school"), dict) else {}
-    return Names(school_name=str(school.get("name") or ""), students=found["students"],
-                 staff=found["staff"])  # fmt: skip
+
+def _heading_period(year: str | None) -> str:
+    if not year:
+        return "wszystkie udostępnienia zapisane w dzienniku zdarzeń"
+    first, last = school_year_bounds(year)
+    return f"rok szkolny {year} ({first:%d.%m.%Y}–{last:%d.%m.%Y})"
+
+
+def register_page(
+    rows: Sequence[DisclosureRow],
+    *,
+    school_name: str,
+    year: str | None,
+    run_ctx: RunContext,
+    data_as_of: datetime | None = None,
+    with_names: bool = False,
+) -> dict[str, Any]:
+    """The printed register's template context: the page header of every archiver
+    printout (school, title, period, data as of, who printed it and when) and the rows."""
+    header = {
+        "school": school_name,
+        "title": TITLE,
+        "period": _heading_period(year),
+        "data_as_of": _local(data_as_of or run_ctx.printed_at),
+        "printed_at": _local(run_ctx.printed_at),
+        "operator": run_ctx.operator,
+        "software_version": run_ctx.software_version,
+    }
+    return {"header": header, "rows": rows, "with_names": with_names}
