@@ -12,6 +12,7 @@ cut in two, as before), with a light rule under each lesson drawn as PDF rectang
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from itertools import groupby
@@ -43,15 +44,27 @@ class LessonBlock:
     style: str
 
 
+_WIDTHS: dict[str, int] = {}
+
+
+def _char_width(char: str) -> int:
+    found = _WIDTHS.get(char)
+    if found is None:
+        found = _WIDTHS[char] = (
+            0 if char in _ZERO_WIDTH or unicodedata.combining(char)
+            else 2 if unicodedata.east_asian_width(char) in "WF" else 1)
+    return found
+
+
 def width(text: str) -> int:
     """Advances `text` takes in the monospaced face: none for combining marks and
     zero-width characters, two for wide (East Asian) ones, which a fallback font draws."""
-    total = 0
-    for char in text:
-        if char in _ZERO_WIDTH or unicodedata.combining(char):
-            continue
-        total += 2 if unicodedata.east_asian_width(char) in "WF" else 1
-    return total
+    if text.isascii():
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+_BREAKS = re.compile("( |\u200b)")
 
 
 def _words(pieces: list[Piece]) -> list[tuple[list[Piece], int, bool]]:
@@ -60,20 +73,17 @@ def _words(pieces: list[Piece]) -> list[tuple[list[Piece], int, bool]]:
     words: list[tuple[list[Piece], int, bool]] = []
     current: list[Piece] = []
     for text, how in pieces:
-        start = 0
-        for i, char in enumerate(text):
-            if char == " ":
-                if i > start:
-                    current.append((text[start:i], how))
+        for token in _BREAKS.split(text):
+            if token == " ":
                 if current:
                     words.append((current, sum(width(t) for t, _ in current), True))
-                current, start = [], i + 1
-            elif char == "\u200b":
-                current.append((text[start:i + 1], how))
+                current = []
+            elif token == "\u200b":
+                current.append((token, how))
                 words.append((current, sum(width(t) for t, _ in current), False))
-                current, start = [], i + 1
-        if start < len(text):
-            current.append((text[start:], how))
+                current = []
+            elif token:
+                current.append((token, how))
     if current:
         words.append((current, sum(width(t) for t, _ in current), False))
     return words
@@ -125,16 +135,13 @@ def _trimmed(line: list[Piece]) -> list[Piece]:
     return line
 
 
-def _markup(line: list[Piece]) -> Markup:
-    out = Markup("")
-    for text, how in line:
-        if how == "b":
-            out += Markup("<b>") + escape(text) + Markup("</b>")
-        elif how == "gap":
-            out += Markup('<b class="gap">') + escape(text) + Markup("</b>")
-        else:
-            out += escape(text)
-    return out
+_OPEN = {"": "", "b": "<b>", "gap": '<b class="gap">'}
+_CLOSE = {"": "", "b": "</b>", "gap": "</b>"}
+
+
+def _markup(line: list[Piece]) -> str:
+    """The line as HTML (plain strings joined once: Markup arithmetic is slow)."""
+    return "".join(_OPEN[how] + str(escape(text)) + _CLOSE[how] for text, how in line)
 
 
 def _columns(lesson: LessonEntry, timezone: str) -> str:
@@ -158,17 +165,16 @@ def _topic(lesson: LessonEntry) -> list[Piece]:
 
 
 def _block(entries: list[tuple[list[list[Piece]], bool]]) -> LessonBlock:
-    lines: list[Markup] = []
+    lines: list[str] = []
     ends: list[int] = []
     for wrapped, cancelled in entries:
         marked = [_markup(line) for line in wrapped]
         if cancelled:
-            marked = [Markup('<span class="cancelled">') + m + Markup("</span>")
-                      for m in marked]
+            marked = ['<span class="cancelled">' + m + "</span>" for m in marked]
         lines += marked
         ends.append(len(lines))
     style = ruled(WIDTH_CH, [], [], [], row_rules=ends) + "; break-inside: avoid"
-    return LessonBlock(Markup("\n").join(lines), style)
+    return LessonBlock(Markup("\n".join(lines)), style)  # every text escaped in _markup
 
 
 def lesson_blocks(week: WeekView, timezone: str) -> list[LessonBlock]:

@@ -43,14 +43,27 @@ class Directory:
                  for s in ds.students.itertuples()}
         for s in ds.students.drop_duplicates("student_id").itertuples():
             self._add(Person("student", str(s.student_id), names[s.student_id], "uczeń"))
-        for guardian_id, rows in ds.guardians.groupby("guardian_id", sort=False):
-            first = rows.iloc[0]
-            relation = polish.text(first["relation"]) or "opiekun"
-            children = [s for s in rows["student_id"] if only_student in (None, s)]
-            listed = ", ".join(names.get(s, str(s)) for s in children)
+        # one pass over plain lists: a groupby with a frame per guardian took most of a
+        # transcript's view (issue 18); same order (first appearance) and same rows
+        guardians = ds.guardians
+        first: dict[object, tuple[object, object, object]] = {}
+        children: dict[object, list[object]] = {}
+        for guardian_id, student_id, relation, first_name, last_name in zip(
+                guardians["guardian_id"].tolist(), guardians["student_id"].tolist(),
+                guardians["relation"].tolist(), guardians["first_name"].tolist(),
+                guardians["last_name"].tolist(), strict=True):
+            if guardian_id is None or guardian_id is pd.NA:
+                continue
+            if guardian_id not in first:
+                first[guardian_id] = (relation, first_name, last_name)
+                children[guardian_id] = []
+            children[guardian_id].append(student_id)
+        for guardian_id, (relation, first_name, last_name) in first.items():
+            listed = ", ".join(names.get(s, str(s)) for s in children[guardian_id]
+                               if only_student in (None, s))
             self._add(Person("guardian", str(guardian_id),
-                             polish.full_name(first["first_name"], first["last_name"]),
-                             f"{relation}: {listed}"))
+                             polish.full_name(first_name, last_name),
+                             f"{polish.text(relation) or 'opiekun'}: {listed}"))
 
     def _add(self, person: Person) -> None:
         self._people[(person.kind, person.id)] = person
