@@ -19,7 +19,22 @@ class ExitCode(IntEnum):
     REFUSED = 4  # a policy refusal: weak password, unauthorised disclosure, overwrite
     STORAGE = 5  # the disk is full, read-only or vanished
     PARTIAL = 6  # a multi-school run where some schools failed
-    INTERRUPTED = 130
+    HANGUP = 129  # SIGHUP (the terminal closed): handled like Ctrl-C
+    INTERRUPTED = 130  # Ctrl-C (SIGINT)
+    TERMINATED = 143  # SIGTERM (shutdown, kill, a service manager): handled like Ctrl-C
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised in the main thread so the run unwinds as on Ctrl-C:
+    workers stopped, partial files removed, the audit entry says interrupted."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
 
 
 class ArchiverError(Exception):

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, Protocol, TypeVar
@@ -57,6 +60,9 @@ class SerialExecutor:
 
 def _set_shared(shared: Any) -> None:
     global _SHARED
+    # The main process handles Ctrl-C and stops the workers; a worker that took it too
+    # would print its own traceback (issue 13).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _SHARED = shared
 
 
@@ -110,13 +116,56 @@ class ProcessExecutor:
         self._context = multiprocessing.get_context(start_method())
 
     def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
-        with ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._context,
-                                 initializer=_set_shared, initargs=(shared,)) as pool:
+        if self._context.get_start_method() == "forkserver":
+            _start_forkserver_deaf_to_ctrl_c()
+        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._context,
+                                   initializer=_set_shared, initargs=(shared,))
+        try:
             yield from in_order(lambda item: pool.submit(_call_with_shared, fn, item),
                                 items, self.window)
+        except BaseException:  # Ctrl-C, SIGTERM, an error, or the consumer stopped early
+            stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
 
     def close(self) -> None:
         pass
+
+
+def _start_forkserver_deaf_to_ctrl_c() -> None:
+    """Start the forkserver (once per process) with SIGINT ignored, which it and every
+    worker forked from it inherit: a Ctrl-C reaching a worker still starting up printed
+    its traceback. SIGINT is blocked meanwhile, so one pressed now is not lost."""
+    from multiprocessing import forkserver
+
+    if getattr(forkserver._forkserver, "_forkserver_pid", None) is not None:
+        return
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def stop_pool(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:
+    """Stop now: cancel what has not started, end the workers (SIGTERM, then SIGKILL
+    after `grace` seconds) so no process of the run outlives it, holding pupils' data."""
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        if worker.is_alive():
+            worker.terminate()
+    deadline = time.monotonic() + grace
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            worker.kill()
+            worker.join(1.0)
 
 
 def make_executor(jobs: int | None = None) -> Executor:

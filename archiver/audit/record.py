@@ -14,6 +14,7 @@ from archiver import published
 from archiver.audit.entry import AuditEntry, refuse_secrets, validate_fields
 from archiver.audit.log import AuditLog
 from archiver.errors import ArchiverError, RefusedError, StorageError
+from archiver.interrupts import deferred
 
 _CHUNK = 1 << 20
 
@@ -134,7 +135,10 @@ def _unrecorded(audit_exc: BaseException, removed: list[Path], left: list[Path])
 
 def _say_what_exists(exc: BaseException, paths: list[Path]) -> None:
     """A failed job that published some files says which exist (they are recorded)."""
-    if not paths or not isinstance(exc, ArchiverError):
+    if not paths:
+        return
+    if not isinstance(exc, ArchiverError):
+        exc.published = paths  # type: ignore[attr-defined]  # the CLI names them
         return
     exc.hint = ("these files were made before the failure and stay, recorded in the audit "
                 "log: " + ", ".join(str(p) for p in paths))
@@ -193,20 +197,37 @@ def record(
         try:
             yield rec
         except BaseException as exc:
-            existing = rec.add_published(made)
-            if isinstance(exc, RefusedError) and not record_refusals and not existing:
-                raise
-            result, reason = _outcome(exc)
-            rec.reason = rec.reason or reason
-            try:
-                rec.entry = log.append(rec.fields(result), secrets=secrets)
-            except Exception as audit_exc:  # keep the job's own error; say what exists
-                _amend(exc, _unrecorded(audit_exc, *_withdraw(existing)))
-            else:
-                _say_what_exists(exc, existing)
+            with deferred():
+                _record_failure(log, rec, exc, made, secrets, record_refusals)
             raise
-        existing = rec.add_published(made)
+        existing: list[Path] = []
         try:
-            rec.entry = log.append(rec.fields("ok"), secrets=secrets)
-        except Exception as audit_exc:
-            raise StorageError(_unrecorded(audit_exc, *_withdraw(existing))) from None
+            with deferred() as pending:
+                existing = rec.add_published(made)
+                # A signal that came while the job finished: it was interrupted, say so.
+                result = "interrupted" if pending() else "ok"
+                if result == "interrupted":
+                    rec.reason = rec.reason or "interrupted"
+                try:
+                    rec.entry = log.append(rec.fields(result), secrets=secrets)
+                except Exception as audit_exc:
+                    raise StorageError(_unrecorded(audit_exc, *_withdraw(existing))) from None
+        except KeyboardInterrupt as exc:  # the held signal, acting now
+            _say_what_exists(exc, existing)
+            raise
+
+
+def _record_failure(log: AuditLog, rec: AuditRecord, exc: BaseException,
+                    made: list[published.Published], secrets: list[str],
+                    record_refusals: bool) -> None:
+    existing = rec.add_published(made)
+    if isinstance(exc, RefusedError) and not record_refusals and not existing:
+        return
+    result, reason = _outcome(exc)
+    rec.reason = rec.reason or reason
+    try:
+        rec.entry = log.append(rec.fields(result), secrets=secrets)
+    except Exception as audit_exc:  # keep the job's own error; say what exists
+        _amend(exc, _unrecorded(audit_exc, *_withdraw(existing)))
+    else:
+        _say_what_exists(exc, existing)

@@ -11,13 +11,14 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from archiver import __version__, i18n
 from archiver.config import Config, load_config
-from archiver.errors import ArchiverError, ExitCode
+from archiver.errors import ArchiverError, ExitCode, Interrupted
+from archiver.interrupts import handle_termination_signals
 from archiver.i18n import _
 from archiver.audit.log import os_user
 from archiver.render import AccountName
@@ -254,16 +255,27 @@ def main_group(ctx: click.Context) -> None:
     ctx.ensure_object(Context)
 
 
+def _interrupted(exc: BaseException | None) -> NoReturn:
+    code = exc.exit_code if isinstance(exc, Interrupted) else ExitCode.INTERRUPTED
+    made = getattr(exc, "published", None)
+    if made:
+        echo_error(_("interrupted; these files were made before and stay, recorded in the "
+                     "audit log: {files}").format(files=", ".join(str(p) for p in made)))
+    else:
+        echo_error(_("interrupted; nothing was left under a final name"))
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `archiver` console script."""
+    handle_termination_signals()
     try:
         # Without standalone mode click returns ctx.exit()'s code instead of raising it.
         code = main_group.main(args=argv, prog_name="archiver", standalone_mode=False)
         if isinstance(code, int) and code:
             sys.exit(code)
-    except click.exceptions.Abort:
-        echo_error(_("interrupted"))
-        sys.exit(ExitCode.INTERRUPTED)
+    except click.exceptions.Abort as exc:  # click's wrapping of KeyboardInterrupt
+        _interrupted(exc.__cause__)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
@@ -272,9 +284,8 @@ def main(argv: list[str] | None = None) -> None:
     except ArchiverError as exc:
         echo_error(str(exc))
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        echo_error(_("interrupted; nothing was left under a final name"))
-        sys.exit(ExitCode.INTERRUPTED)
+    except KeyboardInterrupt as exc:
+        _interrupted(exc)
     except Exception as exc:  # a bug: say so without echoing data that may be personal
         if os.environ.get("ARCHIVER_DEBUG"):
             raise

@@ -2,6 +2,9 @@
 point: a crash at an exact step, not at a moment that depends on the machine's load.
 
     python killpoint.py POINT N ARGS...
+
+With KILLPOINT_SIGNAL set (a number: 15 for SIGTERM, 1 for SIGHUP) that signal is sent
+instead, and the run goes on to handle it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ POINTS = {
     "protocol": ("archiver.jobs.packing", "write_whole"),  # bundle out, no protocol
     "letter": ("archiver.jobs.disclose", "write_whole"),  # disclose: no cover letter
     "audit": ("archiver.audit.log", "AuditLog._write"),  # all written, not yet recorded
+    "slip": ("archiver.passwords", "write_whole"),  # bundle out, slip not yet written
+    "copy": ("archiver.bundle.copy", "publish_pair"),  # the copy verified, not yet named
 }
 
 
@@ -37,7 +42,7 @@ def arm(point: str, nth: int) -> None:
         nonlocal calls
         calls += 1
         if calls == nth:
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(os.getpid(), int(os.environ.get("KILLPOINT_SIGNAL", signal.SIGKILL)))
         return original(*args, **kwargs)
 
     setattr(owner, name, killing)
