@@ -306,5 +306,6 @@ from archiver.cli import render  # noqa: E402,F401
 from archiver.cli import shelf  # noqa: E402,F401
 from archiver.cli import sign  # noqa: E402,F401
 from archiver.cli import term_end  # noqa: E402,F401
+from archiver.cli import timestamps  # noqa: E402,F401
 from archiver.cli import validate  # noqa: E402,F401
 from archiver.cli import verify  # noqa: E402,F401

@@ -112,6 +112,10 @@ def verify_bag_signatures(
                                "signatures are checked)"))
     for name in sorted(n for n in bag_files if n.startswith("data/") and _is_pdf(n)):
         verdicts.extend(verify_pdf(bag_files[name], trust_roots, target=name, at=at))
+    from archiver.sign.renewal import verify_renewals, verify_token_seal
+
+    verdicts += verify_token_seal(bag_files, trust_roots, at)
+    verdicts += verify_renewals(bag_files, trust_roots, at)
     exported_at = _exported_at(bag_files.get("bag-info.txt"))
     return [_flag_backdated(v, exported_at) for v in verdicts]
 
@@ -161,7 +165,7 @@ def _flag_backdated(verdict: SignatureVerdict, exported_at: datetime | None) -> 
 def _is_stray_signature(name: str) -> bool:
     # a tag file that looks like a signature but is not one of ours must not pass unseen
     return (
-        not name.startswith("data/")
+        not name.startswith(("data/", "renewals/"))
         and name.lower().endswith(_SIGNATURE_EXTENSIONS)
         and not is_signature_name(name)
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyzipper
@@ -30,6 +30,7 @@ from archiver.bundle.hashing import sidecar_path
 from archiver.bundle.writer import is_seal_name
 from archiver.errors import InputError, RefusedError, UsageError, VerificationError
 from archiver.files import storage_error
+from archiver.i18n import _
 from archiver.passwords import Password, as_password
 from archiver.sign.bag import (
     TAG_MANIFEST,
@@ -40,8 +41,10 @@ from archiver.sign.bag import (
 )
 from archiver.sign.cades import sign_detached
 from archiver.sign.keys import Signer
+from archiver.sign.renewal import newest_timestamp_expiry
 from archiver.sign.verdict import SignatureVerdict, format_verdicts
 
+RENEW_AHEAD = timedelta(days=365)  # verify warns this long before the last TSA expires
 MAX_SIGNATURE_SIZE = 16 << 20  # a detached signature is kilobytes; refuse to load junk
 SIGNED_SUFFIX = "-podpisany"
 
@@ -270,6 +273,24 @@ class SignatureCheck:
 
     verdicts: tuple[SignatureVerdict, ...] = ()
     not_checked: str | None = None  # the reason signatures were not checked
+    timestamp_expires: datetime | None = None  # the newest timestamp's certificate's end
+    at: datetime | None = None  # the time the signatures were judged at (None: now)
+
+    def renewal_warning(self) -> str | None:
+        """A warning when the newest timestamp's certificate ends within a year."""
+        if self.timestamp_expires is None:
+            return None
+        moment = self.at or datetime.now(UTC)
+        if self.timestamp_expires - moment > RENEW_AHEAD:
+            return None
+        day = f"{self.timestamp_expires:%Y-%m-%d}"
+        if self.timestamp_expires <= moment:
+            return _("WARNING: the certificate of the newest timestamp expired on {day}; "
+                     "nothing can prove this bundle's signatures any more unless an "
+                     "archive timestamp renewed them before").format(day=day)
+        return _("WARNING: the certificate of the newest timestamp expires on {day}: renew "
+                 "the timestamps before then with: archiver timestamp-renew BUNDLE"
+                 ).format(day=day)
 
     @property
     def ok(self) -> bool:
@@ -280,12 +301,16 @@ class SignatureCheck:
         """Lines for the verify report, after the bundle's own verdict."""
         if self.not_checked:
             return [f"signatures: NOT checked ({self.not_checked})"]
-        return format_verdicts(list(self.verdicts))
+        warning = self.renewal_warning()
+        return format_verdicts(list(self.verdicts)) + ([warning] if warning else [])
 
     def to_dict(self) -> dict[str, object]:
         """For `archiver verify --json`."""
+        expires = self.timestamp_expires.isoformat() if self.timestamp_expires else None
         return {"checked": self.not_checked is None, "not_checked": self.not_checked,
-                "ok": self.ok, "verdicts": [v.to_dict() for v in self.verdicts]}
+                "ok": self.ok, "verdicts": [v.to_dict() for v in self.verdicts],
+                "newest_timestamp_certificate_expires": expires,
+                "renewal_warning": self.renewal_warning()}
 
     def raise_if_failed(self, bundle_name: str) -> None:
         """VerificationError (exit 3) naming the first failed signature, not its signer."""
@@ -310,5 +335,16 @@ def check_bundle_signatures(
         return SignatureCheck(not_checked="no password given")
     if not report.ok:
         return SignatureCheck(not_checked="the bundle itself does not verify")
-    return SignatureCheck(tuple(verify_bundle_signatures(bundle_path, password, trust_roots,
-                                                         at)))
+    archive, bag = _open_bag(bundle_path, as_password(password))
+    with archive:
+        files = {name: bag[name] for name in bag}
+    return SignatureCheck(tuple(verify_bag_signatures(files, trust_roots, at)),
+                          timestamp_expires=newest_timestamp_expiry(files), at=at)
+
+
+def bundle_timestamp_expiry(bundle_path: Path, password: Password | str) -> datetime | None:
+    """When the certificate of the newest timestamp in a bundle expires, None if it has
+    no timestamp: the date by which `archiver timestamp-renew` must have run."""
+    archive, bag = _open_bag(bundle_path, as_password(password))
+    with archive:
+        return newest_timestamp_expiry({name: bag[name] for name in bag})

@@ -181,3 +181,67 @@ def test_timestamp_credentials_come_from_a_file(tmp_path: Path) -> None:
         timestamp_service("", good)
     with pytest.raises(UsageError, match="not an http"):
         timestamp_service("ftp://tsa.example.pl/")
+
+
+@pytest.fixture(scope="module")
+def renewed_bundle(lta_bundle: Path, local_pki) -> tuple[Path, bytes]:
+    before = lta_bundle.read_bytes()
+    run = lta_bundle.parent.parent
+    result = CliRunner().invoke(main_group, [
+        "timestamp-renew", str(lta_bundle), "--password-file", str(run / "pw.txt"),
+        "--timestamp-url", local_pki.tsa2_url, "--state-dir", str(run / "st")])
+    assert result.exit_code == 0, result.output
+    new = lta_bundle.with_name(lta_bundle.stem + "-odnowiony.zip")
+    assert f"renewed bundle: {new}" in result.output
+    return new, before
+
+
+def test_renewal_writes_a_new_bundle_keeps_the_old_and_is_recorded(
+        renewed_bundle, lta_bundle: Path) -> None:
+    new, before = renewed_bundle
+    assert lta_bundle.read_bytes() == before  # the original is untouched
+    files = bag_files(new)
+    assert "tagmanifest-sha256.txt.tsr" in files
+    assert "renewals/1/tagmanifest-sha256.txt.p7s" in files
+    assert "renewals/1/tagmanifest-sha256.txt.p7s.tsr" in files
+    old = bag_files(lta_bundle)
+    for name in (n for n in old if n.endswith(".pdf")):  # grown by a revision, no more
+        assert files[name].startswith(old[name]) and len(files[name]) > len(old[name])
+        reader = PdfFileReader(io.BytesIO(files[name]))
+        assert len(reader.embedded_timestamp_signatures) == 2, name
+    log = "".join(p.read_text(errors="replace")
+                  for p in (lta_bundle.parent.parent / "st").rglob("*") if p.is_file()
+                  and p.suffix in (".jsonl", ".log", ""))
+    assert "timestamp-renew" in log and new.name in log
+
+
+def test_the_renewed_bundle_verifies_a_year_after_the_first_tsa_expired(
+        renewed_bundle, lta_bundle: Path, local_pki, offline) -> None:
+    new, _ = renewed_bundle
+    at = (local_pki.tsa_expires + timedelta(days=365)).date().isoformat()
+    result = verify(new, local_pki, "--at", at)
+    assert result.exit_code == 0, result.output
+    assert "SIGNATURES: OK" in result.output and DIRECTOR in result.output
+    assert "renewals/1/tagmanifest-sha256.txt (renewals/1/tagmanifest-sha256.txt.p7s)" \
+        in result.output
+    old = verify(lta_bundle, local_pki, "--at", at)  # the same day, without the renewal
+    assert old.exit_code == 3, old.output
+
+
+def test_verify_warns_a_year_before_the_newest_timestamp_certificate_expires(
+        lta_bundle: Path, renewed_bundle, local_pki, offline) -> None:
+    soon = (local_pki.tsa_expires - timedelta(days=100)).date().isoformat()
+    warned = verify(lta_bundle, local_pki, "--at", soon)
+    assert warned.exit_code == 0, warned.output
+    assert "WARNING: the certificate of the newest timestamp expires on " \
+        f"{local_pki.tsa_expires:%Y-%m-%d}" in warned.output
+    new, _ = renewed_bundle  # renewed with the second TSA: nothing to warn about then
+    assert "WARNING" not in verify(new, local_pki, "--at", soon).output
+
+
+def test_the_newest_timestamp_expiry_is_read_from_a_bundle(lta_bundle: Path, renewed_bundle,
+                                                          local_pki) -> None:
+    from archiver.sign.bundles import bundle_timestamp_expiry
+
+    assert bundle_timestamp_expiry(lta_bundle, PASSWORD) == local_pki.tsa_expires
+    assert bundle_timestamp_expiry(renewed_bundle[0], PASSWORD) == local_pki.tsa2_expires
