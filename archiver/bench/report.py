@@ -8,9 +8,9 @@ import platform
 
 from archiver.bench.ceiling import Ceiling
 from archiver.bench.run import KINDS, BenchReport, RunFigures
+from archiver.views import DOCUMENT_KINDS
 
-KIND_NAMES = {"register": "class register", "attendance": "attendance summary",
-              "messages": "message transcript"}
+KIND_NAMES = {name: kind.english for name, kind in DOCUMENT_KINDS.items()}
 # issue 18 (tighter than issue 6's 600 s, 1 GB and 5 %)
 TERM_END_GOAL_S = 150.0
 TERM_END_GOAL_LOAD = 2.5  # the wall-time goal holds at a load average below this

@@ -46,10 +46,10 @@ from archiver.render.context import RunContext
 from archiver.render.documents import RenderedDocument, prepare_document
 from archiver.render.plan import plan_documents
 from archiver.render.slicing import Slicer
-from archiver.views import Period, build_register
+from archiver.views import KINDS, Period, build_register
+from archiver.views.kinds import kind_of_title
 
 GRID_WEEKS = 4
-KINDS = ("register", "attendance", "messages")
 PACKING_MB = 100
 Say = Callable[[str], None]
 
@@ -142,13 +142,9 @@ class BenchReport:
     ceilings: dict[str, ceiling.Ceiling] = field(default_factory=dict)
 
 
-TITLE_KINDS = (("Dziennik lekcyjny", "register"), ("Zestawienie frekwencji", "attendance"),
-               ("Wiadomości", "messages"))
-
-
 def kind_of(title: str) -> str:
-    """The document kind a printed title belongs to (see render.documents.document_title)."""
-    return next((kind for prefix, kind in TITLE_KINDS if title.startswith(prefix)), "other")
+    """The document kind a printed title belongs to (see views.kinds)."""
+    return kind_of_title(title)
 
 
 def _write_demo(size: str, folder: Path) -> Path:

@@ -40,19 +40,12 @@ from archiver.render import (
 )
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.clock import check_can_sign
-from archiver.views import KINDS, Period, Scope, make_scope
+from archiver.views import DOCUMENT_KINDS, KINDS, Period, Scope, make_scope
 from archiver.views.certification import place_date
 from archiver.views.common import sex_from_pesel
 
 LETTER_NAME = "pismo-przewodnie.pdf"
 LETTER_TITLE = "Pismo przewodnie – udostępnienie danych ucznia"
-SCOPE_WORDS = {
-    "register": "wyciąg z dziennika lekcyjnego: frekwencja, oceny, zachowanie i uwagi ucznia "
-                "oraz daty, przedmioty i tematy lekcji",
-    "attendance": "zestawienie frekwencji ucznia",
-    "messages": "korespondencja (moduł WIADOMOŚCI), w której uczestniczył uczeń lub jego "
-                "rodzice/opiekunowie",
-}
 
 
 @dataclass
@@ -138,7 +131,7 @@ def _letter_pdf(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: 
         "student_id": request.student_id,
         "pupil": _pupil_phrase(ds, request.student_id),
         "period": phrase,
-        "scope": [SCOPE_WORDS[k] for k in kinds],
+        "scope": [DOCUMENT_KINDS[k].scope_words for k in kinds],
         "approved_by": config.school.director or _staff_name(ds, request.approved_by),
         "operator": run_ctx.operator_label,
         "made_at": common.made_at(ds, run_ctx),

@@ -34,9 +34,7 @@ from archiver.render import (
 )
 from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
-from archiver.views import Period, make_scope, resolve_period
-
-KINDS = ("register", "attendance", "messages")
+from archiver.views import KINDS, Period, make_scope, resolve_period
 
 
 @dataclass

@@ -34,6 +34,7 @@ from archiver.render.documents import (
     render_document,
 )
 from archiver.render.slicing import Slicer
+from archiver.views import document_kind
 
 Progress = Callable[[int, int, RenderedDocument], None]
 Shared = tuple[Dataset, Config, RunContext]
@@ -78,10 +79,12 @@ def _from_cache(entry: CachedDocument, spec: DocumentSpec) -> RenderedDocument:
 
 def submission_order(specs: Sequence[DocumentSpec], hits: Sequence[bool]) -> list[int]:
     """Indexes of the documents to render, in the order their parts go to the workers:
-    a school-wide message transcript first (one long part that cannot be cut: started
+    a school-wide document whose parts may not be cut first (the message transcript, one
+    long part: started
     last, it would keep one worker busy while the others idle), then the others in order."""
     def school_wide(spec: DocumentSpec) -> bool:
-        return spec.kind == "messages" and spec.class_id is None and spec.student_id is None
+        uncut = not document_kind(spec.kind).parts_may_be_cut
+        return uncut and spec.class_id is None and spec.student_id is None
 
     misses = [i for i, hit in enumerate(hits) if not hit]
     return sorted(misses, key=lambda i: (not school_wide(specs[i]), i))

@@ -37,13 +37,7 @@ from archiver.render.lines import (
 from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
 from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
-from archiver.views import (
-    KINDS,
-    Scope,
-    build_attendance,
-    build_register,
-    build_transcript,
-)
+from archiver.views import Scope, document_kind
 from archiver.views.certification import certification
 from archiver.views.polish import date_pl, datetime_pl, list_name
 
@@ -147,22 +141,10 @@ def render_pdf(template: str, context: Mapping[str, Any], run_ctx: RunContext, *
     return html_to_pdfa(html, title=title, attachments=attachments, run_ctx=run_ctx)
 
 
-_TITLES = {
-    "register": "Dziennik lekcyjny oddziału {cls}",
-    "attendance": "Zestawienie frekwencji oddziału {cls}",
-    "messages": "Wiadomości – oddział {cls}",
-}
-_STUDENT_SUFFIX = " – wyciąg dotyczący jednego ucznia"
-
-
 def document_title(spec: DocumentSpec, class_label: str) -> str:
     """The printed title; never a person's name (it goes into headers and metadata)."""
-    if spec.kind == "messages" and spec.student_id is not None:
-        return "Wiadomości – korespondencja dotycząca jednego ucznia"
-    if spec.kind == "messages" and spec.class_id is None:
-        return "Wiadomości do całej szkoły"
-    title = _TITLES[spec.kind].format(cls=class_label)
-    return title + _STUDENT_SUFFIX if spec.student_id is not None else title
+    return document_kind(spec.kind).title_for(class_label, student=spec.student_id is not None,
+                                              school=spec.class_id is None)
 
 
 def _class_label(ds: Dataset, class_id: str) -> str:
@@ -184,11 +166,12 @@ def document_file_name(ds: Dataset, spec: DocumentSpec) -> str:
     """File name of the document: no personal data, safe on every file system."""
     period = naming.period_part(spec.date_from, spec.date_to, spec.term, spec.whole_year,
                                 ds.meta.school_year)
-    if spec.class_id is not None and not (spec.kind == "messages" and spec.student_id):
+    one_for_student = spec.student_id and not document_kind(spec.kind).student_per_class
+    if spec.class_id is not None and not one_for_student:
         cls = class_file_part(ds, spec.class_id)
     else:
         cls = None if spec.student_id else "szkola"
-    return naming.file_name(spec.kind, cls, spec.student_id, period)
+    return naming.file_name(document_kind(spec.kind).file_word, cls, spec.student_id, period)
 
 
 def _student(ds: Dataset, spec: DocumentSpec) -> dict[str, Any] | None:
@@ -203,10 +186,6 @@ def _student(ds: Dataset, spec: DocumentSpec) -> dict[str, Any] | None:
     row = rows.iloc[0]
     number = int(row["register_number"]) if spec.class_id is not None else None
     return {"name": list_name(row["first_name"], row["last_name"]), "number": number}
-
-
-_BUILDERS = {"register": build_register, "attendance": build_attendance,
-             "messages": build_transcript}
 
 
 def _scope_info(ds: Dataset, config: Config, spec: DocumentSpec, run_ctx: RunContext) -> dict:
@@ -246,14 +225,13 @@ class PreparedDocument:
 def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
                      run_ctx: RunContext) -> PreparedDocument:
     """Build the view, render its template and plan the parts to lay out."""
-    if spec.kind not in _BUILDERS:
-        raise UsageError(f"unknown document kind {spec.kind!r}", hint="kinds: " + ", ".join(KINDS))
-    view = _BUILDERS[spec.kind](dataset, config, spec.scope)
+    kind = document_kind(spec.kind)
+    view = kind.build(dataset, config, spec.scope)
     label = _class_label(dataset, spec.class_id) if spec.class_id else ""
     title = document_title(spec, label)
     header = page_header(dataset, config, title, period_text(dataset, spec.scope), run_ctx)
     html = render_html(
-        f"{spec.kind}.html", view=view, header=header, student=_student(dataset, spec),
+        kind.template, view=view, header=header, student=_student(dataset, spec),
         tz=dataset.meta.timezone, grid_blocks=blocks, block_style=block_style,
         lesson_blocks=lesson_blocks,
         recipient_lines=recipient_lines, category_codes=category_codes,

@@ -12,7 +12,6 @@ import unicodedata
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
             *(f"lpt{i}" for i in range(10))}
-KIND_WORDS = {"register": "dziennik", "attendance": "frekwencja", "messages": "wiadomosci"}
 _POLISH = str.maketrans("łŁ", "lL")  # the one Polish letter NFKD does not decompose
 
 
@@ -37,11 +36,12 @@ def period_part(date_from, date_to, term: int | None, whole_year: bool, school_y
     return f"{date_from:%Y-%m-%d}_{date_to:%Y-%m-%d}"
 
 
-def file_name(kind: str, class_part: str | None, student_id: str | None, period: str) -> str:
+def file_name(word: str, class_part: str | None, student_id: str | None, period: str) -> str:
     """`7a_dziennik_2025-2026.pdf`, `7a_uczen-S1_frekwencja_sem1_2025-2026.pdf`,
-    `uczen-S1_wiadomosci_2025-2026.pdf`, `szkola_wiadomosci_2025-2026.pdf`."""
+    `uczen-S1_wiadomosci_2025-2026.pdf`, `szkola_wiadomosci_2025-2026.pdf` (`word`: the
+    kind's file word)."""
     parts = [class_part] if class_part else []
     if student_id is not None:
         parts.append("uczen-" + safe_part(student_id, "id"))
-    parts += [KIND_WORDS[kind], period]
+    parts += [word, period]
     return "_".join(parts) + ".pdf"

@@ -9,7 +9,7 @@ import pandas as pd
 from archiver.errors import UsageError
 from archiver.model import Dataset
 from archiver.render.documents import DocumentSpec
-from archiver.views import KINDS, Period, resolve_period
+from archiver.views import DOCUMENT_KINDS, KINDS, Period, document_kind, resolve_period
 from archiver.views.polish import polish_key
 
 
@@ -61,9 +61,8 @@ def plan_documents(dataset: Dataset, kinds: Sequence[str] = KINDS,
     register extract and attendance for each class they were in during the period, and
     one transcript of their correspondence.
     """
-    unknown = [k for k in kinds if k not in KINDS]
-    if unknown:
-        raise UsageError(f"unknown document kind {unknown[0]!r}", hint="kinds: " + ", ".join(KINDS))
+    for name in kinds:
+        document_kind(name)  # an unknown kind is a usage error
     kinds = [k for k in KINDS if k in kinds]
     first, last, term, whole = resolve_period(dataset.meta, period or Period())
     known = ordered_class_ids(dataset)
@@ -77,8 +76,8 @@ def plan_documents(dataset: Dataset, kinds: Sequence[str] = KINDS,
 
     if student is None:
         specs = [spec(k, c) for c in chosen for k in kinds]
-        if "messages" in kinds and classes is None:
-            specs.append(spec("messages", None))
+        if classes is None:
+            specs += [spec(k, None) for k in kinds if DOCUMENT_KINDS[k].school_title]
         return specs
     stays = _student_classes(dataset, student, first, last)
     if not stays:
@@ -89,7 +88,6 @@ def plan_documents(dataset: Dataset, kinds: Sequence[str] = KINDS,
             raise UsageError(f"student id {student!r} was not in class {names[class_id]!r} "
                              "during the period",
                              hint="their classes: " + ", ".join(str(names[c]) for c in stays))
-    specs = [spec(k, c) for c in chosen if c in stays for k in kinds if k != "messages"]
-    if "messages" in kinds:
-        specs.append(spec("messages", None))
-    return specs
+    per_class = [k for k in kinds if DOCUMENT_KINDS[k].student_per_class]
+    specs = [spec(k, c) for c in chosen if c in stays for k in per_class]
+    return specs + [spec(k, None) for k in kinds if k not in per_class]

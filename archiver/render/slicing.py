@@ -21,6 +21,7 @@ import pandas as pd
 
 from archiver.model import Dataset
 from archiver.render.documents import DocumentSpec
+from archiver.views import document_kind
 
 WHOLE = ("staff", "classes", "subjects", "attendance_types", "days_off")
 PER_STUDENT = ("guardians", "grades", "behaviour", "notes")
@@ -49,7 +50,7 @@ class Slicer:
         digest = hashlib.sha256(_meta_digest(sliced).encode())
         for name in sorted(sliced.tables):
             whole = sliced.tables[name] is self.dataset.tables[name]
-            memo = (name, "*" if whole else f"{spec.kind == 'messages'}:{spec.class_id}")
+            memo = (name, "*" if whole else f"{_slicing(spec)}:{spec.class_id}")
             if memo not in self._digests:
                 self._digests[memo] = table_digest(name, sliced.tables[name])
             digest.update(self._digests[memo].encode())
@@ -58,7 +59,7 @@ class Slicer:
     def slice_for(self, spec: DocumentSpec) -> Dataset:
         """A dataset holding only the rows `spec`'s document is made from."""
         tables = self.dataset.tables
-        if spec.kind == "messages":
+        if _slicing(spec) == "correspondence":
             keep = set(WHOLE) | set(MESSAGES) | set(PEOPLE)
             sliced = {name: frame if name in keep else frame.iloc[0:0]
                       for name, frame in tables.items()}
@@ -75,6 +76,10 @@ class Slicer:
             frame = tables[name]
             sliced[name] = frame[frame["student_id"].isin(ids)].reset_index(drop=True)
         return Dataset(self.dataset.meta, sliced, self.dataset.source)
+
+
+def _slicing(spec: DocumentSpec) -> str:
+    return document_kind(spec.kind).slicing
 
 
 def _positions(keys: pd.Series) -> dict[str, np.ndarray]:

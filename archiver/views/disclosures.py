@@ -25,16 +25,12 @@ from archiver.audit.entry import AuditEntry
 from archiver.audit.listing import entry_time
 from archiver.errors import UsageError
 from archiver.render.context import RunContext
+from archiver.views.kinds import DOCUMENT_KINDS
 
 DISCLOSE_COMMAND = "disclose"
 TEMPLATE_NAME = "disclosures.html"
 TITLE = "Rejestr udostępnień danych osobowych"
 LOCAL_ZONE = ZoneInfo("Europe/Warsaw")  # dates in the register are Polish local dates
-DOCUMENT_NAMES = {
-    "register": "dziennik lekcyjny (wyciąg)",
-    "attendance": "zestawienie frekwencji",
-    "messages": "korespondencja (wiadomości)",
-}
 CSV_COLUMNS = (
     "Lp.", "Nr wpisu", "Data udostępnienia", "Odbiorca", "Podstawa prawna",
     "Sygnatura sprawy", "Identyfikator ucznia", "Uczeń", "Zakres danych", "Okres",
@@ -105,6 +101,11 @@ def _bundle(outputs: list[dict]) -> tuple[str, str]:
     return ", ".join(o["name"] for o in chosen), ", ".join(o["sha256"] for o in chosen)
 
 
+def _register_name(kind: str) -> str:
+    found = DOCUMENT_KINDS.get(kind)
+    return found.register_name if found else kind
+
+
 def _with_name(identifier: str | None, names: Mapping[str, str]) -> str:
     if not identifier:
         return ""
@@ -127,7 +128,7 @@ def disclosure_rows(
             continue
         scope = entry.scope
         student_id = str(scope.get("student_id") or "")
-        documents = [DOCUMENT_NAMES.get(str(d), str(d)) for d in scope.get("documents") or []]
+        documents = [_register_name(str(d)) for d in scope.get("documents") or []]
         bundle_name, bundle_sha = _bundle(entry.outputs)
         rows.append(DisclosureRow(
             seq=entry.seq, disclosed_at=local, recipient=entry.recipient or "",

@@ -8,8 +8,6 @@ from datetime import date, timedelta
 from archiver.errors import UsageError
 from archiver.model import ExportMeta
 
-KINDS = ("register", "attendance", "messages")
-
 
 @dataclass(frozen=True)
 class Period:

@@ -1,0 +1,97 @@
+"""The table of document kinds: everything archiver knows about a kind, as data.
+
+As WeasyPrint keeps its PDF variants in one table, every part of archiver that depends on
+the kind of a document reads it here: planning (render/plan.py), the view builder and
+template (render/documents.py), titles and file names, slicing the export
+(render/slicing.py), the order parts go to the workers (render/batch.py), the cover letter
+of a disclosure, the register of disclosures, the CLI's --document choices and the bench.
+
+A new kind is one entry in `DOCUMENT_KINDS`, its view module in views/ and its template in
+report_templates/ (named `<name>.html`, getting `view`, `header`, `student` ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from archiver.config import Config
+from archiver.errors import UsageError
+from archiver.model import Dataset
+from archiver.views.attendance import build_attendance
+from archiver.views.messages import build_transcript
+from archiver.views.register import build_register
+from archiver.views.scope import Scope
+
+STUDENT_SUFFIX = " – wyciąg dotyczący jednego ucznia"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """One kind of document (register, attendance summary, message transcript ...)."""
+
+    name: str  # --document NAME, DocumentSpec.kind, the audit log's scope
+    build: Callable[[Dataset, Config, Scope], Any]  # the view builder: what the pages say
+    title: str  # the printed title of a class's document; {cls} = the class as printed
+    file_word: str  # in file names: 7a_<word>_2025-2026.pdf (ASCII)
+    scope_words: str  # a disclosure's cover letter: what the recipient receives
+    register_name: str  # the register of disclosures: the document in short
+    english: str  # the bench's reports
+    student_title: str | None = None  # for one student; default: title + STUDENT_SUFFIX
+    school_title: str | None = None  # set: also one document for the whole school
+    student_per_class: bool = True  # one student: one per class they were in, else one
+    slicing: str = "class"  # rows it is made from: "class" (its pupils, lessons, marks)
+    #                         or "correspondence" (messages and people, whole school)
+    parts_may_be_cut: bool = True  # False: the school-wide document is one long part
+
+    @property
+    def template(self) -> str:
+        """Its template in report_templates/."""
+        return f"{self.name}.html"
+
+    def title_for(self, class_label: str, *, student: bool, school: bool) -> str:
+        """The printed title; never a person's name (it goes into headers and metadata)."""
+        if student and self.student_title:
+            return self.student_title
+        if school and self.school_title:
+            return self.school_title
+        title = self.title.format(cls=class_label)
+        return title + STUDENT_SUFFIX if student else title
+
+
+DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.name: kind for kind in (
+    DocumentKind(
+        "register", build_register, "Dziennik lekcyjny oddziału {cls}", "dziennik",
+        "wyciąg z dziennika lekcyjnego: frekwencja, oceny, zachowanie i uwagi ucznia "
+        "oraz daty, przedmioty i tematy lekcji",
+        "dziennik lekcyjny (wyciąg)", "class register"),
+    DocumentKind(
+        "attendance", build_attendance, "Zestawienie frekwencji oddziału {cls}", "frekwencja",
+        "zestawienie frekwencji ucznia", "zestawienie frekwencji", "attendance summary"),
+    DocumentKind(
+        "messages", build_transcript, "Wiadomości – oddział {cls}", "wiadomosci",
+        "korespondencja (moduł WIADOMOŚCI), w której uczestniczył uczeń lub jego "
+        "rodzice/opiekunowie",
+        "korespondencja (wiadomości)", "message transcript",
+        student_title="Wiadomości – korespondencja dotycząca jednego ucznia",
+        school_title="Wiadomości do całej szkoły", student_per_class=False,
+        slicing="correspondence", parts_may_be_cut=False),
+)}
+KINDS = tuple(DOCUMENT_KINDS)  # in printing order
+
+
+def document_kind(name: str) -> DocumentKind:
+    """The kind called `name`, or a UsageError listing the kinds."""
+    try:
+        return DOCUMENT_KINDS[name]
+    except KeyError:
+        raise UsageError(f"unknown document kind {name!r}", hint="kinds: " + ", ".join(KINDS)
+                         ) from None
+
+
+def kind_of_title(title: str) -> str:
+    """The kind a printed title belongs to (its first word is the kind's own), else "other"."""
+    first = title.split(" ", 1)[0]
+    return next((k.name for k in DOCUMENT_KINDS.values() if k.title.split(" ", 1)[0] == first),
+                "other")
