@@ -51,6 +51,9 @@ def read_database(path: Path, wanted: Collection[str] | None = None) -> RawExpor
     try:
         kinds = dict(db.execute(
             "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"))
+        if not all(isinstance(name, str) for name in kinds):  # a damaged schema page
+            raise InputError(f"{where}: holds a table whose name is not text (a damaged "
+                             "database?)")
         _refuse_views(kinds, wanted, where)
         names = sorted(kinds)
         if "export" not in names:
