@@ -268,30 +268,33 @@ def _owner_alive(pid: int, modified: float) -> bool:
     return started <= modified + 2
 
 
-def _orphan_sidecar(name: str, names: set[str]) -> bool:
-    return name.endswith(".zip.sha256") and name.removesuffix(".sha256") not in names
-
-
 def remove_stale_partials(folder: Path) -> list[Path]:
-    """Delete `.NAME.partial-PID` files whose writing process is gone, and sidecars whose
-    bundle never got its name; return them."""
-    removed: list[Path] = []
+    """Delete `.NAME.partial-PID` files whose writing process is gone, and the sidecar a
+    run killed between its two renames left (`NAME.sha256` beside a stale partial of
+    NAME, with no NAME); return them. Nothing else is ever deleted: a sidecar whose
+    bundle was renamed or moved away by someone is not archiver's to remove."""
     try:
         entries = list(os.scandir(folder))
     except (FileNotFoundError, NotADirectoryError):
-        return removed
+        return []
     except OSError as exc:
         raise storage_error(exc, "look for partial files", folder) from None
     names = {entry.name for entry in entries}
+    stale, of_bundles = [], set()
     for entry in entries:
-        if _orphan_sidecar(entry.name, names):
-            pass  # a run killed between publishing the sidecar and the bundle
-        else:
-            match = PARTIAL_PATTERN.match(entry.name)
-            if not match or not entry.is_file(follow_symlinks=False):
-                continue
-            if _owner_alive(int(match["pid"]), entry.stat(follow_symlinks=False).st_mtime):
-                continue
+        match = PARTIAL_PATTERN.match(entry.name)
+        if not match or not entry.is_file(follow_symlinks=False):
+            continue
+        if _owner_alive(int(match["pid"]), entry.stat(follow_symlinks=False).st_mtime):
+            continue
+        stale.append(entry)
+        of_bundles.add(match["name"])
+    orphans = [e for e in entries if e.name.endswith(".zip.sha256")
+               and e.name.removesuffix(".sha256") in of_bundles
+               and e.name.removesuffix(".sha256") not in names
+               and e.is_file(follow_symlinks=False)]
+    removed: list[Path] = []
+    for entry in [*orphans, *stale]:
         try:
             os.unlink(entry.path)
         except FileNotFoundError:

@@ -175,3 +175,19 @@ def test_a_killed_run_leaves_only_an_unreadable_partial_that_the_next_run_remove
     write_bundle(out / NAME, password)
     assert verify_bundle(out / NAME, password).complete
 
+
+
+def test_only_archivers_own_leftovers_are_deleted_never_a_users_files(out: Path) -> None:
+    """A sidecar whose bundle someone renamed (`mv X.zip archiwum-kopia.zip`) is kept; the
+    sidecar a run killed between its two renames left beside its stale partial is not."""
+    (out / "archiwum-kopia.zip").write_bytes(b"renamed by the secretariat")
+    renamed = out / "X.zip.sha256"
+    renamed.write_text("0" * 64 + "  X.zip\n")
+    other = out / "cokolwiek.zip.sha256"  # any *.zip.sha256 without its zip
+    other.write_text("notes\n")
+    killed = out / f"{NAME}.sha256"
+    killed.write_text("0" * 64 + f"  {NAME}\n")
+    partial = out / f".{NAME}.partial-{_dead_pid()}"
+    partial.write_bytes(b"x")
+    assert sorted(remove_stale_partials(out)) == sorted([killed, partial])
+    assert renamed.exists() and other.exists() and (out / "archiwum-kopia.zip").exists()
