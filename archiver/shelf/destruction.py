@@ -20,9 +20,8 @@ from archiver.config import Config
 from archiver.errors import InputError, RefusedError, UsageError
 from archiver.files import fsync_dir, storage_error, write_whole
 from archiver.i18n import _
+from archiver.render import render_pdf
 from archiver.render.context import RunContext
-from archiver.render.environment import environment
-from archiver.render.pdfa import html_to_pdfa
 from archiver.shelf.find import find_bundles
 from archiver.shelf.index import BundleRecord, ShelfIndex, index_path, locked_index
 from archiver.shelf.report import page_header, report_day
@@ -61,8 +60,8 @@ def _pdf(document: DestructionDocument, title: str, schools: tuple[str, ...],
          run_ctx: RunContext, config: Config, data_as_of: str) -> bytes:
     header = page_header(title, schools, f"spis nr {document.number}", data_as_of,
                          run_ctx, config)
-    html = environment().get_template(TEMPLATE).render(header=header, doc=document)
-    pdf, _pages = html_to_pdfa(html, title=title, run_ctx=run_ctx)
+    pdf, _pages = render_pdf(TEMPLATE, {"header": header, "doc": document}, run_ctx,
+                             title=title)
     return pdf
 
 

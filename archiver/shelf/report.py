@@ -17,9 +17,8 @@ from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.files import write_whole
 from archiver.i18n import _
+from archiver.render import render_pdf
 from archiver.render.context import RunContext
-from archiver.render.environment import environment
-from archiver.render.pdfa import html_to_pdfa
 from archiver.shelf.index import ShelfIndex, load_index
 from archiver.views.shelf_report import (
     CSV_COLUMNS,
@@ -58,8 +57,8 @@ def report_pdf(report: ShelfReport, index: ShelfIndex, run_ctx: RunContext,
                config: Config) -> bytes:
     header = page_header(TITLE, report.schools, report.as_of.strftime("%d.%m.%Y"),
                          local(index.updated_at), run_ctx, config)
-    html = environment().get_template(TEMPLATE).render(header=header, report=report)
-    pdf, _pages = html_to_pdfa(html, title=TITLE, run_ctx=run_ctx)
+    pdf, _pages = render_pdf(TEMPLATE, {"header": header, "report": report}, run_ctx,
+                             title=TITLE)
     return pdf
 
 
