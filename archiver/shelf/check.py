@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+
+import pyzipper
+from asn1crypto import cms
 
 from archiver.bundle.hashing import CHUNK
 from archiver.bundle.verify import verify_file
+from archiver.bundle.writer import is_seal_name
 from archiver.bundle.zipscan import scan_zip
 from archiver.errors import InputError, StorageError
 from archiver.passwords import Password
 from archiver.shelf.find import Found
+from archiver.sign.cades import signature_timestamps
+from archiver.sign.longterm import timestamp_expiry
 
 MAX_RANGES = 12  # a changed copy lists this many differing ranges, then counts the rest
 _BLOCK = 4096
@@ -33,6 +40,7 @@ class CopyCheck:
     problems: list[str] = field(default_factory=list)
     bag_info: dict[str, str] = field(default_factory=dict)
     missing: bool = False
+    timestamp_expires: str = ""  # ISO date: the newest seal timestamp's TSA certificate end
 
     @property
     def sidecar_sha256(self) -> str | None:
@@ -65,7 +73,35 @@ def check_copy(found: Found, password: Password | None) -> CopyCheck:
     if sidecar is None:
         check.problems.append("no sidecar (.sha256) lies beside the copy")
     check.bag_info = {label: value for label, value in report.bag_info}
+    if password is not None and report.ok:
+        check.timestamp_expires = seal_timestamp_expiry(found.path, found.bundle_id, password)
     return check
+
+
+def seal_timestamp_expiry(path: Path, bundle_id: str, password: Password) -> str:
+    """When the certificate of the authority that issued the newest timestamp on the
+    bag's CAdES seal expires (ISO date); '' without a seal or a timestamp. Before then the
+    seal needs a fresh (archive) timestamp to stay verifiable."""
+    try:
+        with pyzipper.AESZipFile(path) as archive:
+            archive.setpassword(password.encode())
+            names = [n for n in archive.namelist() if n.startswith(f"{bundle_id}/")
+                     and n.endswith(".p7s") and is_seal_name(n[len(bundle_id) + 1:])]
+            seals = [archive.read(name) for name in names]
+    except (OSError, RuntimeError, ValueError, pyzipper.BadZipFile):
+        return ""
+    newest: tuple[datetime, datetime] | None = None
+    for seal in seals:
+        try:
+            signed = cms.ContentInfo.load(seal)["content"]
+            for token in signature_timestamps(signed):
+                info = token["content"]["encap_content_info"]["content"].parsed
+                made = info["gen_time"].native
+                if newest is None or made > newest[0]:
+                    newest = (made, timestamp_expiry(token))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return newest[1].date().isoformat() if newest else ""
 
 
 def differing_ranges(changed: Path, good: Path) -> tuple[list[tuple[int, int]], int]:

@@ -68,6 +68,7 @@ class BundleRecord:
     category: str = ""  # from bag-info (a deep scan), "" until known
     retention_until: str = ""  # ISO date from bag-info, "" until known
     bagging_date: str = ""
+    timestamp_expires: str = ""  # newest seal timestamp's TSA certificate end (deep scan)
     first_seen: str = ""
     deep_checked_at: str = ""
     destroyed_at: str = ""  # when `shelf destroy` removed it (the record stays)

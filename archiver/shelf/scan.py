@@ -170,6 +170,7 @@ def _update_bundle(bundle: BundleRecord, checks: list[tuple[Path, CopyCheck]], n
     for _medium, check in checks:
         if check.bag_info and not check.problems:
             _metadata_from_bag(bundle, check.bag_info)
+            bundle.timestamp_expires = check.timestamp_expires
             bundle.deep_checked_at = now
     reference = _reference(bundle, [c for _, c in checks])
     bundle.sha256 = bundle.sha256 or reference

@@ -119,10 +119,12 @@ def retention_text(retention_until: str, as_of: date) -> tuple[str, str | None]:
     return date_pl(until), None
 
 
-def renewal_text(expires: str | None, as_of: date) -> tuple[str, str | None]:
-    """The newest timestamp's certificate end, and its flag when due within a year."""
+def renewal_text(expires: str | None, as_of: date, known: bool = True
+                 ) -> tuple[str, str | None]:
+    """The newest timestamp's certificate end, and its flag when due within a year;
+    not `known` before a deep scan opened the bundle's seal."""
     if not expires:
-        return NO_TIMESTAMP, None
+        return (NO_TIMESTAMP if known else "nieznane (skan --deep)"), None
     until = date.fromisoformat(expires[:10])
     if until - as_of <= DUE_WITHIN:
         return date_pl(until), f"znacznik czasu do odnowienia (certyfikat do {date_pl(until)})"
@@ -154,7 +156,8 @@ def bundle_row(bundle: Any, as_of: date, timestamp_expiry: str | None = None) ->
     copies = [_copy_row(c) for c in bundle.sorted_copies()]
     good = sum(1 for c in copies if c.good)
     retention, retention_flag = retention_text(bundle.retention_until, as_of)
-    renewal, renewal_flag = renewal_text(timestamp_expiry, as_of)
+    renewal, renewal_flag = renewal_text(timestamp_expiry, as_of,
+                                         bool(getattr(bundle, "deep_checked_at", "")))
     latest = max(bundle.copies.values(), key=lambda c: c.checked_at, default=None)
     values = {
         "bundle_id": bundle.bundle_id, "school": bundle.school,
@@ -181,7 +184,8 @@ def shelf_report(bundles: Iterable[Any], as_of: date,
     expiry = timestamp_expiry or {}
     kept = [b for b in bundles if not b.destroyed_at or b.copies]  # destroyed: on record
     ordered = sorted(kept, key=lambda b: (b.school_id, b.school_year, b.term, b.bundle_id))
-    rows = tuple(bundle_row(b, as_of, expiry.get(b.bundle_id)) for b in ordered)
+    rows = tuple(bundle_row(b, as_of, expiry.get(b.bundle_id, b.timestamp_expires))
+                 for b in ordered)
     schools = tuple(sorted({row.school for row in rows if row.school}))
     return ShelfReport(as_of, rows, schools)
 
