@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
@@ -24,6 +25,8 @@ from archiver.audit.log import os_user
 from archiver.render import AccountName
 
 i18n.install_into_click()
+# pyHanko imports DSA, which cryptography deprecates: a warning no secretary can act on.
+warnings.filterwarnings("ignore", message="DSA is deprecated")
 
 
 class Context:

@@ -14,10 +14,10 @@ from archiver.cli import (
     jobs_option,
     main_group,
     operator_option,
-    progress_printer,
     state_dir_option,
 )
 from archiver.cli.output import CREATE_OUT_HELP, DATE, check_out_folder, seconds, size
+from archiver.cli.progress import Reporter, quiet_option
 from archiver.cli.sign import sign_with_options, signer_from_options
 from archiver.i18n import _
 from archiver.jobs.disclose import DiscloseRequest, run_disclose
@@ -67,6 +67,7 @@ from archiver.views import KINDS
 @sign_with_options
 @operator_option
 @jobs_option
+@quiet_option
 @state_dir_option
 @config_option
 def disclose_command(source: Path, student_id: str, recipient: str, legal_basis: str,
@@ -74,7 +75,8 @@ def disclose_command(source: Path, student_id: str, recipient: str, legal_basis:
                      date_to: date | None, documents: tuple[str, ...], out_dir: Path,
                      create_out: bool, password_file: Path | None, slip_out: Path | None,
                      sign_with: Path | None, sign_password_file: Path | None,
-                     operator: str | None, jobs: int | None, state_dir: str | None) -> None:
+                     operator: str | None, jobs: int | None, quiet: bool,
+                     state_dir: str | None) -> None:
     """Disclose one student's data to an authorized institution (court, police, education
     authority, social services): only that student's data, encrypted, with a cover letter.
 
@@ -91,8 +93,10 @@ def disclose_command(source: Path, student_id: str, recipient: str, legal_basis:
         state_dir=Path(state_dir) if state_dir else None,
         signer=signer_from_options(sign_with, sign_password_file),
     )
-    result = run_disclose(request, get_context().config,
-                          progress=progress_printer("Rendering documents"))
+    with Reporter(quiet) as report:
+        report.step(_("reading and checking the export"))
+        result = run_disclose(request, get_context().config, progress=report.document)
+        report.done()
     pack = result.pack
     click.echo(_("Documents: {count}, pages: {pages}, time: {time}").format(
         count=len(pack.documents), pages=pack.total_pages, time=seconds(result.seconds)))

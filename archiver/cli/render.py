@@ -14,14 +14,15 @@ from archiver.cli import (
     jobs_option,
     main_group,
     operator_option,
-    progress_printer,
     state_dir_option,
 )
-from archiver.cli.output import DATE
+from archiver.cli.output import DATE, seconds
+from archiver.cli.progress import Reporter, quiet_option
+from archiver.i18n import N_, _, ngettext
 from archiver.jobs.render import RenderRequest, run_render
 from archiver.views import KINDS
 
-PERSONAL_DATA_WARNING = (
+PERSONAL_DATA_WARNING = N_(
     "archiver: warning: the PDFs hold personal data of students and their families. "
     "Store them securely (encrypted, access-controlled), hand them over only to those "
     "entitled, and destroy copies you no longer need."
@@ -58,11 +59,13 @@ PERSONAL_DATA_WARNING = (
 @click.option("--force", is_flag=True, help="Replace files of the same name in --out.")
 @operator_option
 @jobs_option
+@quiet_option
 @state_dir_option
 @config_option
 def render_command(source: Path, out_dir: Path, kinds: tuple[str, ...],
                    class_names: tuple[str, ...], student_id: str | None, date_from, date_to,
                    term: int | None, force: bool, operator: str | None, jobs: int | None,
+                   quiet: bool,
                    state_dir: str | None) -> None:
     """Render official printouts as PDF/A: class registers, attendance summaries and
     message transcripts, for chosen classes, one student and a period.
@@ -77,13 +80,16 @@ def render_command(source: Path, out_dir: Path, kinds: tuple[str, ...],
         date_from=_day(date_from), date_to=_day(date_to), term=term, force=force, jobs=jobs,
         state_dir=Path(state_dir) if state_dir else None,
     )
-    click.echo(PERSONAL_DATA_WARNING, err=True)
-    result = run_render(request, get_context().config,
-                        progress=progress_printer("Rendering documents"))
+    click.echo(_(PERSONAL_DATA_WARNING), err=True)
+    with Reporter(quiet) as report:
+        report.step(_("reading and checking the export"))
+        result = run_render(request, get_context().config, progress=report.document)
+        report.done()
     for document in result.documents:
-        click.echo(f"{document.path}  ({document.pages} pages)")
-    click.echo(f"Documents: {len(result.documents)}, pages: {result.pages}, "
-               f"time: {result.seconds:.1f} s")
+        click.echo(ngettext("{path}  ({count} page)", "{path}  ({count} pages)",
+                            document.pages).format(path=document.path, count=document.pages))
+    click.echo(_("Documents: {count}, pages: {pages}, time: {time}").format(
+        count=len(result.documents), pages=result.pages, time=seconds(result.seconds)))
 
 
 def _day(value) -> date | None:

@@ -3,7 +3,6 @@ with several exports, one bundle per school, rendered locally or on a Dask clust
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -19,10 +18,10 @@ from archiver.cli import (
     main_group,
     no_cache_option,
     operator_option,
-    progress_printer,
     state_dir_option,
 )
 from archiver.cli.output import CREATE_OUT_HELP, check_out_folder, free_space, seconds, size
+from archiver.cli.progress import Reporter, quiet_option
 from archiver.cli.sign import sign_with_options, signer_from_options
 from archiver.demo import write_demo
 from archiver.errors import UsageError
@@ -108,6 +107,7 @@ def _summary(result: TermEndResult) -> list[str]:
 @operator_option
 @jobs_option
 @no_cache_option
+@quiet_option
 @state_dir_option
 @config_option
 def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term: str,
@@ -115,7 +115,7 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
                      slip_out: Path | None,
                      copy_to: tuple[Path, ...], executor_kind: str, scheduler: str | None,
                      sign_with: Path | None, sign_password_file: Path | None,
-                     operator: str | None, jobs: int | None, no_cache: bool,
+                     operator: str | None, jobs: int | None, no_cache: bool, quiet: bool,
                      state_dir: str | None) -> None:
     """Archive a school's term or year: every class's register and attendance summary
     and the message transcripts, as PDF/A in one AES-256 encrypted BagIt bundle.
@@ -137,28 +137,31 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
     check_out_folder(out_dir, create_out)
     executor = _open_executor(executor_kind, scheduler)
     try:
-        operator = operator or default_operator()
-        signer = signer_from_options(sign_with, sign_password_file)
-        if len(sources) > 1:
-            _run_many(ManyRequest(
-                sources=sources, term=term, out_dir=out_dir, operator=operator,
-                password_file=password_file, slip_dir=slip_out, copy_to=copy_to,
-                jobs=jobs, state_dir=Path(state_dir) if state_dir else None, signer=signer,
-                # On a cluster the next school renders while this machine packs one.
-                schools_at_once=1 if executor is None else 2, use_cache=not no_cache,
-            ), executor)
-            return
-        with ExitStack() as stack:
+        with Reporter(quiet) as report, ExitStack() as stack:
+            operator = operator or default_operator()
+            signer = signer_from_options(sign_with, sign_password_file)
+            if len(sources) > 1:
+                _run_many(ManyRequest(
+                    sources=sources, term=term, out_dir=out_dir, operator=operator,
+                    password_file=password_file, slip_dir=slip_out, copy_to=copy_to,
+                    jobs=jobs, state_dir=Path(state_dir) if state_dir else None, signer=signer,
+                    # On a cluster the next school renders while this machine packs one.
+                    schools_at_once=1 if executor is None else 2, use_cache=not no_cache,
+                ), executor, report)
+                return
+            report.step(_("reading and checking the export"))
             source = stack.enter_context(demo_export(demo_size)) if demo else sources[0]
             request = TermEndRequest(
                 source=source, term=term, out_dir=out_dir,
                 operator=operator, password_file=password_file, slip_out=slip_out,
                 copy_to=copy_to, jobs=jobs,
                 state_dir=Path(state_dir) if state_dir else None, signer=signer,
-                use_cache=not no_cache,
+                use_cache=not no_cache, on_copy=report.copying,
             )
             result = run_term_end(request, get_context().config, executor=executor,
-                                  progress=progress_printer("Rendering documents"))
+                                  progress=report.document, on_loaded=report.loaded)
+            report.done()
+            report.close()
         for line in _summary(result):
             click.echo(line)
     finally:
@@ -197,13 +200,7 @@ def _open_executor(kind: str, scheduler: str | None) -> Executor | None:
     return executor
 
 
-def _school_started(position: int, total: int, school_id: str) -> None:
-    if sys.stderr.isatty():
-        click.echo(_("School {position}/{total}: {school}").format(
-            position=position, total=total, school=school_id), err=True)
-
-
-def _run_many(request: ManyRequest, executor: Executor | None) -> None:
+def _run_many(request: ManyRequest, executor: Executor | None, report: Reporter) -> None:
     """Archive every school, print each one's summary and each failure, exit 6 if any."""
     if executor is None:
         from archiver.executor import make_executor
@@ -211,7 +208,9 @@ def _run_many(request: ManyRequest, executor: Executor | None) -> None:
         executor = make_executor(request.jobs)
     result: ManyResult = run_term_end_many(
         request, get_context().config, executor,
-        progress=progress_printer("Rendering documents"), on_school=_school_started)
+        progress=report.document, on_school=report.school)
+    report.done()
+    report.close()
     for outcome in result.succeeded:
         assert outcome.result is not None
         click.echo(_("School:    {school}  ({source})").format(school=outcome.school_id,

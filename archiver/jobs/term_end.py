@@ -52,6 +52,7 @@ class TermEndRequest:
     state_dir: Path | None = None
     signer: Signer | None = None  # --sign-with: PAdES on every PDF, CAdES on the manifest
     use_cache: bool = True  # reuse documents rendered before from the same data (encrypted)
+    on_copy: Callable[[Path], None] | None = None  # told before each --copy-to copy starts
 
 
 @dataclass
@@ -159,7 +160,11 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
                             common.local_time(ds, run_ctx), run_ctx.operator_label)
         made = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path]
         slip_path = common.write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
-    copies = [copy_verified(pack.bundle.path, Path(dest)) for dest in request.copy_to]
+    copies = []
+    for dest in request.copy_to:
+        if request.on_copy:
+            request.on_copy(Path(dest))
+        copies.append(copy_verified(pack.bundle.path, Path(dest)))
     return TermEndResult(pack, slip_path, copies, time.monotonic() - started,
                          choice.password if choice.generated else None, rendering)
 

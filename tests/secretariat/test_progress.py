@@ -1,0 +1,75 @@
+"""Progress a person can follow: with stderr redirected, one plain line per step and per
+document; on a terminal a live bar with the step and an estimate; --quiet silences it."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal"))
+
+from minimal_export import write_minimal  # noqa: E402
+
+from archiver.cli import main_group  # noqa: E402
+
+
+def test_redirected_stderr_gets_a_line_per_step_and_per_document(tmp_path, demo_export) -> None:
+    out, copy, slips = tmp_path / "out", tmp_path / "kopia", tmp_path / "hasla"
+    for folder in (out, copy, slips):
+        folder.mkdir()
+    result = CliRunner().invoke(main_group, [
+        "term-end", str(demo_export), "--term", "1", "--out", str(out), "--copy-to", str(copy),
+        "--slip-out", str(slips / "haslo.txt"), "--state-dir", str(tmp_path / "st"), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    steps = [re.sub(r"  \[[0-9:]+\]$", "", line) for line in lines]
+    assert steps[0] == "archiver: reading and checking the export"
+    assert steps[1] == "archiver: documents: rendering and encrypting"
+    documents = [line for line in lines if line.startswith("archiver: document ")]
+    total = int(re.search(r"Documents: (\d+)", result.stdout).group(1))
+    assert len(documents) == total
+    assert documents[0].startswith(f"archiver: document 1/{total}: class 7a: class register")
+    assert re.search(r"\[\d+:\d\d, left about \d+:\d\d\]$", documents[0])
+    assert documents[-1].startswith(f"archiver: document {total}/{total}: whole school: "
+                                    "messages")
+    assert "archiver: closing the bundle: protocol, checksums, verification" in steps
+    assert f"archiver: copying to the medium {copy} and verifying the copy" in steps
+    assert steps[-1] == "archiver: done"
+
+
+def test_quiet_prints_no_progress_but_the_summary(tmp_path) -> None:
+    source = write_minimal(tmp_path, "zip")
+    result = CliRunner().invoke(main_group, ["render", str(source), "--out", str(tmp_path / "o"),
+                                             "--quiet", "--class", "7a", "--document",
+                                             "attendance", "--state-dir", str(tmp_path / "st")])
+    assert result.exit_code == 0, result.output
+    assert "archiver: document" not in result.stderr and "reading" not in result.stderr
+    assert "Documents: 1, pages:" in result.stdout
+
+
+def test_on_a_terminal_the_bar_shows_the_step_and_an_estimate(tmp_path, demo_export) -> None:
+    out, slips = tmp_path / "out", tmp_path / "hasla"
+    out.mkdir()
+    slips.mkdir()
+    env = {**os.environ, "ARCHIVER_LANG": "pl"}
+    env.pop("ARCHIVER_PASSWORD", None)
+    child = pexpect.spawn(sys.executable, [
+        "-m", "archiver", "term-end", str(demo_export), "--term", "1", "--out", str(out),
+        "--slip-out", str(slips / "haslo.txt"), "--state-dir", str(tmp_path / "st"), "-j", "1"],
+        env=env, encoding="utf-8", timeout=300, dimensions=(30, 160))
+    child.logfile_read = shown = io.StringIO()
+    child.expect("wczytywanie i sprawdzanie eksportu")
+    child.expect(r"dokumenty: klasa 7a: dziennik lekcyjny.*\d+/\d+.*czas.*pozostało ok\.")
+    child.expect("zamykanie paczki")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "Kartka z hasłem:" in child.before
+    password = (slips / "haslo.txt").read_text().split("Hasło:")[1].split()[0]
+    assert password not in shown.getvalue()
