@@ -92,7 +92,15 @@ class Config:
         chosen = override or os.environ.get("ARCHIVER_STATE_DIR") or self.paths.state_dir
         if chosen:
             return Path(chosen).expanduser()
-        base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+        base = os.environ.get("XDG_STATE_HOME")
+        if not base:
+            try:
+                base = str(Path.home() / ".local" / "state")
+            except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry
+                raise ConfigError(
+                    "this account has no home folder (no HOME and no passwd entry) to keep "
+                    "the state directory in",
+                    hint="give --state-dir DIR or set ARCHIVER_STATE_DIR") from None
         return Path(base) / "archiver"
 
 

@@ -269,9 +269,20 @@ def _interrupted(exc: BaseException | None) -> NoReturn:
     sys.exit(code)
 
 
+def _tolerate_any_output_encoding() -> None:
+    """A terminal or pipe that cannot show a Polish letter (PYTHONIOENCODING=latin-1, an
+    ISO 8859-2 console) gets it escaped, never an internal UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `archiver` console script."""
     handle_termination_signals()
+    _tolerate_any_output_encoding()
     try:
         # Without standalone mode click returns ctx.exit()'s code instead of raising it.
         code = main_group.main(args=argv, prog_name="archiver", standalone_mode=False)
