@@ -103,6 +103,15 @@ def _summary(result: TermEndResult) -> list[str]:
 @click.option("--scheduler", metavar="tcp://HOST:PORT", envvar=SCHEDULER_ENV,
               help=f"Address of the Dask scheduler for --executor dask (or ${SCHEDULER_ENV});"
               " tls://HOST:PORT uses Dask's TLS settings (see docs/dask.md).")
+@click.option("--vendor-export", "vendor_exports", multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="The register vendor's own signed export (repeatable): .xml with an "
+              "enveloped XAdES, .xml with a detached .xades/.p7s, or a .zip of such. Kept "
+              "byte for byte under data/zrodlo-dziennika/, each signature checked offline "
+              "and listed in the protocol; a broken one is refused.")
+@click.option("--accept-broken-signature", is_flag=True,
+              help="Keep a --vendor-export file whose signature is broken, flagged as such "
+              "in the protocol, instead of refusing it.")
 @sign_with_options
 @operator_option
 @jobs_option
@@ -114,6 +123,7 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
                      out_dir: Path, create_out: bool, password_file: Path | None,
                      slip_out: Path | None,
                      copy_to: tuple[Path, ...], executor_kind: str, scheduler: str | None,
+                     vendor_exports: tuple[Path, ...], accept_broken_signature: bool,
                      sign_with: Path | None, sign_password_file: Path | None,
                      operator: str | None, jobs: int | None, no_cache: bool, quiet: bool,
                      state_dir: str | None) -> None:
@@ -140,6 +150,9 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
         with Reporter(quiet) as report, ExitStack() as stack:
             operator = operator or default_operator()
             signer = signer_from_options(sign_with, sign_password_file)
+            if len(sources) > 1 and vendor_exports:
+                raise click.UsageError(_("--vendor-export belongs to one school's export; "
+                                         "give one SOURCE with it"))
             if len(sources) > 1:
                 _run_many(ManyRequest(
                     sources=sources, term=term, out_dir=out_dir, operator=operator,
@@ -157,6 +170,7 @@ def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term
                 copy_to=copy_to, jobs=jobs,
                 state_dir=Path(state_dir) if state_dir else None, signer=signer,
                 use_cache=not no_cache, on_copy=report.copying,
+                vendor_exports=vendor_exports, accept_broken_signature=accept_broken_signature,
             )
             result = run_term_end(request, get_context().config, executor=executor,
                                   progress=report.document, on_loaded=report.loaded)

@@ -20,6 +20,8 @@ from archiver.render import PageHeader, RenderedDocument, RunContext, render_htm
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.bundles import seal_bag
 from archiver.sign.clock import check_can_sign
+from archiver.sign.vendor import FOLDER as VENDOR_FOLDER
+from archiver.sign.vendor import VendorFile
 
 PROTOCOL_NAME = "protokol-przekazania.pdf"
 DOCUMENTS_FOLDER = "dokumenty"
@@ -39,6 +41,22 @@ class PackedFile:
     sha256: str
     title: str = ""
     pages: int = 0
+
+    @property
+    def href(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class VendorRow:
+    """One signed file of the vendor's export as the protocol and the index list it."""
+
+    name: str  # path under data/
+    size: int
+    sha256: str
+    signer: str
+    signed_at: str
+    status: str
 
     @property
     def href(self) -> str:
@@ -66,6 +84,7 @@ class Description:
     extra: tuple[tuple[str, str], ...] = ()
     documents: tuple[PackedFile, ...] = ()
     source_files: tuple[PackedFile, ...] = ()
+    vendor_files: tuple[VendorRow, ...] = ()  # the register vendor's own signed export
     bundle_name: str = ""
     bundle_size: str = ""
     bundle_sha256: str = ""
@@ -85,6 +104,22 @@ class PackResult:
     @property
     def total_pages(self) -> int:
         return sum(d.pages for d in self.documents)
+
+
+def _vendor_rows(writer: BundleWriter, vendor: VendorFile) -> list[VendorRow]:
+    """Store one vendor file byte for byte under data/zrodlo-dziennika/; its rows."""
+    record = writer.add_bytes(f"{VENDOR_FOLDER}/{vendor.name}", vendor.data, compress=None)
+    rows = []
+    for signature in vendor.signatures or ():
+        rows.append(VendorRow(
+            f"{VENDOR_FOLDER}/{signature.name}", record.size, record.sha256,
+            signature.signer or "nieznany",
+            signature.signing_time.strftime("%d.%m.%Y %H:%M UTC")
+            if signature.signing_time else "brak", signature.status()))
+    if not rows:  # a detached signature file: stored, checked with its XML
+        rows.append(VendorRow(f"{VENDOR_FOLDER}/{vendor.name}", record.size, record.sha256,
+                              "", "", "podpis zewnętrzny do pliku XML obok"))
+    return rows
 
 
 def source_paths(source: SourceInfo) -> list[tuple[str, Path]]:
@@ -125,6 +160,7 @@ def pack_bundle(
     include_source: bool = True,
     signer: Signer | None = None,
     exported_at: datetime | None = None,
+    vendor_files: Iterable[VendorFile] = (),
 ) -> PackResult:
     """Write the bundle (verified, under its final name) and the protocol copy beside it.
 
@@ -155,7 +191,9 @@ def pack_bundle(
         for name, path in source_paths(source) if include_source else ():
             rec = writer.add_file(name, path)
             sources.append(PackedFile(name, rec.size, rec.sha256))
-        inside = replace(description, documents=tuple(packed), source_files=tuple(sources))
+        vendor_rows = [row for vendor in vendor_files for row in _vendor_rows(writer, vendor)]
+        inside = replace(description, documents=tuple(packed), source_files=tuple(sources),
+                         vendor_files=tuple(vendor_rows))
         writer.add_bytes("index.html", _index_html(inside))
         writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)),
                          compress=PDF_DEFLATE)

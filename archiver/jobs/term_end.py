@@ -34,6 +34,7 @@ from archiver.render import (
 )
 from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
+from archiver.sign.vendor import read_vendor_exports, refuse_broken
 from archiver.views import KINDS, Period, make_scope, resolve_period
 
 
@@ -53,6 +54,8 @@ class TermEndRequest:
     signer: Signer | None = None  # --sign-with: PAdES on every PDF, CAdES on the manifest
     use_cache: bool = True  # reuse documents rendered before from the same data (encrypted)
     on_copy: Callable[[Path], None] | None = None  # told before each --copy-to copy starts
+    vendor_exports: Sequence[Path] = ()  # the vendor's signed XML, kept byte for byte
+    accept_broken_signature: bool = False  # keep a vendor file whose signature is broken
 
 
 @dataclass
@@ -122,6 +125,8 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     files.check_copy_destinations(request.copy_to)
     if request.signer:
         check_can_sign(request.signer, ds.meta.exported_at)
+    vendor_files = read_vendor_exports(list(request.vendor_exports))
+    refuse_broken(vendor_files, request.accept_broken_signature)
     period = parse_term(request.term)
     resolve_period(ds.meta, period)  # a term the export lacks stops here, before any output
     choice = password or common.choose_password(request.password_file, request.slip_out,
@@ -153,6 +158,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         description=description, header=header, documents=documents, title_of=title_of,
         source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
         run_ctx=run_ctx, signer=request.signer, exported_at=ds.meta.exported_at,
+        vendor_files=vendor_files,
     )
     slip_path = None
     if choice.generated:
