@@ -39,6 +39,7 @@ from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
 from archiver.views import Scope, document_kind
 from archiver.views.certification import certification
+from archiver.views.grades import behaviour_terms
 from archiver.views.polish import date_pl, datetime_pl, list_name
 
 
@@ -239,6 +240,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         overview_blocks=overview_blocks, pupil_subject_blocks=pupil_subject_blocks,
         pupils_charts=pupils_charts, trend_chart=trend_chart,
         compact_recipients=compact_recipients, read_tally=read_tally,
+        behaviour_terms=behaviour_terms,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),
         show_year=_show_year(view, spec),

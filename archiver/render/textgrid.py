@@ -31,6 +31,7 @@ class GridBlock:
     col_ch: int
     columns: int
     day_starts: tuple[int, ...]  # column indexes where a new day begins (not the first)
+    count_columns: int = 0  # the week's absences and lateness after the last column
 
 
 def _cell(text: str, width: int) -> str:
@@ -65,35 +66,53 @@ def _name(number: int, name: str, width: int) -> str:
     return (text if len(text) < width else text[: width - 2] + "…").ljust(width)
 
 
+COUNT_CH = 4  # the week's absences and lateness per pupil, after the last column
+
+
 def blocks(week: WeekView, page_chars: int = PAGE_CHARS,
            max_rows: int = MAX_ROWS) -> list[GridBlock]:
     """The week's grid split into blocks of at most `max_rows` students and as many columns
-    as fit across the page."""
+    as fit across the page; each column headed by day, lesson number and the subject's
+    code; the last block ends with each pupil's absences and lateness of the week."""
     if not week.columns or not week.rows:
         return []
     longest = max(len(f"{r.number:>2} {r.name}") for r in week.rows) + 1
     name_ch = min(max(longest, NAME_MIN), NAME_MAX)
-    widest = max([len(m) for r in week.rows for m in r.marks if not m.startswith("\x00")] + [1])
+    widest = max([len(m) for r in week.rows for m in r.marks if not m.startswith("\x00")]
+                 + [len(c.code) for c in week.columns] + [1])
     col_ch = max(3, widest + 1, len(str(len(week.columns))) + 1)
+    counts = bool(week.absent)
     per_block = max(1, (page_chars - name_ch) // col_ch)
+    if counts and len(week.columns) <= per_block and \
+            name_ch + col_ch * len(week.columns) + 2 * COUNT_CH > page_chars:
+        per_block = max(1, (page_chars - name_ch - 2 * COUNT_CH) // col_ch)
     result = []
     for c0 in range(0, len(week.columns), per_block):
         cols = range(c0, min(c0 + per_block, len(week.columns)))
+        last = counts and cols.stop == len(week.columns)
+        tail = ["", "nb.".rjust(COUNT_CH - 1) + " " + "sp.".rjust(COUNT_CH - 1) + " ", ""] \
+            if last else ["", "", ""]
         header = [
             "dzień".ljust(name_ch) + _day_labels(week, cols, col_ch),
             "lekcja".ljust(name_ch) + "".join(_cell(str(week.columns[i].period), col_ch)
-                                              for i in cols),
-            "kolumna".ljust(name_ch) + "".join(_cell(str(week.columns[i].column), col_ch)
-                                               for i in cols),
+                                              for i in cols) + tail[1],
+            "przedmiot".ljust(name_ch) + "".join(_cell(week.columns[i].code, col_ch)
+                                                 for i in cols),
         ]
         starts = tuple(i - c0 for i in cols
                        if i > c0 and week.columns[i].day != week.columns[i - 1].day)
         for r0 in range(0, len(week.rows), max_rows):
             lines = [escape(h) for h in header]
-            for row in week.rows[r0:r0 + max_rows]:
-                lines.append(escape(_name(row.number, row.name, name_ch))
-                             + Markup("").join(_mark(row.marks[i], col_ch) for i in cols))
-            result.append(GridBlock(Markup("\n").join(lines), name_ch, col_ch, len(cols), starts))
+            for index in range(r0, min(r0 + max_rows, len(week.rows))):
+                row = week.rows[index]
+                line = escape(_name(row.number, row.name, name_ch)) + Markup("").join(
+                    _mark(row.marks[i], col_ch) for i in cols)
+                if last:
+                    line += escape(f"{week.absent[index]:>{COUNT_CH - 1}} "
+                                   f"{week.late[index]:>{COUNT_CH - 1}} ")
+                lines.append(line)
+            result.append(GridBlock(Markup("\n").join(lines), name_ch, col_ch, len(cols),
+                                    starts, 2 if last else 0))
     return result
 
 
@@ -110,7 +129,17 @@ HEADER_LINES = 3
 
 def block_style(block: GridBlock) -> str:
     """Inline CSS drawing the block's grid lines: a few gradients, not a box per cell."""
-    return rule_style(block.name_ch, block.col_ch, block.columns, HEADER_LINES, block.day_starts)
+    style = rule_style(block.name_ch, block.col_ch, block.columns, HEADER_LINES,
+                       block.day_starts)
+    if not block.count_columns:
+        return style
+    # the count columns: wider block, a heavy rule before them, light rules between
+    name = block.name_ch + 0.5
+    end = name + block.col_ch * block.columns
+    return ruled(end + COUNT_CH * block.count_columns,
+                 [name + k * block.col_ch for k in range(block.columns)] + [end + COUNT_CH],
+                 [name + s * block.col_ch for s in block.day_starts] + [end], [HEADER_LINES],
+                 light_from_line=1)
 
 
 def ruled(width_ch: float, light: list[float], heavy: list[float], under_lines: list[int],

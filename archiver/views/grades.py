@@ -49,12 +49,30 @@ class SubjectGrades:
     subject: str
     students: tuple[StudentGrades, ...]
 
+    @property
+    def has_grades(self) -> bool:
+        """Whether any pupil has any grade in the subject (else no table is printed)."""
+        return any(t.partials or t.proposed or t.final for st in self.students
+                   for t in st.terms) or any(st.year_proposed or st.year_final
+                                             for st in self.students)
+
 
 @dataclass(frozen=True)
 class BehaviourEntry:
     number: int
     name: str
     grades: tuple[tuple[str, str, str], ...]  # (term "1"/"2"/"year", kind, value)
+
+    def value(self, term: str, kind: str) -> str:
+        """The latest grade of that term and kind ("proposed"/"final"), "" when none."""
+        found = [v for t, k, v in self.grades if t == term and k == kind]
+        return found[-1] if found else ""
+
+
+def behaviour_terms(entries: tuple[BehaviourEntry, ...]) -> list[str]:
+    """The terms behaviour grades were given for, in order: "1", "2", …, "year"."""
+    terms = {t for e in entries for t, _k, _v in e.grades}
+    return sorted(terms, key=lambda t: (t == "year", int(t) if t.isdigit() else 0, t))
 
 
 @dataclass(frozen=True)

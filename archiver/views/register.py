@@ -6,6 +6,7 @@ of every student at every lesson, then grades, behaviour, notes and days off.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -72,6 +73,32 @@ class LessonEntry:
     confirmed_at: datetime | None
     column: int | None = None  # grid column within the week; None for a cancelled lesson
     group_numbers: tuple[int, ...] = ()  # register numbers of the group (not when scoped)
+    number: int | None = None  # nr lekcji z przedmiotu: held lessons of the subject (and
+    # group) counted from the start of the school year; None for a cancelled lesson
+    code: str = ""  # the subject's short code in grid column headers: "pol", "mat"
+
+
+@dataclass(frozen=True)
+class SubjectSummary:
+    """Realised hours (zrealizowane godziny) of one subject (and group) in one period."""
+
+    subject: str
+    group: str
+    teachers: tuple[str, ...]
+    held: int
+    cancelled: int
+    substitution: int
+    missing_topic: int
+
+
+@dataclass(frozen=True)
+class SummaryPeriod:
+    label: str  # "semestr 1 (01.09.2025–30.01.2026)", "cały okres wydruku (…)"
+    rows: tuple[SubjectSummary, ...]
+
+    @property
+    def total_held(self) -> int:
+        return sum(r.held for r in self.rows)
 
 
 @dataclass(frozen=True)
@@ -89,6 +116,8 @@ class WeekView:
     columns: tuple[LessonEntry, ...]  # held lessons, one grid column each
     rows: tuple[GridRow, ...]
     days_off: tuple[tuple[date, str], ...]
+    absent: tuple[int, ...] = ()  # per row: absences (counts_as absent) this week
+    late: tuple[int, ...] = ()  # per row: lateness (attendance_types.late) this week
 
 
 @dataclass(frozen=True)
@@ -106,6 +135,8 @@ class RegisterView:
     notes: tuple[NoteEntry, ...]
     days_off: tuple[tuple[date, str], ...]
     symbols: tuple[tuple[str, str], ...]  # attendance legend: (symbol, name)
+    summaries: tuple[SummaryPeriod, ...] = ()  # per term in the period, then the period
+    codes: tuple[tuple[str, str], ...] = ()  # grid column codes: (code, subject name)
     sources: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -141,11 +172,76 @@ def _teachers(ds: Dataset, lessons: pd.DataFrame) -> tuple[TeacherEntry, ...]:
     return tuple(sorted(result, key=lambda t: polish.polish_key(t.name.split(" ")[-1])))
 
 
+def subject_codes(ds: Dataset) -> dict[str, str]:
+    """A short, unique code per subject for grid column headers, from its short name:
+    "j. pol." -> "pol", "godz. wych." -> "gw", "mat." -> "mat" (at most 3 letters)."""
+    codes: dict[str, str] = {}
+    for sid, name, short in zip(ds.subjects["subject_id"], ds.subjects["name"],
+                                ds.subjects.get("short_name", ds.subjects["name"]), strict=True):
+        words = [w for w in re.split(r"[\s.]+", polish.text(short) or str(name)) if w]
+        if len(words) > 1 and words[0].casefold() == "j":
+            words = words[1:]
+        code = "".join(w[0] for w in words) if len(words) > 1 else "".join(words)[:3]
+        code = code.casefold()[:3] or str(sid)[:3].casefold()
+        base, n = code, 1
+        while code in codes.values():
+            n += 1
+            code = f"{base[:2]}{n}"
+        codes[str(sid)] = code
+    return codes
+
+
+def lesson_numbers(ds: Dataset, class_id: str) -> dict[str, int]:
+    """Nr lekcji z przedmiotu: each held lesson of the class numbered within its subject
+    (and group), counted from the school year's first lesson, in time order."""
+    les = ds.lessons[(ds.lessons["class_id"] == class_id) & (ds.lessons["status"] == "held")]
+    les = les.sort_values(["date", "period", "lesson_id"], kind="stable")
+    keys = les["subject_id"].astype(str) + "\x00" + les["group"].fillna("").astype(str)
+    return dict(zip(les["lesson_id"], keys.groupby(keys).cumcount() + 1, strict=True))
+
+
+def _summaries(ds: Dataset, scope: Scope, lessons: pd.DataFrame) -> tuple[SummaryPeriod, ...]:
+    """Lessons held, cancelled, taught as substitution and held without a topic, per
+    subject and group: for each term the period touches, then for the whole period."""
+    staff = common.staff_names(ds)
+    names = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
+    les = lessons.assign(term_no=[ds.meta.term_of(d.date()) for d in lessons["date"]])
+
+    def rows(frame: pd.DataFrame) -> tuple[SubjectSummary, ...]:
+        result = []
+        for (subject, group), part in frame.groupby(
+                [frame["subject_id"].astype(str), frame["group"].fillna("").astype(str)]):
+            held = part[part["status"] == "held"]
+            teachers = sorted({staff.get(str(t), str(t)) for t in held["teacher_id"]},
+                              key=lambda n: polish.polish_key(n.split(" ")[-1]))
+            result.append(SubjectSummary(
+                str(names.get(subject, subject)), group, tuple(teachers), len(held),
+                int((part["status"] == "cancelled").sum()),
+                int(held["substitution"].fillna(False).astype(bool).sum()),
+                int(held["topic"].fillna("").astype(str).str.strip().eq("").sum())))
+        return tuple(sorted(result, key=lambda r: (polish.polish_key(r.subject), r.group)))
+
+    periods = []
+    for term in ds.meta.terms:
+        part = les[les["term_no"] == term.number]
+        if part.empty:
+            continue
+        first, last = max(term.start, scope.date_from), min(term.end, scope.date_to)
+        periods.append(SummaryPeriod(f"semestr {term.number} ({polish.date_pl(first)}–"
+                                     f"{polish.date_pl(last)})", rows(part)))
+    whole = "rok szkolny" if scope.whole_year else "cały okres wydruku"
+    periods.append(SummaryPeriod(f"{whole} ({polish.date_pl(scope.date_from)}–"
+                                 f"{polish.date_pl(scope.date_to)})", rows(les)))
+    return tuple(periods)
+
+
 def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
-                    numbers: dict[str, int], scoped: bool) -> list[LessonEntry]:
+                    numbers: dict[str, int], scoped: bool, class_id: str) -> list[LessonEntry]:
     staff = common.staff_names(ds)
     subjects = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
     members = cells.groupby("lesson_id")["student_id"].agg(list).to_dict()
+    within = lesson_numbers(ds, class_id)
+    codes = subject_codes(ds)
     entries = []
     for r in lessons.itertuples():
         group = polish.text(r.group)
@@ -156,7 +252,8 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
             r.date.date(), int(r.period), str(subjects.get(r.subject_id, r.subject_id)),
             staff.get(str(r.teacher_id), str(r.teacher_id)), str(r.status), polish.text(r.topic),
             group, bool(r.substitution) if pd.notna(r.substitution) else False, confirmed,
-            group_numbers=in_group))
+            group_numbers=in_group, number=within.get(r.lesson_id),
+            code=codes.get(str(r.subject_id), "")))
     return entries
 
 
@@ -182,9 +279,15 @@ def _grid(held: list[tuple[LessonEntry, str]], in_week: pd.DataFrame,
 
 
 def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame,
-           stays: pd.DataFrame, days_off: list[tuple[date, str]]) -> tuple[WeekView, ...]:
+           stays: pd.DataFrame, days_off: list[tuple[date, str]],
+           kinds: dict[str, str]) -> tuple[WeekView, ...]:
+    types = ds.attendance_types
+    late_flags = types["late"] if "late" in types else pd.Series(False, index=types.index)
+    lateness = {str(sym) for sym, flag in zip(types["symbol"], late_flags, strict=True)
+                if pd.notna(flag) and bool(flag)}
     numbers = dict(zip(stays["student_id"], stays["register_number"].astype(int), strict=True))
-    entries = _lesson_entries(ds, lessons, cells, numbers, scope.student_id is not None)
+    entries = _lesson_entries(ds, lessons, cells, numbers, scope.student_id is not None,
+                              scope.class_id)
     lookup = {(c.lesson_id, c.student_id): c.symbol for c in cells.itertuples()}
     weeks: dict[date, list[tuple[LessonEntry, str]]] = {}
     for entry, lesson_id in zip(entries, lessons["lesson_id"], strict=True):
@@ -201,7 +304,9 @@ def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame
                         & (stays["last_day"] >= pd.Timestamp(first))]
         rows = _grid(held, in_week, lookup)
         off = tuple(d for d in days_off if first <= d[0] <= last)
-        result.append(WeekView(first, last, listed, columns, rows, off))
+        absent = tuple(sum(kinds.get(m) == "absent" for m in r.marks) for r in rows)
+        late = tuple(sum(m in lateness for m in r.marks) for r in rows)
+        result.append(WeekView(first, last, listed, columns, rows, off, absent, late))
     return tuple(result)
 
 
@@ -255,10 +360,14 @@ def build_register(ds: Dataset, config: Config, scope: Scope) -> RegisterView:
         scope=scope,
         students=_student_list(ds, stays),
         teachers=_teachers(ds, lessons),
-        weeks=_weeks(ds, scope, lessons, cells, stays, days_off),
+        weeks=_weeks(ds, scope, lessons, cells, stays, days_off, common.counts_as(ds, config)),
         grades=build_grades(ds, grades, stays, subject_ids, terms, config.grades),
         behaviour=behaviour, notes=notes, days_off=tuple(days_off),
         symbols=tuple(zip(types["symbol"].astype(str), types["name"].astype(str), strict=True)),
+        summaries=_summaries(ds, scope, lessons),
+        codes=tuple(sorted(((code, str(names.get(sid, sid))) for sid, code
+                            in subject_codes(ds).items() if sid in set(lessons["subject_id"])),
+                           key=lambda c: c[0])),
         sources={
             "students": stays.drop(columns=["first_day", "last_day", "pesel"]),
             "guardians": ds.guardians[ds.guardians["student_id"].isin(stays["student_id"])],
