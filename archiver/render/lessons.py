@@ -30,7 +30,7 @@ from archiver.views.register import LessonEntry, WeekView
 # rounding)
 WIDTH_CH = (297 - 24) / 25.4 * 72 / CHAR_PT
 LINE_CHARS = int(WIDTH_CH) - 1
-HANG = 108  # characters before the topic column: a topic's further lines start there
+HANG = 113  # characters before the topic column: a topic's further lines start there
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufe0e\ufe0f"
 
 Piece = tuple[str, str]  # text, and how it is printed: "" plain, "b" bold, "gap" a gap
@@ -150,7 +150,8 @@ def _columns(lesson: LessonEntry, timezone: str) -> str:
                  datetime_pl(lesson.confirmed_at, timezone) if lesson.confirmed_at
                  else "niepotwierdzona")
     return (f"{lesson.column or '':>3}  {day:<8}  {lesson.period:>3}  "
-            f"{printable(fit(lesson.subject, 30))}  {printable(fit(lesson.group, 6))}  "
+            f"{printable(fit(lesson.subject, 30))}  {lesson.number or '':>3}  "
+            f"{printable(fit(lesson.group, 6))}  "
             f"{printable(fit(lesson.teacher, 28))}  {confirmed:<16}  ")
 
 

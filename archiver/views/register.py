@@ -173,20 +173,21 @@ def _teachers(ds: Dataset, lessons: pd.DataFrame) -> tuple[TeacherEntry, ...]:
 
 
 def subject_codes(ds: Dataset) -> dict[str, str]:
-    """A short, unique code per subject for grid column headers, from its short name:
-    "j. pol." -> "pol", "godz. wych." -> "gw", "mat." -> "mat" (at most 3 letters)."""
+    """A short, unique code per subject for grid column headers (a grid column is three
+    characters wide), from its short name: "j. pol." -> "po", "godz. wych." -> "gw",
+    "mat." -> "ma"; explained in the register's legend."""
     codes: dict[str, str] = {}
     for sid, name, short in zip(ds.subjects["subject_id"], ds.subjects["name"],
                                 ds.subjects.get("short_name", ds.subjects["name"]), strict=True):
         words = [w for w in re.split(r"[\s.]+", polish.text(short) or str(name)) if w]
         if len(words) > 1 and words[0].casefold() == "j":
             words = words[1:]
-        code = "".join(w[0] for w in words) if len(words) > 1 else "".join(words)[:3]
-        code = code.casefold()[:3] or str(sid)[:3].casefold()
-        base, n = code, 1
-        while code in codes.values():
-            n += 1
-            code = f"{base[:2]}{n}"
+        code = "".join(w[0] for w in words) if len(words) > 1 else "".join(words)[:2]
+        code = code.casefold()[:2] or str(sid)[:2].casefold()
+        letters = "".join(words).casefold()
+        candidates = [code] + [letters[0] + c for c in letters[2:]] + [
+            f"{letters[:1]}{n}" for n in range(1, 10)]
+        code = next((c for c in candidates if c not in codes.values()), code)
         codes[str(sid)] = code
     return codes
 
