@@ -121,3 +121,36 @@ def test_a_category_a_bundle_is_never_destroyed(ended_shelf, tmp_path) -> None:
                  tmp_path / "protokol.pdf", "--state-dir", shelf.state)
     assert result.exit_code == 4 and "category A" in result.output
     assert files(shelf) == before
+
+
+def _printed_polish_rules():
+    """FORBIDDEN and ENGLISH of tests/render/test_printed_polish.py (one list, one place)."""
+    import importlib.util
+    import sys
+
+    folder = Path(__file__).resolve().parents[1] / "render"
+    sys.path.insert(0, str(folder))
+    spec = importlib.util.spec_from_file_location("printed_polish_rules",
+                                                  folder / "test_printed_polish.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.FORBIDDEN, module.ENGLISH, module.WORD
+
+
+def test_shelf_documents_are_in_polish(ended_shelf, tmp_path) -> None:
+    import re
+
+    shelf = ended_shelf
+    make_list(shelf, tmp_path / "spis.pdf")
+    run("shelf", "report", "--out", tmp_path / "raport.pdf", "--state-dir", shelf.state)
+    run("shelf", "destroy", *shelf.media, "--consent", CONSENT, "--out",
+        tmp_path / "protokol.pdf", "--state-dir", shelf.state)
+    forbidden, english, word = _printed_polish_rules()
+    for name in ("raport.pdf", "spis.pdf", "protokol.pdf"):
+        text = pdf_text(tmp_path / name)
+        for pattern in forbidden:
+            assert not re.search(pattern, text), (name, pattern)
+        # paths, bundle ids and file names are names, not wording
+        wording = re.sub(r"\S*[/_.]\S*", " ", text)
+        found = {w.casefold() for w in word.findall(wording)} & english
+        assert not found, (name, found)
