@@ -9,6 +9,7 @@ import click
 
 from archiver.cli import main_group
 from archiver.errors import ExitCode, InputError
+from archiver.i18n import _, ngettext
 from archiver.load import read_and_validate
 from archiver.schema import Problem, Report
 from archiver.schema.tables import TABLES
@@ -58,9 +59,11 @@ def _table_order(table: str) -> tuple[int, str]:
 
 def render_report(source: str, report: Report, limit: int) -> str:
     """The human-readable report: a verdict, then problems grouped by table and rule."""
-    verdict = "VALID" if report.ok else "INVALID"
+    verdict = _("VALID") if report.ok else _("INVALID")
     kind = f" ({report.container})" if report.container else ""
-    lines = [f"{source}{kind}: {verdict}, {report.summary()}"]
+    lines = [_("{source}{container}: {verdict}, {errors}, {warnings}").format(
+        source=source, container=kind, verdict=verdict, errors=_errors(len(report.errors)),
+        warnings=_warnings(len(report.warnings)))]
     grouped: dict[str, dict[str, list[Problem]]] = defaultdict(lambda: defaultdict(list))
     for kind_name, problems in (("error", report.errors), ("warning", report.warnings)):
         for problem in problems:
@@ -68,13 +71,23 @@ def render_report(source: str, report: Report, limit: int) -> str:
     counts = report.counts()
     for table in sorted(grouped, key=_table_order):
         c = counts[table]
-        lines += ["", f"{table}: {c['errors']} error(s), {c['warnings']} warning(s)"]
+        lines += ["", _("{table}: {errors} error(s), {warnings} warning(s)").format(
+            table=table, errors=c["errors"], warnings=c["warnings"])]
         for key, problems in grouped[table].items():
             kind_name, rule = key.split("|", 1)
-            lines.append(f"  {kind_name} [{rule}] ×{len(problems)}")
+            label = _("error") if kind_name == "error" else _("warning")
+            lines.append(f"  {label} [{rule}] ×{len(problems)}")
             shown = problems if limit == 0 else problems[:limit]
             lines += [f"    {p.message}" for p in shown]
             if len(problems) > len(shown):
-                lines.append(f"    ... and {len(problems) - len(shown)} more "
-                             "(--limit 0 or --json prints all)")
+                lines.append("    " + _("... and {count} more (--limit 0 or --json prints all)")
+                             .format(count=len(problems) - len(shown)))
     return "\n".join(lines)
+
+
+def _errors(n: int) -> str:
+    return ngettext("{count} error", "{count} errors", n).format(count=n)
+
+
+def _warnings(n: int) -> str:
+    return ngettext("{count} warning", "{count} warnings", n).format(count=n)

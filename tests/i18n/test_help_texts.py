@@ -64,3 +64,26 @@ def test_a_usage_error_is_polish_with_exit_code_2(path) -> None:
     assert "Błąd: Nie ma opcji '--no-such-option'." in result.output
     assert f"Pomoc: 'archiver {' '.join(path)} --help'.".replace("  ", " ") in result.output
     assert not i18n.missing, f"no Polish for: {sorted(i18n.missing)}"
+
+
+def test_a_validation_failure_is_polish_under_lang_c(tmp_path) -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal"))
+    from minimal_export import minimal_tables, write_minimal
+
+    tables = minimal_tables()
+    tables["lessons"].loc[0, "teacher_id"] = "nikt"
+    tables["lessons"].loc[3, "topic"] = None
+    source = write_minimal(tmp_path, "folder", tables)
+    i18n.missing.clear()
+    result = CliRunner().invoke(main_group, ["validate", str(source)], env=_env({"LANG": "C"}))
+    assert result.exit_code == 1
+    assert "(folder): NIEPOPRAWNY, 1 błąd, 1 ostrzeżenie" in result.output
+    assert "lessons: błędy: 1, ostrzeżenia: 1" in result.output
+    assert "  błąd [reference] ×1" in result.output
+    assert not i18n.missing, sorted(i18n.missing)
+    english = CliRunner().invoke(main_group, ["validate", str(source)],
+                                 env=_env({"LANG": "en_US.UTF-8"}))
+    assert "(folder): INVALID, 1 error, 1 warning" in english.output
