@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from archiver.errors import RefusedError
+from archiver.i18n import _
 from archiver.sign.keys import Signer
 
 
@@ -26,10 +27,11 @@ def check_can_sign(signer: Signer, exported_at: datetime | None = None,
     signer.check_valid_at(moment)
     if exported_at is not None and moment < exported_at:
         raise RefusedError(
-            f"the clock ({moment:%Y-%m-%d %H:%M} UTC) is before the export was made "
-            f"({exported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC): signing now would date the "
-            "signature before the data existed",
-            hint="set the computer's clock right (SOURCE_DATE_EPOCH does not change the "
-            "signing time)",
+            _("the clock ({now} UTC) is before the export was made ({exported} UTC): signing "
+              "now would date the signature before the data existed").format(
+                now=f"{moment:%Y-%m-%d %H:%M}",
+                exported=f"{exported_at.astimezone(UTC):%Y-%m-%d %H:%M}"),
+            hint=_("set the computer's clock right (SOURCE_DATE_EPOCH does not change the "
+                   "signing time)"),
         )
     return moment

@@ -39,6 +39,7 @@ from archiver.bundle.bagtext import (
 from archiver.bundle.hashing import sidecar_path
 from archiver.bundle.writer import is_seal_name
 from archiver.errors import RefusedError, VerificationError
+from archiver.i18n import _
 from archiver.sign.cades import add_evidence, parse_cms, verify_detached
 from archiver.sign.certs import quiet_libraries
 from archiver.sign.longterm import _timing, timestamp_expiry, validation_spec
@@ -115,13 +116,13 @@ def renew(bag: Mapping[str, bytes], service: TimestampService, target: Path, pas
     """Write the renewed bag of `bag` (bag-relative name -> bytes) to `target`."""
     roots = _roots_from(bag, trust_roots or [])
     if not roots:
-        raise RefusedError("no root certificate in the bundle's signatures and none given "
-                           "with --trust: the timestamps' chains cannot be checked",
-                           hint="give the time-stamping authority's root with --trust")
+        raise RefusedError(_("no root certificate in the bundle's signatures and none given "
+                             "with --trust: the timestamps' chains cannot be checked"),
+                           hint=_("give the time-stamping authority's root with --trust"))
     seals = sorted(n for n in bag if is_seal_name(n))
     if not seals:
-        raise RefusedError("the bundle has no seal (signature over its tag manifest) to "
-                           "renew; sign it first (term-end --sign-with, sign-attach)")
+        raise RefusedError(_("the bundle has no seal (signature over its tag manifest) to "
+                             "renew; sign it first (term-end --sign-with, sign-attach)"))
     number = 1 + max((int(m["n"]) for n in bag if (m := _RENEWAL.match(n))), default=0)
     folder = f"{RENEWALS}/{number}"
     kept = {f"{folder}/{name}": bag[name] for name in _COVERED if name in bag}

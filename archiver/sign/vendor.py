@@ -21,6 +21,7 @@ from signxml.exceptions import InvalidDigest, SignXMLException
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
 from archiver.errors import InputError, RefusedError
+from archiver.i18n import _
 from archiver.sign.cades import verify_detached
 from archiver.sign.certs import display_name, quiet_libraries
 from archiver.sign.xades import (
@@ -163,7 +164,7 @@ def refuse_broken(files: list[VendorFile], accept_broken: bool) -> None:
     broken = [s for f in files for s in f.signatures if not s.intact]
     if broken and not accept_broken:
         raise RefusedError(
-            f"the vendor export {broken[0].name} has a broken signature: "
-            f"{broken[0].problem}; it was not archived",
-            hint="ask the vendor for an intact copy, or keep it flagged with "
-            "--accept-broken-signature")
+            _("the vendor export {name} has a broken signature: {problem}; it was not "
+              "archived").format(name=broken[0].name, problem=broken[0].problem),
+            hint=_("ask the vendor for an intact copy, or keep it flagged with "
+                   "--accept-broken-signature"))
