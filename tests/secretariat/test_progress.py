@@ -73,3 +73,29 @@ def test_on_a_terminal_the_bar_shows_the_step_and_an_estimate(tmp_path, demo_exp
     assert "Kartka z hasłem:" in child.before
     password = (slips / "haslo.txt").read_text().split("Hasło:")[1].split()[0]
     assert password not in shown.getvalue()
+
+
+def test_beside_every_bundle_a_note_says_how_to_open_it(tmp_path, demo_export) -> None:
+    from archiver.jobs.common import personal_name_tokens
+    from archiver.load import load_dataset
+
+    out, copy = tmp_path / "out", tmp_path / "kopia"
+    out.mkdir()
+    copy.mkdir()
+    (tmp_path / "pw.txt").write_text("tarcza-Wrzos-kompas-Lipa-93-zegar-Pstrag\n")
+    result = CliRunner().invoke(main_group, [
+        "term-end", str(demo_export), "--term", "1", "--out", str(out), "--copy-to", str(copy),
+        "--password-file", str(tmp_path / "pw.txt"), "--state-dir", str(tmp_path / "st"),
+        "-j", "1", "--quiet"])
+    assert result.exit_code == 0, result.output
+    bundle = next(out.glob("*.zip"))
+    names = personal_name_tokens(load_dataset(demo_export)[0])
+    for folder in (out, copy):
+        note = (folder / "JAK-OTWORZYC.txt").read_text(encoding="utf-8")
+        assert bundle.name in note and "7-Zip" in note and "sha256sum -c" in note
+        assert "archiver verify" in note and "AES" in note
+        words = set(re.findall(r"\w+", note))
+        assert not words & names, words & names
+    audit = CliRunner().invoke(main_group, ["audit", "show", "--json", "--state-dir",
+                                            str(tmp_path / "st")])
+    assert "JAK-OTWORZYC.txt" in audit.output
