@@ -237,8 +237,13 @@ def output_folder(folder: Path) -> Iterator[Path]:
         raise
 
 
-def check_copy_destinations(folders: Iterable[Path]) -> None:
-    """Fail before any work if a --copy-to folder is missing or not writable."""
+def check_copy_destinations(folders: Iterable[Path], out_dir: Path | None = None) -> None:
+    """Fail before any work if a --copy-to folder is missing or not writable, or is the
+    output folder or another copy's (symlinks resolved), or inside or above one: a
+    'verified copy' there would be the same file, or a copy of it on the same shelf."""
+    seen: list[tuple[Path, Path]] = []
+    if out_dir is not None and Path(out_dir).is_dir():
+        seen.append((Path(out_dir), Path(out_dir).resolve()))
     for folder in folders:
         folder = Path(folder)
         if not folder.is_dir():
@@ -246,6 +251,15 @@ def check_copy_destinations(folders: Iterable[Path]) -> None:
                                "folder", hint="connect or mount the medium and run again")
         if not os.access(folder, os.W_OK):
             raise StorageError(f"the copy destination {folder} is not writable")
+        real = folder.resolve()
+        for given, other in seen:
+            if real == other or os.path.samefile(real, other) or \
+                    real.is_relative_to(other) or other.is_relative_to(real):
+                raise RefusedError(
+                    f"the copy destination {folder} is the same folder as {given}, or inside "
+                    "or above it: a copy there is no second copy",
+                    hint="give --copy-to a folder on another medium")
+        seen.append((folder, real))
 
 
 def remove_quietly(*paths: Path) -> None:

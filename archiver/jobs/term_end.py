@@ -124,7 +124,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     started = time.monotonic()
     out_dir = files.ensure_folder(request.out_dir)
     remove_stale_partials(out_dir)
-    files.check_copy_destinations(request.copy_to)
+    files.check_copy_destinations(request.copy_to, request.out_dir)
     if request.signer:
         check_can_sign(request.signer, ds.meta.exported_at)
     vendor_files = read_vendor_exports(list(request.vendor_exports))

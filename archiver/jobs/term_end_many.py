@@ -279,7 +279,7 @@ def run_term_end_many(request: ManyRequest, config: Config, executor: Executor, 
     period = parse_term(request.term)
     run_ctx = RunContext.create(request.operator)
     with files.output_folder(request.out_dir):
-        files.check_copy_destinations(request.copy_to)
+        files.check_copy_destinations(request.copy_to, request.out_dir)
         if request.signer:
             check_can_sign(request.signer)
         given = _given_password(request, config)

@@ -171,3 +171,25 @@ def test_a_full_copy_medium_names_the_files_that_exist_and_records_them(
     entry = list(AuditLog(work / "state").entries())[-1]
     assert entry.result == "failed"
     assert {o.get("kind") for o in entry.outputs} >= {"bundle", "protocol", "password-slip"}
+
+
+@pytest.mark.parametrize("where", ["out", "link-to-out", "out/inside", "above", "copy-twice"])
+def test_a_copy_that_would_be_no_second_copy_is_refused_before_any_work(
+        work: Path, where: str) -> None:
+    """--copy-to the output folder (or a symlink to it, a folder inside or above it, or
+    the same copy folder twice) printed 'Copy: ... (verified)' for a file that was one."""
+    (work / "out" / "inside").mkdir()
+    (work / "link-to-out").symlink_to(work / "out")
+    copies = {"out": [work / "out"], "link-to-out": [work / "link-to-out"],
+              "out/inside": [work / "out" / "inside"], "above": [work],
+              "copy-twice": [work / "copy", work / "copy"]}[where]
+    args = ["term-end", str(work / "export.zip"), "--out", str(work / "out"), "--state-dir",
+            str(work / "state"), "-j", "1", "--password-file", str(work / "pw.txt")]
+    (work / "pw.txt").write_text(PASSWORD + "\n")
+    for folder in copies:
+        args += ["--copy-to", str(folder)]
+    result = CliRunner().invoke(main_group, args, env={"SOURCE_DATE_EPOCH": "1782570600"})
+    assert result.exit_code == ExitCode.REFUSED, result.output
+    line = one_error_line(result)
+    assert "no second copy" in line and str(copies[-1]) in line, line
+    assert not list((work / "out").glob("*.zip"))
