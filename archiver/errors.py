@@ -105,3 +105,30 @@ class PartialFailure(ArchiverError):
     """Some units of a multi-unit run failed while others completed."""
 
     exit_code = ExitCode.PARTIAL
+
+
+AUDIT_VERIFY_HINT = (
+    "Run `archiver audit verify` to see what is wrong. If it reports only a truncated last "
+    "line (a crash during writing), `archiver audit recover` sets that line aside and "
+    "records that it did; anything else is evidence of a change: keep the file as it is."
+)
+
+
+class UntrustedStateError(RefusedError):
+    """A state directory, or a file in it, that another account could have written."""
+
+
+class AuditLogDamaged(VerificationError):
+    """The log's last entry is incomplete or altered, so nothing can be chained onto it."""
+
+    def __init__(self, message: str, hint: str | None = AUDIT_VERIFY_HINT) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class RenderError(ArchiverError):
+    """A document could not be laid out (a template or asset problem, never user data)."""
+
+
+class ClusterError(ArchiverError):
+    """The Dask cluster cannot be reached or cannot finish the work."""

@@ -15,13 +15,9 @@ import os
 import stat
 from pathlib import Path
 
-from archiver.errors import RefusedError
+from archiver.errors import UntrustedStateError
 
 _CHECKS = os.name == "posix"  # Windows has no owner ids or mode bits to check
-
-
-class UntrustedStateError(RefusedError):
-    """A state directory, or a file in it, that another account could have written."""
 
 
 def make_private_dirs(folder: Path) -> Path:

@@ -33,7 +33,7 @@ from distributed import Client, LocalCluster
 
 from archiver.config import load_config
 from archiver.demo import generate
-from archiver.executor_dask import DaskExecutor
+from archiver.executor.cluster import DaskExecutor
 from archiver.jobs.common import load
 from archiver.jobs.term_end import KINDS, parse_term
 from archiver.jobs.term_end_many import ManyRequest, run_term_end_many

@@ -23,7 +23,7 @@ from archiver.audit.entry import (
 )
 from archiver.audit.locking import exclusive_lock
 from archiver.audit.verify import AuditVerdict, parse_line, split_lines, verify_bytes
-from archiver.errors import RefusedError, StorageError, UsageError, VerificationError
+from archiver.errors import AuditLogDamaged, RefusedError, StorageError, UsageError
 from archiver.files import fsync_dir
 from archiver.statedir import open_private_dir
 
@@ -33,19 +33,6 @@ RECOVER_COMMAND = "audit-recover"
 _TAIL_CHUNK = 8192
 # Never through a symlink (a planted one would send the writes outside the state dir).
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-_VERIFY_HINT = (
-    "Run `archiver audit verify` to see what is wrong. If it reports only a truncated last "
-    "line (a crash during writing), `archiver audit recover` sets that line aside and "
-    "records that it did; anything else is evidence of a change: keep the file as it is."
-)
-
-
-class AuditLogDamaged(VerificationError):
-    """The log's last entry is incomplete or altered, so nothing can be chained onto it."""
-
-    def __init__(self, message: str, hint: str | None = _VERIFY_HINT) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 def utc_now() -> datetime:

@@ -223,12 +223,18 @@ class ArchiverGroup(_Translated, click.Group):
         try:
             return super().invoke(ctx)
         except ArchiverError as exc:
-            echo_error(str(exc))
-            ctx.exit(exc.exit_code)
+            ctx.exit(report(exc))
 
 
 def echo_error(message: str) -> None:
     click.echo(_("archiver: error: {message}").format(message=message), err=True)
+
+
+def report(exc: ArchiverError) -> int:
+    """The one handler of known errors: one line (and its hint) on stderr; the exit code
+    the error's class carries. Used inside commands and around click's own parsing."""
+    echo_error(str(exc))
+    return exc.exit_code
 
 
 def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -295,9 +301,8 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except ArchiverError as exc:
-        echo_error(str(exc))
-        sys.exit(exc.exit_code)
+    except ArchiverError as exc:  # raised while click parsed the options (--config ...)
+        sys.exit(report(exc))
     except KeyboardInterrupt as exc:
         _interrupted(exc)
     except Exception as exc:  # a bug: say so without echoing data that may be personal

@@ -201,7 +201,7 @@ def _open_executor(kind: str, scheduler: str | None) -> Executor | None:
         raise UsageError(_("--executor dask needs --scheduler tcp://HOST:PORT (or "
                            "{variable})").format(variable=SCHEDULER_ENV))
     try:
-        from archiver.executor_dask import DaskExecutor
+        from archiver.executor.cluster import DaskExecutor
     except ImportError:
         raise UsageError(_("--executor dask needs Dask distributed, which is not installed"),
                          hint=_("pip install 'archiver[cluster]' here and on every worker")

@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 
 from weasyprint import CSS, HTML, Attachment
 
-from archiver.errors import ArchiverError
+from archiver.errors import RenderError
 from archiver.render import deflate
 from archiver.render.context import RunContext
 from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
@@ -48,10 +48,6 @@ class EmbeddedFile:
     data: bytes
     description: str = ""
     relationship: str = "Source"  # Source, Data, Supplement, Alternative, Unspecified
-
-
-class RenderError(ArchiverError):
-    """A document could not be laid out (a template or asset problem, never user data)."""
 
 
 @lru_cache(maxsize=1)

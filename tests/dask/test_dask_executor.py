@@ -19,7 +19,7 @@ from archiver.cli import main_group
 from archiver.config import load_config
 from archiver.errors import ArchiverError, RefusedError
 from archiver.executor import ClusterError, DaskExecutor, SerialExecutor
-from archiver.executor_dask import is_encrypted
+from archiver.executor.cluster import is_encrypted
 from archiver.jobs.term_end_many import ManyRequest, run_term_end_many
 
 NO_SPILL = {"distributed.worker.memory.target": False,

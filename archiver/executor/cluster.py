@@ -29,7 +29,7 @@ from distributed import Client, Future, KilledWorker, Security, get_worker
 from distributed.spill import SpillBuffer
 
 from archiver import __version__
-from archiver.errors import ArchiverError, RefusedError
+from archiver.errors import ClusterError, RefusedError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,10 +41,6 @@ ENV_SCHEDULER = "ARCHIVER_DASK_SCHEDULER"
 RENDER_PACKAGES = ("weasyprint", "pydyf", "pikepdf", "fonttools", "pillow")
 
 _LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
-
-
-class ClusterError(ArchiverError):
-    """The Dask cluster cannot be reached or cannot finish the work."""
 
 
 class SharedData:

@@ -179,7 +179,7 @@ def make_executor(jobs: int | None = None) -> Executor:
 def __getattr__(name: str) -> Any:
     # DaskExecutor lives in its own module so that only a cluster run imports distributed.
     if name in ("DaskExecutor", "ClusterError"):
-        from archiver import executor_dask
+        from archiver.executor import cluster as executor_dask
 
         return getattr(executor_dask, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
