@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,7 @@ ENTRY_SUFFIX = ".enc"
 FORMAT = b"archiver-cache-1"
 DEFAULT_MAX_BYTES = 2 * 1024**3  # 2 GiB: a large school's year is some 60 MB of PDFs
 _NONCE = 12
+_KEY_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -190,14 +192,18 @@ class RenderCache:
             return None
         return CachedDocument(header["file_name"], pdf, int(header["pages"]), header["kind"])
 
+
 def _load_or_create_key(path: Path) -> bytes:
     """The 32-byte key: created once (0600, published atomically), owner-only afterwards."""
-    if not path.exists():
-        try:
-            write_whole(path, secrets.token_bytes(32), what="the render cache key",
-                        output=False)
-        except RefusedError:
-            pass  # another run created it first: use theirs
+    # Threads of one process (schools archived side by side) share the partial file's
+    # name (.key.partial-PID): one creates the key, the others then read it.
+    with _KEY_LOCK:
+        if not path.exists():
+            try:
+                write_whole(path, secrets.token_bytes(32), what="the render cache key",
+                            output=False)
+            except RefusedError:
+                pass  # another run created it first: use theirs
     info = check_owned(path, "the render cache key")
     if info is None or not stat.S_ISREG(info.st_mode):
         raise StorageError(f"the render cache key {path} is not a file",
