@@ -8,22 +8,19 @@ decrypted in memory and both manifests checked; bag-info.txt is kept for the ind
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import pyzipper
-from asn1crypto import cms
 
 from archiver.bundle.hashing import CHUNK
 from archiver.bundle.verify import verify_file
-from archiver.bundle.writer import is_seal_name
 from archiver.bundle.zipscan import scan_zip
 from archiver.errors import InputError, StorageError
 from archiver.passwords import Password
 from archiver.shelf.find import Found
-from archiver.sign.cades import signature_timestamps
-from archiver.sign.longterm import timestamp_expiry
+from archiver.sign.renewal import newest_timestamp_expiry
 
 MAX_RANGES = 12  # a changed copy lists this many differing ranges, then counts the rest
 _BLOCK = 4096
@@ -79,29 +76,36 @@ def check_copy(found: Found, password: Password | None) -> CopyCheck:
 
 
 def seal_timestamp_expiry(path: Path, bundle_id: str, password: Password) -> str:
-    """When the certificate of the authority that issued the newest timestamp on the
-    bag's CAdES seal expires (ISO date); '' without a seal or a timestamp. Before then the
-    seal needs a fresh (archive) timestamp to stay verifiable."""
+    """When the certificate of the authority that issued the bundle's newest timestamp
+    (seal, archive timestamps, the PDFs' document timestamps) expires, as an ISO date;
+    '' without one. Before then the bundle needs `archiver timestamp-renew`."""
     try:
         with pyzipper.AESZipFile(path) as archive:
             archive.setpassword(password.encode())
-            names = [n for n in archive.namelist() if n.startswith(f"{bundle_id}/")
-                     and n.endswith(".p7s") and is_seal_name(n[len(bundle_id) + 1:])]
-            seals = [archive.read(name) for name in names]
-    except (OSError, RuntimeError, ValueError, pyzipper.BadZipFile):
+            expiry = newest_timestamp_expiry(_Bag(archive, bundle_id))
+    except (OSError, RuntimeError, ValueError, KeyError, pyzipper.BadZipFile):
         return ""
-    newest: tuple[datetime, datetime] | None = None
-    for seal in seals:
-        try:
-            signed = cms.ContentInfo.load(seal)["content"]
-            for token in signature_timestamps(signed):
-                info = token["content"]["encap_content_info"]["content"].parsed
-                made = info["gen_time"].native
-                if newest is None or made > newest[0]:
-                    newest = (made, timestamp_expiry(token))
-        except (ValueError, KeyError, TypeError):
-            continue
-    return newest[1].date().isoformat() if newest else ""
+    return expiry.date().isoformat() if expiry else ""
+
+
+class _Bag(Mapping[str, bytes]):
+    """The bag's files that can carry a timestamp, by bag-relative name, decrypted only
+    when read (issue 17's newest_timestamp_expiry reads them one at a time)."""
+
+    def __init__(self, archive: pyzipper.AESZipFile, bundle_id: str) -> None:
+        prefix = f"{bundle_id}/"
+        self._archive = archive
+        self._names = {n[len(prefix):]: n for n in archive.namelist() if n.startswith(prefix)
+                       and n.lower().endswith((".p7s", ".tsr", ".pdf"))}
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._archive.read(self._names[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def differing_ranges(changed: Path, good: Path) -> tuple[list[tuple[int, int]], int]:

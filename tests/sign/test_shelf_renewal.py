@@ -1,5 +1,7 @@
-"""The shelf report's renewal date: the newest timestamp on a bundle's seal, read by a
-deep scan, flagged within a year of its authority's certificate end (issue 19 on 17)."""
+"""The shelf report's renewal date: the newest timestamp in a bundle (issue 17's
+newest_timestamp_expiry: seal, archive timestamps, PDFs), read by a deep scan, flagged
+within a year of its authority's certificate end; a renewed bundle's comes from its new
+timestamp."""
 
 from __future__ import annotations
 
@@ -58,3 +60,20 @@ def test_renewal_is_due_within_a_year_of_it(sealed_shelf, local_pki, monkeypatch
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(late.timestamp())))
     result = run("shelf", "report", "--state-dir", state)
     assert f"znacznik czasu do odnowienia (certyfikat do {ends})" in result.output
+
+
+def test_a_renewed_bundle_is_due_when_the_new_timestamp_ends(sealed_shelf, local_pki) -> None:
+    folder, medium, state = sealed_shelf
+    (bundle,) = medium.glob("*.zip")
+    renewed = folder / "odnowione"
+    renewed.mkdir()
+    result = run("timestamp-renew", bundle, "--password-file", folder / "pw.txt",
+                 "--timestamp-url", local_pki.tsa2_url, "--out", renewed,
+                 "--state-dir", state)
+    assert result.exit_code == 0, result.output
+    scan = run("shelf", "scan", renewed, "--deep", "--password-file", folder / "pw.txt",
+               "--state-dir", state)
+    assert scan.exit_code == 0, scan.output
+    new = [b for b in load_index(state).bundles.values()
+           if any(c.path.startswith(str(renewed.resolve())) for c in b.copies.values())]
+    assert [b.timestamp_expires for b in new] == [local_pki.tsa2_expires.date().isoformat()]
