@@ -17,9 +17,11 @@ from collections.abc import Iterator
 
 from weasyprint.formatting_structure import boxes
 
-from archiver.render.textgrid import CHAR_PT, LINE_PT
+from archiver.render.textgrid import CHAR_PT as BASE_CHAR_PT
+from archiver.render.textgrid import LINE_PT as BASE_LINE_PT
 
 PX_PT = 0.75  # CSS px to pt
+BASE_SIZE = 7.5  # pt: the monospaced blocks' size CHAR_PT and LINE_PT are measured at
 RULE_RGB = (0.541, 0.541, 0.541)  # #8a8a8a: row and column rules
 STRONG_RGB = (0.133, 0.133, 0.133)  # #222: under the header lines, at day boundaries
 
@@ -55,11 +57,14 @@ def _rect(x: float, y: float, w: float, h: float) -> str:
 
 
 def block_operators(x: float, top: float, width: float, height: float,
-                    geometry: list[list[float]], first_fragment: bool) -> list[str]:
+                    geometry: list[list[float]], first_fragment: bool,
+                    scale: float = 1.0) -> list[str]:
     """Filled rectangles for one block whose padding box is at (x, top) in PDF points
     (y grows upwards: `top` is the box's upper edge), `width` x `height` points;
-    `geometry` as textgrid.ruled writes it."""
+    `geometry` as textgrid.ruled writes it; `scale`: the block's font size over 7.5pt (an
+    attendance grid set larger to fill the page's width, issue 15)."""
     (skip, *_), light, heavy, under = geometry[0] or [0.0], geometry[1], geometry[2], geometry[3]
+    CHAR_PT, LINE_PT = BASE_CHAR_PT * scale, BASE_LINE_PT * scale  # noqa: N806
     bottom = top - height
     lines = int(height // LINE_PT + 0.01)
     # row rules: the last 0.4pt of every line (of the lines listed)
@@ -89,7 +94,7 @@ def draw_rules(document, pdf) -> None:
             ops += block_operators(box.padding_box_x() * PX_PT,
                                    page_top - box.padding_box_y() * PX_PT,
                                    box.padding_width() * PX_PT, box.padding_height() * PX_PT,
-                                   values, first)
+                                   values, first, box.style["font_size"] * PX_PT / BASE_SIZE)
         if ops:
             _append(pdf, kids[index], ops)
 

@@ -32,6 +32,7 @@ class GridBlock:
     columns: int
     day_starts: tuple[int, ...]  # column indexes where a new day begins (not the first)
     count_columns: int = 0  # the week's absences and lateness after the last column
+    scale: float = 1.0  # font size over 7.5pt: the block set larger to fill the page width
 
 
 def _cell(text: str, width: int) -> str:
@@ -67,6 +68,8 @@ def _name(number: int, name: str, width: int) -> str:
 
 
 COUNT_CH = 4  # the week's absences and lateness per pupil, after the last column
+MAX_SCALE = 10 / 7.5  # a narrow week's grid is set up to 10pt to use the page's width
+BLOCK_HEIGHT_PT = 400.0  # and no taller than this, so that it still fits its page
 
 
 def blocks(week: WeekView, page_chars: int = PAGE_CHARS,
@@ -111,8 +114,12 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS,
                     line += escape(f"{week.absent[index]:>{COUNT_CH - 1}} "
                                    f"{week.late[index]:>{COUNT_CH - 1}} ")
                 lines.append(line)
+            chars = name_ch + 0.5 + col_ch * len(cols) + (2 * COUNT_CH if last else 0)
+            rows = min(max_rows, len(week.rows) - r0) + HEADER_LINES
+            scale = max(1.0, min(MAX_SCALE, (page_chars - 1) / chars,
+                                 BLOCK_HEIGHT_PT / (rows * LINE_PT)))
             result.append(GridBlock(Markup("\n").join(lines), name_ch, col_ch, len(cols),
-                                    starts, 2 if last else 0))
+                                    starts, 2 if last else 0, round(scale, 3)))
     return result
 
 
@@ -129,6 +136,21 @@ HEADER_LINES = 3
 
 def block_style(block: GridBlock) -> str:
     """Inline CSS drawing the block's grid lines: a few gradients, not a box per cell."""
+    return _scaled(_block_rules(block), block.scale)
+
+
+def _scaled(style: str, scale: float) -> str:
+    """A ruled block's style for a font `scale` times 7.5pt: its width scaled, and its
+    font size and line height (rules.py reads the size back from the laid-out box)."""
+    if scale == 1.0:
+        return style
+    width, rest = style.split(";", 1)
+    points = float(width.split(":")[1].strip().removesuffix("pt")) * scale
+    return (f"width: {points:.3f}pt; font-size: {7.5 * scale:.3f}pt; "
+            f"line-height: {LINE_PT * scale:.3f}pt;{rest}")
+
+
+def _block_rules(block: GridBlock) -> str:
     style = rule_style(block.name_ch, block.col_ch, block.columns, HEADER_LINES,
                        block.day_starts)
     if not block.count_columns:
