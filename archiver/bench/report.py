@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import platform
 
-from archiver.bench.ceiling import Ceiling
 from archiver.bench.run import KINDS, BenchReport, RunFigures
+from archiver.render.ceiling import Ceiling
 from archiver.views import DOCUMENT_KINDS
 
 KIND_NAMES = {name: kind.english for name, kind in DOCUMENT_KINDS.items()}

@@ -5,7 +5,7 @@ Everything runs on the same data in one call: the demo export is written by a se
 process (so its memory does not count as the pipeline's), then loaded here, then
   1. the attendance grid of the first class's first weeks, ours and a naive table;
   2. the ceiling: the pages of one document of each kind as plain preformatted text
-     through the same PDF/A pipeline (archiver.bench.ceiling);
+     through the same PDF/A pipeline (archiver.render.ceiling);
   3. term-end of the whole year on `jobs` processes, every part of every document
      measured where it ran (CPU, wall, peak RSS, pages), and the CPU of every process of
      the tree counted (the workers are children of the forkserver: a parent's rusage
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from archiver.bench import ceiling, grid
+from archiver.bench import grid
 from archiver.bench.instrument import (
     MeasuredExecutor,
     TreeSampler,
@@ -40,6 +40,7 @@ from archiver.jobs import common
 from archiver.jobs.packing import PDF_DEFLATE
 from archiver.jobs.term_end import TermEndRequest, archive_term
 from archiver.passwords import generate_password
+from archiver.render import ceiling
 from archiver.render.batch import RenderStats
 from archiver.render.chunks import body_class
 from archiver.render.context import RunContext

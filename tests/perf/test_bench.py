@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from perf_helpers import CTX, register_spec, year_specs
 
 from archiver.bench import format_report
-from archiver.bench.ceiling import Ceiling, ceiling_html, measure, page_texts
 from archiver.bench.grid import GridRun, naive_html, ours_html
 from archiver.bench.instrument import MeasuredExecutor, cpu_mark, cpu_since
 from archiver.bench.run import BenchReport, KindFigures, Packing, RunFigures, kind_of
 from archiver.config import Config
 from archiver.executor import ProcessExecutor, SerialExecutor
 from archiver.render import plan_documents
+from archiver.render.ceiling import Ceiling, ceiling_html, measure, page_texts
 from archiver.render.documents import document_title, prepare_document, render_document
 from archiver.render.textgrid import blocks
 from archiver.views import Period, build_register
