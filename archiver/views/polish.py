@@ -57,7 +57,17 @@ def datetime_pl(value: datetime | None, timezone: str | None = None) -> str:
         return DASH
     if timezone is not None and value.tzinfo is not None:
         value = value.astimezone(ZoneInfo(timezone))
+        # The hour repeated when the clocks go back: 02:30 happens twice that night, so
+        # the offset says which (26.10.2025 02:30 (UTC+02:00) and 02:30 (UTC+01:00)).
+        if value.replace(fold=1 - value.fold).utcoffset() != value.utcoffset():
+            return value.strftime("%d.%m.%Y %H:%M") + _offset(value)
     return value.strftime("%d.%m.%Y %H:%M")
+
+
+def _offset(value: datetime) -> str:
+    minutes = int(value.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+    sign = "+" if minutes >= 0 else "-"
+    return f" (UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d})"
 
 
 # --- numbers -----------------------------------------------------------------------------

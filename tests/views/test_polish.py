@@ -88,3 +88,20 @@ def test_templates_get_the_polish_filters():
         "{{ n|plural('strona', 'strony', 'stron') }} {{ d|date_formal }} {{ s|size_pl }}")
     assert template.render(n=3, d=date(2026, 12, 4), s=1_300_000) == \
         "strony 4 grudnia 2026 r. 1,3 MB"
+
+
+def test_a_time_the_clocks_go_back_over_shows_its_offset() -> None:
+    """26.10.2025: 02:30+02:00 and 02:30+01:00 are an hour apart; both printed '02:30'."""
+    from datetime import UTC
+    from datetime import datetime as _dt
+    from datetime import timedelta as _td
+
+    from archiver.views.polish import datetime_pl as _datetime_pl
+
+    first = _dt(2025, 10, 26, 0, 30, tzinfo=UTC)  # 02:30 CEST
+    second = first + _td(hours=1)  # 02:30 CET
+    shown = {_datetime_pl(first, "Europe/Warsaw"), _datetime_pl(second, "Europe/Warsaw")}
+    assert shown == {"26.10.2025 02:30 (UTC+02:00)", "26.10.2025 02:30 (UTC+01:00)"}
+    assert _datetime_pl(first + _td(hours=3), "Europe/Warsaw") == "26.10.2025 04:30"
+    assert _datetime_pl(_dt(2026, 3, 29, 1, 30, tzinfo=UTC), "Europe/Warsaw") == \
+        "29.03.2026 03:30"  # the hour skipped in spring is never ambiguous
