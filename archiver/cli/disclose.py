@@ -21,7 +21,7 @@ from archiver.cli.progress import Reporter, quiet_option
 from archiver.cli.sign import sign_with_options, signer_from_options
 from archiver.i18n import _
 from archiver.jobs.disclose import DiscloseRequest, run_disclose
-from archiver.views import KINDS
+from archiver.views import STUDENT_KINDS
 
 
 @main_group.command(
@@ -54,7 +54,7 @@ from archiver.views import KINDS
 @click.option("--to", "date_to", type=DATE, metavar="DATE",
               help="Last day of the period (2026-01-12 or 12.01.2026; default: end of "
               "the school year).")
-@click.option("--document", "documents", multiple=True, type=click.Choice(KINDS),
+@click.option("--document", "documents", multiple=True, type=click.Choice(STUDENT_KINDS),
               help="Which documents to include (repeatable; default: all three).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
               help="Folder for the bundle, its sidecar, the protocol and the letter copy.")

@@ -40,7 +40,7 @@ from archiver.render import (
 )
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.clock import check_can_sign
-from archiver.views import DOCUMENT_KINDS, KINDS, Period, Scope, make_scope
+from archiver.views import DOCUMENT_KINDS, STUDENT_KINDS, Period, Scope, make_scope
 from archiver.views.certification import place_date
 from archiver.views.common import sex_from_pesel
 
@@ -145,7 +145,7 @@ def _letter_pdf(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: 
 
 
 def _plan(ds: Dataset, request: DiscloseRequest) -> tuple[list[DocumentSpec], list[str], str]:
-    kinds = [k for k in KINDS if k in (request.documents or KINDS)]
+    kinds = [k for k in STUDENT_KINDS if k in (request.documents or STUDENT_KINDS)]
     specs = plan_documents(ds, kinds, None, request.student_id,
                            Period(request.date_from, request.date_to))
     period = period_text(ds, _whole_request(ds, request))

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from archiver.views.attendance import AttendanceSection, AttendanceView, Share
 from archiver.views.polish import counted, percent_pl
+from archiver.views.school_attendance import SchoolAttendanceView
 
 FONT = 'font-family="DejaVu Sans"'
 LIGHT, DARK, INK = "#a6a6a6", "#000", "#000"
@@ -199,3 +200,17 @@ def trend_chart(view: AttendanceView) -> Markup:
     width = max(240.0, min(330.0, 70.0 + 24.0 * len(bars)))
     return column_bars(bars, view.risk_threshold, "Frekwencja w kolejnych miesiącach",
                        width=width)
+
+
+PUPIL_FORMS = ("uczeń zagrożony", "uczniów zagrożonych", "uczniów zagrożonych")
+
+
+def classes_chart(view: SchoolAttendanceView) -> Markup:
+    """Per class the period's attendance, with how many pupils are at risk."""
+    period = len(view.spans) - 1
+    bars = [Bar(line.name, line.shares[period],
+                f"– {counted(line.at_risk, *PUPIL_FORMS)}" if line.at_risk else "")
+            for line in view.classes]
+    bars.append(Bar(view.total.name, view.total.shares[period]))
+    return horizontal_bars(bars, view.risk_threshold, "Frekwencja oddziałów w całym okresie",
+                           width=330.0, label_width=62.0)

@@ -22,6 +22,7 @@ from archiver.views.attendance import (
     SubjectTable,
 )
 from archiver.views.polish import month_name, percent_pl
+from archiver.views.school_attendance import SchoolAttendanceView
 
 NAME_MIN, NAME_MAX = 16, 28
 PERCENT_CH = 7  # a subject column: "100,0%", and "j. ang." on one header line
@@ -285,3 +286,23 @@ def pupil_subject_blocks(view: AttendanceView, page_chars: int = PAGE_CHARS) -> 
                                          for c in cells),
                                        *(escape(n.rjust(width)) for n in counts))))
     return table_blocks("przedmiot", columns, rows, page_chars)
+
+
+def school_blocks(view: SchoolAttendanceView, page_chars: int = PAGE_CHARS) -> list[TableBlock]:
+    """The school-wide table: a row per class (pupils, each month's, term's and the
+    period's percentage without "%", pupils at risk), the school's total last."""
+    lines = [*view.classes, view.total]
+    width = max(len(str(max(line.pupils, line.at_risk))) for line in lines)
+    heads = {"month": lambda s: format_date(s.first, "LLL", locale="pl"),
+             "term": lambda s: f"sem. {s.term}",
+             "period": lambda s: "rok" if view.scope.whole_year else "okres"}
+    columns = [Column("uczn.", max(width, 5), 0),
+               *(Column(heads[s.kind](s), SHORT_CH, 1 + _GROUP[s.kind]) for s in view.spans),
+               Column("zagr.", max(width, 5), 4)]
+    rows = [Row(line.name, (escape(str(line.pupils).rjust(columns[0].width)),
+                            *(_percent(sh, SHORT_CH, view.risk_threshold, sign=False)
+                              for sh in line.shares),
+                            escape(str(line.at_risk).rjust(columns[-1].width))),
+                total=line.class_id is None)
+            for line in lines]
+    return table_blocks("oddział", columns, rows, page_chars)

@@ -16,12 +16,13 @@ from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.model import Dataset
 from archiver.render import naming
-from archiver.render.attendance_charts import pupils_charts, trend_chart
+from archiver.render.attendance_charts import classes_chart, pupils_charts, trend_chart
 from archiver.render.attendance_tables import (
     counts_as_phrase,
     overview_blocks,
     pupil_subject_blocks,
     risk_line,
+    school_blocks,
     subject_blocks,
 )
 from archiver.render.chunks import PartJob, PartPdf, assemble, plan_parts, render_part
@@ -241,6 +242,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         pupils_charts=pupils_charts, trend_chart=trend_chart,
         compact_recipients=compact_recipients, read_tally=read_tally,
         behaviour_terms=behaviour_terms,
+        school_blocks=school_blocks, classes_chart=classes_chart,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),
         show_year=_show_year(view, spec),

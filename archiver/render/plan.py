@@ -64,6 +64,12 @@ def plan_documents(dataset: Dataset, kinds: Sequence[str] = KINDS,
     for name in kinds:
         document_kind(name)  # an unknown kind is a usage error
     kinds = [k for k in KINDS if k in kinds]
+    school = [k for k in kinds if DOCUMENT_KINDS[k].school_only]
+    # asked for by name (not just "every kind") with a class or a student: say it cannot be
+    if school and set(kinds) != set(KINDS) and (classes is not None or student is not None):
+        raise UsageError(f"document kind {school[0]!r} covers the whole school",
+                         hint="leave out --class and --student")
+    kinds_of_class = [k for k in kinds if k not in school]
     first, last, term, whole = resolve_period(dataset.meta, period or Period())
     known = ordered_class_ids(dataset)
     for class_id in classes or ():
@@ -75,7 +81,7 @@ def plan_documents(dataset: Dataset, kinds: Sequence[str] = KINDS,
         return DocumentSpec(kind, class_id, student, first, last, term, whole)
 
     if student is None:
-        specs = [spec(k, c) for c in chosen for k in kinds]
+        specs = [spec(k, c) for c in chosen for k in kinds_of_class]
         if classes is None:
             specs += [spec(k, None) for k in kinds if DOCUMENT_KINDS[k].school_title]
         return specs
@@ -88,6 +94,6 @@ def plan_documents(dataset: Dataset, kinds: Sequence[str] = KINDS,
             raise UsageError(f"student id {student!r} was not in class {names[class_id]!r} "
                              "during the period",
                              hint="their classes: " + ", ".join(str(names[c]) for c in stays))
-    per_class = [k for k in kinds if DOCUMENT_KINDS[k].student_per_class]
+    per_class = [k for k in kinds_of_class if DOCUMENT_KINDS[k].student_per_class]
     specs = [spec(k, c) for c in chosen if c in stays for k in per_class]
-    return specs + [spec(k, None) for k in kinds if k not in per_class]
+    return specs + [spec(k, None) for k in kinds_of_class if k not in per_class]

@@ -64,6 +64,11 @@ class Slicer:
             sliced = {name: frame if name in keep else frame.iloc[0:0]
                       for name, frame in tables.items()}
             return Dataset(self.dataset.meta, sliced, self.dataset.source)
+        if _slicing(spec) == "school":  # every class's pupils, lessons and marks
+            keep = set(WHOLE) | {"students", "lessons", "attendance"}
+            sliced = {name: frame if name in keep else frame.iloc[0:0]
+                      for name, frame in tables.items()}
+            return Dataset(self.dataset.meta, sliced, self.dataset.source)
         class_id = str(spec.class_id)
         sliced = {name: tables[name].iloc[0:0] for name in tables}
         for name in WHOLE:

@@ -88,6 +88,7 @@ class SubjectRow:
     number: int | None  # register number; None for the class total
     name: str
     cells: tuple[Share | None, ...]  # in AttendanceView.subjects order
+    student_id: str = ""  # not printed
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class RiskEntry:
     name: str
     subject: str  # full name
     share: Share
+    student_id: str = ""  # not printed: counts a pupil at risk in two classes once
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ class AttendanceView:
         return frozenset((e.number, e.subject) for e in self.at_risk)
 
 
-def _categories(ds: Dataset, config: Config) -> tuple[Category, ...]:
+def categories_of(ds: Dataset, config: Config) -> tuple[Category, ...]:
     mapping = common.counts_as(ds, config)
     overrides = config.attendance.counts_as
     return tuple(
@@ -218,7 +220,8 @@ def _subject_table(kind: str, first: date, last: date, cells: pd.DataFrame,
                    & (stays["last_day"] >= pd.Timestamp(first))]
     rows = tuple(
         SubjectRow(int(s.register_number), polish.list_name(s.first_name, s.last_name),
-                   tuple(share([s.student_id], c.subject_id) for c in subjects))
+                   tuple(share([s.student_id], c.subject_id) for c in subjects),
+                   str(s.student_id))
         for s in listed.itertuples()
     )
     total = None
@@ -232,7 +235,7 @@ def _subject_table(kind: str, first: date, last: date, cells: pd.DataFrame,
 def _at_risk(table: SubjectTable, subjects: tuple[SubjectColumn, ...],
              threshold: float) -> tuple[RiskEntry, ...]:
     return tuple(
-        RiskEntry(row.number, row.name, column.name, cell)
+        RiskEntry(row.number, row.name, column.name, cell, row.student_id)
         for row in table.rows if row.number is not None
         for column, cell in zip(subjects, row.cells, strict=True)
         if cell is not None and cell.below(threshold)
@@ -242,7 +245,7 @@ def _at_risk(table: SubjectTable, subjects: tuple[SubjectColumn, ...],
 def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceView:
     """The attendance summary of scope.class_id over the scope's period."""
     assert scope.class_id is not None, "an attendance summary belongs to a class"
-    categories = _categories(ds, config)
+    categories = categories_of(ds, config)
     stays = common.stays(ds, scope.class_id, scope)
     lessons = common.lessons_in(ds, scope.class_id, scope)
     cells = common.lesson_cells(ds, lessons, stays).merge(

@@ -22,6 +22,7 @@ from archiver.model import Dataset
 from archiver.views.attendance import build_attendance
 from archiver.views.messages import build_transcript
 from archiver.views.register import build_register
+from archiver.views.school_attendance import build_school_attendance
 from archiver.views.scope import Scope
 
 STUDENT_SUFFIX = " – wyciąg dotyczący jednego ucznia"
@@ -44,6 +45,8 @@ class DocumentKind:
     slicing: str = "class"  # rows it is made from: "class" (its pupils, lessons, marks)
     #                         or "correspondence" (messages and people, whole school)
     parts_may_be_cut: bool = True  # False: the school-wide document is one long part
+    school_only: bool = False  # only the one for the whole school (never a class's, never
+    #                            in a pupil's documents or a disclosure); slicing "school"
 
     @property
     def template(self) -> str:
@@ -77,8 +80,15 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.name: kind for kind in (
         student_title="Wiadomości – korespondencja dotycząca jednego ucznia",
         school_title="Wiadomości do całej szkoły", student_per_class=False,
         slicing="correspondence", parts_may_be_cut=False),
+    DocumentKind(
+        "school-attendance", build_school_attendance, "Zestawienie frekwencji szkoły",
+        "frekwencja-szkoly", "zestawienie frekwencji szkoły", "zestawienie frekwencji szkoły",
+        "school attendance summary", school_title="Zestawienie frekwencji szkoły",
+        slicing="school", school_only=True),
 )}
 KINDS = tuple(DOCUMENT_KINDS)  # in printing order
+# The kinds a pupil's documents (render --student, disclose) may be of.
+STUDENT_KINDS = tuple(k for k, kind in DOCUMENT_KINDS.items() if not kind.school_only)
 
 
 def document_kind(name: str) -> DocumentKind:
@@ -92,6 +102,10 @@ def document_kind(name: str) -> DocumentKind:
 
 def kind_of_title(title: str) -> str:
     """The kind a printed title belongs to (its first word is the kind's own), else "other"."""
-    first = title.split(" ", 1)[0]
-    return next((k.name for k in DOCUMENT_KINDS.values() if k.title.split(" ", 1)[0] == first),
-                "other")
+    def prefixes(kind: DocumentKind) -> list[str]:
+        return [p for p in (kind.title.split("{cls}")[0].strip(), kind.student_title,
+                            kind.school_title) if p]
+
+    found = [(len(p), k.name) for k in DOCUMENT_KINDS.values() for p in prefixes(k)
+             if title.startswith(p)]
+    return max(found)[1] if found else "other"

@@ -160,3 +160,27 @@ def test_without_password_or_slip_it_says_how_to_give_one(tmp_path: Path, demo_e
                                              str(tmp_path / "st")], env={"ARCHIVER_PASSWORD": None})
     assert result.exit_code == 2
     assert "--slip-out" in result.output and "--password-file" in result.output
+
+
+def _overview_row(pdf: Path, label: str, start: str) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    text = text[text.index(start):]
+    line = next(ln for ln in text.splitlines() if ln.startswith(label + " "))
+    return [t for t in line.split() if "," in t or t == "—"]
+
+
+def test_school_attendance_summary_is_in_the_bundle_and_agrees_with_the_classes(
+        archived, tmp_path: Path) -> None:
+    _root, bundle, _ = archived
+    out = subprocess.run([seven_zip(), "x", f"-p{PASSWORD}", f"-o{tmp_path}", str(bundle)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    documents = next(p for p in tmp_path.iterdir() if p.is_dir()) / "data" / "dokumenty"
+    school = documents / "szkola_frekwencja-szkoly_sem1_2025-2026.pdf"
+    assert school.is_file()
+    for class_file, name in (("7a", "7a"), ("7-b", "7 b")):
+        own = _overview_row(documents / f"{class_file}_frekwencja_sem1_2025-2026.pdf",
+                            "Razem oddział", "Frekwencja w miesiącach i semestrach")
+        assert own  # months and the term
+        assert _overview_row(school, name, "Frekwencja oddziałów") == own, name

@@ -59,18 +59,19 @@ def runs(tmp_path_factory: pytest.TempPathFactory):
 def test_unchanged_rerun_renders_nothing_and_its_bundle_verifies(runs) -> None:
     _root, _export, first, again, _fresh = runs
     rendered, cached = _counts(first[0])
-    assert rendered == 7 and cached == 0
-    assert _counts(again[0]) == (0, 7)
+    # 2 classes x (register, attendance), 2 transcripts, the school's attendance summary
+    assert rendered == 8 and cached == 0
+    assert _counts(again[0]) == (0, 8)
     report = verify_bundle(again[1], PASSWORD)
     assert report.complete, report
     payload = _payload(again[1])
     assert payload == _payload(first[1])
-    assert len([n for n in payload if "/dokumenty/" in n]) == 7
+    assert len([n for n in payload if "/dokumenty/" in n]) == 8
 
 
 def test_no_cache_renders_everything_with_the_same_bytes(runs) -> None:
     _root, _export, first, _again, fresh = runs
-    assert _counts(fresh[0]) == (7, 0)
+    assert _counts(fresh[0]) == (8, 0)
     assert _payload(fresh[1]) == _payload(first[1])
 
 
@@ -89,6 +90,7 @@ def test_a_change_in_one_class_renders_only_that_class_again(runs, tmp_path: Pat
         writer.writeheader()
         writer.writerows(rows)
     output, bundle = _term_end(changed, root, "changed")
-    # the class's register and attendance summary read its lessons; transcripts do not
-    assert _counts(output) == (2, 5)
+    # the class's register and attendance summary read its lessons, and so does the school's
+    # attendance summary; transcripts and the other class's documents do not
+    assert _counts(output) == (3, 5)
     assert verify_bundle(bundle, PASSWORD).complete

@@ -61,6 +61,8 @@ def _documents(small, rendered):
                                        ("messages", "C7A", None), ("messages", None, None),
                                        ("messages", None, "S1")]}
     docs["register year"] = rendered("register", "C7A", period=Period()).pdf
+    docs["attendance year"] = rendered("attendance", "C7A", period=Period()).pdf
+    docs["school attendance"] = rendered("school-attendance", None).pdf
     for student in ("S1", "S2"):
         docs[f"letter {student}"] = _letter(small, student)[0]
     return docs
