@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archiver.errors import ValidationFailed
+from archiver.i18n import _
 from archiver.model import Dataset
 from archiver.schema import Report, validate
 from archiver.schema.tables import TABLES
@@ -21,10 +22,11 @@ def load_dataset(path: str | Path) -> tuple[Dataset, Report]:
     """The validated Dataset and its warnings; ValidationFailed carrying the report on errors."""
     dataset, report = read_and_validate(path)
     if dataset is None:
-        first = report.errors[0].message if report.errors else "invalid export"
+        first = report.errors[0].message if report.errors else _("invalid export")
         raise ValidationFailed(
-            f"{Path(path).name}: the export has {len(report.errors)} error(s); first: {first}",
+            _("{name}: the export has {count} error(s); first: {first}").format(
+                name=Path(path).name, count=len(report.errors), first=first),
             report=report,
-            hint=f"run `archiver validate {path}` for the full list",
+            hint=_("run `archiver validate {path}` for the full list").format(path=path),
         )
     return dataset, report

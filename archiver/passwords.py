@@ -19,6 +19,7 @@ from pathlib import Path
 
 from archiver.errors import InputError, RefusedError
 from archiver.files import write_whole
+from archiver.i18n import _
 
 ENV_VAR = "ARCHIVER_PASSWORD"
 SLIP_HEADING = "HASŁO DO PACZKI ARCHIWALNEJ"  # the first line of every password slip
@@ -115,21 +116,24 @@ def read_password(password_file: Path | None, *, environ: dict[str, str] | None 
                 if slip is not None:
                     return slip[1]
         except FileNotFoundError:
-            raise InputError(f"password file {password_file} does not exist") from None
+            raise InputError(_("password file {path} does not exist").format(
+                path=password_file)) from None
         except UnicodeDecodeError:
-            raise InputError(f"password file {password_file} is not UTF-8 text") from None
+            raise InputError(_("password file {path} is not UTF-8 text").format(
+                path=password_file)) from None
         except OSError as exc:
             raise InputError(
                 f"password file {password_file} cannot be read ({exc.strerror})"
             ) from None
         value = first.rstrip("\r\n")
         if not value:
-            raise InputError(f"password file {password_file}: the first line is empty")
+            raise InputError(_("password file {path}: the first line is empty").format(
+                path=password_file))
         return Password(value)
     if from_env is None:
         return None
     if not from_env:
-        raise InputError(f"{ENV_VAR} is set but empty")
+        raise InputError(_("{variable} is set but empty").format(variable=ENV_VAR))
     return Password(from_env)
 
 
@@ -184,13 +188,14 @@ def check_strength(password: Password | str, min_bits: float,
     if bits < min_bits:
         needed = math.ceil(min_bits / math.log2(10))
         raise RefusedError(
-            f"the password is too weak: estimated {bits:.0f} bits of strength, "
-            f"at least {min_bits:.0f} required",
-            hint="The bundle's WinZip AES encryption derives its key with PBKDF2-SHA1 at "
-            f"only {KDF_ITERATIONS:,} iterations, so anyone holding the bundle can try "
-            "billions of guesses a day and a weak password falls to brute force. Give no "
-            "password to have a strong one generated and printed on a slip, or use at "
-            f"least {needed} random characters or 7 or more random words.",
+            _("the password is too weak: estimated {bits:.0f} bits of strength, "
+              "at least {needed_bits:.0f} required").format(bits=bits, needed_bits=min_bits),
+            hint=_("The bundle's WinZip AES encryption derives its key with PBKDF2-SHA1 at "
+                   "only {iterations:,} iterations, so anyone holding the bundle can try "
+                   "billions of guesses a day and a weak password falls to brute force. Give "
+                   "no password to have a strong one generated and printed on a slip, or use "
+                   "at least {needed} random characters or 7 or more random words.").format(
+                iterations=KDF_ITERATIONS, needed=needed),
         )
     return bits
 

@@ -87,3 +87,44 @@ def test_a_validation_failure_is_polish_under_lang_c(tmp_path) -> None:
     english = CliRunner().invoke(main_group, ["validate", str(source)],
                                  env=_env({"LANG": "en_US.UTF-8"}))
     assert "(folder): INVALID, 1 error, 1 warning" in english.output
+
+
+def test_errors_of_each_class_are_polish_under_lang_c(tmp_path) -> None:
+    """InputError, ValidationFailed, RefusedError, StorageError, UsageError and
+    VerificationError as the CLI prints them, looked up with nothing missing."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal"))
+    from minimal_export import minimal_tables, write_minimal
+
+    (tmp_path / "good").mkdir()
+    good = write_minimal(tmp_path / "good", "zip")
+    tables = minimal_tables()
+    tables["lessons"].loc[0, "teacher_id"] = "nikt"
+    (tmp_path / "bad").mkdir()
+    bad = write_minimal(tmp_path / "bad", "folder", tables)
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "weak.txt").write_text("szkola2026\n")
+    (tmp_path / "fake.zip").write_bytes(b"to nie jest zip")
+    cases = [
+        (["verify", str(good), "--password-file", str(tmp_path / "brak.txt")], 1,
+         "plik z hasłem"),
+        (["term-end", str(bad), "--out", str(out), "--slip-out", str(tmp_path / "h.txt")], 1,
+         "eksport zawiera błędy (1); pierwszy:"),
+        (["term-end", str(good), "--out", str(out), "--password-file",
+          str(tmp_path / "weak.txt")], 4, "hasło jest za słabe"),
+        (["term-end", str(good), "--out", str(tmp_path / "brak")], 5,
+         "folder docelowy"),
+        (["term-end", "--out", str(out)], 2, "podaj SOURCE (eksport) albo --demo"),
+        (["verify", str(tmp_path / "fake.zip")], 3, "nie przechodzi weryfikacji"),
+    ]
+    for args, code, polish in cases:
+        i18n.missing.clear()
+        result = CliRunner().invoke(main_group, [*args, "--state-dir", str(tmp_path / "st")],
+                                    env=_env({"LANG": "C"}))
+        assert result.exit_code == code, (args, result.output)
+        assert polish in result.output, (args, result.output)
+        assert "error:" not in result.output and "Error:" not in result.output, args
+        assert not i18n.missing, (args, sorted(i18n.missing))
