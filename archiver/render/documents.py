@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from archiver.config import Config
@@ -39,6 +40,7 @@ from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
 from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
 from archiver.views import Scope, document_kind
+from archiver.views.attendance import mark_emphasis
 from archiver.views.certification import certification
 from archiver.views.grades import behaviour_terms
 from archiver.views.polish import date_pl, datetime_pl, list_name
@@ -234,7 +236,8 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
     header = page_header(dataset, config, title, period_text(dataset, spec.scope), run_ctx)
     html = render_html(
         kind.template, view=view, header=header, student=_student(dataset, spec),
-        tz=dataset.meta.timezone, grid_blocks=blocks, block_style=block_style,
+        tz=dataset.meta.timezone, block_style=block_style,
+        grid_blocks=partial(blocks, marks=mark_emphasis(dataset, config)),
         lesson_blocks=lesson_blocks,
         recipient_lines=recipient_lines, category_codes=category_codes,
         subject_blocks=subject_blocks, risk_line=risk_line, counts_as_phrase=counts_as_phrase,

@@ -39,10 +39,14 @@ def _cell(text: str, width: int) -> str:
     return text.center(width - 1).rjust(width) if len(text) < width else text[:width]
 
 
-def _mark(mark: str, width: int) -> Markup:
+def _mark(mark: str, width: int, emphasis: str = "") -> Markup:
     if mark == MISSING:
         return Markup(' <b class="gap">') + escape(_cell(GAP_TEXT, width)[1:]) + Markup("</b>")
     shown = OUT_TEXT if mark == NOT_ENROLLED else ("" if mark == NOT_IN_GROUP else mark)
+    if emphasis == "absent":  # bold on a tint: stands out in black and white
+        return Markup(' <b class="absent">') + escape(_cell(shown, width)[1:]) + Markup("</b>")
+    if emphasis:  # lateness, excused or excluded marks: bold
+        return Markup(" <b>") + escape(_cell(shown, width)[1:]) + Markup("</b>")
     return escape(_cell(shown, width))
 
 
@@ -72,8 +76,8 @@ MAX_SCALE = 10 / 7.5  # a narrow week's grid is set up to 10pt to use the page's
 BLOCK_HEIGHT_PT = 400.0  # and no taller than this, so that it still fits its page
 
 
-def blocks(week: WeekView, page_chars: int = PAGE_CHARS,
-           max_rows: int = MAX_ROWS) -> list[GridBlock]:
+def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROWS,
+           marks: dict[str, str] | None = None) -> list[GridBlock]:
     """The week's grid split into blocks of at most `max_rows` students and as many columns
     as fit across the page; each column headed by day, lesson number and the subject's
     code; the last block ends with each pupil's absences and lateness of the week."""
@@ -109,7 +113,8 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS,
             for index in range(r0, min(r0 + max_rows, len(week.rows))):
                 row = week.rows[index]
                 line = escape(_name(row.number, row.name, name_ch)) + Markup("").join(
-                    _mark(row.marks[i], col_ch) for i in cols)
+                    _mark(row.marks[i], col_ch, (marks or {}).get(row.marks[i], ""))
+                    for i in cols)
                 if last:
                     line += escape(f"{week.absent[index]:>{COUNT_CH - 1}} "
                                    f"{week.late[index]:>{COUNT_CH - 1}} ")

@@ -140,6 +140,30 @@ def categories_of(ds: Dataset, config: Config) -> tuple[Category, ...]:
     )
 
 
+def mark_emphasis(ds: Dataset, config: Config) -> dict[str, str]:
+    """How each attendance symbol stands out in a register's grid: "absent" (counted as an
+    absence), "late" (lateness), "other" (any other mark than a plain presence: excused,
+    excluded), "" (a plain presence such as ob)."""
+    mapping = common.counts_as(ds, config)
+    types = ds.attendance_types
+    result = {}
+    for symbol, late, excused in zip(types["symbol"].astype(str), types["late"],
+                                     types["excused"], strict=True):
+        if mapping[symbol] == "absent":
+            result[symbol] = "absent"
+        elif _flag(late):
+            result[symbol] = "late"
+        elif mapping[symbol] != "present" or _flag(excused):
+            result[symbol] = "other"
+        else:
+            result[symbol] = ""
+    return result
+
+
+def _flag(value: object) -> bool:
+    return value is not None and not pd.isna(value) and bool(value)
+
+
 def _months(first: date, last: date) -> list[tuple[date, date]]:
     spans, day = [], first.replace(day=1)
     while day <= last:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from render_helpers import pdf_pages
+from render_helpers import WEEKS, pdf_pages
 
 from archiver.config import AttendanceSettings, Config
 
@@ -141,3 +141,23 @@ def test_every_page_carries_header_and_footer(rendered):
         assert "stan danych na 27.06.2026 15:30" in page
         assert "wydrukowano 27.06.2026 14:00 · osoba drukująca: sekretariat" in page
         assert f"strona {number} z {doc.pages}" in page
+
+
+def test_absences_stand_out_in_the_grid_and_presence_stays_quiet(small):
+    from archiver.render.textgrid import blocks
+    from archiver.views import build_register, make_scope
+    from archiver.views.attendance import mark_emphasis
+
+    marks = mark_emphasis(small, Config())
+    assert marks == {"ob": "", "sp": "late", "u": "absent", "nb": "absent", "zw": "other",
+                     "ns": "other"}
+    view = build_register(small, Config(), make_scope(small.meta, "C7A", WEEKS))
+    grid = str(blocks(view.weeks[0], marks=marks)[0].lines)
+    anna = next(ln for ln in grid.splitlines() if "Kowalska Anna" in ln)
+    assert anna.count('<b class="absent">') == 3  # u 3, shaded
+    assert len(re.findall(r"<b>\s*sp\s*</b>", anna)) == 1  # late: bold
+    assert len(re.findall(r"<b>\s*zw\s*</b>", anna)) == 1  # released (excluded): bold
+    assert not re.search(r"<b[^>]*>\s*ob", anna)  # a plain presence stays quiet
+    changed = mark_emphasis(small, Config(attendance=AttendanceSettings(
+        counts_as={"zw": "absent"})))
+    assert changed["zw"] == "absent"
