@@ -90,7 +90,8 @@ def texts(rendered) -> list[str]:
 def test_every_kind_of_document_renders(rendered) -> None:
     kinds = {(d.kind, d.spec.class_id is None, d.spec.student_id is None)
              for d in rendered[0]}
-    assert {k for k, _, _ in kinds} == {"register", "attendance", "messages"}
+    assert {k for k, _, _ in kinds} == {"register", "attendance", "messages",
+                                      "school-attendance"}
     assert any(not whole for _, _, whole in kinds)  # the student's documents too
 
 

@@ -45,9 +45,15 @@ def _descendants_see(process: psutil.Process, secret: str) -> tuple[int, list[st
     while process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
         for child in process.children(recursive=True):
             try:
-                environ, cmdline = child.environ(), " ".join(child.cmdline())
-                if child.cmdline() == own:
-                    continue  # forked, not yet exec'd: still archiver's own image
+                before = child.cmdline()
+                environ = child.environ()
+                after = child.cmdline()
+                if own in (before, after) or before != after:
+                    # forked, not yet exec'd (still archiver's own image, whose environment
+                    # block predates the package dropping the password), or exec'd between
+                    # the reads: the environment read may be the pre-exec one
+                    continue
+                cmdline = " ".join(after)
             except psutil.Error:
                 continue
             seen.add(child.pid)
