@@ -78,7 +78,8 @@ def _already_there(final: Path, final_sidecar: Path, expected: str) -> bool:
     return True
 
 
-def _copy_and_hash(source: Path, partial: Path, expected: str) -> None:
+def copy_hashed(source: Path, partial: Path) -> str:
+    """Copy source into a new, synced file at partial; the SHA-256 of what was read."""
     digest = hashlib.sha256()
     out = OutputFile(partial)
     try:
@@ -89,7 +90,11 @@ def _copy_and_hash(source: Path, partial: Path, expected: str) -> None:
         out.sync()
     finally:
         out.close()
-    if digest.hexdigest() != expected:
+    return digest.hexdigest()
+
+
+def _copy_and_hash(source: Path, partial: Path, expected: str) -> None:
+    found = copy_hashed(source, partial)
+    if found != expected:
         raise VerificationError(f"{source.name} does not match its own sidecar; it was not "
-                                "copied", problems=[f"expected {expected}, "
-                                                    f"found {digest.hexdigest()}"])
+                                "copied", problems=[f"expected {expected}, found {found}"])

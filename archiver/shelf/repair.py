@@ -9,18 +9,17 @@ rename. Until that moment the damaged copy is untouched.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from archiver.audit import AuditLog, record
-from archiver.bundle.hashing import CHUNK, sha256_file, sidecar_path, sidecar_text
+from archiver.bundle.copy import copy_hashed
+from archiver.bundle.hashing import sha256_file, sidecar_path, sidecar_text
 from archiver.bundle.verify import verify_file
 from archiver.config import Config
 from archiver.errors import RefusedError, StorageError, UsageError, VerificationError
 from archiver.files import (
-    OutputFile,
     fsync_dir,
     partial_path,
     publish_new,
@@ -87,17 +86,7 @@ def _target(bundle: BundleRecord, medium: Path) -> tuple[Path, CopyRecord | None
 
 
 def _copy_to_partial(source: Path, partial: Path, expected: str) -> None:
-    digest = hashlib.sha256()
-    out = OutputFile(partial)
-    try:
-        with open(source, "rb", buffering=0) as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-        out.sync()
-    finally:
-        out.close()
-    if digest.hexdigest() != expected:
+    if copy_hashed(source, partial) != expected:
         raise VerificationError(_("{path} changed while it was being copied; nothing was "
                                   "replaced").format(path=source))
 
