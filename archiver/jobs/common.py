@@ -10,7 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from archiver import SOFTWARE_NAME, __version__
+from archiver import SOFTWARE_NAME, __version__, files
+from archiver.audit.record import AuditRecord
 from archiver.config import Config
 from archiver.errors import ArchiverError, RefusedError, UsageError
 from archiver.load import load_dataset
@@ -24,6 +25,8 @@ from archiver.passwords import (
     write_slip,
 )
 from archiver.render import RunContext
+from archiver.views.how_to_open import FILE_NAME as HOW_TO_OPEN
+from archiver.views.how_to_open import how_to_open
 from archiver.views.polish import datetime_pl
 
 
@@ -161,3 +164,13 @@ def made_at(ds: Dataset, run_ctx: RunContext) -> str:
 def local_time(ds: Dataset, run_ctx: RunContext) -> datetime:
     """The run's time in the school's time zone (what every printed time shows)."""
     return run_ctx.printed_at.astimezone(ZoneInfo(ds.meta.timezone))
+
+
+def write_how_to_open(rec: AuditRecord, bundle_name: str, folders: Iterable[Path], *,
+                      disclosure: bool = False) -> None:
+    """JAK-OTWORZYC.txt in each folder holding the bundle or a copy, noted in the entry."""
+    text = how_to_open(bundle_name, disclosure=disclosure).encode("utf-8")
+    for folder in dict.fromkeys(Path(f) for f in folders):
+        note = files.write_whole(folder / HOW_TO_OPEN, text, replace=True,
+                                 what="the how-to-open note", kind="how-to-open")
+        rec.add_output(note, kind="how-to-open")

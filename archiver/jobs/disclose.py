@@ -259,4 +259,6 @@ def run_disclose(request: DiscloseRequest, config: Config, *,
         rec.add_output(result.pack.bundle.path, kind="bundle")
         rec.add_output(result.letter_path, kind="cover-letter")
         rec.add_output(result.pack.protocol_path, kind="protocol")
+        common.write_how_to_open(rec, result.pack.bundle.path.name,
+                                 [result.pack.bundle.path.parent], disclosure=True)
     return result

@@ -36,8 +36,6 @@ from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
 from archiver.sign.vendor import read_vendor_exports, refuse_broken
 from archiver.views import KINDS, Period, make_scope, resolve_period
-from archiver.views.how_to_open import FILE_NAME as HOW_TO_OPEN
-from archiver.views.how_to_open import how_to_open
 
 
 @dataclass
@@ -212,10 +210,7 @@ def archive_recorded(ds: Dataset, config: Config, request: TermEndRequest,
         rec.add_output(result.pack.protocol_path, kind="protocol")
         for copy in result.copies:
             rec.add_output(copy, kind="copy")
-        text = how_to_open(result.pack.bundle.path.name).encode("utf-8")
-        for folder in dict.fromkeys([result.pack.bundle.path.parent,
-                                     *(Path(c).parent for c in result.copies)]):
-            note = files.write_whole(Path(folder) / HOW_TO_OPEN, text, replace=True,
-                                     what="the how-to-open note", kind="how-to-open")
-            rec.add_output(note, kind="how-to-open")
+        common.write_how_to_open(rec, result.pack.bundle.path.name,
+                                 [result.pack.bundle.path.parent,
+                                  *(Path(c).parent for c in result.copies)])
     return result

@@ -7,10 +7,7 @@ from __future__ import annotations
 FILE_NAME = "JAK-OTWORZYC.txt"
 
 
-def how_to_open(bundle_name: str) -> str:
-    """The text of JAK-OTWORZYC.txt (plain Polish, CRLF-free UTF-8)."""
-    stem = bundle_name.removesuffix(".zip")
-    return f"""JAK OTWORZYĆ PACZKĘ ARCHIWALNĄ
+_ARCHIVE = """JAK OTWORZYĆ PACZKĘ ARCHIWALNĄ
 
 W tym folderze są paczki archiwalne dokumentacji przebiegu nauczania z dziennika
 elektronicznego szkoły, na przykład:
@@ -19,7 +16,27 @@ elektronicznego szkoły, na przykład:
   {stem}-protokol.pdf      protokół przekazania (wydrukowany i podpisany przy nośniku)
 Hasło do paczki jest WYŁĄCZNIE na papierowej kartce z hasłem, przechowywanej osobno od
 nośnika. Hasła nie podaje się telefonicznie.
+"""
 
+_DISCLOSURE = """JAK OTWORZYĆ PACZKĘ Z UDOSTĘPNIONYMI DANYMI
+
+W tym folderze są paczki z danymi ucznia udostępnionymi uprawnionemu odbiorcy
+(sąd, policja, organ nadzoru), na przykład:
+  {bundle_name}            paczka: dokumenty PDF/A w układzie BagIt, zaszyfrowane AES-256
+  {bundle_name}.sha256     suma kontrolna SHA-256 całej paczki
+  {stem}-protokol.pdf      protokół przekazania danych
+  {stem}-pismo.pdf         pismo przewodnie (egzemplarz dla odbiorcy)
+Hasło do paczki przekazuje się odbiorcy osobno od paczki (nie tą samą drogą i nie
+telefonicznie).
+"""
+
+
+def how_to_open(bundle_name: str, *, disclosure: bool = False) -> str:
+    """The text of JAK-OTWORZYC.txt (plain Polish, CRLF-free UTF-8) beside a term-end
+    bundle or, with `disclosure`, beside a disclosed pupil's bundle."""
+    stem = bundle_name.removesuffix(".zip")
+    head = (_DISCLOSURE if disclosure else _ARCHIVE).format(bundle_name=bundle_name, stem=stem)
+    return head + f"""
 1. Czy plik się nie zmienił (suma kontrolna):
      Linux, macOS:  sha256sum -c {bundle_name}.sha256
      Windows:       certutil -hashfile "{bundle_name}" SHA256

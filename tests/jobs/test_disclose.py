@@ -51,11 +51,21 @@ def setup(tmp_path_factory, demo_export):
     return ds, root, pw, director, pick_student(ds)
 
 
+def director_by_name(ds, director: str) -> str:
+    """The director as a secretary types her: surname first, no diacritics, any case."""
+    import unicodedata
+
+    row = ds.staff[ds.staff["staff_id"] == director].iloc[0]
+    name = f"{row['last_name']} {row['first_name']}".upper()
+    return "".join(c for c in unicodedata.normalize("NFKD", name)
+                   if not unicodedata.combining(c)).replace("Ł", "L")
+
+
 @pytest.fixture(scope="module")
 def disclosed(setup, demo_export):
     ds, root, pw, director, student = setup
     result = CliRunner().invoke(main_group, disclose_args(
-        demo_export, root / "out", root / "state", pw, student, director))
+        demo_export, root / "out", root / "state", pw, student, director_by_name(ds, director)))
     assert result.exit_code == 0, result.output
     bundle = next((root / "out").glob("*.zip"))
     texts: dict[str, str] = {}
@@ -144,6 +154,31 @@ def test_cover_letter_names_recipient_basis_reference_and_director(disclosed) ->
     assert "Egzemplarz dla odbiorcy" in flat_copy
     others = ds.students[ds.students["student_id"] != disclosed[1]]
     assert [n for n in (others["first_name"] + " " + others["last_name"]) if n in flat_copy] == []
+
+
+def test_approved_by_a_name_records_the_directors_id_only(setup, disclosed) -> None:
+    import json
+
+    ds, _root, _pw, director, _student = setup
+    root = disclosed[5]
+    entries = [json.loads(line) for line in (root / "state" / "audit.jsonl").read_text()
+               .splitlines() if '"disclose"' in line]
+    assert [e["approved_by"] for e in entries] == [director]
+    row = ds.staff[ds.staff["staff_id"] == director].iloc[0]
+    log = (root / "state" / "audit.jsonl").read_text(encoding="utf-8")
+    assert row["last_name"] not in log and director_by_name(ds, director) not in log
+
+
+def test_beside_the_disclosed_bundle_a_note_says_how_to_open_it(disclosed) -> None:
+    ds, _student, bundle, _texts, _att, root = disclosed
+    note = (bundle.parent / "JAK-OTWORZYC.txt").read_text(encoding="utf-8")
+    assert bundle.name in note and "7-Zip" in note and "sha256sum -c" in note
+    assert "-pismo.pdf" in note and "archiver verify" in note
+    from archiver.jobs.common import personal_name_tokens
+
+    assert not set(re.findall(r"\w+", note)) & personal_name_tokens(ds)
+    audit = (root / "state" / "audit.jsonl").read_text(encoding="utf-8")
+    assert "JAK-OTWORZYC.txt" in audit
 
 
 def test_disclosure_is_in_the_register_of_disclosures(disclosed) -> None:
