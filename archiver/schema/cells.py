@@ -15,6 +15,8 @@ from datetime import date, datetime, time
 import numpy as np
 import pandas as pd
 
+from archiver.i18n import N_
+
 INT_RE = r"[+-]?\d+"
 FLOAT_RE = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 DATE_RE = r"\d{4}-\d{2}-\d{2}"
@@ -22,14 +24,15 @@ DATETIME_RE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?"
 OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})"
 
 # Why a value was refused, by column type (the value itself is quoted by the caller).
+# marked for the catalog; translated with _() where a problem is made
 TYPE_MESSAGES = {
-    "int": "{value} is not a whole number",
-    "float": "{value} is not a number",
-    "bool": "{value} is not a boolean (expected true or false)",
-    "date": "{value} is not a date (expected YYYY-MM-DD)",
-    "datetime": "{value} is not a date-time (expected ISO 8601 with a UTC offset, "
-                "e.g. 2025-09-01T08:05:00+02:00)",
-    "naive": "{value} has no UTC offset (add +01:00, +02:00 or Z)",
+    "int": N_("{value} is not a whole number"),
+    "float": N_("{value} is not a number"),
+    "bool": N_("{value} is not a boolean (expected true or false)"),
+    "date": N_("{value} is not a date (expected YYYY-MM-DD)"),
+    "datetime": N_("{value} is not a date-time (expected ISO 8601 with a UTC offset, "
+                   "e.g. 2025-09-01T08:05:00+02:00)"),
+    "naive": N_("{value} has no UTC offset (add +01:00, +02:00 or Z)"),
 }
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from archiver.i18n import _
 from archiver.model import ExportMeta
-from archiver.schema.report import Problem, Report, make_problem
+from archiver.schema.report import Problem, Report, make_problem, with_subject
 from archiver.sources.raw import RawTable
 
 
@@ -41,10 +42,13 @@ class Context:
         values: Sequence[object] | None = None,
         details: Sequence[str] | None = None,
         warning: bool = False,
+        **params: object,
     ) -> None:
-        """Report each of the 0-based `rows`; `{value}` / `{detail}` in text are per row.
+        """Report each of the 0-based `rows`; `{value}` / `{detail}` in the (translated)
+        text are per row, other placeholders come from `params`.
 
-        The value defaults to the row's cell of `column` in the typed table.
+        The value defaults to the row's cell of `column` in the typed table. A lesson's
+        problem names the lesson (class, date, period, subject, teacher) first.
         """
         rows = np.asarray(rows, dtype=np.int64)
         if not len(rows):
@@ -53,10 +57,52 @@ class Context:
             values = self.cell_values(table, column, rows)
         problems: list[Problem] = []
         for i, position in enumerate(rows.tolist()):
-            message = text if details is None else text.replace("{detail}", details[i])
-            problems.append(make_problem(table, position + 1, self.line(table, position),
-                                         column, values[i], rule, message))
+            detail = "" if details is None else details[i]
+            problems.append(make_problem(
+                table, position + 1, self.line(table, position), column, values[i], rule,
+                text, detail=detail, **params))
         self.report.extend(problems, warning=warning)
+
+    def name_lessons(self) -> None:
+        """Rewrite every problem of a lessons row as `<the lesson>: <problem> (<where>)`, the
+        lesson as a secretary finds it in the register (run once, after every rule, so
+        that problems found while typing the table name it too)."""
+        for problems in (self.report.errors, self.report.warnings):
+            at = [i for i, p in enumerate(problems) if p.table == "lessons" and p.row]
+            if not at:
+                continue
+            subjects = self.lesson_subjects(np.array([problems[i].row - 1 for i in at]))
+            for i, subject in zip(at, subjects, strict=True):
+                if subject:
+                    problems[i] = with_subject(problems[i], subject)
+
+    def lesson_subjects(self, rows: np.ndarray) -> list[str | None]:
+        """`class 7a, 12.01.2026, period 3, Matematyka, Anna Nowak` for 0-based lesson rows
+        (staff names are not pupils' data; a value that did not parse is left out)."""
+        lessons = self.tables.get("lessons")
+        if lessons is None or not len(lessons):
+            return [None] * len(rows)
+        classes = _names(self.tables.get("classes"), "class_id", lambda f: f["name"])
+        subjects = _names(self.tables.get("subjects"), "subject_id", lambda f: f["name"])
+        teachers = _names(self.tables.get("staff"), "staff_id",
+                          lambda f: f["first_name"].fillna("") + " " + f["last_name"].fillna(""))
+        picked = lessons.iloc[rows]
+        said: list[str | None] = []
+        for row in picked.itertuples(index=False):
+            parts = []
+            if _filled(row.class_id):
+                parts.append(_("class {name}").format(
+                    name=classes.get(row.class_id) or row.class_id))
+            if _filled(row.date):
+                parts.append(row.date.strftime("%d.%m.%Y"))
+            if _filled(row.period):
+                parts.append(_("period {number}").format(number=row.period))
+            if _filled(row.subject_id):
+                parts.append(str(subjects.get(row.subject_id) or row.subject_id))
+            if _filled(row.teacher_id):
+                parts.append(str(teachers.get(row.teacher_id) or row.teacher_id).strip())
+            said.append(", ".join(parts) or None)
+        return said
 
     def cell_values(self, table: str, column: str | None, rows: np.ndarray) -> list[object]:
         """Display values of one column at the given rows ("" for NA)."""
@@ -69,6 +115,24 @@ class Context:
     def usable(self, *tables: str) -> bool:
         """True when every named table was present (rules across tables need them)."""
         return not any(t in self.missing for t in tables)
+
+
+def _filled(value: object) -> bool:
+    return not (value is None or value is pd.NA or value is pd.NaT
+                or (isinstance(value, float) and value != value))
+
+
+def _names(frame: pd.DataFrame | None, key: str, name) -> dict[object, str]:
+    """id -> printed name of a typed table (first row of an id wins), {} without it."""
+    if frame is None or not len(frame):
+        return {}
+    names = name(frame)
+    pairs = zip(frame[key].tolist(), names.tolist(), strict=True)
+    result: dict[object, str] = {}
+    for ident, text in pairs:
+        if _filled(ident) and ident not in result and _filled(text) and str(text).strip():
+            result[ident] = str(text).strip()
+    return result
 
 
 def display(value: object) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+
+from archiver.i18n import _, ngettext
 
 MAX_VALUE_CHARS = 60  # a long cell (a message body) is cut in messages: enough to find it
 
@@ -30,7 +32,7 @@ class Problem:
 def show_value(value: object) -> str:
     """The offending value as quoted in a message; long text is cut."""
     if value is None or value == "":
-        return "(empty)"
+        return _("(empty)")
     text = str(value)
     if len(text) > MAX_VALUE_CHARS:
         text = text[: MAX_VALUE_CHARS - 1] + "…"
@@ -40,24 +42,34 @@ def show_value(value: object) -> str:
 def where(table: str, row: int | None, line: int | None, column: str | None) -> str:
     """`lessons row 12 (line 13), column date` — the location part of a message."""
     if table == "export" and column:
-        return f"export metadata, key {column}"
+        return _("export metadata, key {key}").format(key=column)
     text = table
     if row is not None:
-        text += f" row {row}"
-        if line is not None:
-            text += f" (line {line})"
+        text = (_("{table} row {row} (line {line})") if line is not None
+                else _("{table} row {row}")).format(table=table, row=row, line=line)
     if column:
-        text += f", column {column}"
+        text = _("{place}, column {column}").format(place=text, column=column)
     return text
 
 
 def make_problem(table: str, row: int | None, line: int | None, column: str | None,
-                 value: object, rule: str, text: str) -> Problem:
-    """A Problem whose message is `<where>: <text>`; `{value}` in text is the shown value."""
+                 value: object, rule: str, text: str, **params: object) -> Problem:
+    """A Problem whose message is `<where>: <text>`. `text` is a translated template:
+    {value} is the shown value, other placeholders come from `params`."""
     shown = show_value(value)
-    message = f"{where(table, row, line, column)}: {text.replace('{value}', shown)}"
+    message = f"{where(table, row, line, column)}: {text.format(value=shown, **params)}"
     raw_value = None if value is None else str(value)
     return Problem(table, row, line, column, raw_value, rule, message)
+
+
+def with_subject(problem: Problem, subject: str) -> Problem:
+    """The problem said as `<subject>: <text> (<where>)`: what the row is (a lesson: class,
+    date, period, subject, teacher) first, the row and line at the end."""
+    place = where(problem.table, problem.row, problem.line, problem.column)
+    said = problem.message.removeprefix(f"{place}: ")
+    message = _("{subject}: {problem} ({place})").format(subject=subject, problem=said,
+                                                         place=place)
+    return replace(problem, message=message)
 
 
 @dataclass
@@ -86,7 +98,9 @@ class Report:
     def summary(self) -> str:
         """One line: `3 errors, 1 warning`."""
         e, w = len(self.errors), len(self.warnings)
-        return f"{e} error{'s' * (e != 1)}, {w} warning{'s' * (w != 1)}"
+        return _("{errors}, {warnings}").format(
+            errors=ngettext("{count} error", "{count} errors", e).format(count=e),
+            warnings=ngettext("{count} warning", "{count} warnings", w).format(count=w))
 
     def to_dict(self) -> dict:
         return {

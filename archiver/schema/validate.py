@@ -44,6 +44,7 @@ def validate(raw: RawExport) -> tuple[Dataset | None, Report]:
     type_tables(ctx)
     for rule in RULES:
         rule(ctx)
+    ctx.name_lessons()
     if ctx.report.errors or meta is None:
         return None, ctx.report
     source = SourceInfo(raw.path, raw.container)

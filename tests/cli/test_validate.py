@@ -40,8 +40,9 @@ def test_invalid_export_lists_problems_grouped_by_table(tmp_path) -> None:
     assert "(folder): INVALID, 2 errors, 1 warning" in out
     assert "lessons: 2 error(s), 1 warning(s)" in out
     assert "error [reference] ×1" in out and "warning [topic.missing] ×1" in out
-    assert "lessons row 1 (line 2), column teacher_id: 'nikt' is not a staff_id of staff" in out
-    assert "lessons row 2 (line 3), column period: 'drugi' is not a whole number" in out
+    assert ("'nikt' is not a staff_id of staff (lessons row 1 (line 2), column teacher_id)"
+            in out)
+    assert "'drugi' is not a whole number (lessons row 2 (line 3), column period)" in out
 
 
 def test_output_is_capped_per_rule(tmp_path) -> None:
@@ -94,3 +95,19 @@ def test_usage_error_exits_two(capsys) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["validate", "x", "--limit", "-1"])
     assert stop.value.code == 2
+
+
+def test_a_lesson_warning_names_the_class_date_period_subject_and_teacher(tmp_path) -> None:
+    """What a secretary needs to find the lesson in the register; the row stays at the end."""
+    source = str(_broken(tmp_path))
+    out = run(source).output
+    assert ("class 8 b, 02.03.2026, period 3, Matematyka, Jan Kowalski: held lesson has no "
+            "topic (lessons row 4 (line 5), column topic)") in out
+    polish = CliRunner().invoke(main_group, ["validate", source],
+                                env={"ARCHIVER_LANG": None, "LC_ALL": None, "LANG": "C"})
+    assert polish.exit_code == 1
+    assert ("klasa 8 b, 02.03.2026, lekcja 3, Matematyka, Jan Kowalski: odbyta lekcja nie ma "
+            "tematu (lessons, wiersz 4 (linia 5), kolumna topic)") in polish.output
+    report = json.loads(run(source, "--json").output)
+    warning = report["warnings"][0]
+    assert (warning["table"], warning["row"], warning["rule"]) == ("lessons", 4, "topic.missing")
