@@ -1,10 +1,13 @@
 """Files that appear whole or not at all: the one way archiver writes a file that matters.
 
-Everything is first written under `.NAME.partial-PID` in the target folder (a name that
-never ends in `.zip`, so no tool takes it for a bundle), owner-only, synced to the medium,
-and only then given its final name (a hard link that fails rather than overwrite, or a
-rename where asked to replace), the folder synced after. A killed run leaves only partial
-files, which `remove_stale_partials` clears on the next run. OS errors become StorageError
+Everything is first written under `.NAME.partial-PID-TOKEN` in the target folder (a name
+that never ends in `.zip`, so no tool takes it for a bundle), owner-only, synced to the
+medium, and only then given its final name (a hard link that fails rather than overwrite,
+or a rename where asked to replace), the folder synced after. The writing run holds an
+exclusive `flock` on each of its partial files until the file is gone or published; a
+killed run leaves only partial files nobody holds, which `remove_stale_partials` clears on
+the next run. A lock, not a process id: a run in another PID namespace (another container
+or machine sharing the folder) sees the lock where a PID would mean nothing. OS errors become StorageError
 and refusals RefusedError, both naming the file at hand.
 
 `write_whole` serves every file written in one piece (printouts, the protocol, the cover
@@ -17,17 +20,23 @@ from __future__ import annotations
 import errno
 import os
 import re
+import secrets
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import psutil
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
 
 from archiver import published
 from archiver.errors import RefusedError, StorageError, UsageError
+from archiver.i18n import _
 from archiver.statedir import make_private_dirs
 
-PARTIAL_PATTERN = re.compile(r"^\.(?P<name>.+)\.partial-(?P<pid>\d+)$")
+PARTIAL_PATTERN = re.compile(r"^\.(?P<name>.+)\.partial-(?P<tag>\d+(?:-[0-9a-f]+)?)$")
 
 _REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -55,8 +64,51 @@ def storage_error(exc: OSError, action: str, where: Path) -> StorageError:
 
 
 def partial_path(final: Path) -> Path:
-    """The temporary name of `final` for this process: `.NAME.partial-PID`."""
-    return final.with_name(f".{final.name}.partial-{os.getpid()}")
+    """A new temporary name for `final`: `.NAME.partial-PID-TOKEN`, never the same twice
+    (two threads, or two runs whose pids coincide in two PID namespaces, never meet)."""
+    return final.with_name(f".{final.name}.partial-{os.getpid()}-{secrets.token_hex(4)}")
+
+
+# partial file -> a descriptor holding its flock, kept until the partial is released.
+_HELD: dict[str, int] = {}
+_HELD_GUARD = threading.Lock()
+
+
+def _create_locked(path: Path, flags: int) -> int:
+    """Create `path` (O_EXCL) and take its flock before anyone else can; if a cleaner
+    judged it stale in the instant between and removed it, create it again."""
+    for _ in range(5):
+        fd = os.open(path, flags, 0o600)
+        if fcntl is None:
+            return fd
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # a cleaner holds it only for an unlink
+            if os.fstat(fd).st_nlink > 0:
+                break
+        except OSError as exc:
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EINVAL):
+                return fd  # no locks on this file system: cleaners leave it alone
+            os.close(fd)
+            raise
+        os.close(fd)  # unlinked under us: the name is free again
+    else:
+        raise OSError(errno.EAGAIN, "a partial file kept vanishing", str(path))
+    try:
+        held = os.dup(fd)  # the lock stays while this copy is open, after close()
+    except OSError:
+        os.close(fd)
+        raise
+    with _HELD_GUARD:
+        _HELD[os.fspath(path)] = held
+    return fd
+
+
+def release_partial(path: Path) -> None:
+    """Give up the lock on a partial file once it is unlinked or published."""
+    with _HELD_GUARD:
+        fd = _HELD.pop(os.fspath(path), None)
+    if fd is not None:
+        os.close(fd)
 
 
 class OutputFile:
@@ -68,7 +120,7 @@ class OutputFile:
     def __init__(self, path: Path) -> None:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
         self.path = path
-        self._fd: int | None = os.open(path, flags, 0o600)
+        self._fd: int | None = _create_locked(path, flags)
         self._position = 0
 
     def write(self, data: bytes) -> int:
@@ -160,12 +212,14 @@ def publish_new(temporary: Path, final: Path, what: str = "a bundle", *,
         if os.path.lexists(final):
             raise already_exists(final, what) from None
         os.rename(temporary, final)
+        release_partial(temporary)
         if output:
             published.note(final)
         return
     if output:
         published.note(final)  # before anything else can fail: the audit entry lists it
     os.unlink(temporary)
+    release_partial(temporary)
 
 
 def write_whole(path: Path, data: bytes, *, what: str, replace: bool = False,
@@ -253,13 +307,47 @@ def check_copy_destinations(folders: Iterable[Path], out_dir: Path | None = None
             raise StorageError(f"the copy destination {folder} is not writable")
         real = folder.resolve()
         for given, other in seen:
-            if real == other or os.path.samefile(real, other) or \
-                    real.is_relative_to(other) or other.is_relative_to(real):
+            if _in_or_above(real, other):
                 raise RefusedError(
                     f"the copy destination {folder} is the same folder as {given}, or inside "
                     "or above it: a copy there is no second copy",
                     hint="give --copy-to a folder on another medium")
         seen.append((folder, real))
+
+
+def _in_or_above(one: Path, other: Path) -> bool:
+    return (one == other or one.is_relative_to(other) or other.is_relative_to(one)
+            or (one.is_dir() and other.is_dir() and os.path.samefile(one, other)))
+
+
+def check_slip_folder(slip_out: Path, folders: Iterable[Path]) -> None:
+    """Fail before any work if the password slip would be written in, inside or above the
+    output folder or a copy's (symlinks resolved): the password on the bundle's medium."""
+    slip_dir = Path(slip_out).parent.resolve()
+    for folder in folders:
+        if _in_or_above(slip_dir, Path(folder).resolve()):
+            raise RefusedError(
+                _("the password slip {slip} would lie on the bundle's medium: in, inside or "
+                  "above {folder}").format(slip=slip_out, folder=folder),
+                hint=_("a password never travels with the bundle; give --slip-out a file on "
+                       "another medium (e.g. in your home folder)"))
+
+
+def same_medium(bundle_dir: Path, others: Iterable[Path]) -> list[Path]:
+    """The folders among `others` on the same file system as `bundle_dir` (st_dev): a copy
+    or a password slip there is lost with the bundle's disk."""
+    try:
+        device = os.stat(bundle_dir).st_dev
+    except OSError:
+        return []
+    found = []
+    for other in others:
+        try:
+            if os.stat(other).st_dev == device:
+                found.append(Path(other))
+        except OSError:
+            continue
+    return found
 
 
 def remove_quietly(*paths: Path) -> None:
@@ -269,21 +357,33 @@ def remove_quietly(*paths: Path) -> None:
             path.unlink(missing_ok=True)
         except OSError:
             pass
+        release_partial(path)
 
 
-def _owner_alive(pid: int, modified: float) -> bool:
+def _claim_stale(path: str) -> int | None:
+    """A descriptor holding the lock of a partial file nobody writes any more (its run
+    is gone), or None while a run holds it, or when it cannot be judged (not ours to
+    open, no locks on this file system): such a file is left alone."""
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return None
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
     try:
-        started = psutil.Process(pid).create_time()
-    except psutil.NoSuchProcess:
-        return False
-    except psutil.Error:  # not ours to inspect: assume it is a live run
-        return True
-    # A process that started after the file was last written is a reused pid.
-    return started <= modified + 2
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        info, now = os.fstat(fd), os.stat(path, follow_symlinks=False)
+        if (info.st_dev, info.st_ino) == (now.st_dev, now.st_ino) and info.st_nlink:
+            return fd
+    except OSError:
+        pass  # held (EWOULDBLOCK) by a live run, or gone meanwhile
+    os.close(fd)
+    return None
 
 
 def remove_stale_partials(folder: Path) -> list[Path]:
-    """Delete `.NAME.partial-PID` files whose writing process is gone, and the sidecar a
+    """Delete `.NAME.partial-…` files no run holds a lock on, and the sidecar a
     run killed between its two renames left (`NAME.sha256` beside a stale partial of
     NAME, with no NAME); return them. Nothing else is ever deleted: a sidecar whose
     bundle was renamed or moved away by someone is not archiver's to remove."""
@@ -294,26 +394,32 @@ def remove_stale_partials(folder: Path) -> list[Path]:
     except OSError as exc:
         raise storage_error(exc, "look for partial files", folder) from None
     names = {entry.name for entry in entries}
-    stale, of_bundles = [], set()
-    for entry in entries:
-        match = PARTIAL_PATTERN.match(entry.name)
-        if not match or not entry.is_file(follow_symlinks=False):
-            continue
-        if _owner_alive(int(match["pid"]), entry.stat(follow_symlinks=False).st_mtime):
-            continue
-        stale.append(entry)
-        of_bundles.add(match["name"])
-    orphans = [e for e in entries if e.name.endswith(".zip.sha256")
-               and e.name.removesuffix(".sha256") in of_bundles
-               and e.name.removesuffix(".sha256") not in names
-               and e.is_file(follow_symlinks=False)]
-    removed: list[Path] = []
-    for entry in [*orphans, *stale]:
-        try:
-            os.unlink(entry.path)
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise storage_error(exc, "remove a stale partial file", folder) from None
-        removed.append(Path(entry.path))
+    stale: list[tuple[str, int]] = []
+    of_bundles = set()
+    try:
+        for entry in entries:
+            match = PARTIAL_PATTERN.match(entry.name)
+            if not match or not entry.is_file(follow_symlinks=False):
+                continue
+            claimed = _claim_stale(entry.path)
+            if claimed is None:
+                continue
+            stale.append((entry.path, claimed))
+            of_bundles.add(match["name"])
+        orphans = [(e.path, None) for e in entries if e.name.endswith(".zip.sha256")
+                   and e.name.removesuffix(".sha256") in of_bundles
+                   and e.name.removesuffix(".sha256") not in names
+                   and e.is_file(follow_symlinks=False)]
+        removed: list[Path] = []
+        for path, _ in [*orphans, *stale]:
+            try:
+                os.unlink(path)  # a stale partial while its lock is held here
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise storage_error(exc, "remove a stale partial file", folder) from None
+            removed.append(Path(path))
+    finally:
+        for _, fd in stale:
+            os.close(fd)
     return removed

@@ -16,6 +16,7 @@ from bundle_fixtures import BAG_INFO, CREATED, write_bundle
 
 from archiver.bundle import BundleWriter, remove_stale_partials, verify_bundle
 from archiver.errors import RefusedError, StorageError
+from archiver.files import OutputFile, partial_path, remove_quietly
 from archiver.passwords import Password
 
 NAME = "SP25-2025-2026-okres-1.zip"
@@ -136,17 +137,27 @@ def _dead_pid() -> int:
 
 
 def test_stale_partials_are_removed_and_live_ones_kept(out: Path) -> None:
+    """Stale means no run holds the partial's lock: a pid in its name decides nothing."""
     dead = out / f".{NAME}.partial-{_dead_pid()}"
-    reused = out / f".old.zip.partial-{os.getpid()}"  # our pid, but older than us
-    live = out / f".{NAME}.partial-{os.getpid()}"
+    unlocked = out / f".old.zip.partial-{os.getpid()}-0a1b2c3d"  # our pid, nobody's lock
+    live = partial_path(out / NAME)
+    writing = OutputFile(live)  # a run writing it now: it holds the lock
     keep = [out / "notes.partial-12", out / ".hidden", out / "b.zip"]
-    for path in [dead, reused, live, *keep]:
+    for path in [dead, unlocked, *keep]:
         path.write_bytes(b"x")
-    os.utime(reused, (1_000_000, 1_000_000))
     (out / ".dir.zip.partial-1").mkdir()
-    removed = remove_stale_partials(out)
-    assert sorted(removed) == sorted([dead, reused])
-    assert listing(out) == sorted([live.name, *(p.name for p in keep), ".dir.zip.partial-1"])
+    try:
+        removed = remove_stale_partials(out)
+        assert sorted(removed) == sorted([dead, unlocked])
+        assert listing(out) == sorted([live.name, *(p.name for p in keep),
+                                       ".dir.zip.partial-1"])
+        writing.close()  # written, not yet published: still held
+        assert remove_stale_partials(out) == [] and live.exists()
+    finally:
+        writing.close()
+        remove_quietly(live)  # released: the next cleaner may take it
+    live.write_bytes(b"x")
+    assert remove_stale_partials(out) == [live]
 
 
 CHILD = textwrap.dedent("""
@@ -168,7 +179,7 @@ def test_a_killed_run_leaves_only_an_unreadable_partial_that_the_next_run_remove
     child.send_signal(signal.SIGKILL)
     child.wait()
     names = listing(out)
-    assert names == [f".{NAME}.partial-{child.pid}"]
+    assert len(names) == 1 and names[0].startswith(f".{NAME}.partial-{child.pid}-")
     partial = (out / names[0]).read_bytes()
     assert b"PLAINTEXT-MARKER" not in partial and len(partial) > 1000
     assert remove_stale_partials(out) == [out / names[0]]
