@@ -65,6 +65,12 @@ def _summary(result: TermEndResult) -> list[str]:
         lines.append(_("Password slip: {path}  (the password is only there: print it, delete "
                        "the file, keep the paper apart from the medium)").format(
                            path=result.slip_path))
+    lines += [_("archiver: warning: the copy in {folder} is on the same disk as the bundle: "
+                "it is lost with it; keep a copy on another medium").format(folder=folder)
+              for folder in result.same_medium_copies]
+    if result.slip_on_same_medium:
+        lines.append(_("archiver: warning: the password slip {path} is on the same disk as "
+                       "the bundle: print it and delete the file").format(path=result.slip_path))
     return lines
 
 

@@ -14,6 +14,7 @@ from archiver import SOFTWARE_NAME, __version__, files
 from archiver.audit.record import AuditRecord
 from archiver.config import Config
 from archiver.errors import ArchiverError, RefusedError, UsageError
+from archiver.files import check_slip_folder
 from archiver.load import load_dataset
 from archiver.model import Dataset
 from archiver.passwords import (
@@ -70,13 +71,7 @@ def choose_password(password_file: Path | None, slip_out: Path | None, out_dir: 
     if Path(slip_out).exists():
         raise RefusedError(f"{slip_out} already exists; a password slip is never overwritten",
                            hint="choose a new --slip-out file")
-    slip_dir = Path(slip_out).resolve().parent
-    for folder in (out_dir, *copy_to):
-        if slip_dir == Path(folder).resolve():
-            raise RefusedError(
-                f"the password slip {slip_out} would lie beside the bundle in {folder}",
-                hint="a password never travels with the bundle; choose another folder",
-            )
+    check_slip_folder(Path(slip_out), (out_dir, *copy_to))
     slip = Path(slip_out)
     if not slip.parent.is_dir() or os.path.lexists(slip):
         raise UsageError(f"the password slip {slip_out} cannot be written there: "

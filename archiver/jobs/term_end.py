@@ -66,6 +66,8 @@ class TermEndResult:
     seconds: float = 0.0
     generated_password: Password | None = None  # only in memory, for the terminal
     rendering: RenderStats = field(default_factory=RenderStats)  # rendered / from the cache
+    same_medium_copies: list[Path] = field(default_factory=list)  # on the bundle's disk
+    slip_on_same_medium: bool = False  # the slip's folder is on the bundle's disk
 
 
 def parse_term(value: str) -> Period:
@@ -86,10 +88,22 @@ def bundle_name(ds: Dataset, period: Period, run_ctx: RunContext) -> str:
     return f"{safe_part(ds.meta.school.id, 'szkola')}_{safe_part(year, 'rok')}_{which}_{stamp}.zip"
 
 
+def _same_medium_rows(copies: Sequence[Path], slip: bool) -> tuple[tuple[str, str], ...]:
+    """The protocol's warnings: a copy or the password slip on the bundle's own disk."""
+    rows = [("Uwaga", f"kopia w folderze {folder} jest na tym samym dysku co paczka: "
+             "chroni przed mniejszą liczbą awarii niż kopia na innym nośniku")
+            for folder in copies]
+    if slip:
+        rows.append(("Uwaga", "kartkę z hasłem zapisano na tym samym dysku co paczka: "
+                     "wydrukuj ją i usuń plik"))
+    return tuple(rows)
+
+
 def _description(ds: Dataset, config: Config, run_ctx: RunContext, period_label: str,
-                 term_label: str) -> Description:
+                 term_label: str, extra: tuple[tuple[str, str], ...] = ()) -> Description:
     meta = ds.meta
     return Description(
+        extra=extra,
         heading="Protokół przekazania dokumentacji do archiwum szkolnego",
         intro=("Przekazuje się do archiwum szkolnego zaszyfrowaną paczkę archiwalną z "
                f"dokumentacją przebiegu nauczania prowadzoną w dzienniku elektronicznym: "
@@ -135,7 +149,11 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     period_label = period_text(ds, specs[0].scope) if specs else ""
     name = bundle_name(ds, period, run_ctx)
     term_label = _term_label(period)
-    description = _description(ds, config, run_ctx, period_label, term_label)
+    same_copies = files.same_medium(out_dir, request.copy_to)
+    slip_same = bool(choice.generated and request.slip_out and files.same_medium(
+        out_dir, [Path(request.slip_out).parent]))
+    description = _description(ds, config, run_ctx, period_label, term_label,
+                               _same_medium_rows(same_copies, slip_same))
     header = page_header(ds, config, description.heading, period_label, run_ctx)
     bag_info = common.base_bag_info(
         ds, config, run_ctx, name.removesuffix(".zip"),
@@ -172,7 +190,8 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
             request.on_copy(Path(dest))
         copies.append(copy_verified(pack.bundle.path, Path(dest)))
     return TermEndResult(pack, slip_path, copies, time.monotonic() - started,
-                         choice.password if choice.generated else None, rendering)
+                         choice.password if choice.generated else None, rendering,
+                         same_copies, slip_same)
 
 
 def run_term_end(request: TermEndRequest, config: Config, *,

@@ -193,3 +193,64 @@ def test_a_copy_that_would_be_no_second_copy_is_refused_before_any_work(
     line = one_error_line(result)
     assert "no second copy" in line and str(copies[-1]) in line, line
     assert not list((work / "out").glob("*.zip"))
+
+
+@pytest.mark.parametrize("where", ["out/hasla", "above-out", "copy/hasla", "above-copy",
+                                   "link-to-out"])
+def test_a_slip_in_or_above_an_output_or_copy_folder_is_refused_before_any_work(
+        work: Path, where: str) -> None:
+    """`--out med --slip-out med/hasla/s.txt` and `--out med2/paczki --slip-out med2/s.txt`
+    both put the password on the bundle's medium (issue 13, finding 6)."""
+    (work / "out" / "hasla").mkdir()
+    (work / "copy" / "hasla").mkdir()
+    (work / "med").mkdir()
+    (work / "link-to-out").symlink_to(work / "out")
+    out, copy = work / "out", work / "copy"
+    slip = {"out/hasla": out / "hasla" / "s.txt", "above-out": work / "s.txt",
+            "copy/hasla": copy / "hasla" / "s.txt", "above-copy": work / "s.txt",
+            "link-to-out": work / "link-to-out" / "hasla" / "s.txt"}[where]
+    if where == "above-out":
+        out, copy = work / "med" / "paczki", work / "copy"
+        out.mkdir()
+    if where == "above-copy":
+        out, copy = work / "out", work / "med" / "kopia"
+        copy.mkdir()
+        slip = work / "med" / "s.txt"
+    args = ["term-end", str(work / "export.zip"), "--out", str(out), "--state-dir",
+            str(work / "state"), "-j", "1", "--copy-to", str(copy), "--slip-out", str(slip),
+            "--no-cache"]
+    result = CliRunner().invoke(main_group, args, env={"SOURCE_DATE_EPOCH": "1782570600"})
+    assert result.exit_code == ExitCode.REFUSED, result.output
+    line = one_error_line(result)
+    assert str(slip) in line and "password slip" in line, line
+    assert "another medium" in result.output  # what to do
+    assert not list(out.rglob("*.zip")) and not list(copy.rglob("*.zip"))
+    assert not slip.exists()
+
+
+def test_a_copy_and_slip_on_the_bundles_file_system_are_warned_of(work: Path) -> None:
+    """A second copy on the same disk protects against less: the summary and the handover
+    protocol say so (the run itself goes on: README's demo keeps working)."""
+    from hostile_support import pdf_text
+
+    result = term_end(work)
+    assert result.exit_code == 0, result.output
+    warnings = [ln for ln in result.output.splitlines() if ln.startswith("archiver: warning:")]
+    assert any(str(work / "copy") in ln and "same" in ln for ln in warnings), result.output
+    assert any(str(work / "slips" / "haslo.txt") in ln and "same" in ln
+               for ln in warnings), result.output
+    protocol = next((work / "out").glob("*-protokol.pdf"))
+    text = " ".join(pdf_text(protocol.read_bytes()).split())
+    assert "na tym samym dysku" in text and "kopia" in text and "hasł" in text, text
+
+
+@pytest.mark.skipif(not can_mount(), reason="needs root to mount a tmpfs as another disk")
+def test_a_copy_and_slip_on_other_media_get_no_warning(work: Path) -> None:
+    from hostile_support import pdf_text
+
+    with tmpfs(work / "copy", "size=8m"), tmpfs(work / "slips", "size=1m"):
+        result = term_end(work)
+        assert result.exit_code == 0, result.output
+        assert "archiver: warning:" not in result.output, result.output
+        protocol = next((work / "out").glob("*-protokol.pdf"))
+        assert "na tym samym dysku" not in " ".join(pdf_text(protocol.read_bytes()).split())
