@@ -1,158 +1,39 @@
-"""A week's lesson list as pre-wrapped monospaced lines, one ruled block per day.
+"""A week's lesson list as pre-wrapped lines in the documents' face, one ruled block per day.
 
-The list used to be one `<div>` per lesson with a hanging indent, `pre-wrap`,
-`overflow-wrap: anywhere`, a bottom border and `break-inside: avoid`: WeasyPrint laid
-those pages out at 16 pages per CPU-second against 37 for grid pages (issue 18). The face
-is DejaVu Sans Mono, every character one advance wide (bold too), so the wrap is computed
-here exactly: a lesson's columns on its first line, its topic wrapped under the topic
-column. A day's lessons are one `<pre>` that is not split across pages (a lesson is never
-cut in two, as before), with a light rule under each lesson drawn as PDF rectangles
-(archiver.render.rules).
+The list used to be one `<div>` per lesson with a hanging indent, `pre-wrap`, a bottom
+border and `break-inside: avoid`: WeasyPrint laid those pages out at 16 pages per
+CPU-second against 37 for grid pages (issue 18). Now every line is computed here
+(archiver.render.tablines: DejaVu Sans Condensed 9pt, columns aligned by tabs counted
+from the font's advance widths): a lesson's columns on its first line, its topic wrapped
+under the topic column. A day's lessons are one `<pre>` that is not split across pages (a
+lesson is never cut in two), with a light rule under each lesson drawn as PDF rectangles
+(archiver.render.rules). Columns are as wide as the week's widest entry in them.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
 from itertools import groupby
-
-from markupsafe import Markup, escape
 
 from archiver.render.environment import fit
 from archiver.render.printable import printable
-from archiver.render.textgrid import CHAR_PT, ruled
+from archiver.render.tablines import (GAP_PT, PAGE_PT, Layout, LineBlock, Piece, block,
+                                      fit_pt, text_pt)
 from archiver.views.polish import datetime_pl, number_ranges, weekday
 from archiver.views.register import LessonEntry, WeekView
 
-# landscape A4 between the margins of style.css's `@page wide` (297 - 2 x 12 mm), in
-# characters; lines are filled to LINE_CHARS (a character short of it: never a wrap by
-# rounding)
-WIDTH_CH = (297 - 24) / 25.4 * 72 / CHAR_PT
-LINE_CHARS = int(WIDTH_CH) - 1
-HANG = 113  # characters before the topic column: a topic's further lines start there
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufe0e\ufe0f"
-
-Piece = tuple[str, str]  # text, and how it is printed: "" plain, "b" bold, "gap" a gap
+HEADS = ("kol", "dzień", "lek", "przedmiot", "nr", "grupa", "nauczyciel", "potwierdzenie",
+         "temat")
+TOPIC_MIN_PT = 240.0  # the topic column keeps at least this much of the line
 
 
-@dataclass(frozen=True)
-class LessonBlock:
-    """One day's lessons (or the days off), ready for the template."""
-
-    lines: Markup
-    style: str
-
-
-_WIDTHS: dict[str, int] = {}
-
-
-def _char_width(char: str) -> int:
-    found = _WIDTHS.get(char)
-    if found is None:
-        found = _WIDTHS[char] = (
-            0 if char in _ZERO_WIDTH or unicodedata.combining(char)
-            else 2 if unicodedata.east_asian_width(char) in "WF" else 1)
-    return found
-
-
-def width(text: str) -> int:
-    """Advances `text` takes in the monospaced face: none for combining marks and
-    zero-width characters, two for wide (East Asian) ones, which a fallback font draws."""
-    if text.isascii():
-        return len(text)
-    return sum(map(_char_width, text))
-
-
-_BREAKS = re.compile("( |\u200b)")
-
-
-def _words(pieces: list[Piece]) -> list[tuple[list[Piece], int, bool]]:
-    """Pieces cut into words (a word keeps the pieces it spans): (pieces, width, a space
-    follows). Breaks are at spaces and after zero-width spaces."""
-    words: list[tuple[list[Piece], int, bool]] = []
-    current: list[Piece] = []
-    for text, how in pieces:
-        for token in _BREAKS.split(text):
-            if token == " ":
-                if current:
-                    words.append((current, sum(width(t) for t, _ in current), True))
-                current = []
-            elif token == "\u200b":
-                current.append((token, how))
-                words.append((current, sum(width(t) for t, _ in current), False))
-                current = []
-            elif token:
-                current.append((token, how))
-    if current:
-        words.append((current, sum(width(t) for t, _ in current), False))
-    return words
-
-
-def _cut(word: list[Piece], room: int) -> tuple[list[Piece], list[Piece]]:
-    """The head of a word that fits `room` advances, and the rest."""
-    head: list[Piece] = []
-    used = 0
-    for index, (text, how) in enumerate(word):
-        for j, char in enumerate(text):
-            w = width(char)
-            if used + w > room and (head or j):
-                head.append((text[:j], how))
-                return head, [(text[j:], how), *word[index + 1:]]
-            used += w
-        head.append((text, how))
-    return head, []
-
-
-def wrap(first: str, pieces: list[Piece], line_chars: int = LINE_CHARS,
-         hang: int = HANG) -> list[list[Piece]]:
-    """`first` (the fixed columns, never broken) followed by `pieces`, in lines of at most
-    `line_chars` advances; every further line starts with `hang` spaces."""
-    lines: list[list[Piece]] = [[(first, "")]]
-    used = start = width(first)
-    for word, size, spaced in _words(pieces):
-        while word:
-            if used + size <= line_chars:
-                lines[-1] += word
-                used += size
-                word = []
-                continue
-            if used <= start:  # alone on its line and still too long: cut it
-                head, word = _cut(word, line_chars - used)
-                lines[-1] += head
-                size = sum(width(t) for t, _ in word)
-            lines.append([(" " * hang, "")])
-            used = start = hang
-        if spaced and used < line_chars:
-            lines[-1].append((" ", ""))
-            used += 1
-    return [_trimmed(line) for line in lines]
-
-
-def _trimmed(line: list[Piece]) -> list[Piece]:
-    while line and line[-1][0].strip() == "" and len(line) > 1:
-        line = line[:-1]
-    return line
-
-
-_OPEN = {"": "", "b": "<b>", "gap": '<b class="gap">'}
-_CLOSE = {"": "", "b": "</b>", "gap": "</b>"}
-
-
-def _markup(line: list[Piece]) -> str:
-    """The line as HTML (plain strings joined once: Markup arithmetic is slow)."""
-    return "".join(_OPEN[how] + str(escape(text)) + _CLOSE[how] for text, how in line)
-
-
-def _columns(lesson: LessonEntry, timezone: str) -> str:
-    day = f"{weekday(lesson.day)} {lesson.day:%d.%m}"
+def _cells(lesson: LessonEntry, timezone: str) -> list[str]:
     confirmed = ("—" if lesson.status == "cancelled" else
                  datetime_pl(lesson.confirmed_at, timezone) if lesson.confirmed_at
                  else "niepotwierdzona")
-    return (f"{lesson.column or '':>3}  {day:<8}  {lesson.period:>3}  "
-            f"{printable(fit(lesson.subject, 30))}  {lesson.number or '':>3}  "
-            f"{printable(fit(lesson.group, 6))}  "
-            f"{printable(fit(lesson.teacher, 28))}  {confirmed:<16}  ")
+    return [str(lesson.column or ""), f"{weekday(lesson.day)} {lesson.day:%d.%m}",
+            str(lesson.period), printable(fit(lesson.subject, 30).rstrip()),
+            str(lesson.number or ""), printable(fit(lesson.group, 6).rstrip()),
+            printable(fit(lesson.teacher, 28).rstrip()), confirmed]
 
 
 def _topic(lesson: LessonEntry) -> list[Piece]:
@@ -165,31 +46,41 @@ def _topic(lesson: LessonEntry) -> list[Piece]:
     return pieces
 
 
-def _block(entries: list[tuple[list[list[Piece]], bool]]) -> LessonBlock:
-    lines: list[str] = []
-    ends: list[int] = []
-    for wrapped, cancelled in entries:
-        marked = [_markup(line) for line in wrapped]
-        if cancelled:
-            marked = ['<span class="cancelled">' + m + "</span>" for m in marked]
-        lines += marked
-        ends.append(len(lines))
-    style = ruled(WIDTH_CH, [], [], [], row_rules=ends) + "; break-inside: avoid"
-    return LessonBlock(Markup("\n".join(lines)), style)  # every text escaped in _markup
+def _layout(rows: list[list[str]]) -> Layout:
+    widths = [max([text_pt(head, True)] + [text_pt(row[i]) for row in rows])
+              for i, head in enumerate(HEADS[:-1])]
+    layout = Layout.of(widths + [0.0])
+    if PAGE_PT - layout.starts[-1] < TOPIC_MIN_PT:  # absurdly long names: give way
+        widths = [min(w, 110.0) for w in widths]
+        layout = Layout.of(widths + [0.0])
+    return layout
 
 
-def lesson_blocks(week: WeekView, timezone: str) -> list[LessonBlock]:
-    """The week's lessons, a block per day, then its days off in one block."""
-    blocks = [
-        _block([(wrap(_columns(lesson, timezone), _topic(lesson)),
-                 lesson.status == "cancelled") for lesson in lessons])
+def _fitted(cells: list[str], layout: Layout) -> list[str]:
+    """Cells cut to their column (only names longer than any school's: see _layout)."""
+    rooms = [b - a - GAP_PT for a, b in zip(layout.starts, layout.starts[1:])]
+    return [fit_pt(text, room) for text, room in zip(cells, rooms, strict=True)]
+
+
+def lesson_blocks(week: WeekView, timezone: str) -> list[LineBlock]:
+    """The week's lessons: a header block, a block per day, then its days off in one."""
+    rows = [_cells(lesson, timezone) for lesson in week.lessons]
+    layout = _layout(rows)
+    header = block([([layout.line([(h, "b") for h in HEADS])], "")], head=1,
+                   extra="break-after: avoid")
+    cells = iter(rows)
+    blocks = [header] + [
+        block([(layout.wrapped(_fitted(next(cells), layout), _topic(lesson)),
+                "cancelled" if lesson.status == "cancelled" else "") for lesson in lessons])
         for _day, lessons in groupby(week.lessons, key=lambda lesson: lesson.day)
     ]
     days_off = []
+    off = Layout(layout.starts[:3], PAGE_PT)  # the day in its column, the reason after it
     for day, reason in week.days_off:
         text = (f"dzień wolny: {printable(reason)}" if reason
                 else "dzień wolny od zajęć dydaktycznych")
-        days_off.append((wrap(f"     {weekday(day)} {day:%d.%m}  ", [(text, "")]), False))
+        days_off.append((off.wrapped([f"{weekday(day)} {day:%d.%m}"], [(text, "")],
+                                     first=1), ""))
     if days_off:
-        blocks.append(_block(days_off))
+        blocks.append(block(days_off))
     return blocks

@@ -1,18 +1,84 @@
-"""Lesson lists pre-wrapped in Python (archiver.render.lessons)."""
+"""Lesson lists pre-wrapped in Python in the text face (archiver.render.lessons, tablines)."""
 
 from __future__ import annotations
 
 
-def test_a_long_topic_wraps_under_the_topic_column_and_keeps_every_word():
-    """Lesson lines are wrapped in Python (monospaced: exact): the columns on the first
-    line, the topic's further lines indented to the topic column, no word lost."""
-    from archiver.render.lessons import HANG, LINE_CHARS, width, wrap
+def _pens(line):
+    """Where each non-blank piece of a line starts, in pt, by the font's advances."""
+    from archiver.render.tablines import text_pt
 
-    columns = "  1  pn 01.09    1  " + "Historia".ljust(30) + "  " + "".ljust(6) + "  " + \
-        "Jan Nowak".ljust(28) + "  " + "01.09.2025 08:00".ljust(16) + "  "
-    topic = "Rewolucja przemysłowa i jej skutki społeczne " * 6 + "x" * 90
-    lines = ["".join(text for text, _how in line) for line in wrap(columns, [(topic, "")])]
-    assert len(lines) > 2 and all(width(line) <= LINE_CHARS for line in lines)
-    assert all(line.startswith(" " * HANG) and line[HANG] != " " for line in lines[1:])
-    assert " ".join(line.strip() for line in lines).replace(" ", "") == \
-        (columns + topic).replace(" ", "")
+    x, starts = 0.0, []
+    for text, how in line:
+        if text.strip(" \u200a"):
+            starts.append((round(x, 2), text))
+        x += text_pt(text, how != "")
+    return starts, x
+
+
+def test_a_long_topic_wraps_under_the_topic_column_and_keeps_every_word():
+    """The columns on the first line, each starting where its column starts (within the
+    0.4pt a hair space leaves), the topic's further lines starting at the topic column,
+    no line wider than the page, no word lost."""
+    from archiver.render.tablines import PAGE_PT, Layout, text_pt
+
+    cells = ["1", "pn 01.09", "1", "Historia", "12", "", "Jan Nowak", "01.09.2025 08:00"]
+    layout = Layout.of([text_pt(c) for c in cells] + [0.0])
+    topic = "Rewolucja przemysłowa i jej skutki społeczne " * 12 + "x" * 300
+    lines = layout.wrapped(cells, [(topic, "")])
+    assert len(lines) > 3
+    first, _ = _pens(lines[0])
+    wanted = [s for s, c in zip(layout.starts, cells + ["topic"]) if c]
+    assert [abs(x - s) < 0.45 for (x, _), s in zip(first, wanted)] == [True] * len(wanted)
+    topic_start = layout.starts[-1]
+    for line in lines[1:]:
+        (x, _), *_ = _pens(line)[0]
+        assert abs(x - topic_start) < 0.45
+    assert all(_pens(line)[1] <= PAGE_PT for line in lines)
+    printed = "".join(t for line in lines for t, _ in line)
+    assert "".join(printed.split()) == "".join((" ".join(cells) + topic).split())
+
+
+def _words(pdf: bytes, tmp_path) -> list[list[tuple[float, float, str]]]:
+    """(xMin, yMin, word) of every word, page by page (pdftotext -bbox)."""
+    import html
+    import re
+    import subprocess
+
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    xml = subprocess.run(["pdftotext", "-enc", "UTF-8", "-bbox", str(path), "-"],
+                         check=True, capture_output=True, text=True).stdout
+    return [[(float(x), float(y), html.unescape(w)) for x, y, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', page)]
+        for page in xml.split("<page ")[1:]]
+
+
+def test_lesson_list_columns_stand_under_their_headings_in_the_text_face(rendered, tmp_path):
+    """On every page of lessons, each subject name starts where the "przedmiot" heading
+    starts and each confirmation date where "potwierdzenie" does (within 1pt), and the
+    lesson list is set in DejaVu Sans Condensed (its PostScript name says "Semi-Condensed")."""
+    import subprocess
+
+    pdf = rendered("register", "C7A").pdf
+    checked = 0
+    for page in _words(pdf, tmp_path):
+        heads: dict[str, tuple[float, float]] = {}
+        for x, y, w in page:
+            if w in ("przedmiot", "potwierdzenie", "Frekwencja"):
+                heads.setdefault(w, (x, y))
+        if "potwierdzenie" not in heads:
+            continue
+        top, bottom = heads["przedmiot"][1], heads.get("Frekwencja", (0, 560))[1]
+        heads = {w: x for w, (x, _y) in heads.items()}
+        for x, _y, word in (entry for entry in page if top < entry[1] < bottom):
+            if word in ("Matematyka", "Historia"):
+                assert abs(x - heads["przedmiot"]) < 1.0, word
+                checked += 1
+            if len(word) == 10 and word[2] == "." and word[5] == "." and x > heads["przedmiot"]:
+                assert abs(x - heads["potwierdzenie"]) < 1.0, word
+                checked += 1
+    assert checked > 10
+    path = tmp_path / "doc.pdf"
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
+                           text=True).stdout
+    assert "DejaVu-Sans-Semi-Condensed" in fonts  # the PostScript name of DejaVuSansCondensed.ttf

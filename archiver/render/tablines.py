@@ -1,0 +1,253 @@
+"""Lines of proportional text in columns, wrapped in Python with the font's own advances.
+
+Lesson lists, grade lines and notes are printed in the documents' face (DejaVu Sans
+Condensed, 9pt) yet laid out as cheaply as monospaced text: every line is computed here
+and a block of them is one `<pre>` (white-space: pre, so WeasyPrint breaks no line
+itself). Columns are aligned by runs of spaces and hair spaces (U+200A, 0.8pt) whose
+width is counted from the advance widths of the text before them, read with fontTools
+from the same TTF files WeasyPrint embeds (kerning and ligatures are off in these blocks,
+so the sum of the advances is the width Pango lays out): a column starts within 0.4pt of
+its place. (Tabs were tried: WeasyPrint lays each inline run out on its own, so a tab's
+stop depends on where the run began.) A text too long for its column's room wraps under
+that column (a hanging indent of the same spaces).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markupsafe import Markup, escape
+
+from archiver.render.textgrid import CHAR_PT, ruled
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
+FONTS = {False: "DejaVuSansCondensed.ttf", True: "DejaVuSansCondensed-Bold.ttf"}
+SIZE_PT = 9.0  # `.tablines` in style.css: font size
+LINE_PT = 10.8  # and line height (1.2 x the size: archiver.render.rules draws the row rules
+#                 at textgrid.LINE_PT x size / 7.5pt)
+HAIR = "\u200a"
+PAGE_PT = (297 - 24) / 25.4 * 72  # landscape A4 between the margins of `@page wide`
+PORTRAIT_PT = (210 - 28) / 25.4 * 72  # portrait A4 between the margins of `@page`
+GAP_PT = 8.0  # at least this much white between a column's text and the next column
+EDGE_PT = 2.0  # a line is filled to this much short of its room: never a wrap by rounding
+
+Piece = tuple[str, str]  # text, and how it is printed: "" plain, "b" bold, "gap" a gap
+_OPEN = {"": "", "b": "<b>", "gap": '<b class="gap">'}
+_CLOSE = {"": "", "b": "</b>", "gap": "</b>"}
+
+
+@lru_cache(maxsize=2)
+def _advances(bold: bool) -> tuple[dict[int, float], float]:
+    """Advance widths (pt at SIZE_PT) of the face's characters, and the widest of them
+    (for a character the face lacks, which a fallback font draws)."""
+    try:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(FONT_DIR + FONTS[bold], lazy=True)
+        scale = SIZE_PT / font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        widths = {code: metrics[name][0] * scale for code, name in font.getBestCmap().items()}
+        return widths, max(widths.values())
+    except (OSError, ImportError, KeyError):  # no font file: every character counted wide
+        return {}, 0.75 * SIZE_PT
+
+
+_CACHE: dict[tuple[str, bool], float] = {}
+
+
+def text_pt(text: str, bold: bool = False) -> float:
+    """Width of `text` in points (cached: the same words recur on every page)."""
+    found = _CACHE.get((text, bold))
+    if found is None:
+        widths, widest = _advances(bold)
+        found = sum(widths.get(ord(c), widest) for c in text)
+        if len(_CACHE) < 200_000:
+            _CACHE[(text, bold)] = found
+    return found
+
+
+def _piece_pt(piece: Piece) -> float:
+    return text_pt(piece[0], piece[1] != "")
+
+
+def fit_pt(text: str, room: float, bold: bool = False) -> str:
+    """`text`, or as much of it as fits `room` points followed by "…"."""
+    if text_pt(text, bold) <= room:
+        return text
+    keep = text
+    while keep and text_pt(keep + "…", bold) > room:
+        keep = keep[:-1]
+    return keep + "…"
+
+
+def _pad(x: float, target: float) -> str:
+    """Spaces (then hair spaces) taking the pen from `x` to `target`, at least one space."""
+    space, hair = text_pt(" "), text_pt(HAIR)
+    gap = max(target - x, space)
+    count = int(gap // space)
+    return " " * count + HAIR * round((gap - count * space) / hair)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where columns start (pt from the line's start, each on a tab stop) and how wide the
+    last one may run (to `width`, the line's room)."""
+
+    starts: tuple[float, ...]
+    width: float
+
+    @classmethod
+    def of(cls, widths: Sequence[float], width: float = PAGE_PT) -> Layout:
+        """Columns as wide as the widest text in each (`widths`, pt), the last one taking
+        the rest of the line."""
+        starts, x = [0.0], 0.0
+        for w in widths[:-1]:
+            x = math.ceil(x + w + GAP_PT)
+            starts.append(x)
+        return cls(tuple(starts), width)
+
+    def line(self, cells: Sequence[Piece | str], first: int = 0) -> list[Piece]:
+        """One line: each cell at its column's start (from column `first` on)."""
+        return self._line(cells, first)[0]
+
+    def _line(self, cells: Sequence[Piece | str], first: int) -> tuple[list[Piece], float]:
+        out: list[Piece] = []
+        x = 0.0
+        if self.starts[first]:
+            out.append((_pad(0.0, self.starts[first]), ""))
+            x = text_pt(out[-1][0])
+        for index, cell in enumerate(cells):
+            piece = (cell, "") if isinstance(cell, str) else cell
+            column = first + index
+            if index:
+                out.append((_pad(x, self.starts[column]), ""))
+                x += text_pt(out[-1][0])  # the pen as laid out, within 0.4pt of the start
+            if piece[0]:
+                out.append(piece)
+                x += _piece_pt(piece)
+        return out, x
+
+    def wrapped(self, cells: Sequence[Piece | str], last: list[Piece],
+                first: int = 0) -> list[list[Piece]]:
+        """`cells` in the columns from `first` on, then `last` wrapped in the last column:
+        its further lines start at that column."""
+        column = len(self.starts) - 1
+        line, x = self._line(cells, first) if cells else ([], 0.0)
+        if not last:
+            return [line]
+        lines = wrap(last, self.width - self.starts[column])
+        hang = _pad(0.0, self.starts[column])
+        result = [line + [(_pad(x, self.starts[column]) if cells else hang, "")] + lines[0]]
+        result += [[(hang, "")] + more for more in lines[1:]]
+        return result
+
+
+_BREAKS = re.compile("( |\u200b)")
+
+
+def _words(pieces: list[Piece]) -> list[tuple[list[Piece], float, bool]]:
+    """Pieces cut into words (a word keeps the pieces it spans): (pieces, width, a space
+    follows). Breaks are at spaces and after zero-width spaces."""
+    words: list[tuple[list[Piece], float, bool]] = []
+    current: list[Piece] = []
+    for text, how in pieces:
+        for token in _BREAKS.split(text):
+            if token == " ":
+                if current:
+                    words.append((current, sum(map(_piece_pt, current)), True))
+                current = []
+            elif token == "\u200b":
+                current.append((token, how))
+                words.append((current, sum(map(_piece_pt, current)), False))
+                current = []
+            elif token:
+                current.append((token, how))
+    if current:
+        words.append((current, sum(map(_piece_pt, current)), False))
+    return words
+
+
+def _cut(word: list[Piece], room: float) -> tuple[list[Piece], list[Piece]]:
+    """The head of a word that fits `room` points (at least one character), and the rest."""
+    head: list[Piece] = []
+    used = 0.0
+    for index, (text, how) in enumerate(word):
+        for j, char in enumerate(text):
+            w = text_pt(char, how != "")
+            if used + w > room and (head or j):
+                head.append((text[:j], how))
+                return head, [(text[j:], how), *word[index + 1:]]
+            used += w
+        head.append((text, how))
+    return head, []
+
+
+def wrap(pieces: list[Piece], room: float) -> list[list[Piece]]:
+    """`pieces` in lines of at most `room` points (less EDGE_PT), broken at spaces; a word
+    longer than a line is cut."""
+    room -= EDGE_PT
+    space = text_pt(" ")
+    lines: list[list[Piece]] = [[]]
+    used = 0.0
+    for word, size, spaced in _words(pieces):
+        while word:
+            if used + size <= room:
+                lines[-1] += word
+                used += size
+                word = []
+                continue
+            if used == 0.0:  # alone on its line and still too long: cut it
+                head, word = _cut(word, room)
+                lines[-1] += head
+                size = sum(map(_piece_pt, word))
+            lines.append([])
+            used = 0.0
+        if spaced and used and used + space <= room:
+            lines[-1].append((" ", ""))
+            used += space
+    return [_trimmed(line) for line in lines]
+
+
+def _trimmed(line: list[Piece]) -> list[Piece]:
+    while line and line[-1][0].strip() == "":
+        line = line[:-1]
+    return line
+
+
+def markup(line: list[Piece]) -> str:
+    """The line as HTML (plain strings joined once: Markup arithmetic is slow)."""
+    return "".join(_OPEN[how] + str(escape(text)) + _CLOSE[how] for text, how in line)
+
+
+@dataclass(frozen=True)
+class LineBlock:
+    """A block of pre-wrapped lines, ready for the template: `<pre class="tablines">`."""
+
+    lines: Markup
+    style: str
+
+
+def block(entries: Sequence[tuple[list[list[Piece]], str]], width: float = PAGE_PT,
+          keep: bool = True, head: int = 0, extra: str = "") -> LineBlock:
+    """Entries (an entry's lines, and a class for them or "") as one block with a light
+    rule under each entry (a heavy one under the first `head` lines), not split across
+    pages when `keep`."""
+    lines: list[str] = []
+    ends: list[int] = []
+    for wrapped, css in entries:
+        marked = [markup(line) for line in wrapped]
+        if css:
+            marked = [f'<span class="{css}">' + m + "</span>" for m in marked]
+        lines += marked
+        ends.append(len(lines))
+    style = ruled(width / CHAR_PT, [], [], [head] if head else [],
+                  row_rules=[e for e in ends if e != head])
+    if keep:
+        style += "; break-inside: avoid"
+    if extra:
+        style += "; " + extra
+    return LineBlock(Markup("\n".join(lines)), style)  # every text escaped in markup()
