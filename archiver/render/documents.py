@@ -29,6 +29,7 @@ from archiver.render.attendance_tables import (
 from archiver.render.chunks import PartJob, PartPdf, assemble, plan_parts, render_part
 from archiver.render.context import RunContext
 from archiver.render.environment import environment
+from archiver.render.grade_lines import grade_blocks, note_blocks
 from archiver.render.lessons import lesson_blocks
 from archiver.render.lines import (
     category_codes,
@@ -238,7 +239,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         kind.template, view=view, header=header, student=_student(dataset, spec),
         tz=dataset.meta.timezone, block_style=block_style,
         grid_blocks=partial(blocks, marks=mark_emphasis(dataset, config)),
-        lesson_blocks=lesson_blocks,
+        lesson_blocks=lesson_blocks, grade_blocks=grade_blocks, note_blocks=note_blocks,
         recipient_lines=recipient_lines, category_codes=category_codes,
         subject_blocks=subject_blocks, risk_line=risk_line, counts_as_phrase=counts_as_phrase,
         overview_blocks=overview_blocks, pupil_subject_blocks=pupil_subject_blocks,

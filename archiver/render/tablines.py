@@ -3,7 +3,7 @@
 Lesson lists, grade lines and notes are printed in the documents' face (DejaVu Sans
 Condensed, 9pt) yet laid out as cheaply as monospaced text: every line is computed here
 and a block of them is one `<pre>` (white-space: pre, so WeasyPrint breaks no line
-itself). Columns are aligned by runs of spaces and hair spaces (U+200A, 0.8pt) whose
+itself). Columns are aligned by runs of em, en, word and hair spaces (U+200A, 0.8pt) whose
 width is counted from the advance widths of the text before them, read with fontTools
 from the same TTF files WeasyPrint embeds (kerning and ligatures are off in these blocks,
 so the sum of the advances is the width Pango lays out): a column starts within 0.4pt of
@@ -84,12 +84,21 @@ def fit_pt(text: str, room: float, bold: bool = False) -> str:
     return keep + "…"
 
 
+SPACES = ("\u2003", "\u2002", " ")  # em, en and word spaces, then hair spaces: few glyphs
+
+
 def _pad(x: float, target: float) -> str:
-    """Spaces (then hair spaces) taking the pen from `x` to `target`, at least one space."""
-    space, hair = text_pt(" "), text_pt(HAIR)
-    gap = max(target - x, space)
-    count = int(gap // space)
-    return " " * count + HAIR * round((gap - count * space) / hair)
+    """White space taking the pen from `x` to `target` (at least a word space): as few
+    glyphs as will do, the last of them hair spaces. (pdftotext reads words from where
+    glyphs stand, so the kind of space never reaches the extracted text.)"""
+    gap = max(target - x, text_pt(" "))
+    out = []
+    for char in SPACES:
+        count = int(gap // text_pt(char))
+        out.append(char * count)
+        gap -= count * text_pt(char)
+    out.append(HAIR * round(gap / text_pt(HAIR)))
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -146,28 +155,28 @@ class Layout:
         return result
 
 
-_BREAKS = re.compile("( |\u200b)")
+_BREAKS = re.compile("( +|\u200b)")
 
 
-def _words(pieces: list[Piece]) -> list[tuple[list[Piece], float, bool]]:
-    """Pieces cut into words (a word keeps the pieces it spans): (pieces, width, a space
-    follows). Breaks are at spaces and after zero-width spaces."""
-    words: list[tuple[list[Piece], float, bool]] = []
+def _words(pieces: list[Piece]) -> list[tuple[list[Piece], float, str]]:
+    """Pieces cut into words (a word keeps the pieces it spans): (pieces, width, the
+    spaces that follow it). Breaks are at spaces and after zero-width spaces."""
+    words: list[tuple[list[Piece], float, str]] = []
     current: list[Piece] = []
     for text, how in pieces:
         for token in _BREAKS.split(text):
-            if token == " ":
+            if token.startswith(" "):
                 if current:
-                    words.append((current, sum(map(_piece_pt, current)), True))
+                    words.append((current, sum(map(_piece_pt, current)), token))
                 current = []
             elif token == "\u200b":
                 current.append((token, how))
-                words.append((current, sum(map(_piece_pt, current)), False))
+                words.append((current, sum(map(_piece_pt, current)), ""))
                 current = []
             elif token:
                 current.append((token, how))
     if current:
-        words.append((current, sum(map(_piece_pt, current)), False))
+        words.append((current, sum(map(_piece_pt, current)), ""))
     return words
 
 
@@ -190,10 +199,9 @@ def wrap(pieces: list[Piece], room: float) -> list[list[Piece]]:
     """`pieces` in lines of at most `room` points (less EDGE_PT), broken at spaces; a word
     longer than a line is cut."""
     room -= EDGE_PT
-    space = text_pt(" ")
     lines: list[list[Piece]] = [[]]
     used = 0.0
-    for word, size, spaced in _words(pieces):
+    for word, size, spaces in _words(pieces):
         while word:
             if used + size <= room:
                 lines[-1] += word
@@ -206,9 +214,9 @@ def wrap(pieces: list[Piece], room: float) -> list[list[Piece]]:
                 size = sum(map(_piece_pt, word))
             lines.append([])
             used = 0.0
-        if spaced and used and used + space <= room:
-            lines[-1].append((" ", ""))
-            used += space
+        if spaces and used and used + text_pt(spaces) <= room:
+            lines[-1].append((spaces, ""))
+            used += text_pt(spaces)
     return [_trimmed(line) for line in lines]
 
 

@@ -9,7 +9,7 @@ def _pens(line):
 
     x, starts = 0.0, []
     for text, how in line:
-        if text.strip(" \u200a"):
+        if text.strip():
             starts.append((round(x, 2), text))
         x += text_pt(text, how != "")
     return starts, x
