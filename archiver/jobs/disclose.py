@@ -20,7 +20,7 @@ from archiver.config import Config
 from archiver.errors import RefusedError
 from archiver.files import remove_stale_partials, write_whole
 from archiver.jobs import common
-from archiver.jobs.packing import Description, PackResult, pack_bundle
+from archiver.jobs.packing import PackResult, pack_bundle
 from archiver.model import Dataset
 from archiver.passwords import PasswordSlip
 from archiver.people import find_student, the_director
@@ -40,12 +40,15 @@ from archiver.render import (
 )
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.clock import check_can_sign
-from archiver.views import DOCUMENT_KINDS, STUDENT_KINDS, Period, Scope, make_scope
-from archiver.views.certification import place_date
-from archiver.views.common import sex_from_pesel
-
-LETTER_NAME = "pismo-przewodnie.pdf"
-LETTER_TITLE = "Pismo przewodnie – udostępnienie danych ucznia"
+from archiver.views import STUDENT_KINDS, Period, Scope, make_scope
+from archiver.views.cover_letter import (
+    LETTER_NAME,
+    LETTER_TITLE,
+    cover_letter,
+    letter_page,
+    staff_name,
+)
+from archiver.views.handover import disclosure_protocol
 
 
 @dataclass
@@ -78,11 +81,6 @@ class DiscloseResult:
     documents: list[str] = field(default_factory=list)
 
 
-def _staff_name(ds: Dataset, staff_id: str) -> str:
-    row = ds.staff[ds.staff["staff_id"] == staff_id].iloc[0]
-    return f"{row['first_name']} {row['last_name']}"
-
-
 def check_request(ds: Dataset, request: DiscloseRequest) -> None:
     """Refuse (RefusedError) a disclosure the school may not make; names what is wrong."""
     for label, value in (("--recipient", request.recipient),
@@ -103,45 +101,17 @@ def check_request(ds: Dataset, request: DiscloseRequest) -> None:
                            "role; only the director may approve a disclosure")
 
 
-def _student_name(ds: Dataset, student_id: str) -> str:
-    row = ds.students[ds.students["student_id"] == student_id].iloc[0]
-    return f"{row['first_name']} {row['last_name']}"
-
-
-def _pupil_phrase(ds: Dataset, student_id: str) -> str:
-    """Whom the data concern, phrased so that no name needs declining: "dotyczące ucznia:
-    Jan Kowalski", "dotyczące uczennicy: Anna Nowak" (sex from the PESEL); without a PESEL
-    a form that needs no gender: "dotyczące: Anna Nowak"."""
-    row = ds.students[ds.students["student_id"] == student_id].iloc[0]
-    noun = {"F": " uczennicy", "M": " ucznia"}.get(sex_from_pesel(row.get("pesel")), "")
-    return f"dotyczące{noun}: {_student_name(ds, student_id)}"
-
-
 def _letter_pdf(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: RunContext,
                 period: str, phrase: str, kinds: Sequence[str], bundle_name: str,
                 bundle_sha256: str, recipients_copy: bool) -> tuple[bytes, int]:
-    letter = {
-        "place_date": place_date(ds, config, run_ctx.printed_at),
-        "school": config.school.name or ds.meta.school.name,
-        "school_address": ds.meta.school.address,
-        "school_ref": request.school_ref.strip(),
-        "recipient": request.recipient.strip(),
-        "legal_basis": request.legal_basis.strip(),
-        "case_ref": request.case_ref.strip(),
-        "student_id": request.student_id,
-        "pupil": _pupil_phrase(ds, request.student_id),
-        "period": phrase,
-        "scope": [DOCUMENT_KINDS[k].scope_words for k in kinds],
-        "approved_by": config.school.director or _staff_name(ds, request.approved_by),
-        "operator": run_ctx.operator_label,
-        "made_at": common.made_at(ds, run_ctx),
-        "bundle_name": bundle_name,
-        "bundle_sha256": bundle_sha256,
-        "recipients_copy": recipients_copy,
-    }
+    letter = cover_letter(ds, config, run_ctx, recipient=request.recipient,
+                          legal_basis=request.legal_basis, case_ref=request.case_ref,
+                          school_ref=request.school_ref, student_id=request.student_id,
+                          approved_by=request.approved_by, period=phrase, kinds=kinds,
+                          bundle_name=bundle_name, bundle_sha256=bundle_sha256,
+                          recipients_copy=recipients_copy)
     header = page_header(ds, config, LETTER_TITLE, period, run_ctx)
-    return render_pdf("cover_letter.html", {"letter": letter, "header": header}, run_ctx,
-                      title=LETTER_TITLE)
+    return render_pdf("cover-letter", letter_page(letter, header), run_ctx)
 
 
 def _plan(ds: Dataset, request: DiscloseRequest) -> tuple[list[DocumentSpec], list[str], str]:
@@ -171,21 +141,10 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     phrase = period_phrase(ds, _whole_request(ds, request))
     letter, letter_pages = _letter_pdf(ds, config, request, run_ctx, period, phrase, kinds,
                                        name, "", recipients_copy=False)
-    description = Description(
-        heading="Protokół przekazania danych ucznia uprawnionemu odbiorcy",
-        intro=f"Na podstawie {request.legal_basis.strip()} (sprawa {request.case_ref.strip()}) "
-              f"przekazuje się odbiorcy: {request.recipient.strip()} zaszyfrowaną paczkę z "
-              f"danymi ucznia o identyfikatorze {request.student_id}.",
-        school=config.school.name or ds.meta.school.name, school_id=ds.meta.school.id,
-        school_year=ds.meta.school_year, period=period, category=config.archive.category,
-        retention_until=common.retention_until(ds, config).strftime("%d.%m.%Y"),
-        data_as_of=common.data_as_of(ds), source_system=ds.meta.source_system,
-        operator=run_ctx.operator_label, made_at=common.made_at(ds, run_ctx),
-        extra=(("Odbiorca", request.recipient.strip()),
-               ("Podstawa prawna", request.legal_basis.strip()),
-               ("Sygnatura sprawy", request.case_ref.strip()),
-               ("Zatwierdził(a)", _staff_name(ds, request.approved_by))),
-    )
+    description = disclosure_protocol(
+        ds, config, run_ctx, period, recipient=request.recipient,
+        legal_basis=request.legal_basis, case_ref=request.case_ref,
+        student_id=request.student_id, approved_by=staff_name(ds, request.approved_by))
     header = page_header(ds, config, description.heading, period, run_ctx)
     bag_info = common.base_bag_info(ds, config, run_ctx, name.removesuffix(".zip"),
                                     f"Udostępnienie danych ucznia: {period}")

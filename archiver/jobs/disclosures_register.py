@@ -14,8 +14,6 @@ from archiver.errors import RefusedError, UsageError
 from archiver.files import write_whole
 from archiver.render import RunContext, render_html, render_pdf
 from archiver.views.disclosures import (
-    TEMPLATE_NAME,
-    TITLE,
     DisclosureRow,
     Names,
     csv_bytes,
@@ -74,7 +72,7 @@ def write_register(
                 run_ctx=run_ctx, data_as_of=entry_time(entries[-1]) if entries else None,
                 with_names=bool(source),
             )  # fmt: skip
-            data, _pages = render_pdf(TEMPLATE_NAME, page, run_ctx, title=TITLE)
+            data, _pages = render_pdf("disclosures", page, run_ctx)
         write_whole(target, data, what="the register of disclosures")
         rec.add_output_bytes(target.name, data, kind="register", path=target)
     return len(rows)
@@ -103,4 +101,4 @@ def load_names(source: str | os.PathLike) -> Names:
 
 def disclosures_html(rows: Sequence[DisclosureRow], **page: Any) -> str:
     """The printed register as HTML (what the PDF is laid out from)."""
-    return render_html(TEMPLATE_NAME, **register_page(rows, **page))
+    return render_html("disclosures", **register_page(rows, **page))

@@ -1,5 +1,6 @@
 """Pack rendered documents, the source export, an index and the handover protocol into one
-encrypted bundle, then write the printable protocol copy beside it.
+encrypted bundle, then write the printable protocol copy beside it (the protocol's and the
+index's words: views/handover.py).
 
 Shared by term-end and disclose. Documents arrive as an iterator and go from memory
 straight into the encrypted ZIP: nothing readable is written to disk.
@@ -22,6 +23,15 @@ from archiver.sign.bundles import seal_bag
 from archiver.sign.clock import check_can_sign
 from archiver.sign.vendor import FOLDER as VENDOR_FOLDER
 from archiver.sign.vendor import VendorFile
+from archiver.views.handover import (
+    Description,
+    PackedFile,
+    VendorRow,
+    bundle_size,
+    index_page,
+    protocol_page,
+    vendor_rows,
+)
 
 PROTOCOL_NAME = "protokol-przekazania.pdf"
 DOCUMENTS_FOLDER = "dokumenty"
@@ -30,68 +40,6 @@ SOURCE_FOLDER = "zrodlo"
 # finds is WeasyPrint's many small form-XObject dictionaries (a fifth of a file), which made
 # the content sniffing of BundleWriter choose deflate and packing 1.7x slower (issue 6).
 PDF_DEFLATE = False
-
-
-@dataclass(frozen=True)
-class PackedFile:
-    """A file of the bag as listed in the index and the protocol."""
-
-    name: str  # path under data/
-    size: int
-    sha256: str
-    title: str = ""
-    pages: int = 0
-
-    @property
-    def href(self) -> str:
-        return self.name
-
-
-@dataclass(frozen=True)
-class VendorRow:
-    """One signed file of the vendor's export as the protocol and the index list it."""
-
-    name: str  # path under data/
-    size: int
-    sha256: str
-    signer: str
-    signed_at: str
-    status: str
-
-    @property
-    def href(self) -> str:
-        return self.name
-
-
-@dataclass(frozen=True)
-class Description:
-    """What the protocol, the index and bag-info say about the bundle (no personal data
-    beyond the operator's and, for a disclosure, the recipient's names)."""
-
-    heading: str
-    intro: str
-    school: str
-    school_id: str
-    school_year: str
-    period: str
-    category: str
-    retention_until: str
-    data_as_of: str
-    source_system: str
-    operator: str
-    made_at: str
-    seal: str = ""
-    extra: tuple[tuple[str, str], ...] = ()
-    documents: tuple[PackedFile, ...] = ()
-    source_files: tuple[PackedFile, ...] = ()
-    vendor_files: tuple[VendorRow, ...] = ()  # the register vendor's own signed export
-    bundle_name: str = ""
-    bundle_size: str = ""
-    bundle_sha256: str = ""
-
-    @property
-    def total_pages(self) -> int:
-        return sum(d.pages for d in self.documents)
 
 
 @dataclass
@@ -109,17 +57,8 @@ class PackResult:
 def _vendor_rows(writer: BundleWriter, vendor: VendorFile) -> list[VendorRow]:
     """Store one vendor file byte for byte under data/zrodlo-dziennika/; its rows."""
     record = writer.add_bytes(f"{VENDOR_FOLDER}/{vendor.name}", vendor.data, compress=None)
-    rows = []
-    for signature in vendor.signatures or ():
-        rows.append(VendorRow(
-            f"{VENDOR_FOLDER}/{signature.name}", record.size, record.sha256,
-            signature.signer or "nieznany",
-            signature.signing_time.strftime("%d.%m.%Y %H:%M UTC")
-            if signature.signing_time else "brak", signature.status()))
-    if not rows:  # a detached signature file: stored, checked with its XML
-        rows.append(VendorRow(f"{VENDOR_FOLDER}/{vendor.name}", record.size, record.sha256,
-                              "", "", "podpis zewnętrzny do pliku XML obok"))
-    return rows
+    return vendor_rows(VENDOR_FOLDER, vendor.name, record.size, record.sha256,
+                       vendor.signatures or ())
 
 
 def source_paths(source: SourceInfo) -> list[tuple[str, Path]]:
@@ -133,15 +72,13 @@ def source_paths(source: SourceInfo) -> list[tuple[str, Path]]:
 
 
 def _protocol_pdf(description: Description, header: PageHeader, run_ctx: RunContext) -> bytes:
-    pdf, _pages = render_pdf("handover.html", {"protocol": description, "header": header},
-                             run_ctx, title=description.heading)
+    pdf, _pages = render_pdf("handover", protocol_page(description, header), run_ctx,
+                             title=description.heading)
     return pdf
 
 
 def _index_html(description: Description) -> bytes:
-    html = render_html("bundle_index.html", index=description,
-                       title="Spis zawartości paczki archiwalnej")
-    return html.encode("utf-8")
+    return render_html("bundle-index", **index_page(description)).encode("utf-8")
 
 
 def pack_bundle(
@@ -201,8 +138,8 @@ def pack_bundle(
             seal_bag(writer, signer, signing_time)
     result = writer.result
     assert result is not None
-    outside = replace(inside, bundle_name=result.path.name, bundle_size=f"{result.size:,}"
-                      .replace(",", " "), bundle_sha256=result.sha256)
+    outside = replace(inside, bundle_name=result.path.name, bundle_size=bundle_size(result.size),
+                      bundle_sha256=result.sha256)
     protocol_path = result.path.with_name(result.path.name.removesuffix(".zip") + "-protokol.pdf")
     write_whole(protocol_path, signed(_protocol_pdf(outside, header, run_ctx)),
                 what="the handover protocol", kind="protocol")

@@ -16,7 +16,7 @@ from archiver.errors import UsageError
 from archiver.executor import Executor
 from archiver.files import remove_stale_partials
 from archiver.jobs import common
-from archiver.jobs.packing import Description, PackResult, pack_bundle
+from archiver.jobs.packing import PackResult, pack_bundle
 from archiver.model import Dataset
 from archiver.passwords import Password, PasswordSlip
 from archiver.render import (
@@ -36,6 +36,7 @@ from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
 from archiver.sign.vendor import read_vendor_exports, refuse_broken
 from archiver.views import KINDS, Period, make_scope, resolve_period
+from archiver.views.handover import same_medium_warnings, term_end_protocol
 
 
 @dataclass
@@ -88,44 +89,6 @@ def bundle_name(ds: Dataset, period: Period, run_ctx: RunContext) -> str:
     return f"{safe_part(ds.meta.school.id, 'szkola')}_{safe_part(year, 'rok')}_{which}_{stamp}.zip"
 
 
-def _same_medium_rows(copies: Sequence[Path], slip: bool) -> tuple[tuple[str, str], ...]:
-    """The protocol's warnings: a copy or the password slip on the bundle's own disk."""
-    rows = [("Uwaga", f"kopia w folderze {folder} jest na tym samym dysku co paczka: "
-             "chroni przed mniejszą liczbą awarii niż kopia na innym nośniku")
-            for folder in copies]
-    if slip:
-        rows.append(("Uwaga", "kartkę z hasłem zapisano na tym samym dysku co paczka: "
-                     "wydrukuj ją i usuń plik"))
-    return tuple(rows)
-
-
-def _description(ds: Dataset, config: Config, run_ctx: RunContext, period_label: str,
-                 term_label: str, extra: tuple[tuple[str, str], ...] = ()) -> Description:
-    meta = ds.meta
-    return Description(
-        extra=extra,
-        heading="Protokół przekazania dokumentacji do archiwum szkolnego",
-        intro=("Przekazuje się do archiwum szkolnego zaszyfrowaną paczkę archiwalną z "
-               f"dokumentacją przebiegu nauczania prowadzoną w dzienniku elektronicznym: "
-               f"{term_label}. Zawartość paczki wymieniono poniżej."),
-        school=config.school.name or meta.school.name,
-        school_id=meta.school.id,
-        school_year=meta.school_year,
-        period=period_label,
-        category=config.archive.category,
-        retention_until=common.retention_until(ds, config).strftime("%d.%m.%Y"),
-        data_as_of=common.data_as_of(ds),
-        source_system=meta.source_system,
-        operator=run_ctx.operator_label,
-        made_at=common.made_at(ds, run_ctx),
-        seal=config.school.seal,
-    )
-
-
-def _term_label(period: Period) -> str:
-    return f"semestr {period.term}" if period.term is not None else "cały rok szkolny"
-
-
 def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: RunContext,
                  *, progress: Progress | None = None, executor: Executor | None = None,
                  password: common.PasswordChoice | None = None) -> TermEndResult:
@@ -148,12 +111,11 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     specs = plan_documents(ds, KINDS, None, None, period)
     period_label = period_text(ds, specs[0].scope) if specs else ""
     name = bundle_name(ds, period, run_ctx)
-    term_label = _term_label(period)
     same_copies = files.same_medium(out_dir, request.copy_to)
     slip_same = bool(choice.generated and request.slip_out and files.same_medium(
         out_dir, [Path(request.slip_out).parent]))
-    description = _description(ds, config, run_ctx, period_label, term_label,
-                               _same_medium_rows(same_copies, slip_same))
+    description = term_end_protocol(ds, config, run_ctx, period_label, period.term,
+                                    extra=same_medium_warnings(same_copies, slip_same))
     header = page_header(ds, config, description.heading, period_label, run_ctx)
     bag_info = common.base_bag_info(
         ds, config, run_ctx, name.removesuffix(".zip"),

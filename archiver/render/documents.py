@@ -44,6 +44,7 @@ from archiver.views import Scope, document_kind
 from archiver.views.attendance import mark_emphasis
 from archiver.views.certification import certification
 from archiver.views.grades import behaviour_terms
+from archiver.views.kinds import PAGE_KINDS
 from archiver.views.polish import date_pl, datetime_pl, list_name
 
 
@@ -132,16 +133,34 @@ def period_phrase(ds: Dataset, scope: Scope) -> str:
     return f"za okres {span_text(scope.date_from, scope.date_to)}"
 
 
-def render_html(template: str, **context: Any) -> str:
-    """Render one of report_templates/ with the project's environment (autoescape on)."""
+def render_html(kind_or_template: str, **context: Any) -> str:
+    """Render one of report_templates/ (by its name, or a page kind's) with the project's
+    environment (autoescape on)."""
+    template, _title = page_template(kind_or_template)
     return environment().get_template(template).render(**context)
 
 
-def render_pdf(template: str, context: Mapping[str, Any], run_ctx: RunContext, *,
-               title: str, attachments: Sequence[EmbeddedFile] = ()) -> tuple[bytes, int]:
+def page_template(kind_or_template: str) -> tuple[str, str]:
+    """(template, default title) of a page kind of views/kinds.PAGE_KINDS ("handover",
+    "cover-letter", "disclosures" ...), or of a template named as such (`x.html`)."""
+    if kind_or_template in PAGE_KINDS:
+        kind = PAGE_KINDS[kind_or_template]
+        return kind.template, kind.title
+    if kind_or_template.endswith(".html"):
+        return kind_or_template, ""
+    raise ValueError(f"unknown page kind {kind_or_template!r}; kinds: {', '.join(PAGE_KINDS)}")
+
+
+def render_pdf(kind_or_template: str, context: Mapping[str, Any], run_ctx: RunContext, *,
+               title: str = "", attachments: Sequence[EmbeddedFile] = ()) -> tuple[bytes, int]:
     """A document of one template (protocol, cover letter, register of disclosures) as
-    PDF/A: (pdf bytes, pages). `context` is what its view built; `title` goes into the
-    PDF's metadata."""
+    PDF/A: (pdf bytes, pages). `kind_or_template`: a page kind (views/kinds.PAGE_KINDS)
+    or a template's name; `context` is what its view built; `title` goes into the PDF's
+    metadata (default: the page kind's)."""
+    template, default_title = page_template(kind_or_template)
+    title = title or default_title
+    if not title:
+        raise ValueError(f"render_pdf({kind_or_template!r}) needs a title")
     html = render_html(template, **context)
     return html_to_pdfa(html, title=title, attachments=attachments, run_ctx=run_ctx)
 

@@ -37,8 +37,6 @@ from archiver.views.shelf_destruction import (
 )
 from archiver.views.shelf_report import local
 
-TEMPLATE = "shelf_destruction.html"
-
 
 @dataclass
 class ListResult:
@@ -60,7 +58,7 @@ def _pdf(document: DestructionDocument, title: str, schools: tuple[str, ...],
          run_ctx: RunContext, config: Config, data_as_of: str) -> bytes:
     header = page_header(title, schools, f"spis nr {document.number}", data_as_of,
                          run_ctx, config)
-    pdf, _pages = render_pdf(TEMPLATE, {"header": header, "doc": document}, run_ctx,
+    pdf, _pages = render_pdf("shelf-destruction", {"header": header, "doc": document}, run_ctx,
                              title=title)
     return pdf
 

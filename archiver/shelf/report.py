@@ -20,6 +20,7 @@ from archiver.i18n import _
 from archiver.render import render_pdf
 from archiver.render.context import RunContext
 from archiver.shelf.index import ShelfIndex, load_index
+from archiver.views.kinds import PAGE_KINDS
 from archiver.views.shelf_report import (
     CSV_COLUMNS,
     LOCAL_ZONE,
@@ -29,8 +30,7 @@ from archiver.views.shelf_report import (
     shelf_report,
 )
 
-TEMPLATE = "shelf_report.html"
-TITLE = "Raport stanu archiwum paczek"
+TITLE = PAGE_KINDS["shelf-report"].title
 
 
 @dataclass
@@ -57,8 +57,8 @@ def report_pdf(report: ShelfReport, index: ShelfIndex, run_ctx: RunContext,
                config: Config) -> bytes:
     header = page_header(TITLE, report.schools, report.as_of.strftime("%d.%m.%Y"),
                          local(index.updated_at), run_ctx, config)
-    pdf, _pages = render_pdf(TEMPLATE, {"header": header, "report": report}, run_ctx,
-                             title=TITLE)
+    pdf, _pages = render_pdf("shelf-report", {"header": header, "report": report},
+                             run_ctx)
     return pdf
 
 

@@ -25,11 +25,10 @@ from archiver.audit.entry import AuditEntry
 from archiver.audit.listing import entry_time
 from archiver.errors import UsageError
 from archiver.render.context import RunContext
-from archiver.views.kinds import DOCUMENT_KINDS
+from archiver.views.kinds import DOCUMENT_KINDS, PAGE_KINDS
 
 DISCLOSE_COMMAND = "disclose"
-TEMPLATE_NAME = "disclosures.html"
-TITLE = "Rejestr udostępnień danych osobowych"
+TITLE = PAGE_KINDS["disclosures"].title
 LOCAL_ZONE = ZoneInfo("Europe/Warsaw")  # dates in the register are Polish local dates
 CSV_COLUMNS = (
     "Lp.", "Nr wpisu", "Data udostępnienia", "Odbiorca", "Podstawa prawna",

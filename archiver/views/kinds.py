@@ -91,6 +91,28 @@ KINDS = tuple(DOCUMENT_KINDS)  # in printing order
 STUDENT_KINDS = tuple(k for k, kind in DOCUMENT_KINDS.items() if not kind.school_only)
 
 
+@dataclass(frozen=True)
+class PageKind:
+    """A document of one template made outside the batch (the handover protocol, the cover
+    letter, the register of disclosures, the shelf's reports): its view builds the context,
+    `render_pdf(name, context, run_ctx)` makes the PDF."""
+
+    name: str
+    template: str  # in report_templates/
+    title: str = ""  # the PDF's metadata title; "" = the document's own, given to render_pdf
+
+
+PAGE_KINDS: dict[str, PageKind] = {kind.name: kind for kind in (
+    PageKind("handover", "handover.html"),  # title: the protocol's heading
+    PageKind("bundle-index", "bundle_index.html", "Spis zawartości paczki archiwalnej"),
+    PageKind("cover-letter", "cover_letter.html",
+             "Pismo przewodnie – udostępnienie danych ucznia"),
+    PageKind("disclosures", "disclosures.html", "Rejestr udostępnień danych osobowych"),
+    PageKind("shelf-report", "shelf_report.html", "Raport stanu archiwum paczek"),
+    PageKind("shelf-destruction", "shelf_destruction.html"),  # title: list or protocol
+)}
+
+
 def document_kind(name: str) -> DocumentKind:
     """The kind called `name`, or a UsageError listing the kinds."""
     try:

@@ -11,8 +11,9 @@ import pytest
 from render_helpers import CTX, WEEKS, pdf_pages
 
 from archiver.config import Config
-from archiver.jobs.disclose import DiscloseRequest, _letter_pdf, _pupil_phrase
+from archiver.jobs.disclose import DiscloseRequest, _letter_pdf
 from archiver.views.common import sex_from_pesel
+from archiver.views.cover_letter import pupil_phrase as _pupil_phrase
 from archiver.views.scope import Period
 
 # Slips found in earlier printouts (issue 15) and their kin.
