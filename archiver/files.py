@@ -7,8 +7,8 @@ or a rename where asked to replace), the folder synced after. The writing run ho
 exclusive `flock` on each of its partial files until the file is gone or published; a
 killed run leaves only partial files nobody holds, which `remove_stale_partials` clears on
 the next run. A lock, not a process id: a run in another PID namespace (another container
-or machine sharing the folder) sees the lock where a PID would mean nothing. OS errors become StorageError
-and refusals RefusedError, both naming the file at hand.
+or machine sharing the folder) sees the lock where a PID would mean nothing. OS errors
+become StorageError and refusals RefusedError, both naming the file at hand.
 
 `write_whole` serves every file written in one piece (printouts, the protocol, the cover
 letter, password slips, registers, the shelf index, render cache entries); the bundle
@@ -77,7 +77,7 @@ _HELD_GUARD = threading.Lock()
 def _create_locked(path: Path, flags: int) -> int:
     """Create `path` (O_EXCL) and take its flock before anyone else can; if a cleaner
     judged it stale in the instant between and removed it, create it again."""
-    for _ in range(5):
+    for _attempt in range(5):
         fd = os.open(path, flags, 0o600)
         if fcntl is None:
             return fd
@@ -411,7 +411,7 @@ def remove_stale_partials(folder: Path) -> list[Path]:
                    and e.name.removesuffix(".sha256") not in names
                    and e.is_file(follow_symlinks=False)]
         removed: list[Path] = []
-        for path, _ in [*orphans, *stale]:
+        for path in [p for p, _fd in orphans] + [p for p, _fd in stale]:
             try:
                 os.unlink(path)  # a stale partial while its lock is held here
             except FileNotFoundError:

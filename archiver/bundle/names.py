@@ -27,6 +27,10 @@ _FOLD = str.maketrans(
 _CAMEL = re.compile(r"(?<=[a-ząćęłńóśźż])(?=[A-ZĄĆĘŁŃÓŚŹŻ])")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 _PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
+# The bag's own names: bagit.txt, bag-info.txt, (tag)manifest-ALG.txt, data/, seals.
+BAG_WORDS = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "manifest-sha512.txt",
+             "tagmanifest-sha256.txt", "tagmanifest-sha512.txt", "data", "p7s", "tsr",
+             "renewals")
 
 
 def fold(text: str) -> str:
@@ -93,9 +97,15 @@ def _component_reason(part: str) -> str | None:
 class NameGuard:
     """Checks entry names for safety and against the personal names of one school."""
 
-    def __init__(self, forbidden_name_tokens: Iterable[str] = ()) -> None:
-        # Single letters (initials) would refuse '1a'; everything longer counts.
-        self._forbidden = {t for name in forbidden_name_tokens for t in tokens(name) if len(t) > 1}
+    def __init__(self, forbidden_name_tokens: Iterable[str] = (),
+                 fixed_words: Iterable[str] = ()) -> None:
+        # Single letters (initials) would refuse '1a'; everything longer counts. Words of
+        # archiver's own names (`fixed_words`: 'rok', 'data', 'index', 'sem', 'info' ...)
+        # are no part a person's name can reach: a guardian surnamed Rok matches only what
+        # came from the export (class names, ids, the export's file names).
+        fixed = {t for word in (*BAG_WORDS, *fixed_words) for t in tokens(word)}
+        self._forbidden = {t for name in forbidden_name_tokens for t in tokens(name)
+                           if len(t) > 1} - fixed
         self._seen: set[str] = set()
 
     def check(self, name: str, position: int, prefix: str = "") -> str:

@@ -105,7 +105,8 @@ class BundleWriter:
 
     `bag_info` holds the caller's bag-info.txt fields (a sequence repeats a label);
     Bagging-Date, Bag-Software-Agent, Payload-Oxum and Bag-Size are added. Entry names
-    are refused if unsafe or holding a token of `forbidden_name_tokens` (personal names);
+    are refused if unsafe or holding a token of `forbidden_name_tokens` (personal names)
+    other than the words of archiver's own names (`fixed_name_words`: never a person's);
     the error names the entry by position ("entry 12" = the 12th file added) and the
     bundle is discarded. Entries keep the order they are added in, so add them in a
     deterministic order. `created` fixes every ZIP timestamp (default: SOURCE_DATE_EPOCH,
@@ -117,11 +118,12 @@ class BundleWriter:
     def __init__(self, final_path: Path, password: Password | str,
                  bag_info: Mapping[str, str | Sequence[str]], *,
                  forbidden_name_tokens: Iterable[str] = (), created: datetime | None = None,
+                 fixed_name_words: Iterable[str] = (),
                  software_agent: str | None = None) -> None:
         self.final_path = Path(final_path)
         self._password = as_password(password)
         self._bag_info = bagtext.normalise_bag_info(bag_info)
-        self._guard = NameGuard(forbidden_name_tokens)
+        self._guard = NameGuard(forbidden_name_tokens, fixed_name_words)
         self._created = created or bagging_time()
         self._date_time = zip_date_time(self._created)
         self._agent = software_agent or default_agent()

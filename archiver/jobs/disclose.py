@@ -37,6 +37,7 @@ from archiver.render import (
     render_documents,
     render_pdf,
     safe_part,
+    student_file_part,
 )
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.clock import check_can_sign
@@ -136,8 +137,8 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     remove_stale_partials(out_dir)
     choice = common.choose_password(request.password_file, request.slip_out, out_dir, config)
     stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%M%SZ")
-    name = (f"{safe_part(ds.meta.school.id, 'szkola')}_udostepnienie_uczen-"
-            f"{safe_part(request.student_id, 'id')}_{stamp}.zip")
+    name = (f"{safe_part(ds.meta.school.id, 'szkola')}_udostepnienie_"
+            f"{student_file_part(ds, request.student_id)}_{stamp}.zip")
     phrase = period_phrase(ds, _whole_request(ds, request))
     letter, letter_pages = _letter_pdf(ds, config, request, run_ctx, period, phrase, kinds,
                                        name, "", recipients_copy=False)
@@ -166,6 +167,7 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
         bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
         description=description, header=header, documents=documents, title_of=title_of,
         source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
+        fixed_words=(LETTER_NAME, "udostepnienie"),
         run_ctx=run_ctx, include_source=False, signer=request.signer,
         exported_at=ds.meta.exported_at,
         extra_documents=[(LETTER_NAME, LETTER_TITLE, letter, letter_pages)],

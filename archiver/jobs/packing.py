@@ -17,12 +17,21 @@ from archiver.bundle import BundleResult, BundleWriter
 from archiver.files import write_whole
 from archiver.model import SourceInfo
 from archiver.passwords import Password
-from archiver.render import PageHeader, RenderedDocument, RunContext, render_html, render_pdf
+from archiver.render import (
+    FILE_NAME_WORDS,
+    PageHeader,
+    RenderedDocument,
+    RunContext,
+    render_html,
+    render_pdf,
+)
+from archiver.schema.tables import TABLES
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.bundles import seal_bag
 from archiver.sign.clock import check_can_sign
 from archiver.sign.vendor import FOLDER as VENDOR_FOLDER
 from archiver.sign.vendor import VendorFile
+from archiver.views import DOCUMENT_KINDS
 from archiver.views.handover import (
     Description,
     PackedFile,
@@ -36,6 +45,7 @@ from archiver.views.handover import (
 PROTOCOL_NAME = "protokol-przekazania.pdf"
 DOCUMENTS_FOLDER = "dokumenty"
 SOURCE_FOLDER = "zrodlo"
+INDEX_NAME = "index.html"
 # PDFs are stored, not deflated: their streams are compressed already; what deflate still
 # finds is WeasyPrint's many small form-XObject dictionaries (a fifth of a file), which made
 # the content sniffing of BundleWriter choose deflate and packing 1.7x slower (issue 6).
@@ -59,6 +69,16 @@ def _vendor_rows(writer: BundleWriter, vendor: VendorFile) -> list[VendorRow]:
     record = writer.add_bytes(f"{VENDOR_FOLDER}/{vendor.name}", vendor.data, compress=None)
     return vendor_rows(VENDOR_FOLDER, vendor.name, record.size, record.sha256,
                        vendor.signatures or ())
+
+
+def fixed_name_words(*more: str) -> tuple[str, ...]:
+    """Every word of the names archiver itself gives files in a bundle and bundles (the
+    kinds' file words, its folders, 'rok', 'sem', the contract's table files): these
+    are never compared with people's names, only the parts that come from the export."""
+    return (PROTOCOL_NAME, DOCUMENTS_FOLDER, SOURCE_FOLDER, INDEX_NAME, VENDOR_FOLDER,
+            *(kind.file_word for kind in DOCUMENT_KINDS.values()), *FILE_NAME_WORDS,
+            *(f"{table}.csv" for table in TABLES), "export.json", "eksport.zip",
+            "eksport.xlsx", "eksport.sqlite", "eksport.db", "eksport.bin", *more)
 
 
 def source_paths(source: SourceInfo) -> list[tuple[str, Path]]:
@@ -98,6 +118,7 @@ def pack_bundle(
     signer: Signer | None = None,
     exported_at: datetime | None = None,
     vendor_files: Iterable[VendorFile] = (),
+    fixed_words: Iterable[str] = (),
 ) -> PackResult:
     """Write the bundle (verified, under its final name) and the protocol copy beside it.
 
@@ -116,6 +137,7 @@ def pack_bundle(
     sources: list[PackedFile] = []
     writer = BundleWriter(bundle_path, password, bag_info,
                           forbidden_name_tokens=forbidden_name_tokens,
+                          fixed_name_words=fixed_name_words(*fixed_words),
                           created=run_ctx.printed_at)
     with writer:
         for name, title, pdf, pages in extra_documents:
@@ -131,7 +153,7 @@ def pack_bundle(
         vendor_rows = [row for vendor in vendor_files for row in _vendor_rows(writer, vendor)]
         inside = replace(description, documents=tuple(packed), source_files=tuple(sources),
                          vendor_files=tuple(vendor_rows))
-        writer.add_bytes("index.html", _index_html(inside))
+        writer.add_bytes(INDEX_NAME, _index_html(inside))
         writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)),
                          compress=PDF_DEFLATE)
         if signer:

@@ -27,15 +27,19 @@ from archiver.render.documents import (
     render_document,
     render_html,
     render_pdf,
+    student_file_part,
 )
+from archiver.render.naming import FIXED_WORDS as FILE_NAME_WORDS
 from archiver.render.naming import safe_part
 from archiver.render.pdfa import PDF_VARIANT, EmbeddedFile, RenderError, html_to_pdfa
 from archiver.render.plan import class_ids_by_name, plan_documents
 
 __all__ = [
-    "AccountName", "CachedDocument", "DocumentSpec", "EmbeddedFile", "PDF_VARIANT",
+    "FILE_NAME_WORDS", "AccountName", "CachedDocument", "DocumentSpec", "EmbeddedFile",
+    "PDF_VARIANT",
     "PageHeader", "Progress", "RenderCache", "RenderError", "RenderStats", "RenderedDocument",
     "RunContext", "class_ids_by_name", "document_file_name", "document_title", "html_to_pdfa",
     "open_render_cache", "page_header", "period_phrase", "period_text", "plan_documents",
     "render_document", "render_documents", "render_html", "render_pdf", "run_time", "safe_part",
+    "student_file_part",
 ]

@@ -181,9 +181,29 @@ def class_file_part(ds: Dataset, class_id: str) -> str:
     names = {str(c): naming.safe_part(str(n), "oddzial")
              for c, n in zip(ds.classes["class_id"], ds.classes["name"], strict=True)}
     mine = names.get(class_id, naming.safe_part(class_id, "oddzial"))
-    if list(names.values()).count(mine) > 1:
+    # 7a and 7A are one name on Windows and macOS, and in the bundle's check of names.
+    if [n.casefold() for n in names.values()].count(mine.casefold()) > 1:
         mine = f"{mine}-{naming.safe_part(class_id, 'id')}"
     return mine
+
+
+def student_name_key(ds: Dataset) -> bytes:
+    """The key of students' hashes in file names: a digest of every student's id, names
+    and PESEL in the export. The same export always gives the same names; without the
+    export's personal data, a hash cannot be traced back to its id."""
+    digest = hashlib.sha256(b"archiver-student-names\0" + str(ds.meta.school.id).encode())
+    students = ds.students
+    columns = [c for c in ("student_id", "first_name", "last_name", "pesel", "birth_date")
+               if c in students.columns]
+    for row in sorted({tuple(str(v) for v in r) for r in
+                       students[columns].itertuples(index=False, name=None)}):
+        digest.update("\x1f".join(row).encode("utf-8") + b"\x1e")
+    return digest.digest()
+
+
+def student_file_part(ds: Dataset, student_id: str) -> str:
+    """`uczen-3f9c0a17b2`: the student in a file name (naming.student_part)."""
+    return naming.student_part(student_id, student_name_key(ds))
 
 
 def document_file_name(ds: Dataset, spec: DocumentSpec) -> str:
@@ -195,7 +215,8 @@ def document_file_name(ds: Dataset, spec: DocumentSpec) -> str:
         cls = class_file_part(ds, spec.class_id)
     else:
         cls = None if spec.student_id else "szkola"
-    return naming.file_name(document_kind(spec.kind).file_word, cls, spec.student_id, period)
+    student = student_file_part(ds, spec.student_id) if spec.student_id is not None else None
+    return naming.file_name(document_kind(spec.kind).file_word, cls, student, period)
 
 
 def _student(ds: Dataset, spec: DocumentSpec) -> dict[str, Any] | None:

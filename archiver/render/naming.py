@@ -1,4 +1,5 @@
-"""File names of documents: class name, kind, period, a student only by id. Never a name.
+"""File names of documents: class name, kind, period, a student only by a keyed hash of the
+id. Never a name, never an id as given (it may be a PESEL).
 
 Class names and ids come from the export, so they are reduced to safe ASCII: no path
 separators, no "..", no NUL, no Windows device names; nothing can leave the folder.
@@ -6,6 +7,8 @@ separators, no "..", no NUL, no Windows device names; nothing can leave the fold
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import unicodedata
 
@@ -13,6 +16,18 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
             *(f"lpt{i}" for i in range(10))}
 _POLISH = str.maketrans("łŁ", "lL")  # the one Polish letter NFKD does not decompose
+# The words file names are made of besides the export's values (see file_name, period_part).
+FIXED_WORDS = ("uczen", "szkola", "sem", "rok", "oddzial", "id", "pdf")
+STUDENT_HASH_CHARS = 10
+
+
+def student_part(student_id: str, key: bytes) -> str:
+    """`uczen-3f9c0a17b2`: a student in a file name, by a short keyed hash of the id only.
+    An id may be a PESEL (the contract allows any opaque string); the key (from the
+    export's students, see render.documents.student_name_key) keeps the hash from being
+    reversed by trying every PESEL of a birth date."""
+    digest = hmac.new(key, str(student_id).encode("utf-8"), hashlib.sha256).hexdigest()
+    return "uczen-" + digest[:STUDENT_HASH_CHARS]
 
 
 def safe_part(text: str, fallback: str) -> str:
@@ -36,12 +51,12 @@ def period_part(date_from, date_to, term: int | None, whole_year: bool, school_y
     return f"{date_from:%Y-%m-%d}_{date_to:%Y-%m-%d}"
 
 
-def file_name(word: str, class_part: str | None, student_id: str | None, period: str) -> str:
-    """`7a_dziennik_2025-2026.pdf`, `7a_uczen-S1_frekwencja_sem1_2025-2026.pdf`,
-    `uczen-S1_wiadomosci_2025-2026.pdf`, `szkola_wiadomosci_2025-2026.pdf` (`word`: the
-    kind's file word)."""
+def file_name(word: str, class_part: str | None, student: str | None, period: str) -> str:
+    """`7a_dziennik_2025-2026.pdf`, `7a_uczen-3f9c0a17b2_frekwencja_sem1_2025-2026.pdf`,
+    `uczen-3f9c0a17b2_wiadomosci_2025-2026.pdf`, `szkola_wiadomosci_2025-2026.pdf` (`word`:
+    the kind's file word; `student`: student_part() of the id)."""
     parts = [class_part] if class_part else []
-    if student_id is not None:
-        parts.append("uczen-" + safe_part(student_id, "id"))
+    if student is not None:
+        parts.append(student)
     parts += [word, period]
     return "_".join(parts) + ".pdf"

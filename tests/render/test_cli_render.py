@@ -10,6 +10,8 @@ from click.testing import CliRunner
 from render_helpers import FIXTURE
 
 from archiver.cli import main_group
+from archiver.load import load_dataset
+from archiver.render import student_file_part
 
 PERIOD = ["--from", "2025-09-22", "--to", "2025-10-03", "--jobs", "1"]
 
@@ -50,11 +52,12 @@ def test_student_files_are_named_by_id_and_hold_no_name(tmp_path, capsys):
                                *PERIOD)
     assert code == 0, stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["7a_uczen-S4_dziennik_2025-09-22_2025-10-03.pdf",
-                     "7a_uczen-S4_frekwencja_2025-09-22_2025-10-03.pdf",
-                     "7b_uczen-S4_dziennik_2025-09-22_2025-10-03.pdf",
-                     "7b_uczen-S4_frekwencja_2025-09-22_2025-10-03.pdf",
-                     "uczen-S4_wiadomosci_2025-09-22_2025-10-03.pdf"]
+    s4 = student_file_part(load_dataset(FIXTURE)[0], "S4")  # the id only as a keyed hash
+    assert names == [f"7a_{s4}_dziennik_2025-09-22_2025-10-03.pdf",
+                     f"7a_{s4}_frekwencja_2025-09-22_2025-10-03.pdf",
+                     f"7b_{s4}_dziennik_2025-09-22_2025-10-03.pdf",
+                     f"7b_{s4}_frekwencja_2025-09-22_2025-10-03.pdf",
+                     f"{s4}_wiadomosci_2025-09-22_2025-10-03.pdf"]
     assert "Zieli" not in stdout + stderr
 
 

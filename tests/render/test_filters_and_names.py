@@ -10,7 +10,7 @@ from render_helpers import spec_for
 
 from archiver.errors import UsageError
 from archiver.render.context import run_time
-from archiver.render.documents import document_file_name
+from archiver.render.documents import document_file_name, student_file_part
 from archiver.render.naming import safe_part
 
 
@@ -39,15 +39,19 @@ def test_polish_class_names_are_transliterated():
     assert safe_part("Łączona ż", "x") == "Laczona-z"
 
 
-def test_file_names_carry_class_kind_period_and_student_id_never_a_name(small):
+def test_file_names_carry_class_kind_period_and_student_hash_never_a_name(small):
+    """A student only by a short keyed hash of the id (issue 13: an id may be a PESEL)."""
     assert document_file_name(small, spec_for(small, "register", "C7A")) == \
         "7a_dziennik_2025-09-22_2025-10-03.pdf"
+    s1 = student_file_part(small, "S1")
+    assert s1.startswith("uczen-") and len(s1) == len("uczen-") + 10 and "S1" not in s1
+    assert s1 != student_file_part(small, "S2")
     student = document_file_name(small, spec_for(small, "attendance", "C7A", "S1"))
-    assert student == "7a_uczen-S1_frekwencja_2025-09-22_2025-10-03.pdf"
+    assert student == f"7a_{s1}_frekwencja_2025-09-22_2025-10-03.pdf"
     assert document_file_name(small, spec_for(small, "messages", None)) == \
         "szkola_wiadomosci_2025-09-22_2025-10-03.pdf"
     from archiver.views import Period
     year = spec_for(small, "messages", None, "S1", Period())
-    assert document_file_name(small, year) == "uczen-S1_wiadomosci_2025-2026.pdf"
+    assert document_file_name(small, year) == f"{s1}_wiadomosci_2025-2026.pdf"
     term = spec_for(small, "register", "C7B", None, Period(term=1))
     assert document_file_name(small, term) == "7b_dziennik_sem1_2025-2026.pdf"
