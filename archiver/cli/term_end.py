@@ -26,7 +26,7 @@ from archiver.cli.sign import sign_with_options, signer_from_options
 from archiver.demo import write_demo
 from archiver.errors import UsageError
 from archiver.executor import Executor
-from archiver.i18n import _
+from archiver.i18n import _, ngettext
 from archiver.jobs.term_end import TermEndRequest, TermEndResult, run_term_end
 from archiver.jobs.term_end_many import (
     ManyRequest,
@@ -65,6 +65,13 @@ def _summary(result: TermEndResult) -> list[str]:
         lines.append(_("Password slip: {path}  (the password is only there: print it, delete "
                        "the file, keep the paper apart from the medium)").format(
                            path=result.slip_path))
+    if pack.ignored_sources:
+        lines.append(ngettext(
+            "archiver: warning: {count} file beside the export's tables was left out of the "
+            "bundle (it is no part of the export format)",
+            "archiver: warning: {count} files beside the export's tables were left out of the "
+            "bundle (they are no part of the export format)",
+            pack.ignored_sources).format(count=pack.ignored_sources))
     lines += [_("archiver: warning: the copy in {folder} is on the same disk as the bundle: "
                 "it is lost with it; keep a copy on another medium").format(folder=folder)
               for folder in result.same_medium_copies]

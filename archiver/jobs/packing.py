@@ -37,6 +37,7 @@ from archiver.views.handover import (
     PackedFile,
     VendorRow,
     bundle_size,
+    ignored_files_row,
     index_page,
     protocol_page,
     vendor_rows,
@@ -58,6 +59,7 @@ class PackResult:
     protocol_path: Path
     documents: list[PackedFile] = field(default_factory=list)
     source_files: list[PackedFile] = field(default_factory=list)
+    ignored_sources: int = 0  # files beside a folder export's own, left out (never named)
 
     @property
     def total_pages(self) -> int:
@@ -81,14 +83,40 @@ def fixed_name_words(*more: str) -> tuple[str, ...]:
             "eksport.xlsx", "eksport.sqlite", "eksport.db", "eksport.bin", *more)
 
 
+def _export_files() -> set[str]:
+    """The files a folder export consists of: export.json and one TABLE.csv per table."""
+    return {"export.json", *(f"{table}.csv" for table in TABLES)}
+
+
 def source_paths(source: SourceInfo) -> list[tuple[str, Path]]:
-    """(name in the bag, path) of every file of the export exactly as received."""
+    """(name in the bag, path) of every file of the export exactly as received. Of a
+    folder, only its own files (export.json, the format's TABLE.csv): anything else lying
+    there (a scanned opinion named after the pupil) would be stored under its own name,
+    which ZIP shows without the password; it is left out (ignored_source_files)."""
     path = Path(source.path)
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink())
-        return [(f"{SOURCE_FOLDER}/{p.relative_to(path).as_posix()}", p) for p in files]
+        own = _export_files()
+        files = sorted(p for p in path.iterdir()
+                       if p.name in own and p.is_file() and not p.is_symlink())
+        return [(f"{SOURCE_FOLDER}/{p.name}", p) for p in files]
     suffix = path.suffix.lower() or ".bin"
     return [(f"{SOURCE_FOLDER}/eksport{suffix}", path)]
+
+
+def ignored_source_files(source: SourceInfo) -> int:
+    """How many files (and other entries) of a folder export are not its own: counted for
+    the summary and the protocol, never named (a name may be personal data)."""
+    path = Path(source.path)
+    if not path.is_dir():
+        return 0
+    own = _export_files()
+    found = 0
+    for entry in path.rglob("*"):
+        if entry.is_dir() and not entry.is_symlink():
+            continue
+        if entry.parent != path or entry.name not in own or entry.is_symlink():
+            found += 1
+    return found
 
 
 def _protocol_pdf(description: Description, header: PageHeader, run_ctx: RunContext) -> bytes:
@@ -150,9 +178,11 @@ def pack_bundle(
         for name, path in source_paths(source) if include_source else ():
             rec = writer.add_file(name, path)
             sources.append(PackedFile(name, rec.size, rec.sha256))
+        ignored = ignored_source_files(source) if include_source else 0
         vendor_rows = [row for vendor in vendor_files for row in _vendor_rows(writer, vendor)]
         inside = replace(description, documents=tuple(packed), source_files=tuple(sources),
-                         vendor_files=tuple(vendor_rows))
+                         vendor_files=tuple(vendor_rows),
+                         extra=description.extra + ignored_files_row(ignored))
         writer.add_bytes(INDEX_NAME, _index_html(inside))
         writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)),
                          compress=PDF_DEFLATE)
@@ -165,4 +195,4 @@ def pack_bundle(
     protocol_path = result.path.with_name(result.path.name.removesuffix(".zip") + "-protokol.pdf")
     write_whole(protocol_path, signed(_protocol_pdf(outside, header, run_ctx)),
                 what="the handover protocol", kind="protocol")
-    return PackResult(result, protocol_path, packed, sources)
+    return PackResult(result, protocol_path, packed, sources, ignored)

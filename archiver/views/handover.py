@@ -19,7 +19,7 @@ from archiver.config import Config
 from archiver.model import Dataset
 from archiver.views.common import school_name
 from archiver.views.kinds import PAGE_KINDS
-from archiver.views.polish import datetime_pl
+from archiver.views.polish import counted, datetime_pl
 
 if TYPE_CHECKING:
     from archiver.render.context import RunContext
@@ -136,6 +136,16 @@ def same_medium_warnings(copies: Sequence[Path], slip: bool) -> tuple[tuple[str,
         rows.append(("Uwaga", "kartkę z hasłem zapisano na tym samym dysku co paczka: "
                      "wydrukuj ją i usuń plik"))
     return tuple(rows)
+
+
+def ignored_files_row(count: int) -> tuple[tuple[str, str], ...]:
+    """The protocol's row for files beside a folder export's own, left out of the bundle:
+    counted, never named (a name may be personal data)."""
+    if not count:
+        return ()
+    return (("Pominięte pliki", counted(count, "plik", "pliki", "plików")
+             + " w folderze eksportu spoza plików formatu eksportu (export.json, tabele "
+             "CSV); nie umieszczono ich w paczce"),)
 
 
 def term_end_protocol(ds: Dataset, config: Config, run_ctx: RunContext, period: str,

@@ -95,3 +95,35 @@ def test_a_pesel_as_student_id_never_reaches_a_file_name(tmp_path: Path) -> None
     assert made and all(PESEL not in n and "uczen-" in n for n in made), made
     hashed = {n.split("uczen-")[1].split("_")[0] for n in made}
     assert len(hashed) == 1 and len(hashed.pop()) <= 12
+
+
+def test_files_beside_the_tables_of_a_folder_export_are_left_out_and_counted(
+        tmp_path: Path) -> None:
+    """`opinia_PPP_Zalewski_Tomasz_2012.pdf` beside the tables was stored under its own
+    name, readable without the password; one whose name held a PESEL failed the run
+    (issue 13, finding 9). Only the export's own files go into the bundle; the rest is
+    counted, never named (a name may be personal data)."""
+    export = write_minimal(tmp_path, "folder")
+    (export / "opinia_PPP_Zalewski_Tomasz_2012.pdf").write_bytes(b"%PDF-1.4 opinia")
+    (export / "skany").mkdir()
+    (export / "skany" / "44051401359.pdf").write_bytes(b"%PDF-1.4 skan")
+    (export / "notatki.txt").write_text("notatki sekretariatu\n")
+    (tmp_path / "pw.txt").write_text(PASSWORD + "\n")
+    (tmp_path / "out").mkdir()
+    result = _run("term-end", str(export), "--term", "year", "--out", str(tmp_path / "out"),
+                  "--state-dir", str(tmp_path / "state"), "--password-file",
+                  str(tmp_path / "pw.txt"), "-j", "1", "--no-cache")
+    assert result.exit_code == 0, result.output
+    bundle = next((tmp_path / "out").glob("*.zip"))
+    names = _entry_names(bundle)
+    for secret in ("Zalewski", "Tomasz", "44051401359", "notatki", "skany", "opinia"):
+        assert all(secret not in n for n in names), (secret, names)
+        assert secret not in result.output
+    stored = {Path(n).name for n in names if "/zrodlo/" in n}
+    assert {"export.json", "students.csv", "guardians.csv"} <= stored
+    assert "3 files" in result.output and "left out" in result.output, result.output
+    from hostile_support import pdf_text
+
+    protocol = next((tmp_path / "out").glob("*-protokol.pdf"))
+    text = " ".join(pdf_text(protocol.read_bytes()).split())
+    assert "Pominięte pliki 3 pliki" in text, text
