@@ -17,7 +17,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # wrong options (click's own code for usage errors)
     VERIFY_FAILED = 3  # a bundle, signature or audit chain does not verify
     REFUSED = 4  # a policy refusal: weak password, unauthorised disclosure, overwrite
-    STORAGE = 5  # the disk is full, read-only or vanished
+    STORAGE = 5  # the disk is full, read-only or vanished; the Dask cluster lost
     PARTIAL = 6  # a multi-school run where some schools failed
     HANGUP = 129  # SIGHUP (the terminal closed): handled like Ctrl-C
     INTERRUPTED = 130  # Ctrl-C (SIGINT)
@@ -131,4 +131,7 @@ class RenderError(ArchiverError):
 
 
 class ClusterError(ArchiverError):
-    """The Dask cluster cannot be reached or cannot finish the work."""
+    """The Dask cluster cannot be reached, was lost or cannot finish the work: like a
+    medium gone, the machine the run depends on (exit 5)."""
+
+    exit_code = ExitCode.STORAGE

@@ -13,6 +13,9 @@ data is only what the renderer needs, and a `Password` refuses to be pickled.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import sys
 import uuid
 from collections import deque
@@ -26,10 +29,12 @@ from urllib.parse import urlsplit
 import dask.config
 from dask.utils import parse_timedelta
 from distributed import Client, Future, KilledWorker, Security, get_worker
+from distributed.client import ClosedClientError
 from distributed.spill import SpillBuffer
 
 from archiver import __version__
 from archiver.errors import ClusterError, RefusedError
+from archiver.i18n import _
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -41,6 +46,12 @@ ENV_SCHEDULER = "ARCHIVER_DASK_SCHEDULER"
 RENDER_PACKAGES = ("weasyprint", "pydyf", "pikepdf", "fonttools", "pillow")
 
 _LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
+# Loggers of a client whose scheduler is gone (silenced as it is closed).
+_CLIENT_LOGGERS = ("distributed.client", "distributed.core", "distributed.comm",
+                   "distributed.utils")
+# What a client raises, at one moment or another, when its scheduler is gone.
+_CONNECTION_LOST = (OSError, TimeoutError, CancelledError, asyncio.CancelledError,
+                    ClosedClientError)
 
 
 class SharedData:
@@ -150,14 +161,31 @@ class DaskExecutor:
         """Whether data to and from the cluster is encrypted (TLS) or stays on this host."""
         return is_encrypted(self.address)
 
+    def connected(self) -> bool:
+        """Whether the client still talks to its scheduler."""
+        return self.client.status == "running"
+
+    def lost(self) -> ClusterError:
+        """The one error of a scheduler gone (killed, its machine down, the network cut)."""
+        return ClusterError(
+            _("the connection to the Dask scheduler at {address} was lost; the run was "
+              "stopped").format(address=self.address),
+            hint=_("start the scheduler and its workers again, then run again"))
+
     def check_workers(self) -> None:
         """Refuse workers that spill to disk or render with other software than here."""
         try:
             self.client.wait_for_workers(1, timeout=self.timeout)
             facts = self.client.run(worker_facts)
-        except TimeoutError:
-            raise ClusterError(f"no Dask worker joined the scheduler at {self.address} "
-                               f"within {self.timeout:.0f} s") from None
+        except _CONNECTION_LOST as exc:
+            if not self.connected():
+                raise self.lost() from None
+            if isinstance(exc, TimeoutError):
+                raise ClusterError(f"no Dask worker joined the scheduler at {self.address} "
+                                   f"within {self.timeout:.0f} s") from None
+            raise ClusterError(
+                f"the Dask workers could not run archiver's check ({type(exc).__name__})",
+                hint=f"install archiver {__version__} on every worker") from None
         except Exception as exc:  # a worker without archiver fails to unpickle the check
             raise ClusterError(
                 f"the Dask workers could not run archiver's check ({type(exc).__name__})",
@@ -184,12 +212,23 @@ class DaskExecutor:
         try:
             return self.client.scatter(holder, broadcast=True, hash=False,
                                        timeout=self.no_workers_timeout)
-        except (OSError, TimeoutError) as exc:
+        except _CONNECTION_LOST as exc:
+            if not self.connected():
+                raise self.lost() from None
             raise ClusterError(f"cannot send the work's data to the Dask workers "
                                f"({type(exc).__name__})") from None
 
     def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
-        """Yield fn(shared, item) for every item, in input order."""
+        """Yield fn(shared, item) for every item, in input order; a scheduler lost on the
+        way is one ClusterError (self.lost()), never Dask's own exceptions."""
+        try:
+            yield from self._map(fn, items, shared)
+        except _CONNECTION_LOST:
+            if self.connected():
+                raise
+            raise self.lost() from None
+
+    def _map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
         self.check_workers()
         holder = SharedData(shared)
         shared_future = self._scatter(holder)
@@ -217,6 +256,8 @@ class DaskExecutor:
                 try:
                     result = self._result(head.future)
                 except CancelledError:
+                    if not self.connected():  # cancelled since the scheduler is gone
+                        raise self.lost() from None
                     # Every worker holding the shared data died: scatter it again and
                     # resubmit what is queued.
                     if head.attempts > self.resubmits:
@@ -233,9 +274,10 @@ class DaskExecutor:
                 yield result
         finally:
             futures = [task.future for task in queue]
-            if futures:
-                self.client.cancel(futures)
-            shared_future.release()
+            with contextlib.suppress(*_CONNECTION_LOST):  # nothing to cancel on a lost one
+                if futures and self.connected():
+                    self.client.cancel(futures)
+                shared_future.release()
 
     def _result(self, future: Future) -> Any:
         """The future's result; ClusterError when its workers keep dying or none is left."""
@@ -260,9 +302,26 @@ class DaskExecutor:
                     hint="look for workers running out of memory") from None
 
     def close(self) -> None:
-        """Close the client if this executor opened it."""
-        if self._owns_client:
-            self.client.close()
+        """Close the client if this executor opened it (quietly, when its scheduler is
+        gone: Dask would log its own errors about it)."""
+        if not self._owns_client:
+            return
+        if self.connected():
+            with contextlib.suppress(*_CONNECTION_LOST):
+                self.client.close(timeout=5)
+            return
+        # A lost scheduler: the client's reconnecting task, cancelled now, would log an
+        # asyncio.CancelledError traceback; the run has said in one line what happened.
+        quiet = [logging.getLogger(name) for name in _CLIENT_LOGGERS]
+        were = [logger.disabled for logger in quiet]
+        for logger in quiet:
+            logger.disabled = True
+        try:
+            with contextlib.suppress(*_CONNECTION_LOST):
+                self.client.close(timeout=2)
+        finally:
+            for logger, was in zip(quiet, were, strict=True):
+                logger.disabled = was
 
     def __enter__(self) -> DaskExecutor:
         return self

@@ -26,6 +26,7 @@ from archiver.audit import AuditLog
 from archiver.config import Config
 from archiver.errors import (
     ArchiverError,
+    ClusterError,
     ExitCode,
     PartialFailure,
     StorageError,
@@ -241,7 +242,7 @@ class _Run:
         except ArchiverError as exc:
             failed = _failed(outcome.source, exc, outcome.school_id)
             outcome.problem, outcome.exit_code = failed.problem, failed.exit_code
-            if isinstance(exc, StorageError):
+            if isinstance(exc, StorageError | ClusterError):  # a disk or cluster gone
                 self.stopped = exc
 
 

@@ -150,7 +150,7 @@ def test_cli_unreachable_scheduler_is_one_line_error(tmp_path, schools) -> None:
         result = _invoke(["term-end", *map(str, schools),
                           "--create-out", "--out", str(tmp_path / "out"),
                           "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"])
-    assert result.exit_code == 1
+    assert result.exit_code == 5  # the machine the run depends on is not there (issue 13)
     assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in result.output
     assert "Traceback" not in result.output
 
@@ -182,3 +182,88 @@ def test_tls_scheduler_with_credentials_from_dask_config(tls_cluster) -> None:
         with DaskExecutor(address) as executor:
             assert executor.encrypted
             assert [v for v, _ in executor.map(_tagged_power, range(5), 2)] == [0, 1, 4, 9, 16]
+
+
+def _slow_power(exponent: int, n: int) -> int:
+    threading.Event().wait(0.2)
+    return n**exponent
+
+
+def test_a_lost_scheduler_stops_the_run_with_one_cluster_error_exit_5() -> None:
+    """The scheduler gone mid-run gave two asyncio.CancelledError tracebacks and exit 1
+    ('bad input'); now one ClusterError saying the scheduler was lost, exit 5 (issue 13,
+    finding 11)."""
+    with dask.config.set(NO_SPILL):
+        cluster = _threaded_cluster()
+    client = Client(cluster, set_as_default=False, timeout=3)
+    try:
+        results = DaskExecutor(client, window=2).map(_slow_power, range(30), 2)
+        assert next(results) == 0
+        cluster.close()  # the scheduler and its workers gone
+        started = time.monotonic()
+        with pytest.raises(ClusterError, match="lost") as caught:
+            list(results)
+        assert time.monotonic() - started < 20
+        assert caught.value.exit_code == 5
+        assert "Traceback" not in str(caught.value)
+    finally:
+        client.close()
+        cluster.close()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_cli_scheduler_killed_mid_run_is_one_line_exit_5(tmp_path: Path, schools) -> None:
+    """A real scheduler and worker in their own processes; the scheduler SIGKILLed while
+    term-end renders: one error line, exit 5, no traceback, nothing left in --out."""
+    import signal
+    import subprocess
+    import sys
+
+    bin_dir = Path(sys.executable).parent
+    port = _free_port()
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__MEMORY__TARGET": "False",
+           "DASK_DISTRIBUTED__WORKER__MEMORY__SPILL": "False", "ARCHIVER_LANG": "en"}
+    scheduler = subprocess.Popen([bin_dir / "dask", "scheduler", "--host", "127.0.0.1",
+                                  "--port", str(port), "--no-dashboard"], env=env,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([bin_dir / "dask", "worker", f"tcp://127.0.0.1:{port}",
+                               "--nthreads", "1", "--nworkers", "1", "--no-dashboard",
+                               "--memory-limit", "0"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    (tmp_path / "pw.txt").write_text(PASSWORD + "\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    try:
+        run = subprocess.Popen(
+            [bin_dir / "archiver", "term-end", str(schools[0]), "--term", "year", "--out",
+             str(out), "--state-dir", str(tmp_path / "state"), "--password-file",
+             str(tmp_path / "pw.txt"), "--executor", "dask", "--scheduler",
+             f"tcp://127.0.0.1:{port}", "--no-cache"], env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)
+        assert run.stderr is not None
+        seen = []
+        for line in run.stderr:  # progress lines: kill once the workers render
+            seen.append(line)
+            if "document 1/" in line:
+                scheduler.send_signal(signal.SIGKILL)
+                break
+        rest = run.stderr.read()
+        code = run.wait(timeout=120)
+    finally:
+        for process in (scheduler, worker):
+            process.kill()
+            process.wait()
+    shown = "".join(seen) + rest
+    assert code == 5, shown
+    assert "Traceback" not in shown and "CancelledError" not in shown, shown
+    errors = [ln for ln in shown.splitlines() if ln.startswith("archiver: error:")]
+    assert len(errors) == 1 and "Dask scheduler" in errors[0] and "lost" in errors[0], shown
+    assert [p.name for p in out.iterdir()] == []
