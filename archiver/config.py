@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from archiver.errors import ConfigError
+from archiver.i18n import _
 
 COUNTS_AS = ("present", "absent", "excluded")
 
@@ -98,9 +99,9 @@ class Config:
                 base = str(Path.home() / ".local" / "state")
             except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry
                 raise ConfigError(
-                    "this account has no home folder (no HOME and no passwd entry) to keep "
-                    "the state directory in",
-                    hint="give --state-dir DIR or set ARCHIVER_STATE_DIR") from None
+                    _("this account has no home folder (no HOME and no passwd entry) "
+                      "to keep the state directory in"),
+                    hint=_("give --state-dir DIR or set ARCHIVER_STATE_DIR")) from None
         return Path(base) / "archiver"
 
 
@@ -124,24 +125,26 @@ def _check_type(key: str, value: Any, expected: Any) -> Any:
         return value
     if expected in (str, "str") and isinstance(value, str):
         return value
-    names = {"float": "a number", "int": "a whole number", "str": "text"}
+    names = {"float": _("a number"), "int": _("a whole number"), "str": _("text")}
     raise ConfigError(
-        f"configuration key {key}: expected {names.get(str(expected), expected)}, "
-        f"found {value!r}"
+        _("configuration key {key}: expected {expected}, found {value!r}").format(
+            key=key, expected=names.get(str(expected), expected), value=value)
     )
 
 
 def _build_section(name: str, data: Any) -> Any:
     cls = _SECTION_CLASSES[name]
     if not isinstance(data, dict):
-        raise ConfigError(f"configuration key [{name}] must be a table")
+        raise ConfigError(_("configuration key [{name}] must be a table").format(
+                              name=name))
     allowed = {f.name: f for f in fields(cls)}
     values: dict[str, Any] = {}
     for key, value in data.items():
         if key not in allowed:
             raise ConfigError(
-                f"unknown configuration key {name}.{key}",
-                hint=f"allowed keys in [{name}]: {', '.join(sorted(allowed))}",
+                _("unknown configuration key {name}.{key}").format(name=name, key=key),
+                hint=_("allowed keys in [{name}]: {keys}").format(
+                         name=name, keys=', '.join(sorted(allowed))),
             )
         if name == "attendance" and key == "counts_as":
             values[key] = _counts_as(value)
@@ -154,13 +157,14 @@ def _build_section(name: str, data: Any) -> Any:
 
 def _counts_as(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
-        raise ConfigError("configuration key [attendance.counts_as] must be a table")
+        raise ConfigError(_("configuration key [attendance.counts_as] must be a table"))
     result: dict[str, str] = {}
     for symbol, category in value.items():
         if category not in COUNTS_AS:
             raise ConfigError(
-                f"configuration key attendance.counts_as.{symbol}: {category!r} is not allowed",
-                hint="allowed: " + ", ".join(COUNTS_AS),
+                _("configuration key attendance.counts_as.{symbol}: {category!r} is "
+                  "not allowed").format(symbol=symbol, category=category),
+                hint=_("allowed: {values}").format(values=", ".join(COUNTS_AS)),
             )
         result[str(symbol)] = category
     return result
@@ -168,23 +172,27 @@ def _counts_as(value: Any) -> dict[str, str]:
 
 def _check_ranges(name: str, section: Any) -> None:
     if name == "archive" and not 0 <= section.retention_years <= 100:
-        raise ConfigError("configuration key archive.retention_years: expected 0 to 100")
+        raise ConfigError(_("configuration key archive.retention_years: expected 0 to "
+                            "100"))
     if name == "archive" and not section.category.strip():
-        raise ConfigError("configuration key archive.category must not be empty")
+        raise ConfigError(_("configuration key archive.category must not be empty"))
     if name == "grades" and not (0 <= section.plus < 1 and -1 < section.minus <= 0):
         raise ConfigError(
-            "configuration keys grades.plus / grades.minus: expected 0 <= plus < 1 "
-            "and -1 < minus <= 0"
+            _("configuration keys grades.plus / grades.minus: expected 0 <= plus < 1 "
+              "and -1 < minus <= 0")
         )
     if name == "attendance" and not 0 <= section.risk_threshold <= 100:
-        raise ConfigError("configuration key attendance.risk_threshold: expected a percentage "
-                          f"from 0 to 100, found {section.risk_threshold:g}")
+        raise ConfigError(_("configuration key attendance.risk_threshold: expected a "
+                            "percentage from 0 to 100, found {risk_threshold:g}").format(
+                              risk_threshold=section.risk_threshold))
     if name == "signing" and section.timestamp_url and not section.timestamp_url.startswith(
             ("http://", "https://")):
-        raise ConfigError("configuration key signing.timestamp_url: expected an http:// or "
-                          "https:// address of an RFC 3161 time-stamping authority")
+        raise ConfigError(_("configuration key signing.timestamp_url: expected an "
+                            "http:// or https:// address of an RFC 3161 time-stamping "
+                            "authority"))
     if name == "security" and not 0 <= section.min_password_bits <= 256:
-        raise ConfigError("configuration key security.min_password_bits: expected 0 to 256")
+        raise ConfigError(_("configuration key security.min_password_bits: expected 0 "
+                            "to 256"))
 
 
 def parse_config(data: dict[str, Any], source_file: str | None = None) -> Config:
@@ -193,8 +201,9 @@ def parse_config(data: dict[str, Any], source_file: str | None = None) -> Config
     for name, value in data.items():
         if name not in _SECTIONS:
             raise ConfigError(
-                f"unknown configuration section [{name}]",
-                hint="allowed sections: " + ", ".join(sorted(_SECTIONS)),
+                _("unknown configuration section [{name}]").format(name=name),
+                hint=_("allowed sections: {sections}").format(
+                    sections=", ".join(sorted(_SECTIONS))),
             )
         sections[name] = _build_section(name, value)
     return replace(Config(**sections), source_file=source_file)
@@ -209,13 +218,16 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"configuration file {file} does not exist") from None
+        raise ConfigError(_("configuration file {file} does not exist").format(
+                              file=file)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
-            f"configuration file {file} cannot be read: {exc.__class__.__name__}"
+            _("configuration file {file} cannot be read: {name}").format(
+                file=file, name=exc.__class__.__name__)
         ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"configuration file {file} is not valid TOML: {exc}") from None
+        raise ConfigError(_("configuration file {file} is not valid TOML: {exc}").format(
+                              file=file, exc=exc)) from None
     return parse_config(data, source_file=str(file))

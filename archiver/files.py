@@ -57,9 +57,10 @@ def storage_error(exc: OSError, action: str, where: Path) -> StorageError:
     """A StorageError saying what could not be done where, and why, in plain words."""
     reason = _REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
     return StorageError(
-        f"cannot {action} in {where}: {reason}",
-        hint="nothing was left under a final name; free space or choose another "
-        "folder and run again",
+        _("cannot {action} in {where}: {reason}").format(
+            action=action, where=where, reason=reason),
+        hint=_("nothing was left under a final name; free space or choose another "
+               "folder and run again"),
     )
 
 
@@ -191,9 +192,10 @@ def fsync_dir(folder: Path) -> None:
 
 def already_exists(final: Path, what: str) -> RefusedError:
     """The refusal to overwrite `final`, saying what it is ("a bundle", "a password slip")."""
-    return RefusedError(f"{final} already exists; {what} is never overwritten",
-                        hint=f"move the old {what.split(' ', 1)[-1]} away or write to "
-                        "another folder")
+    return RefusedError(_("{final} already exists; {what} is never overwritten").format(
+                            final=final, what=what),
+                        hint=_("move the old {split} away or write to another folder").format(
+                                 split=what.split(' ', 1)[-1]))
 
 
 def publish_new(temporary: Path, final: Path, what: str = "a bundle", *,
@@ -265,11 +267,12 @@ def ensure_folder(folder: Path) -> Path:
     """Create the output folder (owner-only when new); a file there is a usage error."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} exists and is not a folder")
+        raise UsageError(_("{folder} exists and is not a folder").format(folder=folder))
     try:
         make_private_dirs(folder)  # parents too: 0700 whatever the umask
     except OSError as exc:
-        raise StorageError(f"cannot create the folder {folder}: {exc.strerror}") from None
+        raise StorageError(_("cannot create the folder {folder}: {strerror}").format(
+                               folder=folder, strerror=exc.strerror)) from None
     return folder
 
 
@@ -301,17 +304,20 @@ def check_copy_destinations(folders: Iterable[Path], out_dir: Path | None = None
     for folder in folders:
         folder = Path(folder)
         if not folder.is_dir():
-            raise StorageError(f"the copy destination {folder} does not exist or is not a "
-                               "folder", hint="connect or mount the medium and run again")
+            raise StorageError(_("the copy destination {folder} does not exist or is "
+                                 "not a folder").format(folder=folder),
+                               hint=_("connect or mount the medium and run again"))
         if not os.access(folder, os.W_OK):
-            raise StorageError(f"the copy destination {folder} is not writable")
+            raise StorageError(_("the copy destination {folder} is not writable").format(
+                                   folder=folder))
         real = folder.resolve()
         for given, other in seen:
             if _in_or_above(real, other):
                 raise RefusedError(
-                    f"the copy destination {folder} is the same folder as {given}, or inside "
-                    "or above it: a copy there is no second copy",
-                    hint="give --copy-to a folder on another medium")
+                    _("the copy destination {folder} is the same folder as {given}, or "
+                      "inside or above it: a copy there is no second copy").format(
+                        folder=folder, given=given),
+                    hint=_("give --copy-to a folder on another medium"))
         seen.append((folder, real))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from archiver.errors import ValidationFailed
-from archiver.i18n import _
+from archiver.i18n import _, shown
 from archiver.model import Dataset
 from archiver.schema import Report, validate
 from archiver.schema.tables import TABLES
@@ -22,7 +22,7 @@ def load_dataset(path: str | Path) -> tuple[Dataset, Report]:
     """The validated Dataset and its warnings; ValidationFailed carrying the report on errors."""
     dataset, report = read_and_validate(path)
     if dataset is None:
-        first = report.errors[0].message if report.errors else _("invalid export")
+        first = shown(report.errors[0].message) if report.errors else _("invalid export")
         raise ValidationFailed(
             _("{name}: the export has {count} error(s); first: {first}").format(
                 name=Path(path).name, count=len(report.errors), first=first),

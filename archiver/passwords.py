@@ -55,7 +55,7 @@ class Password:
 
     def __init__(self, value: str) -> None:
         if not isinstance(value, str) or not value:
-            raise InputError("a password must be non-empty text")
+            raise InputError(_("a password must be non-empty text"))
         self._value = value
 
     def reveal(self) -> str:
@@ -107,9 +107,10 @@ def read_password(password_file: Path | None, *, environ: dict[str, str] | None 
                 raw = handle.read(MAX_PASSWORD_FILE + 1)  # /dev/zero must not fill memory
             if len(raw) > MAX_PASSWORD_FILE:
                 raise InputError(
-                    f"password file {password_file} is longer than "
-                    f"{MAX_PASSWORD_FILE // 1024} KB: it is not a password file",
-                    hint="give a file holding the password on its first line")
+                    _("password file {password_file} is longer than {value} KB: it is "
+                      "not a password file").format(
+                        password_file=password_file, value=MAX_PASSWORD_FILE // 1024),
+                    hint=_("give a file holding the password on its first line"))
             first = raw.split(b"\n", 1)[0].decode("utf-8")
             if first.strip() == SLIP_HEADING:  # the slip itself: take its "Hasło:" line
                 slip = read_slip(raw.decode("utf-8"))
@@ -123,7 +124,8 @@ def read_password(password_file: Path | None, *, environ: dict[str, str] | None 
                 path=password_file)) from None
         except OSError as exc:
             raise InputError(
-                f"password file {password_file} cannot be read ({exc.strerror})"
+                _("password file {password_file} cannot be read ({strerror})").format(
+                    password_file=password_file, strerror=exc.strerror)
             ) from None
         value = first.rstrip("\r\n")
         if not value:
@@ -180,9 +182,9 @@ def check_strength(password: Password | str, min_bits: float,
     text = password.reveal() if isinstance(password, Password) else password
     if any(not (c.isascii() and c.isprintable()) for c in text):
         raise RefusedError(
-            "the password contains characters other than printable ASCII",
-            hint="ZIP tools encode such characters differently, so the bundle might not "
-            "open elsewhere; use letters, digits and punctuation only.",
+            _("the password contains characters other than printable ASCII"),
+            hint=_("ZIP tools encode such characters differently, so the bundle might "
+                   "not open elsewhere; use letters, digits and punctuation only."),
         )
     bits = estimate_bits(text, user_inputs)
     if bits < min_bits:
@@ -237,8 +239,9 @@ def write_slip(slip: PasswordSlip, path: Path, *, bundle_dir: Path) -> Path:
     target = Path(path).resolve()
     if target.parent == Path(bundle_dir).resolve():
         raise RefusedError(
-            f"the password slip {path} would lie in the bundle's folder",
-            hint="a password must never travel with the bundle; choose another folder",
+            _("the password slip {path} would lie in the bundle's folder").format(
+                path=path),
+            hint=_("a password must never travel with the bundle; choose another folder"),
         )
     return write_whole(target, slip.text().encode("utf-8"), what="a password slip",
                        kind="password-slip")

@@ -16,6 +16,7 @@ import stat
 from pathlib import Path
 
 from archiver.errors import UntrustedStateError
+from archiver.i18n import _
 
 _CHECKS = os.name == "posix"  # Windows has no owner ids or mode bits to check
 
@@ -50,18 +51,20 @@ def check_owned(path: Path, what: str) -> os.stat_result | None:
         return info
     if stat.S_ISLNK(info.st_mode):
         raise UntrustedStateError(
-            f"{what} {path} is a symbolic link; archiver writes its state only into real "
-            "files of its own: remove the link, or give --state-dir another folder")
+            _("{what} {path} is a symbolic link; archiver writes its state only into "
+              "real files of its own: remove the link, or give --state-dir another "
+              "folder").format(what=what, path=path))
     if info.st_uid != os.geteuid():
         raise UntrustedStateError(
-            f"{what} {path} belongs to another user (uid {info.st_uid}); archiver trusts "
-            f"only a state directory of its own account: give --state-dir a folder of "
-            f"your own, or chown it to uid {os.geteuid()}")
+            _("{what} {path} belongs to another user (uid {owner}); archiver trusts "
+              "only a state directory of its own account: give --state-dir a folder of "
+              "your own, or chown it to uid {uid}").format(
+                what=what, path=path, owner=info.st_uid, uid=os.geteuid()))
     if stat.S_IMODE(info.st_mode) & 0o022:
         raise UntrustedStateError(
-            f"{what} {path} can be changed by other users (mode "
-            f"{stat.S_IMODE(info.st_mode):04o}); run `chmod go-w {path}` or give "
-            "--state-dir a folder of your own")
+            _("{what} {path} can be changed by other users (mode {S_IMODE:04o}); run "
+              "`chmod go-w {path}` or give --state-dir a folder of your own").format(
+                what=what, path=path, S_IMODE=stat.S_IMODE(info.st_mode)))
     return info
 
 
@@ -71,8 +74,9 @@ def check_folder_tree(folder: Path, what: str) -> None:
     if info is None:
         return
     if not stat.S_ISDIR(info.st_mode):
-        raise UntrustedStateError(f"{what} {folder} is not a folder: give --state-dir a "
-                                  "folder of your own")
+        raise UntrustedStateError(_("{what} {folder} is not a folder: give --state-dir "
+                                    "a folder of your own").format(
+                                      what=what, folder=folder))
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archiver.errors import RefusedError
+from archiver.i18n import _
 
 FORMAT_VERSION = 1
 GENESIS_TEXT = "archiver-audit-genesis-v1"
@@ -147,13 +148,13 @@ def refuse_secrets(fields: Mapping[str, Any], secrets: Iterable[str | None] = ()
     for path in _walk_keys(fields, ""):
         if _SECRET_KEY.search(path.rsplit(".", 1)[-1]):
             raise RefusedError(
-                f"audit entry refused: field {path!r} looks like a password; "
-                "passwords are never recorded in the audit log"
+                _("audit entry refused: field {path!r} looks like a password; "
+                  "passwords are never recorded in the audit log").format(path=path)
             )
     wanted = [s for s in secrets if s]
     if wanted and any(s in text for text in _walk_strings(fields) for s in wanted):
         # The message names neither the field's value nor the secret.
-        raise RefusedError("audit entry refused: a field holds the run's password")
+        raise RefusedError(_("audit entry refused: a field holds the run's password"))
 
 
 def _check_json_value(value: Any, where: str, depth: int = 0) -> None:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from archiver.errors import StorageError
+from archiver.i18n import _
 
 try:
     import fcntl
@@ -25,9 +26,9 @@ FIRST_POLL, MAX_POLL = 0.001, 0.05
 
 def _timeout_error(path: Path, timeout: float) -> StorageError:
     return StorageError(
-        f"the audit log is locked by another archiver run for more than {timeout:.0f} s "
-        f"(lock file {path})",
-        hint="Wait until the other run ends and try again.",
+        _("the audit log is locked by another archiver run for more than {timeout:.0f} "
+          "s (lock file {path})").format(timeout=timeout, path=path),
+        hint=_("Wait until the other run ends and try again."),
     )
 
 
@@ -47,7 +48,8 @@ def exclusive_lock(path: Path, timeout: float) -> Iterator[None]:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
                      | getattr(os, "O_NOFOLLOW", 0), 0o600)  # never through a symlink
     except OSError as exc:
-        raise StorageError(f"cannot open the audit lock file {path}: {exc.strerror}") from None
+        raise StorageError(_("cannot open the audit lock file {path}: {strerror}").format(
+                               path=path, strerror=exc.strerror)) from None
     try:
         deadline = time.monotonic() + timeout
         pause = FIRST_POLL

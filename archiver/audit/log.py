@@ -25,6 +25,7 @@ from archiver.audit.locking import exclusive_lock
 from archiver.audit.verify import AuditVerdict, parse_line, split_lines, verify_bytes
 from archiver.errors import AuditLogDamaged, RefusedError, StorageError, UsageError
 from archiver.files import fsync_dir
+from archiver.i18n import _
 from archiver.statedir import open_private_dir
 
 LOG_NAME = "audit.jsonl"
@@ -103,7 +104,8 @@ class AuditLog:
             open_private_dir(self.state_dir)
         except OSError as exc:
             raise StorageError(
-                f"cannot create the state directory {self.state_dir}: {exc.strerror}"
+                _("cannot create the state directory {state_dir}: {strerror}").format(
+                    state_dir=self.state_dir, strerror=exc.strerror)
             ) from None
 
     @contextmanager
@@ -120,18 +122,21 @@ class AuditLog:
             with os.fdopen(os.open(self.path, os.O_RDONLY | _NOFOLLOW), "rb") as fh:
                 last = _last_line(fh, size)
         except OSError as exc:
-            raise StorageError(f"cannot read the audit log {self.path}: {exc.strerror}") from None
+            raise StorageError(_("cannot read the audit log {path}: {strerror}").format(
+                                   path=self.path, strerror=exc.strerror)) from None
         if not last.endswith(b"\n"):
             raise AuditLogDamaged(
-                f"the audit log {self.path} ends with an incomplete entry (line "
-                f"{self._line_count()}); nothing is chained onto it"
+                _("the audit log {path} ends with an incomplete entry (line "
+                  "{line_count}); nothing is chained onto it").format(
+                    path=self.path, line_count=self._line_count())
             )
         try:
             entry = parse_line(last.rstrip(b"\n"))
         except ValueError as exc:
             raise AuditLogDamaged(
-                f"the last entry of the audit log {self.path} (line {self._line_count()}) "
-                f"is damaged ({exc}); nothing is chained onto it"
+                _("the last entry of the audit log {path} (line {line_count}) is "
+                  "damaged ({exc}); nothing is chained onto it").format(
+                    path=self.path, line_count=self._line_count(), exc=exc)
             ) from None
         return entry.seq + 1, sha256_hex(last.rstrip(b"\n"))
 
@@ -157,7 +162,8 @@ class AuditLog:
         try:
             fd = os.open(self.path, flags, 0o600)
         except OSError as exc:
-            raise StorageError(f"cannot open the audit log {self.path}: {exc.strerror}") from None
+            raise StorageError(_("cannot open the audit log {path}: {strerror}").format(
+                                   path=self.path, strerror=exc.strerror)) from None
         try:
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, 0o600)  # the log holds personal data: owner only
@@ -175,7 +181,8 @@ class AuditLog:
                 except OSError:
                     pass
                 raise StorageError(
-                    f"cannot write to the audit log {self.path}: {exc.strerror}"
+                    _("cannot write to the audit log {path}: {strerror}").format(
+                        path=self.path, strerror=exc.strerror)
                 ) from None
         finally:
             os.close(fd)
@@ -215,7 +222,8 @@ class AuditLog:
         except FileNotFoundError:
             return b""
         except OSError as exc:
-            raise StorageError(f"cannot read the audit log {self.path}: {exc.strerror}") from None
+            raise StorageError(_("cannot read the audit log {path}: {strerror}").format(
+                                   path=self.path, strerror=exc.strerror)) from None
 
     def entries(self) -> Iterator[AuditEntry]:
         """Every entry that parses and matches its own hash, in file order; damaged lines skipped.
@@ -245,13 +253,13 @@ class AuditLog:
             data = self.read_bytes()
             verdict = verify_bytes(data)
             if verdict.ok:
-                raise UsageError("nothing to recover: the audit log verifies")
+                raise UsageError(_("nothing to recover: the audit log verifies"))
             if verdict.kind != "truncated":
                 raise RefusedError(
-                    f"the audit log is damaged at {verdict.describe()}; recover only sets "
-                    "aside an incomplete last line",
-                    hint="Keep the file as it is: it is evidence. Move it away to start a new "
-                    "log, and keep both.",
+                    _("the audit log is damaged at {describe}; recover only sets aside "
+                      "an incomplete last line").format(describe=verdict.describe()),
+                    hint=_("Keep the file as it is: it is evidence. Move it away to "
+                           "start a new log, and keep both."),
                 )
             cut = data.rfind(b"\n") + 1
             torn_name = self._set_aside(data[cut:])
@@ -293,6 +301,7 @@ def require_intact(log: AuditLog) -> int:
     verdict = log.verify()
     if not verdict.ok:
         raise AuditLogDamaged(
-            f"the audit log {log.path} does not verify: {verdict.describe()}", BROKEN_HINT
+            _("the audit log {path} does not verify: {describe}").format(
+                path=log.path, describe=verdict.describe()), BROKEN_HINT
         )
     return verdict.count

@@ -14,6 +14,7 @@ from archiver import published
 from archiver.audit.entry import AuditEntry, refuse_secrets, validate_fields
 from archiver.audit.log import AuditLog
 from archiver.errors import ArchiverError, RefusedError, StorageError
+from archiver.i18n import _
 from archiver.interrupts import deferred
 
 _CHUNK = 1 << 20
@@ -123,13 +124,13 @@ def _withdraw(paths: list[Path]) -> tuple[list[Path], list[Path]]:
 def _unrecorded(audit_exc: BaseException, removed: list[Path], left: list[Path]) -> str:
     """Says why the entry is missing and which files exist (never the log's contents)."""
     why = audit_exc.message if isinstance(audit_exc, ArchiverError) else type(audit_exc).__name__
-    text = f"the audit entry could not be written ({why})"
+    text = _("the audit entry could not be written ({why})").format(why=why)
     if removed:
-        text += ("; so that nothing stands unrecorded, what this run published was "
-                 "withdrawn: " + ", ".join(str(p) for p in reversed(removed)))
+        text += _("; so that nothing stands unrecorded, what this run published was "
+                  "withdrawn: {files}").format(files=", ".join(str(p) for p in reversed(removed)))
     if left:
-        text += ("; these files exist but are NOT recorded in the audit log (they could not "
-                 "be removed): " + ", ".join(str(p) for p in left))
+        text += _("; these files exist but are NOT recorded in the audit log (they could not "
+                  "be removed): {files}").format(files=", ".join(str(p) for p in left))
     return text
 
 

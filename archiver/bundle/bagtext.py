@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from archiver.errors import UsageError
+from archiver.i18n import _
 
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 ALGORITHMS = ("sha256", "sha512")
@@ -28,13 +29,15 @@ def is_reserved_tag_name(name: str) -> bool:
 def check_label(label: str) -> None:
     """RFC 8493: a label holds no colon, CR or LF and neither starts nor ends with space."""
     if not label or ":" in label or "\r" in label or "\n" in label or label != label.strip():
-        raise UsageError(f"bag-info label {label!r} is not allowed by RFC 8493")
+        raise UsageError(_("bag-info label {label!r} is not allowed by RFC 8493").format(
+                             label=label))
 
 
 def check_value(label: str, value: str) -> None:
     """Values are one logical line of text: line breaks are added only by folding."""
     if any(c in value for c in "\r\n") or any(not c.isprintable() and c != "\t" for c in value):
-        raise UsageError(f"bag-info value of {label} holds a line break or control character")
+        raise UsageError(_("bag-info value of {label} holds a line break or control "
+                           "character").format(label=label))
 
 
 def fold_line(label: str, value: str) -> str:
@@ -69,11 +72,13 @@ def normalise_bag_info(bag_info: Mapping[str, str | Sequence[str]]) -> list[tupl
     pairs: list[tuple[str, str]] = []
     for label, value in bag_info.items():
         if label in COMPUTED_LABELS:
-            raise UsageError(f"bag-info field {label} is computed by the bundle writer")
+            raise UsageError(_("bag-info field {label} is computed by the bundle writer").format(
+                                 label=label))
         values = [value] if isinstance(value, str) else list(value)
         for item in values:
             if not isinstance(item, str):
-                raise UsageError(f"bag-info value of {label} must be text")
+                raise UsageError(_("bag-info value of {label} must be text").format(
+                                     label=label))
             check_label(label)
             check_value(label, item)
             pairs.append((label, item))

@@ -17,6 +17,7 @@ from archiver.files import (
     storage_error,
     write_new_file,
 )
+from archiver.i18n import _
 
 
 def copy_verified(bundle: Path, dest_dir: Path) -> Path:
@@ -32,18 +33,20 @@ def copy_verified(bundle: Path, dest_dir: Path) -> Path:
     final = dest_dir / bundle.name
     final_sidecar = sidecar_path(final)
     if not dest_dir.is_dir():
-        raise StorageError(f"the copy destination {dest_dir} does not exist or is not a "
-                           "folder", hint="connect or mount the medium and run again")
+        raise StorageError(_("the copy destination {dest_dir} does not exist or is not "
+                             "a folder").format(dest_dir=dest_dir),
+                           hint=_("connect or mount the medium and run again"))
     if _already_there(final, final_sidecar, expected):
         return final
     partial, sidecar_partial = partial_path(final), partial_path(final_sidecar)
     try:
         _copy_and_hash(bundle, partial, expected)
-        found, _ = sha256_file(partial, drop_cache=True)
+        found, _size = sha256_file(partial, drop_cache=True)
         if found != expected:
             raise StorageError(
-                f"the copy in {dest_dir} reads back differently from the bundle",
-                hint="the medium may be failing; use another one")
+                _("the copy in {dest_dir} reads back differently from the bundle").format(
+                    dest_dir=dest_dir),
+                hint=_("the medium may be failing; use another one"))
         write_new_file(sidecar_partial, sidecar_path(bundle).read_bytes())
         publish_pair([(partial, final), (sidecar_partial, final_sidecar)], dest_dir)
     except OSError as exc:
@@ -57,10 +60,11 @@ def _expected_sha256(bundle: Path) -> str:
     try:
         parsed = parse_sidecar(sidecar_path(bundle).read_bytes())
     except FileNotFoundError:
-        raise InputError(f"{bundle} has no sidecar {sidecar_path(bundle).name}") from None
+        raise InputError(_("{bundle} has no sidecar {name}").format(
+                             bundle=bundle, name=sidecar_path(bundle).name)) from None
     if parsed is None or parsed[1] != bundle.name:
-        raise VerificationError(f"the sidecar of {bundle.name} is malformed or names "
-                                "another file")
+        raise VerificationError(_("the sidecar of {name} is malformed or names another "
+                                  "file").format(name=bundle.name))
     return parsed[0]
 
 
@@ -73,8 +77,9 @@ def _already_there(final: Path, final_sidecar: Path, expected: str) -> bool:
     except OSError:
         same = False
     if not same:
-        raise RefusedError(f"{final} already exists and differs; it is never overwritten",
-                           hint="move it away or choose another --copy-to folder")
+        raise RefusedError(_("{final} already exists and differs; it is never "
+                             "overwritten").format(final=final),
+                           hint=_("move it away or choose another --copy-to folder"))
     return True
 
 
@@ -96,5 +101,7 @@ def copy_hashed(source: Path, partial: Path) -> str:
 def _copy_and_hash(source: Path, partial: Path, expected: str) -> None:
     found = copy_hashed(source, partial)
     if found != expected:
-        raise VerificationError(f"{source.name} does not match its own sidecar; it was not "
-                                "copied", problems=[f"expected {expected}, found {found}"])
+        raise VerificationError(_("{name} does not match its own sidecar; it was not "
+                                  "copied").format(name=source.name),
+                                problems=[_("expected {expected}, found {found}").format(
+                                    expected=expected, found=found)])

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from archiver.errors import RefusedError
+from archiver.i18n import _
 
 MAX_NAME_CHARS = 200  # full path inside the ZIP; Windows' MAX_PATH is 260 with the folder
 MAX_COMPONENT_BYTES = 255
@@ -115,21 +116,24 @@ class NameGuard:
         name = unicodedata.normalize("NFC", name)
         reason = unsafe_reason(name) or unsafe_reason(prefix + name)
         if reason:
-            raise RefusedError(f"{where}: unsafe file name: {reason}")
+            raise RefusedError(_("{where}: unsafe file name: {reason}").format(
+                                   where=where, reason=reason))
         found = tokens(name)
         if found & self._forbidden:
             raise RefusedError(
-                f"{where} contains a person's name in its file name",
-                hint="file names inside a bundle must not hold personal data; name "
-                "documents by class, kind and period",
+                _("{where} contains a person's name in its file name").format(
+                    where=where),
+                hint=_("file names inside a bundle must not hold personal data; name "
+                       "documents by class, kind and period"),
             )
         if any(_is_pesel(t) for t in found):
-            raise RefusedError(f"{where} contains what looks like a PESEL number in its name")
+            raise RefusedError(_("{where} contains what looks like a PESEL number in "
+                                 "its name").format(where=where))
         key = name.casefold()
         if key in self._seen:
             raise RefusedError(
-                f"{where}: a file of the same name (ignoring letter case) is already in "
-                "the bundle"
+                _("{where}: a file of the same name (ignoring letter case) is already "
+                  "in the bundle").format(where=where)
             )
         self._seen.add(key)
         return name
@@ -138,9 +142,11 @@ class NameGuard:
         """Refuse a bundle file name that is unsafe or holds a personal name."""
         reason = unsafe_reason(name)
         if reason or "/" in name:
-            raise RefusedError(f"unsafe bundle file name: {reason or 'no folders allowed'}")
+            raise RefusedError(_("unsafe bundle file name: {reason}").format(
+                                   reason=reason or _("no folders allowed")))
         if tokens(name) & self._forbidden or any(_is_pesel(t) for t in tokens(name)):
-            raise RefusedError("the bundle's file name contains a person's name or number")
+            raise RefusedError(_("the bundle's file name contains a person's name or "
+                                 "number"))
 
 
 def display_name(name: str, limit: int = 160) -> str:

@@ -6,6 +6,7 @@ import os
 from datetime import UTC, date, datetime
 
 from archiver.errors import UsageError
+from archiver.i18n import _
 
 
 def bagging_time() -> datetime:
@@ -17,7 +18,7 @@ def bagging_time() -> datetime:
         return datetime.fromtimestamp(int(value), UTC)
     except (ValueError, OverflowError, OSError):
         raise UsageError(
-            "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01"
+            _("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01")
         ) from None
 
 

@@ -49,6 +49,7 @@ from archiver.files import (
     storage_error,
     write_new_file,
 )
+from archiver.i18n import _
 from archiver.passwords import Password, as_password
 
 #: makes the seals of a bag from its finished tagmanifest-sha256.txt: (name, content) pairs
@@ -157,17 +158,21 @@ class BundleWriter:
     def open(self) -> None:
         """Check the target and start the partial file (done by `with` already)."""
         if self._state != "new":
-            raise UsageError("a BundleWriter is opened once")
+            raise UsageError(_("a BundleWriter is opened once"))
         folder = self.final_path.parent
         if self.final_path.suffix.lower() != ".zip":
-            raise UsageError(f"a bundle's file name must end in .zip: {self.final_path.name}")
+            raise UsageError(_("a bundle's file name must end in .zip: {name}").format(
+                                 name=self.final_path.name))
         self._guard.check_bundle_name(self.final_path.name)
         if not folder.is_dir():
-            raise StorageError(f"the output folder {folder} does not exist")
+            raise StorageError(_("the output folder {folder} does not exist").format(
+                                   folder=folder))
         for existing in (self.final_path, sidecar_path(self.final_path)):
             if existing.exists():
-                raise RefusedError(f"{existing} already exists; a bundle is never overwritten",
-                                   hint="move the old bundle away or write to another folder")
+                raise RefusedError(_("{existing} already exists; a bundle is never "
+                                     "overwritten").format(existing=existing),
+                                   hint=_("move the old bundle away or write to "
+                                          "another folder"))
         partial = partial_path(self.final_path)
         with self._guarded("create the bundle"):
             self._out = OutputFile(partial)
@@ -210,13 +215,15 @@ class BundleWriter:
         try:
             handle = open(path, "rb")
         except OSError as exc:
-            raise InputError(f"cannot read {path}: {exc.strerror}") from None
+            raise InputError(_("cannot read {path}: {strerror}").format(
+                                 path=path, strerror=exc.strerror)) from None
         with handle:
             size = _file_size(handle)
             record = self._add(f"data/{arcname}", _chunks_from(handle), size, compress)
         if record.size != size:
             self.abort()
-            raise InputError(f"{path} changed while it was being archived; run again")
+            raise InputError(_("{path} changed while it was being archived; run again").format(
+                                 path=path))
         return record
 
     def add_stream(self, arcname: str, stream: BinaryIO, *, size: int | None = None,
@@ -227,7 +234,7 @@ class BundleWriter:
     def add_tag_file(self, name: str, data: bytes) -> EntryRecord:
         """An extra tag file at the bag root (or in a tag folder), listed in tagmanifest."""
         if name.startswith("data/") or bagtext.is_reserved_tag_name(name):
-            raise UsageError(f"{name!r} is not a free tag file name")
+            raise UsageError(_("{name!r} is not a free tag file name").format(name=name))
         return self._add(name, _chunks_of(data), len(data), None)
 
     def seal_with(self, sealer: Sealer) -> None:
@@ -245,13 +252,15 @@ class BundleWriter:
         for name, data in sealed:
             if not is_seal_name(name) or name in {r.name for r in self._records}:
                 self.abort()
-                raise UsageError(f"{name!r} is not a free seal name ({SEAL_PREFIX}...)")
+                raise UsageError(_("{name!r} is not a free seal name ({SEAL_PREFIX}...)").format(
+                                     name=name, SEAL_PREFIX=SEAL_PREFIX))
             self._write(name, _chunks_of(data), len(data), None)
 
     def _add(self, relative: str, chunks: Iterator[bytes | memoryview], size: int | None,
              compress: bool | None) -> EntryRecord:
         if self._state != "open":
-            raise UsageError("add files inside `with BundleWriter(...)`, before close()")
+            raise UsageError(_("add files inside `with BundleWriter(...)`, before "
+                               "close()"))
         self._position += 1
         try:
             relative = self._guard.check(relative, self._position, prefix=f"{self._top}/")
@@ -300,7 +309,8 @@ class BundleWriter:
         if self._state == "closed" and self.result is not None:
             return self.result
         if self._state != "open":
-            raise UsageError("this bundle was discarded after an error; start a new one")
+            raise UsageError(_("this bundle was discarded after an error; start a new "
+                               "one"))
         self._write_tag_files()
         with self._guarded("write the bundle"):
             assert self._zip is not None and self._out is not None
@@ -364,9 +374,10 @@ class BundleWriter:
         wanted = {r.name: (r.size, r.sha256) for r in self._records}
         if not report.ok or found != wanted:
             raise VerificationError(
-                f"the bundle just written does not verify; nothing was published "
-                f"({len(report.problems)} problems, first: "
-                f"{report.problems[0] if report.problems else 'contents differ'})",
+                _("the bundle just written does not verify; nothing was published "
+                  "({problems} problems, first: {first})").format(
+                    problems=len(report.problems),
+                    first=report.problems[0] if report.problems else _("contents differ")),
                 problems=[str(p) for p in report.problems])
         assert report.sha256 is not None
         return report.sha256, report.size

@@ -18,6 +18,7 @@ from archiver.cli import (
     operator_option,
     state_dir_option,
 )
+from archiver.i18n import _
 from archiver.jobs.disclosures_register import write_register
 
 
@@ -73,7 +74,8 @@ def verify_command(state_dir: str | None, expect_head: str | None) -> None:
     verdict = log.verify(expect_head)
     if not verdict.ok:
         raise AuditLogDamaged(
-            f"the audit log {log.path} does not verify: {verdict.describe()}", BROKEN_HINT
+            _("the audit log {path} does not verify: {describe}").format(
+                path=log.path, describe=verdict.describe()), BROKEN_HINT
         )
     if verdict.count == 0:
         click.echo(f"no audit entries yet in {log.path}")

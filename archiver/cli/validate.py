@@ -7,6 +7,7 @@ from collections import defaultdict
 
 import click
 
+from archiver import i18n
 from archiver.cli import main_group
 from archiver.errors import ExitCode, InputError
 from archiver.i18n import _, ngettext
@@ -78,7 +79,7 @@ def render_report(source: str, report: Report, limit: int) -> str:
             label = _("error") if kind_name == "error" else _("warning")
             lines.append(f"  {label} [{rule}] ×{len(problems)}")
             shown = problems if limit == 0 else problems[:limit]
-            lines += [f"    {p.message}" for p in shown]
+            lines += [f"    {i18n.shown(p.message)}" for p in shown]
             if len(problems) > len(shown):
                 lines.append("    " + _("... and {count} more (--limit 0 or --json prints all)")
                              .format(count=len(problems) - len(shown)))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from archiver.errors import UsageError
+from archiver.i18n import _
 
 
 @dataclass(frozen=True)
@@ -59,5 +60,6 @@ def get_profile(size: str) -> SizeProfile:
         return SIZES[size]
     except KeyError:
         raise UsageError(
-            f"unknown demo size {size!r}; choose one of: {', '.join(SIZES)}"
+            _("unknown demo size {size!r}; choose one of: {SIZES}").format(
+                size=size, SIZES=', '.join(SIZES))
         ) from None

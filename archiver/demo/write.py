@@ -8,6 +8,7 @@ from pathlib import Path
 from archiver.demo.generate import generate
 from archiver.demo.profile import get_profile
 from archiver.errors import RefusedError, StorageError, UsageError
+from archiver.i18n import _
 from archiver.sources.write import FORMATS, write_export
 
 # The file name endings each container must have (a folder must have none of them).
@@ -28,21 +29,27 @@ class DemoResult:
 def check_target(out: Path, fmt: str) -> None:
     """UsageError when the name does not fit the format; RefusedError when `out` holds data."""
     if fmt not in FORMATS:
-        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+        raise UsageError(_("unknown format {fmt!r}; choose one of: {FORMATS}").format(
+                             fmt=fmt, FORMATS=', '.join(FORMATS)))
     suffix = out.suffix.lower()
     if fmt == "folder":
         for other, endings in SUFFIXES.items():
             if suffix in endings:
-                raise UsageError(f"{out} ends with {suffix} but the format is folder",
-                                 hint=f"use --format {other}, or a name without {suffix}")
+                raise UsageError(_("{out} ends with {suffix} but the format is folder").format(
+                                     out=out, suffix=suffix),
+                                 hint=_("use --format {other}, or a name without "
+                                        "{suffix}").format(other=other, suffix=suffix))
     elif suffix not in SUFFIXES[fmt]:
-        raise UsageError(f"the {fmt} format needs a file name ending with "
-                         f"{' or '.join(SUFFIXES[fmt])}, not {out.name!r}")
+        raise UsageError(_("the {fmt} format needs a file name ending with {suffixes}, "
+                           "not {name!r}").format(
+                             fmt=fmt, suffixes=_(' or ').join(SUFFIXES[fmt]), name=out.name))
     if (out.is_dir() and any(out.iterdir())) or (out.is_file() and out.stat().st_size > 0):
-        raise RefusedError(f"{out} already exists and is not empty; nothing was written",
-                           hint="choose a new name or remove it first")
+        raise RefusedError(_("{out} already exists and is not empty; nothing was "
+                             "written").format(out=out),
+                           hint=_("choose a new name or remove it first"))
     if (fmt != "folder" and out.is_dir()) or (fmt == "folder" and out.is_file()):
-        raise RefusedError(f"{out} already exists as a {'folder' if out.is_dir() else 'file'}")
+        raise RefusedError((_("{out} already exists as a folder") if out.is_dir()
+                            else _("{out} already exists as a file")).format(out=out))
 
 
 def build_demo(out: str | Path, size: str = "small", seed: int = 2026,
@@ -57,7 +64,8 @@ def build_demo(out: str | Path, size: str = "small", seed: int = 2026,
     try:
         path = write_export(tables, export, out, fmt)
     except OSError as exc:
-        raise StorageError(f"cannot write the demo to {out}: {exc.strerror or exc}") from None
+        raise StorageError(_("cannot write the demo to {out}: {value}").format(
+                               out=out, value=exc.strerror or exc)) from None
     return DemoResult(path, len(tables["classes"]), tables["students"]["student_id"].nunique(),
                       len(tables["lessons"]), len(tables["messages"]))
 

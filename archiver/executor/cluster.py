@@ -87,8 +87,9 @@ def run_on_worker(fn: Callable[[Any, T], R], shared: SharedData, item: T,
                   allow_spilling: bool = False) -> R:
     """The task: refuse on a worker that spills to disk, else fn(shared, item)."""
     if not allow_spilling and isinstance(get_worker().data, SpillBuffer):
-        raise RefusedError("this Dask worker spills memory to disk; archiver does not "
-                           "render personal data there (start it with spilling off)")
+        raise RefusedError(_("this Dask worker spills memory to disk; archiver does "
+                             "not render personal data there (start it with spilling "
+                             "off)"))
     return fn(shared.value, item)
 
 
@@ -112,17 +113,18 @@ def connect(address: str, timeout: float) -> Client:
     if address.startswith("tls://") and Security().get_connection_args(
             "client").get("ssl_context") is None:
         raise ClusterError(
-            f"{address} needs TLS credentials for the client",
-            hint="set distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and "
-            ".client.key in Dask's configuration (or the DASK_DISTRIBUTED__COMM__TLS__* "
-            "variables); see docs/dask.md")
+            _("{address} needs TLS credentials for the client").format(address=address),
+            hint=_("set distributed.comm.tls.ca-file, distributed.comm.tls.client.cert "
+                   "and .client.key in Dask's configuration (or the "
+                   "DASK_DISTRIBUTED__COMM__TLS__* variables); see docs/dask.md"))
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
         raise ClusterError(
-            f"cannot connect to the Dask scheduler at {address} ({type(exc).__name__})",
-            hint="check the address and that `dask scheduler` runs there; for tls:// set "
-            "Dask's distributed.comm.tls.* settings (see docs/dask.md)",
+            _("cannot connect to the Dask scheduler at {address} ({name})").format(
+                address=address, name=type(exc).__name__),
+            hint=_("check the address and that `dask scheduler` runs there; for tls:// "
+                   "set Dask's distributed.comm.tls.* settings (see docs/dask.md)"),
         ) from None
 
 
@@ -181,31 +183,38 @@ class DaskExecutor:
             if not self.connected():
                 raise self.lost() from None
             if isinstance(exc, TimeoutError):
-                raise ClusterError(f"no Dask worker joined the scheduler at {self.address} "
-                                   f"within {self.timeout:.0f} s") from None
+                raise ClusterError(_("no Dask worker joined the scheduler at {address} "
+                                     "within {timeout:.0f} s").format(
+                                       address=self.address, timeout=self.timeout)) from None
             raise ClusterError(
-                f"the Dask workers could not run archiver's check ({type(exc).__name__})",
-                hint=f"install archiver {__version__} on every worker") from None
+                _("the Dask workers could not run archiver's check ({name})").format(
+                    name=type(exc).__name__),
+                hint=_("install archiver {version} on every worker").format(
+                         version=__version__)) from None
         except Exception as exc:  # a worker without archiver fails to unpickle the check
             raise ClusterError(
-                f"the Dask workers could not run archiver's check ({type(exc).__name__})",
-                hint=f"install archiver {__version__} on every worker") from None
+                _("the Dask workers could not run archiver's check ({name})").format(
+                    name=type(exc).__name__),
+                hint=_("install archiver {version} on every worker").format(
+                         version=__version__)) from None
         mine = self.versions
         for address, fact in sorted(facts.items()):
             if fact["spills"] and not self.allow_spilling:
                 raise RefusedError(
-                    f"the Dask worker {address} spills memory to disk; archiver sends no "
-                    "personal data to it",
-                    hint="start workers with spilling off (see docs/dask.md: "
-                    "--memory-limit 0, or distributed.worker.memory.target/spill: false)")
+                    _("the Dask worker {address} spills memory to disk; archiver sends "
+                      "no personal data to it").format(address=address),
+                    hint=_("start workers with spilling off (see docs/dask.md: "
+                           "--memory-limit 0, or "
+                           "distributed.worker.memory.target/spill: false)"))
             other = {k: v for k, v in fact["versions"].items() if mine.get(k) != v}
             if other:
                 found = ", ".join(f"{k} {v} (here {mine.get(k, '-')})"
                                   for k, v in sorted(other.items()))
                 raise RefusedError(
-                    f"the Dask worker {address} renders with other software: {found}",
-                    hint="install the same versions on every worker, or documents would "
-                    "differ from those made on this machine")
+                    _("the Dask worker {address} renders with other software: {found}").format(
+                        address=address, found=found),
+                    hint=_("install the same versions on every worker, or documents "
+                           "would differ from those made on this machine"))
         self.jobs = max(1, sum(self.client.nthreads().values()))
 
     def _scatter(self, holder: SharedData) -> Future:
@@ -215,8 +224,8 @@ class DaskExecutor:
         except _CONNECTION_LOST as exc:
             if not self.connected():
                 raise self.lost() from None
-            raise ClusterError(f"cannot send the work's data to the Dask workers "
-                               f"({type(exc).__name__})") from None
+            raise ClusterError(_("cannot send the work's data to the Dask workers "
+                                 "({name})").format(name=type(exc).__name__)) from None
 
     def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
         """Yield fn(shared, item) for every item, in input order; a scheduler lost on the
@@ -261,8 +270,9 @@ class DaskExecutor:
                     # Every worker holding the shared data died: scatter it again and
                     # resubmit what is queued.
                     if head.attempts > self.resubmits:
-                        raise ClusterError("rendering tasks were lost with their workers "
-                                           f"{head.attempts} times; giving up") from None
+                        raise ClusterError(_("rendering tasks were lost with their "
+                                             "workers {attempts} times; giving up").format(
+                                               attempts=head.attempts)) from None
                     if shared_future.status != "finished":
                         shared_future = self._scatter(holder)
                     for i, task in enumerate(queue):
@@ -293,13 +303,15 @@ class DaskExecutor:
                 waited_without_workers += step
                 if waited_without_workers >= self.no_workers_timeout:
                     raise ClusterError(
-                        f"no Dask worker left at {self.address} for "
-                        f"{self.no_workers_timeout:.0f} s; the run was stopped") from None
+                        _("no Dask worker left at {address} for "
+                          "{no_workers_timeout:.0f} s; the run was stopped").format(
+                            address=self.address,
+                            no_workers_timeout=self.no_workers_timeout)) from None
             except KilledWorker:
                 raise ClusterError(
-                    "the workers running one rendering task died too many times "
-                    "(distributed.scheduler.allowed-failures); giving up",
-                    hint="look for workers running out of memory") from None
+                    _("the workers running one rendering task died too many times "
+                      "(distributed.scheduler.allowed-failures); giving up"),
+                    hint=_("look for workers running out of memory")) from None
 
     def close(self) -> None:
         """Close the client if this executor opened it (quietly, when its scheduler is

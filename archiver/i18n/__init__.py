@@ -117,6 +117,53 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's name for "mark, translate 
     return message
 
 
+class Message(str):
+    """Text kept in English (what `==`, JSON and the audit log see) that is translated
+    when it is shown: `Message("checksum mismatch ({algorithm})", algorithm="sha256")`.
+
+    For library texts that are also data (a verification report's problems, a
+    validation report): mark them with Message where they are made, print them with
+    `shown()`. Values may be Messages themselves (translated too). A msgid of None joins
+    the values with `separator` (no frame to translate).
+    """
+
+    msgid: str | None
+    params: dict[str, object]
+    separator: str
+
+    def __new__(cls, msgid: str | None, /, **params: object) -> Message:
+        separator = str(params.pop("_separator", ""))
+        english = (separator.join(str(v) for v in params.values()) if msgid is None
+                   else msgid.format(**params) if params else msgid)
+        obj = super().__new__(cls, english)
+        obj.msgid, obj.params, obj.separator = msgid, params, separator
+        return obj
+
+    @classmethod
+    def join(cls, separator: str, parts: list[object]) -> Message:
+        """The parts joined by `separator`, each translated when shown."""
+        return cls(None, _separator=separator, **{f"p{i}": p for i, p in enumerate(parts)})
+
+    def translated(self) -> str:
+        values = {k: shown(v) for k, v in self.params.items()}
+        if self.msgid is None:
+            return self.separator.join(values.values())
+        return gettext(self.msgid).format(**values) if values else gettext(self.msgid)
+
+    def __reduce__(self):  # pickled for pool workers: rebuilt from msgid and values
+        return (_rebuild, (self.msgid, self.separator, self.params))
+
+
+def _rebuild(msgid: str | None, separator: str, params: dict[str, object]) -> Message:
+    return Message(msgid, _separator=separator, **params) if separator else Message(msgid,
+                                                                                    **params)
+
+
+def shown(text: object) -> str:
+    """Text as the user sees it: a Message translated, anything else as it is."""
+    return text.translated() if isinstance(text, Message) else str(text)
+
+
 def help_text(text: str | None) -> str | None:
     """A command's or option's help in the current language (msgid: the cleaned text)."""
     if not text:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -49,8 +49,13 @@ def _new_catalog(language: str | None = None) -> Catalog:
                    fuzzy=False)
 
 
+# i18n.Message("msgid", **values) marks a msgid like N_()
+KEYWORDS = {**DEFAULT_KEYWORDS, "Message": None}
+
+
 def _from_source(directory: Path) -> Iterator[tuple[str | tuple[str, ...], list[str]]]:
-    for _file, _line, message, comments, _context in extract_from_dir(str(directory)):
+    for _file, _line, message, comments, _context in extract_from_dir(str(directory),
+                                                                      keywords=KEYWORDS):
         if message and (message != "" if isinstance(message, str) else message[0]):
             yield message, list(comments)
 

@@ -15,6 +15,7 @@ from archiver.audit.record import AuditRecord
 from archiver.config import Config
 from archiver.errors import ArchiverError, RefusedError, UsageError
 from archiver.files import check_slip_folder
+from archiver.i18n import _
 from archiver.load import load_dataset
 from archiver.model import Dataset
 from archiver.passwords import (
@@ -64,20 +65,22 @@ def choose_password(password_file: Path | None, slip_out: Path | None, out_dir: 
         return PasswordChoice(given, False)
     if slip_out is None:
         raise UsageError(
-            "no password given and no --slip-out to print a generated one on",
-            hint="use --password-file FILE or ARCHIVER_PASSWORD, or --slip-out FILE "
-            "(outside the bundle's folder) to receive a generated password",
+            _("no password given and no --slip-out to print a generated one on"),
+            hint=_("use --password-file FILE or ARCHIVER_PASSWORD, or --slip-out FILE "
+                   "(outside the bundle's folder) to receive a generated password"),
         )
     if Path(slip_out).exists():
-        raise RefusedError(f"{slip_out} already exists; a password slip is never overwritten",
-                           hint="choose a new --slip-out file")
+        raise RefusedError(_("{slip_out} already exists; a password slip is never "
+                             "overwritten").format(slip_out=slip_out),
+                           hint=_("choose a new --slip-out file"))
     check_slip_folder(Path(slip_out), (out_dir, *copy_to))
     slip = Path(slip_out)
     if not slip.parent.is_dir() or os.path.lexists(slip):
-        raise UsageError(f"the password slip {slip_out} cannot be written there: "
-                         + ("it already exists" if os.path.lexists(slip) else
-                            "its folder does not exist"),
-                         hint="choose another --slip-out before anything is archived")
+        raise UsageError((_("the password slip {slip_out} cannot be written there: it "
+                            "already exists") if os.path.lexists(slip) else
+                          _("the password slip {slip_out} cannot be written there: its "
+                            "folder does not exist")).format(slip_out=slip_out),
+                         hint=_("choose another --slip-out before anything is archived"))
     return PasswordChoice(generate_password(), True)
 
 

@@ -19,6 +19,7 @@ from archiver.audit import AuditLog, record
 from archiver.config import Config
 from archiver.errors import RefusedError
 from archiver.files import remove_stale_partials, write_whole
+from archiver.i18n import _
 from archiver.jobs import common
 from archiver.jobs.packing import PackResult, pack_bundle
 from archiver.model import Dataset
@@ -88,18 +89,21 @@ def check_request(ds: Dataset, request: DiscloseRequest) -> None:
                          ("--legal-basis", request.legal_basis),
                          ("--case-ref", request.case_ref)):
         if not value or not value.strip():
-            raise RefusedError(f"{label} must not be empty: a disclosure needs the recipient, "
-                               "the legal basis and the case reference")
+            raise RefusedError(_("{label} must not be empty: a disclosure needs the "
+                                 "recipient, the legal basis and the case reference").format(
+                                   label=label))
     if not (ds.students["student_id"] == request.student_id).any():
-        raise RefusedError(f"student id {request.student_id!r} does not exist in the export")
+        raise RefusedError(_("student id {student_id!r} does not exist in the export").format(
+                               student_id=request.student_id))
     staff = ds.staff[ds.staff["staff_id"] == request.approved_by]
     if staff.empty:
-        raise RefusedError(f"--approved-by {request.approved_by!r} is not a staff member in "
-                           "the export")
+        raise RefusedError(_("--approved-by {approved_by!r} is not a staff member in "
+                             "the export").format(approved_by=request.approved_by))
     roles = {r.strip() for r in str(staff["roles"].iloc[0]).split(";")}
     if "director" not in roles:
-        raise RefusedError(f"--approved-by {request.approved_by!r} does not have the director "
-                           "role; only the director may approve a disclosure")
+        raise RefusedError(_("--approved-by {approved_by!r} does not have the director "
+                             "role; only the director may approve a disclosure").format(
+                               approved_by=request.approved_by))
 
 
 def _letter_pdf(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: RunContext,

@@ -12,6 +12,7 @@ from archiver.audit import AuditLog, record, require_intact
 from archiver.audit.listing import entry_time
 from archiver.errors import RefusedError, UsageError
 from archiver.files import write_whole
+from archiver.i18n import _
 from archiver.render import RunContext, render_html, render_pdf
 from archiver.views.disclosures import (
     DisclosureRow,
@@ -52,12 +53,14 @@ def write_register(
     target = Path(out)
     kind = target.suffix.lower()
     if kind not in FORMATS:
-        raise UsageError(f"--out {target.name}: the register is written as .csv or .pdf")
+        raise UsageError(_("--out {name}: the register is written as .csv or .pdf").format(
+                             name=target.name))
     if year:
         school_year_bounds(year)  # a bad year is a usage error before anything is read
     if target.exists():
-        raise RefusedError(f"{target} already exists; it is not overwritten",
-                           hint="choose another --out name or move the old file away")  # fmt: skip
+        raise RefusedError(_("{target} already exists; it is not overwritten").format(
+                               target=target),
+                           hint=_("choose another --out name or move the old file away"))
     require_intact(log)
     names = load_names(source) if source else Names()
     entries = list(log.entries())

@@ -21,6 +21,7 @@ from archiver.audit.record import record
 from archiver.config import Config
 from archiver.errors import RefusedError
 from archiver.files import storage_error, write_whole
+from archiver.i18n import _
 from archiver.jobs.common import load
 from archiver.model import Dataset
 from archiver.people import find_student
@@ -79,9 +80,11 @@ def _targets(request: RenderRequest, names: list[str]) -> list[Path]:
     existing = [t for t in targets if os.path.lexists(t)]
     if existing and not request.force:
         raise RefusedError(
-            f"{len(existing)} of the {len(targets)} files already exist in {request.out_dir} "
-            f"(first: {existing[0].name}); nothing was written",
-            hint="use --force to replace them, or choose another --out folder",
+            _("{existing} of the {targets} files already exist in {out_dir} (first: "
+              "{name}); nothing was written").format(
+                existing=len(existing), targets=len(targets), out_dir=request.out_dir,
+                name=existing[0].name),
+            hint=_("use --force to replace them, or choose another --out folder"),
         )
     return targets
 

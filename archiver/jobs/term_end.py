@@ -15,6 +15,7 @@ from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.executor import Executor
 from archiver.files import remove_stale_partials
+from archiver.i18n import _
 from archiver.jobs import common
 from archiver.jobs.packing import PackResult, pack_bundle
 from archiver.model import Dataset
@@ -78,7 +79,8 @@ def parse_term(value: str) -> Period:
         return Period()
     if text.isdigit():
         return Period(term=int(text))
-    raise UsageError(f"--term {value!r}: expected a term number (1, 2) or 'year'")
+    raise UsageError(_("--term {value!r}: expected a term number (1, 2) or 'year'").format(
+                         value=value))
 
 
 def bundle_name(ds: Dataset, period: Period, run_ctx: RunContext) -> str:
@@ -164,7 +166,7 @@ def run_term_end(request: TermEndRequest, config: Config, *,
     local processes)."""
     run_ctx = RunContext.create(request.operator)
     if request.source is None:
-        raise UsageError("give the export to archive (SOURCE) or --demo")
+        raise UsageError(_("give the export to archive (SOURCE) or --demo"))
     ds = common.load(Path(request.source))
     if on_loaded:
         on_loaded(ds)

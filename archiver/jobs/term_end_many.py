@@ -34,6 +34,7 @@ from archiver.errors import (
     ValidationFailed,
 )
 from archiver.executor import Executor
+from archiver.i18n import _
 from archiver.jobs import common
 from archiver.jobs.term_end import (
     TermEndRequest,
@@ -127,17 +128,21 @@ def _given_password(request: ManyRequest, config: Config) -> common.PasswordChoi
         return common.PasswordChoice(given, False)
     if request.slip_dir is None:
         raise UsageError(
-            "no password given and no --slip-out folder for the generated passwords' slips",
-            hint="use --password-file FILE or ARCHIVER_PASSWORD (one password for every "
-            "school), or --slip-out DIR (outside the bundles' folder): one slip per school")
+            _("no password given and no --slip-out folder for the generated passwords' "
+              "slips"),
+            hint=_("use --password-file FILE or ARCHIVER_PASSWORD (one password for "
+                   "every school), or --slip-out DIR (outside the bundles' folder): "
+                   "one slip per school"))
     slip_dir = Path(request.slip_dir)
     if slip_dir.exists() and not slip_dir.is_dir():
-        raise UsageError(f"--slip-out {slip_dir}: with several exports it must be a folder "
-                         "(one slip per school is written into it)")
+        raise UsageError(_("--slip-out {slip_dir}: with several exports it must be a "
+                           "folder (one slip per school is written into it)").format(
+                             slip_dir=slip_dir))
     for folder in (request.out_dir, *request.copy_to):
         if slip_dir.resolve() == Path(folder).resolve():
-            raise UsageError(f"the slip folder {slip_dir} is the bundles' folder {folder}",
-                             hint="a password never travels with the bundle")
+            raise UsageError(_("the slip folder {slip_dir} is the bundles' folder "
+                               "{folder}").format(slip_dir=slip_dir, folder=folder),
+                             hint=_("a password never travels with the bundle"))
     files.ensure_folder(slip_dir)
     return None
 
@@ -149,8 +154,8 @@ def _check_school(source: Path, period: Period, run_ctx: RunContext,
     resolve_period(ds.meta, period)  # a term the school does not have is its own problem
     name = bundle_name(ds, period, run_ctx)
     if slip_dir is not None and (slip_dir / slip_name(name)).exists():
-        raise UsageError(f"the password slip {slip_dir / slip_name(name)} already exists; "
-                         "a slip is never overwritten")
+        raise UsageError(_("the password slip {value} already exists; a slip is never "
+                           "overwritten").format(value=slip_dir / slip_name(name)))
     return ds, name
 
 
@@ -276,7 +281,7 @@ def run_term_end_many(request: ManyRequest, config: Config, executor: Executor, 
     """
     started = time.monotonic()
     if not request.sources:
-        raise UsageError("give at least one export to archive")
+        raise UsageError(_("give at least one export to archive"))
     period = parse_term(request.term)
     run_ctx = RunContext.create(request.operator)
     with files.output_folder(request.out_dir):
@@ -302,9 +307,11 @@ def raise_for_failures(result: ManyResult) -> None:
         return
     total = len(result.outcomes)
     if result.succeeded:
-        raise PartialFailure(f"{len(failed)} of {total} exports were not archived "
-                             "(listed above); the others were")
-    error = ArchiverError(f"none of the {total} exports was archived (listed above)")
+        raise PartialFailure(_("{failed} of {total} exports were not archived (listed "
+                               "above); the others were").format(
+                                 failed=len(failed), total=total))
+    error = ArchiverError(_("none of the {total} exports was archived (listed above)").format(
+                              total=total))
     codes = {o.exit_code for o in failed}
     error.exit_code = codes.pop() if len(codes) == 1 else ExitCode.INVALID
     raise error

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from archiver.errors import RefusedError, StorageError
 from archiver.files import remove_stale_partials, write_whole
+from archiver.i18n import _
 from archiver.statedir import check_folder_tree, check_owned, make_private_dirs, open_private_dir
 
 CACHE_FOLDER = "render-cache"
@@ -85,8 +86,10 @@ class RenderCache:
             check_folder_tree(folder, "the render cache folder")
             key = _load_or_create_key(folder / KEY_FILE)
         except OSError as exc:
-            raise StorageError(f"cannot use the render cache in {folder}: {exc.strerror}",
-                               hint="check the state directory, or run with --no-cache") from None
+            raise StorageError(_("cannot use the render cache in {folder}: {strerror}").format(
+                                   folder=folder, strerror=exc.strerror),
+                               hint=_("check the state directory, or run with "
+                                      "--no-cache")) from None
         cache = cls(folder, key, max_bytes)
         remove_stale_partials(folder)  # left by a killed run
         return cache
@@ -114,8 +117,9 @@ class RenderCache:
             self.stats.misses += 1
             return None
         except OSError as exc:
-            raise StorageError(f"cannot read the render cache entry {path}: {exc.strerror}",
-                               hint="run with --no-cache") from None
+            raise StorageError(_("cannot read the render cache entry {path}: {strerror}").format(
+                                   path=path, strerror=exc.strerror),
+                               hint=_("run with --no-cache")) from None
         document = self._decrypt(path.name, blob)
         if document is None:
             self.stats.dropped += 1
@@ -206,15 +210,17 @@ def _load_or_create_key(path: Path) -> bytes:
                 pass  # another run created it first: use theirs
     info = check_owned(path, "the render cache key")
     if info is None or not stat.S_ISREG(info.st_mode):
-        raise StorageError(f"the render cache key {path} is not a file",
-                           hint="delete it (the cache is rebuilt), or run with --no-cache")
+        raise StorageError(_("the render cache key {path} is not a file").format(
+                               path=path),
+                           hint=_("delete it (the cache is rebuilt), or run with "
+                                  "--no-cache"))
     if stat.S_IMODE(info.st_mode) & 0o077:
         os.chmod(path, 0o600)  # a key others can read protects nothing
     key = _read_own_file(path)
     if len(key) != 32:
-        raise StorageError(f"the render cache key {path} is damaged",
-                           hint="delete the folder it is in (the cache is rebuilt), or "
-                           "run with --no-cache")
+        raise StorageError(_("the render cache key {path} is damaged").format(path=path),
+                           hint=_("delete the folder it is in (the cache is rebuilt), "
+                                  "or run with --no-cache"))
     return key
 
 

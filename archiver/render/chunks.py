@@ -29,6 +29,7 @@ from functools import lru_cache
 
 import pikepdf
 
+from archiver.i18n import _
 from archiver.render.context import RunContext
 from archiver.render.pagecount import has_anchor, stamp_page_count
 from archiver.render.pdfa import EmbeddedFile, RenderError, html_to_pdfa
@@ -128,7 +129,8 @@ def assemble(jobs: Sequence[PartJob], parts: Sequence[PartPdf]) -> PartPdf:
     """The document from its laid-out parts: the part itself, or the merged parts with
     "strona X z Y" drawn over every page."""
     if len(parts) != len(jobs) or not parts:
-        raise RenderError(f"a document expected {len(jobs)} parts and got {len(parts)}")
+        raise RenderError(_("a document expected {jobs} parts and got {parts}").format(
+                              jobs=len(jobs), parts=len(parts)))
     if len(parts) == 1:
         return parts[0]
     total = sum(p.pages - job.lead_page for job, p in zip(jobs, parts, strict=True))
@@ -141,7 +143,8 @@ def assemble(jobs: Sequence[PartJob], parts: Sequence[PartPdf]) -> PartPdf:
 def _with_style(html: str, style: str) -> str:
     head_end = html.find("</head>")
     if head_end < 0:
-        raise RenderError("a document template has no <head>: cannot render it in parts")
+        raise RenderError(_("a document template has no <head>: cannot render it in "
+                            "parts"))
     return html[:head_end] + style + html[head_end:]
 
 
@@ -160,7 +163,8 @@ def _page_numbers(body_class: str, total: int, run_ctx: RunContext) -> bytes:
             + '<div style="break-before: page"></div>' * total + "</body></html>")
     pdf, pages = html_to_pdfa(html, title="strony", run_ctx=run_ctx, pdf_tags=False)
     if pages != total:
-        raise RenderError(f"page numbers laid out on {pages} pages instead of {total}")
+        raise RenderError(_("page numbers laid out on {pages} pages instead of {total}").format(
+                              pages=pages, total=total))
     return pdf
 
 
@@ -224,7 +228,7 @@ def _graft_structure(target: pikepdf.Pdf, source: pikepdf.Pdf, key_offset: int,
     mine, theirs = target.Root.get("/StructTreeRoot"), source.Root.get("/StructTreeRoot")
     if mine is None or theirs is None:
         if (mine is None) != (theirs is None):
-            raise RenderError("parts of one document differ in tagging")
+            raise RenderError(_("parts of one document differ in tagging"))
         return
     document = mine.K[0]
     for element in theirs.K[0].K:
@@ -268,7 +272,7 @@ def _graft_outline(target: pikepdf.Pdf, source: pikepdf.Pdf, dropped: pikepdf.Ob
     while item is not None:
         dest = item.get("/Dest")
         if dest is not None and dest[0].objgen == dropped.objgen:
-            raise RenderError("a bookmark points at the page a part drops")
+            raise RenderError(_("a bookmark points at the page a part drops"))
         item = item.get("/Next")
     if "/Outlines" not in target.Root:
         target.Root.Outlines = target.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
@@ -357,11 +361,11 @@ def _retag(name: str, index: int) -> str:
 def _stamp(target: pikepdf.Pdf, overlay: pikepdf.Pdf, index: int) -> None:
     """Draw overlay page i over target page i, as an artifact, with its own resources."""
     if len(overlay.pages) != len(target.pages):
-        raise RenderError("page numbers do not match the document's pages")
+        raise RenderError(_("page numbers do not match the document's pages"))
     seen: set[tuple[int, int]] = set()
     for page, number in zip(target.pages, overlay.pages, strict=True):
         if [float(v) for v in page.mediabox] != [float(v) for v in number.mediabox]:
-            raise RenderError("page numbers laid out on a page of another size")
+            raise RenderError(_("page numbers laid out on a page of another size"))
         form = target.copy_foreign(number.as_form_xobject())
         _rename_fonts(form.get("/Resources"), index, seen)
         # this page's own resource dictionaries: they may be shared with other pages

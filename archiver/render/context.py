@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from archiver import __version__
 from archiver.errors import UsageError
+from archiver.i18n import _
 
 
 class AccountName(str):
@@ -52,5 +53,6 @@ def run_time(environ: Mapping[str, str] | None = None) -> datetime:
         return datetime.fromtimestamp(seconds, UTC)
     except (ValueError, OverflowError, OSError):
         raise UsageError(
-            f"SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds since 1970-01-01 UTC"
+            _("SOURCE_DATE_EPOCH={raw!r} is not a whole number of seconds since "
+              "1970-01-01 UTC").format(raw=raw)
         ) from None

@@ -15,6 +15,7 @@ from typing import Any
 
 from archiver.config import Config
 from archiver.errors import UsageError
+from archiver.i18n import _
 from archiver.model import Dataset
 from archiver.render import naming
 from archiver.render.attendance_charts import classes_chart, pupils_charts, trend_chart
@@ -226,8 +227,9 @@ def _student(ds: Dataset, spec: DocumentSpec) -> dict[str, Any] | None:
     if spec.class_id is not None:
         rows = rows[rows["class_id"] == spec.class_id]
     if rows.empty:
-        raise UsageError(f"student id {spec.student_id!r} has no stay in the requested class",
-                         hint="use plan_documents to choose the classes of a student")
+        raise UsageError(_("student id {student_id!r} has no stay in the requested "
+                           "class").format(student_id=spec.student_id),
+                         hint=_("use plan_documents to choose the classes of a student"))
     row = rows.iloc[0]
     number = int(row["register_number"]) if spec.class_id is not None else None
     return {"name": list_name(row["first_name"], row["last_name"]), "number": number}

@@ -16,8 +16,16 @@ from itertools import groupby
 
 from archiver.render.environment import fit
 from archiver.render.printable import printable
-from archiver.render.tablines import (GAP_PT, PAGE_PT, Layout, LineBlock, Piece, block,
-                                      fit_pt, text_pt)
+from archiver.render.tablines import (
+    GAP_PT,
+    PAGE_PT,
+    Layout,
+    LineBlock,
+    Piece,
+    block,
+    fit_pt,
+    text_pt,
+)
 from archiver.views.polish import datetime_pl, number_ranges, weekday
 from archiver.views.register import LessonEntry, WeekView
 

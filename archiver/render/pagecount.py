@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import pikepdf
 
+from archiver.i18n import _
 from archiver.render.context import RunContext
 from archiver.render.pdfa import RenderError, html_to_pdfa
 from archiver.views.certification import PAGE_COUNT_ANCHOR, page_count_phrase
@@ -64,7 +65,7 @@ def _phrase_pdf(width: float, height: float, x: float, y: float, text: str,
     html = _OVERLAY.format(w=width, h=height, x=x, y=y, width=max(width - x, 10), text=text)
     pdf, pages = html_to_pdfa(html, title="strony", run_ctx=run_ctx, pdf_tags=False)
     if pages != 1:
-        raise RenderError("the page count phrase did not fit one page")
+        raise RenderError(_("the page count phrase did not fit one page"))
     return pdf
 
 
@@ -80,7 +81,8 @@ def stamp_page_count(pdf: bytes, total: int, run_ctx: RunContext) -> bytes:
             return pdf
         page = next((p for p in target.pages if p.obj.objgen == dest[0].objgen), None)
         if page is None:
-            raise RenderError("the page count's anchor points at no page of the document")
+            raise RenderError(_("the page count's anchor points at no page of the "
+                                "document"))
         box = [float(v) for v in page.mediabox]
         width, height = box[2] - box[0], box[3] - box[1]
         x, y = float(dest[2]) - box[0], box[3] - float(dest[3])

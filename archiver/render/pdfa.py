@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from weasyprint import CSS, HTML, Attachment
 
 from archiver.errors import RenderError
+from archiver.i18n import _
 from archiver.render import deflate
 from archiver.render.context import RunContext
 from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
@@ -139,6 +140,7 @@ def html_to_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tup
             attachments=pdf_files, finisher=_finish,
             pdf_identifier=_identifier(html, title, attachments, run_ctx), **options)
     except RefusedFetch as exc:
-        raise RenderError(f"a document template asked for an outside resource: {exc}",
-                          hint="only files in report_templates/assets may be loaded") from None
+        raise RenderError(_("a document template asked for an outside resource: {exc}").format(
+                              exc=exc),
+                          hint=_("only files in report_templates/assets may be loaded")) from None
     return pdf, len(document.pages)

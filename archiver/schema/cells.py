@@ -24,7 +24,7 @@ DATETIME_RE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?"
 OFFSET_RE = r"(?:Z|[+-]\d{2}:?\d{2})"
 
 # Why a value was refused, by column type (the value itself is quoted by the caller).
-# marked for the catalog; translated with _() where a problem is made
+# marked for the catalog; translated with N_() where a problem is made
 TYPE_MESSAGES = {
     "int": N_("{value} is not a whole number"),
     "float": N_("{value} is not a number"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from archiver.i18n import _
+from archiver.i18n import N_
 from archiver.schema.cells import TYPE_MESSAGES, Parsed, as_text, parse
 from archiver.schema.context import Context
 from archiver.schema.report import make_problem
@@ -31,7 +31,7 @@ def type_tables(ctx: Context) -> None:
                 ctx.missing.add(name)
                 ctx.report.errors.append(make_problem(
                     name, None, None, None, None, "table.missing",
-                    _("required table is missing (expected {name}.csv, a sheet or a table "
+                    N_("required table is missing (expected {name}.csv, a sheet or a table "
                       "named {name})"), name=name))
             ctx.tables[name] = empty_frame(table)
             continue
@@ -44,7 +44,7 @@ def _type_table(ctx: Context, table: Table, raw: RawTable) -> pd.DataFrame:
         if name in table.column_names:
             ctx.report.errors.append(make_problem(
                 table.name, None, None, name, None, "column.duplicate",
-                _("the column appears more than once in the header; the first one was "
+                N_("the column appears more than once in the header; the first one was "
                   "read")))
     typed: dict[str, pd.Series] = {}
     for column in table.columns:
@@ -52,7 +52,7 @@ def _type_table(ctx: Context, table: Table, raw: RawTable) -> pd.DataFrame:
             if column.required:
                 ctx.report.errors.append(make_problem(
                     table.name, None, None, column.name, None, "column.missing",
-                    _("required column is missing from the header")))
+                    N_("required column is missing from the header")))
             typed[column.name] = pd.Series([None] * len(frame), dtype=column.dtype)
             continue
         typed[column.name] = _type_column(ctx, table.name, column, frame[column.name])
@@ -65,13 +65,13 @@ def _type_column(ctx: Context, table: str, column: Column, values: pd.Series) ->
     present = parsed.uniques != ""
     if column.required:
         rows = parsed.rows_with(~present)
-        ctx.flag(table, rows, column.name, "required", _("required value is missing"),
+        ctx.flag(table, rows, column.name, "required", N_("required value is missing"),
                  values=[""] * len(rows))
     for reason in ("int", "float", "bool", "date", "datetime", "naive"):
         bad = parsed.reason == reason
         if bad.any():
             rows = parsed.rows_with(bad)
-            ctx.flag(table, rows, column.name, f"type.{column.type}", _(TYPE_MESSAGES[reason]),
+            ctx.flag(table, rows, column.name, f"type.{column.type}", TYPE_MESSAGES[reason],
                      values=parsed.uniques[parsed.codes[rows]].tolist())
     if column.choices:
         _check_choices(ctx, table, column, parsed, present)
@@ -85,11 +85,11 @@ def _check_choices(ctx: Context, table: str, column: Column, parsed: Parsed,
         good = np.fromiter(
             (all(p.strip() in allowed for p in v.split(";")) for v in parsed.uniques),
             bool, len(parsed.uniques))
-        text = _("{value} holds a role that is not one of: {choices} (separate roles "
+        text = N_("{value} holds a role that is not one of: {choices} (separate roles "
                  "with ;)")
     else:
         good = np.fromiter((v in allowed for v in parsed.uniques), bool, len(parsed.uniques))
-        text = _("{value} is not one of: {choices}")
+        text = N_("{value} is not one of: {choices}")
     rows = parsed.rows_with(present & ~good)
     ctx.flag(table, rows, column.name, "enum", text,
              values=parsed.uniques[parsed.codes[rows]].tolist(),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from archiver.i18n import _
+from archiver.i18n import Message
 from archiver.model import ExportMeta
 from archiver.schema.report import Problem, Report, make_problem, with_subject
 from archiver.sources.raw import RawTable
@@ -76,7 +76,7 @@ class Context:
                 if subject:
                     problems[i] = with_subject(problems[i], subject)
 
-    def lesson_subjects(self, rows: np.ndarray) -> list[str | None]:
+    def lesson_subjects(self, rows: np.ndarray) -> list[Message | None]:
         """`class 7a, 12.01.2026, period 3, Matematyka, Anna Nowak` for 0-based lesson rows
         (staff names are not pupils' data; a value that did not parse is left out)."""
         lessons = self.tables.get("lessons")
@@ -91,17 +91,17 @@ class Context:
         for row in picked.itertuples(index=False):
             parts = []
             if _filled(row.class_id):
-                parts.append(_("class {name}").format(
-                    name=classes.get(row.class_id) or row.class_id))
+                parts.append(Message("class {name}",
+                                     name=classes.get(row.class_id) or row.class_id))
             if _filled(row.date):
                 parts.append(row.date.strftime("%d.%m.%Y"))
             if _filled(row.period):
-                parts.append(_("period {number}").format(number=row.period))
+                parts.append(Message("period {number}", number=row.period))
             if _filled(row.subject_id):
                 parts.append(str(subjects.get(row.subject_id) or row.subject_id))
             if _filled(row.teacher_id):
                 parts.append(str(teachers.get(row.teacher_id) or row.teacher_id).strip())
-            said.append(", ".join(parts) or None)
+            said.append(Message.join(", ", parts) if parts else None)
         return said
 
     def cell_values(self, table: str, column: str | None, rows: np.ndarray) -> list[object]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from archiver.i18n import _
+from archiver.i18n import N_
 from archiver.schema.context import Context
 
 # Columns whose dates must fall between the first term's start and the last term's end.
@@ -31,7 +31,7 @@ def check_school_year(ctx: Context) -> None:
         days = _local_days(ctx, ctx.tables[table][column])
         outside = (days.notna() & ((days < start) | (days > end))).to_numpy()
         ctx.flag(table, np.flatnonzero(outside), column, "date.school_year",
-                 _("{value} is outside the school year ({start} to {end})"),
+                 N_("{value} is outside the school year ({start} to {end})"),
                  start=start.date(), end=end.date())
 
 
@@ -47,7 +47,7 @@ def check_days_off(ctx: Context) -> None:
         pairs = pd.MultiIndex.from_frame(per_class[["class_id", "date"]])
         hit = hit | pd.MultiIndex.from_frame(lessons[["class_id", "date"]]).isin(pairs)
     ctx.flag("lessons", np.flatnonzero(hit), "date", "date.day_off",
-             _("{value} is a day off for this lesson's class (days_off)"))
+             N_("{value} is a day off for this lesson's class (days_off)"))
 
 
 def check_stays(ctx: Context) -> None:
@@ -57,7 +57,7 @@ def check_stays(ctx: Context) -> None:
     end = students["left_on"].fillna(pd.Timestamp.max)
     reversed_rows = np.flatnonzero((start > end).to_numpy())
     ctx.flag("students", reversed_rows, "left_on", "date.stay_order",
-             _("{value} is before enrolled_on: a stay must end after it starts"))
+             N_("{value} is before enrolled_on: a stay must end after it starts"))
     frame = pd.DataFrame({"student": students["student_id"], "start": start, "end": end})
     frame = frame[frame["student"].notna()].sort_values(["student", "start"], kind="stable")
     if frame.empty:
@@ -67,7 +67,7 @@ def check_stays(ctx: Context) -> None:
     rows = frame.index.to_numpy()[overlap]
     earlier = frame.index.to_numpy()[np.flatnonzero(overlap) - 1]
     ctx.flag("students", rows, "enrolled_on", "date.stay_overlap",
-             _("stay starting {value} overlaps this student's stay in row {detail}"),
+             N_("stay starting {value} overlaps this student's stay in row {detail}"),
              values=[_day(start.iloc[r]) for r in rows],
              details=[str(e + 1) for e in earlier])
 
@@ -86,7 +86,7 @@ def check_grade_terms(ctx: Context) -> None:
     given = grades["term"]
     unknown = (given.notna() & ~given.isin(known)).to_numpy()
     ctx.flag("grades", np.flatnonzero(unknown), "term", "term.unknown",
-             _("term {value} is not a term of export.json"))
+             N_("term {value} is not a term of export.json"))
     dates = grades["date"]
     allowed_low = pd.Series(pd.NA, index=grades.index, dtype="Int64")
     allowed_high = pd.Series(pd.NA, index=grades.index, dtype="Int64")
@@ -103,7 +103,7 @@ def check_grade_terms(ctx: Context) -> None:
     wrong = check & ((given != allowed_low) & (given != allowed_high)).fillna(False)
     rows = np.flatnonzero(wrong.to_numpy())
     ctx.flag("grades", rows, "term", "term.mismatch",
-             _("term {value} does not match the grade's date {detail}"),
+             N_("term {value} does not match the grade's date {detail}"),
              details=[str(dates.iloc[r].date()) for r in rows])
 
 
@@ -115,4 +115,4 @@ def check_behaviour_terms(ctx: Context) -> None:
     term = ctx.tables["behaviour"]["term"]
     bad = (term.notna() & ~term.isin(allowed)).to_numpy()
     ctx.flag("behaviour", np.flatnonzero(bad), "term", "term.unknown",
-             _("{value} is neither a term number of export.json nor 'year'"))
+             N_("{value} is neither a term number of export.json nor 'year'"))

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from archiver.i18n import N_, _
+from archiver.i18n import N_, Message
 from archiver.schema.context import Context
 from archiver.schema.keys import lookup
 
@@ -33,10 +33,10 @@ def check_ranges(ctx: Context) -> None:
         if high is not None:
             bad = bad | (values > high)
         ctx.flag(table, np.flatnonzero(bad.fillna(False).to_numpy()), column, "range",
-                 _("{value} is out of range (expected {meaning})"), meaning=_(meaning))
+                 N_("{value} is out of range (expected {meaning})"), meaning=Message(meaning))
     weight = ctx.tables["grades"]["weight"]
     ctx.flag("grades", np.flatnonzero((weight <= 0).fillna(False).to_numpy()), "weight",
-             "range", _("{value} is not a positive weight"))
+             "range", N_("{value} is not a positive weight"))
 
 
 def pesel_valid(value: str) -> bool:
@@ -52,7 +52,7 @@ def check_pesel(ctx: Context) -> None:
     pesel = ctx.tables["students"]["pesel"]
     rows = [i for i, v in enumerate(pesel.tolist()) if v is not pd.NA and not pesel_valid(v)]
     ctx.flag("students", rows, "pesel", "pesel",
-             _("{value} is not a valid PESEL (11 digits with a correct check digit)"))
+             N_("{value} is not a valid PESEL (11 digits with a correct check digit)"))
 
 
 def grade_value_valid(value: str) -> bool:
@@ -72,7 +72,7 @@ def check_grade_values(ctx: Context) -> None:
     if bad:
         rows = np.flatnonzero(values.isin(bad).to_numpy())
         ctx.flag("grades", rows, "value", "grade.value",
-                 _("{value} is not a grade (1–6 with optional + or -) or a short school "
+                 N_("{value} is not a grade (1–6 with optional + or -) or a short school "
                    "symbol (np, bz, +, -)"))
 
 
@@ -91,7 +91,7 @@ def check_attendance(ctx: Context) -> None:
     not_held = found & (status == "cancelled")
     rows = np.flatnonzero(not_held)
     ctx.flag("attendance", rows, "lesson_id", "attendance.held",
-             _("{value} is a lesson that was not held (status {detail})"),
+             N_("{value} is a lesson that was not held (status {detail})"),
              details=[str(s) for s in status[rows]])
     _check_enrolled(ctx, attendance, lessons, students, lesson_at)
 
@@ -117,7 +117,7 @@ def _check_enrolled(ctx: Context, attendance: pd.DataFrame, lessons: pd.DataFram
     outside = usable & ((found < 0) | early | late)
     rows = np.flatnonzero(outside)
     ctx.flag("attendance", rows, "student_id", "attendance.enrolled",
-             _("{value} is not enrolled in the lesson's class on {detail}"),
+             N_("{value} is not enrolled in the lesson's class on {detail}"),
              details=[str(pd.Timestamp(d).date()) for d in lesson_day[rows]])
 
 
@@ -126,7 +126,7 @@ def check_messages(ctx: Context) -> None:
     messages = ctx.tables["messages"]
     no_class = (messages["audience"] == "class") & messages["audience_class_id"].isna()
     ctx.flag("messages", np.flatnonzero(no_class.fillna(False).to_numpy()), "audience_class_id",
-             "audience_class", _("required for a message with audience 'class'"))
+             "audience_class", N_("required for a message with audience 'class'"))
     if not ctx.usable("staff"):
         return
     staff = ctx.tables["staff"]
@@ -137,7 +137,7 @@ def check_messages(ctx: Context) -> None:
     all_staff = staff["staff_id"].dropna()
     bad = approver.notna() & approver.isin(all_staff) & ~approver.isin(directors)
     ctx.flag("messages", np.flatnonzero(bad.to_numpy(dtype=bool)), "approved_by",
-             "approval.director", _("{value} does not have the director role"))
+             "approval.director", N_("{value} does not have the director role"))
 
 
 def warn(ctx: Context) -> None:
@@ -147,15 +147,15 @@ def warn(ctx: Context) -> None:
     whole_class = lessons["group"].isna().to_numpy()
     marked = lessons["lesson_id"].isin(ctx.tables["attendance"]["lesson_id"].dropna())
     ctx.flag("lessons", np.flatnonzero(held & whole_class & ~marked.to_numpy()), "lesson_id",
-             "attendance.none", _("held whole-class lesson {value} has no attendance rows"),
+             "attendance.none", N_("held whole-class lesson {value} has no attendance rows"),
              warning=True)
     ctx.flag("lessons", np.flatnonzero(held & lessons["topic"].isna().to_numpy()), "topic",
-             "topic.missing", _("held lesson has no topic"), warning=True)
+             "topic.missing", N_("held lesson has no topic"), warning=True)
     ctx.flag("lessons", np.flatnonzero(held & lessons["confirmed_at"].isna().to_numpy()),
-             "confirmed_at", "confirmation.missing", _("held lesson was not confirmed"),
+             "confirmed_at", "confirmation.missing", N_("held lesson was not confirmed"),
              warning=True)
     messages = ctx.tables["messages"]
     school = (messages["audience"] == "school").fillna(False).to_numpy()
     ctx.flag("messages", np.flatnonzero(school & messages["approved_by"].isna().to_numpy()),
              "approved_by", "approval.missing",
-             _("school-wide message has no director's approval"), warning=True)
+             N_("school-wide message has no director's approval"), warning=True)

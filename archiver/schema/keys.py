@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from archiver.i18n import _
+from archiver.i18n import N_, Message
 from archiver.schema.context import Context, display
 from archiver.schema.tables import TABLES
 
@@ -72,7 +72,7 @@ def check_references(ctx: Context) -> None:
         known = keys.isin(ctx.tables[target][target_column].dropna()).to_numpy()
         rows = np.flatnonzero(wanted & ~known)
         ctx.flag(table, rows, column, "reference",
-                 _("{value} is not a {target_column} of {target}"),
+                 N_("{value} is not a {target_column} of {target}"),
                  target_column=target_column, target=target)
 
 
@@ -101,8 +101,8 @@ def report_duplicates(ctx: Context, table: str, key: list[str], mask: np.ndarray
     values = [", ".join(display(v) for v in frame.loc[r, key].tolist()) for r in rows]
     details = [str(f + 1) for f in firsts]
     ctx.flag(table, rows, ", ".join(key), rule,
-             _("{what} ({key}) = {value} repeats row {detail}"),
-             values=values, details=details, what=what, key=", ".join(key))
+             N_("{what} ({key}) = {value} repeats row {detail}"),
+             values=values, details=details, what=Message(what), key=", ".join(key))
 
 
 def check_unique_keys(ctx: Context) -> None:
@@ -114,7 +114,7 @@ def check_unique_keys(ctx: Context) -> None:
             for column in key:
                 if table.column(column).required:
                     mask &= frame[column].notna().to_numpy()
-            report_duplicates(ctx, name, list(key), mask, "unique", _("duplicate key"))
+            report_duplicates(ctx, name, list(key), mask, "unique", N_("duplicate key"))
 
 
 def check_held_slots(ctx: Context) -> None:
@@ -125,4 +125,4 @@ def check_held_slots(ctx: Context) -> None:
     for column in key[:3]:
         mask = mask & lessons[column].notna().to_numpy()
     report_duplicates(ctx, "lessons", key, mask, "unique.held_slot",
-                      _("a second held lesson in the same slot"))
+                      N_("a second held lesson in the same slot"))

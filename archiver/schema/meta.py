@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from archiver.i18n import _
+from archiver.i18n import N_
 from archiver.model import ExportMeta, School, Term
 from archiver.schema.cells import native_text
 from archiver.schema.report import Problem, make_problem
@@ -49,7 +49,7 @@ class _MetaCheck:
         for key in EXPORT_REQUIRED_KEYS:
             value = _get(self.meta, key)
             if value is None or value == "" or value == [] or value == {}:
-                self.error(key, None, "export.required", _("required key is missing"))
+                self.error(key, None, "export.required", N_("required key is missing"))
                 complete = False
         return complete
 
@@ -58,7 +58,7 @@ class _MetaCheck:
         good = True
         for key in SCALAR_KEYS:
             if isinstance(_get(self.meta, key), dict | list):
-                self.error(key, None, "export.type", _("expected a single value, not a list "
+                self.error(key, None, "export.type", N_("expected a single value, not a list "
                                                        "or an object"))
                 good = False
         return good
@@ -67,25 +67,25 @@ class _MetaCheck:
         fmt = _text(self.meta, "format")
         if fmt and fmt != EXPORT_FORMAT_NAME:
             self.error("format", fmt, "export.format",
-                       _("{value} is not this format (expected {name!r})"),
+                       N_("{value} is not this format (expected {name!r})"),
                        name=EXPORT_FORMAT_NAME)
         version = _text(self.meta, "version", "int")
         if version and version != str(EXPORT_FORMAT_VERSION):
             self.error("version", version, "export.version",
-                       _("version {value} is not supported (expected {version})"),
+                       N_("version {value} is not supported (expected {version})"),
                        version=EXPORT_FORMAT_VERSION)
         year = _text(self.meta, "school_year")
         match = re.fullmatch(r"(\d{4})/(\d{4})", year)
         if year and (not match or int(match[2]) != int(match[1]) + 1):
             self.error("school_year", year, "export.school_year",
-                       _("{value} is not a school year (expected e.g. 2025/2026)"))
+                       N_("{value} is not a school year (expected e.g. 2025/2026)"))
         zone = _text(self.meta, "timezone")
         if zone:
             try:
                 ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder
                 self.error("timezone", zone, "export.timezone",
-                           _("{value} is not a time zone name (e.g. Europe/Warsaw)"))
+                           N_("{value} is not a time zone name (e.g. Europe/Warsaw)"))
 
     def exported_at(self) -> datetime | None:
         text = _text(self.meta, "exported_at", "datetime")
@@ -97,11 +97,11 @@ class _MetaCheck:
             stamp = None
         if stamp is None or "T" not in text.upper():
             self.error("exported_at", text, "export.type",
-                       _("{value} is not an ISO 8601 date-time"))
+                       N_("{value} is not an ISO 8601 date-time"))
             return None
         if stamp.tzinfo is None:
             self.error("exported_at", text, "export.type",
-                       _("{value} has no UTC offset (add +01:00, +02:00 or Z)"))
+                       N_("{value} has no UTC offset (add +01:00, +02:00 or Z)"))
             return None
         return stamp
 
@@ -109,7 +109,7 @@ class _MetaCheck:
         raw = _get(self.meta, "terms")
         if not isinstance(raw, list) or not raw:
             if raw not in (None, "", []):
-                self.error("terms", None, "export.terms", _("expected a list of terms"))
+                self.error("terms", None, "export.terms", N_("expected a list of terms"))
             return None
         terms: list[Term] = []
         for n, item in enumerate(raw, start=1):
@@ -121,28 +121,28 @@ class _MetaCheck:
 
     def _term(self, n: int, item: Any) -> Term | None:
         if not isinstance(item, dict):
-            self.error(f"terms.{n}", None, "export.terms", _("expected term, start and end"))
+            self.error(f"terms.{n}", None, "export.terms", N_("expected term, start and end"))
             return None
         values: dict[str, Any] = {}
         for part, kind in (("term", "int"), ("start", "date"), ("end", "date")):
             text = native_text(item.get(part), kind).strip()
             key = f"terms.{n}.{part}"
             if not text:
-                self.error(key, None, "export.required", _("required key is missing"))
+                self.error(key, None, "export.required", N_("required key is missing"))
                 return None
             try:
                 values[part] = int(text) if kind == "int" else date.fromisoformat(text)
             except ValueError:
-                self.error(key, text, "export.type", _("{value} is not a whole number")
-                           if kind == "int" else _("{value} is not a date (expected YYYY-MM-DD)"))
+                self.error(key, text, "export.type", N_("{value} is not a whole number")
+                           if kind == "int" else N_("{value} is not a date (expected YYYY-MM-DD)"))
                 return None
             if kind == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                 self.error(key, text, "export.type",
-                           _("{value} is not a date (expected YYYY-MM-DD)"))
+                           N_("{value} is not a date (expected YYYY-MM-DD)"))
                 return None
         if not 1 <= values["term"] <= 99:
             self.error(f"terms.{n}.term", str(values["term"]), "export.terms",
-                       _("{value} is not a term number (1, 2 ...)"))
+                       N_("{value} is not a term number (1, 2 ...)"))
             return None
         return Term(values["term"], values["start"], values["end"])
 
@@ -151,7 +151,7 @@ class _MetaCheck:
         for n, term in enumerate(terms, start=1):
             if term.end < term.start:
                 self.error(f"terms.{n}.end", term.end.isoformat(), "export.terms",
-                           _("term ends {value}, before it starts ({start})"),
+                           N_("term ends {value}, before it starts ({start})"),
                            start=term.start.isoformat())
                 good = False
             if n == 1:
@@ -159,12 +159,12 @@ class _MetaCheck:
             before = terms[n - 2]
             if term.number <= before.number:
                 self.error(f"terms.{n}.term", str(term.number), "export.terms",
-                           _("term {value} follows term {number}; number terms in order"),
+                           N_("term {value} follows term {number}; number terms in order"),
                            number=before.number)
                 good = False
             if term.start <= before.end:
                 self.error(f"terms.{n}.start", term.start.isoformat(), "export.terms",
-                           _("term starts {value}, before term {number} ends ({end}); terms "
+                           N_("term starts {value}, before term {number} ends ({end}); terms "
                              "must not overlap and be in order"),
                            number=before.number, end=before.end.isoformat())
                 good = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
 
-from archiver.i18n import _, ngettext
+from archiver.i18n import Message, _, ngettext
 
 MAX_VALUE_CHARS = 60  # a long cell (a message body) is cut in messages: enough to find it
 
@@ -32,7 +32,7 @@ class Problem:
 def show_value(value: object) -> str:
     """The offending value as quoted in a message; long text is cut."""
     if value is None or value == "":
-        return _("(empty)")
+        return Message("(empty)")
     text = str(value)
     if len(text) > MAX_VALUE_CHARS:
         text = text[: MAX_VALUE_CHARS - 1] + "…"
@@ -42,33 +42,35 @@ def show_value(value: object) -> str:
 def where(table: str, row: int | None, line: int | None, column: str | None) -> str:
     """`lessons row 12 (line 13), column date` — the location part of a message."""
     if table == "export" and column:
-        return _("export metadata, key {key}").format(key=column)
-    text = table
+        return Message("export metadata, key {key}", key=column)
+    text: str = table
     if row is not None:
-        text = (_("{table} row {row} (line {line})") if line is not None
-                else _("{table} row {row}")).format(table=table, row=row, line=line)
+        text = (Message("{table} row {row} (line {line})", table=table, row=row, line=line)
+                if line is not None else Message("{table} row {row}", table=table, row=row))
     if column:
-        text = _("{place}, column {column}").format(place=text, column=column)
+        text = Message("{place}, column {column}", place=text, column=column)
     return text
 
 
 def make_problem(table: str, row: int | None, line: int | None, column: str | None,
                  value: object, rule: str, text: str, **params: object) -> Problem:
-    """A Problem whose message is `<where>: <text>`. `text` is a translated template:
-    {value} is the shown value, other placeholders come from `params`."""
-    shown = show_value(value)
-    message = f"{where(table, row, line, column)}: {text.format(value=shown, **params)}"
+    """A Problem whose message is `<where>: <text>`. `text` is a msgid marked with N_():
+    {value} is the shown value, other placeholders come from `params`. The message is a
+    Message: English in JSON, translated when shown."""
+    said = Message(text, value=show_value(value), **params)
+    message = Message("{place}: {problem}", place=where(table, row, line, column),
+                      problem=said)
     raw_value = None if value is None else str(value)
     return Problem(table, row, line, column, raw_value, rule, message)
 
 
-def with_subject(problem: Problem, subject: str) -> Problem:
+def with_subject(problem: Problem, subject: str | Message) -> Problem:
     """The problem said as `<subject>: <text> (<where>)`: what the row is (a lesson: class,
     date, period, subject, teacher) first, the row and line at the end."""
-    place = where(problem.table, problem.row, problem.line, problem.column)
-    said = problem.message.removeprefix(f"{place}: ")
-    message = _("{subject}: {problem} ({place})").format(subject=subject, problem=said,
-                                                         place=place)
+    framed = problem.message
+    assert isinstance(framed, Message) and framed.msgid == "{place}: {problem}"
+    message = Message("{subject}: {problem} ({place})", subject=subject,
+                      problem=framed.params["problem"], place=framed.params["place"])
     return replace(problem, message=message)
 
 

@@ -64,7 +64,8 @@ def _checked_source(bundle: BundleRecord, source: Path, password: Password | Non
         raise VerificationError(
             _("--from {path} does not verify now; it cannot serve as the good copy"
               ).format(path=source),
-            problems=problems or [f"SHA-256 {check.sha256}, expected {bundle.sha256}"])
+            problems=problems or [_("SHA-256 {found}, expected {expected}").format(
+                found=check.sha256, expected=bundle.sha256)])
     assert check.sha256 is not None
     return check.sha256
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 
 from archiver.bundle.bagtext import parse_tag_file
 from archiver.errors import RefusedError
+from archiver.i18n import _
 from archiver.sign.cades import verify_detached
 from archiver.sign.pades import verify_pdf
 from archiver.sign.verdict import SignatureVerdict, broken
@@ -88,8 +89,10 @@ def check_attachable(
     if not verdict.ok:
         reasons = "; ".join(verdict.problems) or "it does not verify"
         raise RefusedError(
-            f"the signature does not match this bundle's {TAG_MANIFEST}: {reasons}",
-            hint="sign exactly the file written by `archiver sign-request` for this bundle",
+            _("the signature does not match this bundle's {TAG_MANIFEST}: {reasons}").format(
+                TAG_MANIFEST=TAG_MANIFEST, reasons=reasons),
+            hint=_("sign exactly the file written by `archiver sign-request` for this "
+                   "bundle"),
         )
     return verdict
 

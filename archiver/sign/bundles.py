@@ -30,7 +30,7 @@ from archiver.bundle.hashing import sidecar_path
 from archiver.bundle.writer import is_seal_name
 from archiver.errors import InputError, RefusedError, UsageError, VerificationError
 from archiver.files import storage_error
-from archiver.i18n import _
+from archiver.i18n import _, ngettext
 from archiver.passwords import Password, as_password
 from archiver.sign.bag import (
     TAG_MANIFEST,
@@ -67,8 +67,8 @@ class AttachResult:
 def _require_password(password: Password | str | None, action: str) -> Password:
     if password is None:
         raise UsageError(
-            f"{action} needs the bundle's password",
-            hint="give it with --password-file FILE or ARCHIVER_PASSWORD",
+            _("{action} needs the bundle's password").format(action=action),
+            hint=_("give it with --password-file FILE or ARCHIVER_PASSWORD"),
         )
     return as_password(password)
 
@@ -77,8 +77,8 @@ def _verified(bundle_path: Path, password: Password) -> None:
     report = verify_bundle(bundle_path, password)
     if not report.ok:
         raise VerificationError(
-            f"{Path(bundle_path).name} does not verify, so it is not signed: "
-            f"{report.problems[0]}",
+            _("{name} does not verify, so it is not signed: {problems}").format(
+                name=Path(bundle_path).name, problems=report.problems[0]),
             problems=[str(p) for p in report.problems],
         )
 
@@ -109,7 +109,8 @@ def _open_bag(bundle_path: Path, password: Password) -> tuple[pyzipper.AESZipFil
     try:
         archive = pyzipper.AESZipFile(bundle_path)
     except (OSError, pyzipper.BadZipFile) as exc:
-        raise InputError(f"cannot open the bundle {bundle_path}: {exc}") from None
+        raise InputError(_("cannot open the bundle {bundle_path}: {exc}").format(
+                             bundle_path=bundle_path, exc=exc)) from None
     archive.setpassword(password.encode())
     return archive, _BagReader(archive, bag_top(Path(bundle_path).name))
 
@@ -133,7 +134,8 @@ def write_sign_request(
     try:
         handle = open(out_path, "xb")
     except FileExistsError:
-        raise RefusedError(f"{out_path} already exists; choose another --out file") from None
+        raise RefusedError(_("{out_path} already exists; choose another --out file").format(
+                               out_path=out_path)) from None
     except OSError as exc:
         raise storage_error(exc, f"create {out_path.name}", out_path.parent) from None
     try:
@@ -172,16 +174,20 @@ def _read_signature(signature_path: Path) -> bytes:
     try:
         size = signature_path.stat().st_size
         if size > MAX_SIGNATURE_SIZE:
-            raise InputError(f"{signature_path} is {size:,} bytes: too large for a signature")
+            raise InputError(_("{signature_path} is {size:,} bytes: too large for a "
+                               "signature").format(
+                                 signature_path=signature_path, size=size))
         return signature_path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the signature {signature_path}: {exc.strerror}") from None
+        raise InputError(_("cannot read the signature {signature_path}: {strerror}").format(
+                             signature_path=signature_path, strerror=exc.strerror)) from None
 
 
 def _refuse_duplicate(bag: Mapping[str, bytes], signature: bytes) -> None:
     for name in bag:
         if is_signature_name(name) and bag[name] == signature:
-            raise RefusedError(f"this signature is already in the bundle as {name}")
+            raise RefusedError(_("this signature is already in the bundle as {name}").format(
+                                   name=name))
 
 
 def _carried_bag_info(bag: Mapping[str, bytes]) -> list[tuple[str, str]]:
@@ -210,8 +216,9 @@ def _repack(
 
         def same_tag_manifest(tag_manifest: bytes) -> list[tuple[str, bytes]]:
             if tag_manifest != bag[TAG_MANIFEST]:
-                raise VerificationError(f"the re-packed {TAG_MANIFEST} differs from the "
-                                        "original; nothing was written")
+                raise VerificationError(_("the re-packed {TAG_MANIFEST} differs from "
+                                          "the original; nothing was written").format(
+                                            TAG_MANIFEST=TAG_MANIFEST))
             return list(seals.items())
 
         writer.seal_with(same_tag_manifest)
@@ -250,8 +257,9 @@ def sign_attach(
     verdicts = tuple(verify_bundle_signatures(result.path, secret, trust_roots))
     mine = [v for v in verdicts if v.target.endswith(f"({name})")]
     if len(mine) != 1 or not mine[0].ok:
-        raise VerificationError(f"the new bundle {result.path.name} was written but its "
-                                f"signature {name} does not verify")
+        raise VerificationError(_("the new bundle {name} was written but its signature "
+                                  "{signature} does not verify").format(
+                                    name=result.path.name, signature=name))
     return AttachResult(result, name, mine[0], verdicts)
 
 
@@ -318,10 +326,14 @@ class SignatureCheck:
         if failed:
             first = failed[0]
             raise VerificationError(
-                f"{bundle_name}: {len(failed)} signature(s) do not verify, first: "
-                f"{first.kind} signature of {first.target}: "
-                + ("; ".join(first.problems) or "not valid"),
-                problems=[f"{v.kind} signature of {v.target}: " + "; ".join(v.problems)
+                ngettext("{bundle}: {count} signature does not verify: {kind} signature of "
+                         "{target}: {problems}",
+                         "{bundle}: {count} signatures do not verify, first: {kind} signature "
+                         "of {target}: {problems}", len(failed)).format(
+                    bundle=bundle_name, count=len(failed), kind=first.kind,
+                    target=first.target, problems="; ".join(first.problems) or _("not valid")),
+                problems=[_("{kind} signature of {target}: {problems}").format(
+                    kind=v.kind, target=v.target, problems="; ".join(v.problems))
                           for v in failed],
             )
 

@@ -28,6 +28,7 @@ from pyhanko_certvalidator.errors import (
 )
 
 from archiver.errors import InputError
+from archiver.i18n import _
 from archiver.sign.verdict import Trust
 
 # Libraries whose warnings quote certificate subjects (a person's name, even a PESEL).
@@ -89,13 +90,14 @@ def load_trust_roots(paths: Iterable[Path | str]) -> list[x509.Certificate]:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read the trust root file {path}: {exc.strerror}") from None
+            raise InputError(_("cannot read the trust root file {path}: {strerror}").format(
+                                 path=path, strerror=exc.strerror)) from None
         try:
             roots.extend(load_certificates(data))
         except (ValueError, TypeError):
             raise InputError(
-                f"{path} holds no readable X.509 certificate",
-                hint="give the root CA certificate as a .pem or .cer (DER) file",
+                _("{path} holds no readable X.509 certificate").format(path=path),
+                hint=_("give the root CA certificate as a .pem or .cer (DER) file"),
             ) from None
     return roots
 

@@ -22,6 +22,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from archiver.errors import InputError, RefusedError
+from archiver.i18n import _
 from archiver.sign.certs import display_name
 from archiver.sign.timestamping import TimestampService
 
@@ -61,10 +62,12 @@ class Signer:
         start, end = validity["not_before"].native, validity["not_after"].native
         if not start <= moment <= end:
             raise RefusedError(
-                f"the signing certificate is not valid at the signing time {moment:%Y-%m-%d %H:%M} "
-                f"(valid {start:%Y-%m-%d} to {end:%Y-%m-%d})",
-                hint="use a current certificate; the signing time is the computer's clock "
-                "(SOURCE_DATE_EPOCH sets only the printed time of documents)",
+                _("the signing certificate is not valid at the signing time "
+                  "{moment:%Y-%m-%d %H:%M} (valid {start:%Y-%m-%d} to {end:%Y-%m-%d})").format(
+                    moment=moment, start=start, end=end),
+                hint=_("use a current certificate; the signing time is the computer's "
+                       "clock (SOURCE_DATE_EPOCH sets only the printed time of "
+                       "documents)"),
             )
 
 
@@ -85,24 +88,28 @@ def load_signer(p12_path: Path, password: bytes | None) -> Signer:
     try:
         data = p12_path.read_bytes()
     except OSError as exc:
-        raise InputError(f"cannot read the signing key file {p12_path}: {exc.strerror}") from None
+        raise InputError(_("cannot read the signing key file {p12_path}: {strerror}").format(
+                             p12_path=p12_path, strerror=exc.strerror)) from None
     if not _is_pkcs12(data):
         raise InputError(
-            f"{p12_path} is not a PKCS#12 file (.p12/.pfx)",
-            hint="export the signing certificate with its private key as PKCS#12",
+            _("{p12_path} is not a PKCS#12 file (.p12/.pfx)").format(p12_path=p12_path),
+            hint=_("export the signing certificate with its private key as PKCS#12"),
         )
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, password)
     except ValueError:
         cause = "it needs a password, none was given" if password is None else "wrong password"
         raise InputError(
-            f"cannot open the signing key file {p12_path}: {cause}",
-            hint="give the PKCS#12 password with --sign-password-file",
+            _("cannot open the signing key file {p12_path}: {cause}").format(
+                p12_path=p12_path, cause=cause),
+            hint=_("give the PKCS#12 password with --sign-password-file"),
         ) from None
     if key is None:
-        raise InputError(f"{p12_path} holds no private key, only certificates")
+        raise InputError(_("{p12_path} holds no private key, only certificates").format(
+                             p12_path=p12_path))
     if cert is None:
-        raise InputError(f"{p12_path} holds a private key but no certificate for it")
+        raise InputError(_("{p12_path} holds a private key but no certificate for it").format(
+                             p12_path=p12_path))
     asn1_cert = x509.Certificate.load(cert.public_bytes(Encoding.DER))
     chain = tuple(x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in extra)
     store = SimpleCertificateStore()
@@ -134,8 +141,10 @@ def read_sign_password(password_file: Path | None) -> bytes | None:
             first = handle.readline().rstrip(b"\r\n")
     except OSError as exc:
         raise InputError(
-            f"cannot read the signing password file {password_file}: {exc.strerror}"
+            _("cannot read the signing password file {password_file}: {strerror}").format(
+                password_file=password_file, strerror=exc.strerror)
         ) from None
     if not first:
-        raise InputError(f"signing password file {password_file}: the first line is empty")
+        raise InputError(_("signing password file {password_file}: the first line is "
+                           "empty").format(password_file=password_file))
     return first

@@ -46,6 +46,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 from archiver.errors import InputError
+from archiver.i18n import _
 from archiver.sign.certs import check_chain, display_name, quiet_libraries
 from archiver.sign.keys import Signer
 from archiver.sign.longterm import check_pdf_at
@@ -114,7 +115,7 @@ def sign_pdf(
         writer = _MetadataKeepingWriter(BytesIO(pdf), strict=False)
         field_name = _free_field_name(writer.prev)
     except (PdfError, ValueError) as exc:
-        raise InputError(f"cannot sign: not a readable PDF ({exc})") from None
+        raise InputError(_("cannot sign: not a readable PDF ({exc})").format(exc=exc)) from None
     meta = PdfSignatureMetadata(
         field_name=field_name,
         subfilter=SigSeedSubFilter.PADES,
@@ -137,9 +138,10 @@ def long_term_roots(signer: Signer) -> list:
     roots = self_signed(list(signer.chain))
     if not roots:
         raise InputError(
-            "the signing key file holds no root certificate, so no long-term validation "
-            "data (chain, OCSP/CRL) can be collected for the timestamped signatures",
-            hint="export the PKCS#12 with the whole certificate chain, root included")
+            _("the signing key file holds no root certificate, so no long-term "
+              "validation data (chain, OCSP/CRL) can be collected for the timestamped "
+              "signatures"),
+            hint=_("export the PKCS#12 with the whole certificate chain, root included"))
     return roots
 
 
@@ -179,7 +181,8 @@ def archive_timestamp(pdf: bytes, service: TimestampService, trust_roots: list) 
     reader = PdfFileReader(BytesIO(pdf), strict=False)
     stamps = [extract_certificate_info(s.signed_data) for s in reader.embedded_timestamp_signatures]
     if not stamps:
-        raise InputError("the PDF has no document timestamp to renew (not PAdES B-LTA)")
+        raise InputError(_("the PDF has no document timestamp to renew (not PAdES "
+                           "B-LTA)"))
 
     async def run() -> bytes:
         async with online_context(trust_roots, []) as (context, http):

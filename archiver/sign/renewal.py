@@ -370,9 +370,11 @@ def refuse_unless_verified(verdicts: list[SignatureVerdict], bundle_name: str) -
     """Renew only what verifies now: a renewal would otherwise vouch for a broken bag."""
     failed = [v for v in verdicts if not v.ok]
     if failed:
-        raise VerificationError(f"{bundle_name}: {failed[0].kind} signature of "
-                                f"{failed[0].target} does not verify, so it is not renewed: "
-                                + ("; ".join(failed[0].problems) or "not valid"))
+        raise VerificationError(
+            _("{bundle}: {kind} signature of {target} does not verify, so it is not renewed: "
+              "{problems}").format(bundle=bundle_name, kind=failed[0].kind,
+                                   target=failed[0].target,
+                                   problems="; ".join(failed[0].problems) or _("not valid")))
 
 
 def renew_bundle(bundle_path: Path, password, service: TimestampService,

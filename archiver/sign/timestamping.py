@@ -20,6 +20,7 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from archiver.errors import InputError, UsageError
+from archiver.i18n import _
 from archiver.passwords import MAX_PASSWORD_FILE
 
 TIMEOUT = 30  # seconds for one answer of the TSA, OCSP responder or CRL server
@@ -43,11 +44,13 @@ def timestamp_service(url: str | None, credentials_file: Path | str | None = Non
     """The service for --timestamp-url / [signing] timestamp_url, None without a URL."""
     if not url:
         if credentials_file:
-            raise UsageError("timestamp credentials were given without a timestamp URL",
-                             hint="give --timestamp-url or [signing] timestamp_url")
+            raise UsageError(_("timestamp credentials were given without a timestamp "
+                               "URL"),
+                             hint=_("give --timestamp-url or [signing] timestamp_url"))
         return None
     if not url.startswith(("http://", "https://")):
-        raise UsageError(f"the timestamp URL {url!r} is not an http:// or https:// address")
+        raise UsageError(_("the timestamp URL {url!r} is not an http:// or https:// "
+                           "address").format(url=url))
     return TimestampService(url, read_credentials(credentials_file) if credentials_file
                             else None)
 
@@ -59,13 +62,13 @@ def read_credentials(path: Path | str) -> tuple[str, str]:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_PASSWORD_FILE + 1)
     except OSError as exc:
-        raise InputError(f"cannot read the timestamp credentials file {path}: "
-                         f"{exc.strerror}") from None
+        raise InputError(_("cannot read the timestamp credentials file {path}: "
+                           "{strerror}").format(path=path, strerror=exc.strerror)) from None
     first = raw[:MAX_PASSWORD_FILE].split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
     user, colon, password = first.partition(":")
     if len(raw) > MAX_PASSWORD_FILE or not colon or not user or not password:
-        raise InputError(f"the timestamp credentials file {path} must hold USER:PASSWORD "
-                         "on its first line")
+        raise InputError(_("the timestamp credentials file {path} must hold "
+                           "USER:PASSWORD on its first line").format(path=path))
     return user, password
 
 

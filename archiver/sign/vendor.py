@@ -128,12 +128,14 @@ def read_vendor_exports(paths: list[Path]) -> list[VendorFile]:
     for path in map(Path, paths):
         try:
             if path.stat().st_size > MAX_SIZE:
-                raise InputError(f"{path} is larger than {MAX_SIZE >> 20} MB")
+                raise InputError(_("{path} is larger than {value} MB").format(
+                                     path=path, value=MAX_SIZE >> 20))
             raw[path.name] = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"cannot read the vendor export {path}: {exc.strerror}") from None
+            raise InputError(_("cannot read the vendor export {path}: {strerror}").format(
+                                 path=path, strerror=exc.strerror)) from None
     if len(raw) != len(paths):
-        raise InputError("two --vendor-export files have the same name")
+        raise InputError(_("two --vendor-export files have the same name"))
     loose = {n: d for n, d in raw.items() if not n.lower().endswith(".zip")}
     checked = {s.name: s for s in check_members(loose)}
     result = []

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from archiver.errors import InputError
+from archiver.i18n import _
 from archiver.sources.raw import CONTAINERS, RawExport, RawTable
 
 __all__ = ["CONTAINERS", "RawExport", "RawTable", "detect_container", "read_export"]
@@ -28,24 +29,25 @@ def detect_container(path: Path) -> str:
     if path.is_dir():
         return "folder"
     if not path.exists():
-        raise InputError(f"{path}: no such file or folder")
+        raise InputError(_("{path}: no such file or folder").format(path=path))
     try:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
     except OSError as exc:
-        raise InputError(f"{path.name}: cannot be read ({exc.strerror})") from None
+        raise InputError(_("{name}: cannot be read ({strerror})").format(
+                             name=path.name, strerror=exc.strerror)) from None
     if head.startswith(SQLITE_MAGIC):
         return "sqlite"
     if head.startswith(ZIP_MAGICS):
         return "xlsx" if _is_workbook(path) else "zip"
     expected = _EXPECTED.get(path.suffix.lower())
     if not head:
-        raise InputError(f"{path.name}: the file is empty")
+        raise InputError(_("{name}: the file is empty").format(name=path.name))
     if expected:
-        raise InputError(f"{path.name}: not {_NAMES[expected]} (the content is of another kind "
-                         "or damaged)")
-    raise InputError(f"{path.name}: not a register export; give a folder, .zip, .xlsx or "
-                     ".sqlite/.db file")
+        raise InputError(_("{name}: not {NAMES} (the content is of another kind or "
+                           "damaged)").format(name=path.name, NAMES=_NAMES[expected]))
+    raise InputError(_("{name}: not a register export; give a folder, .zip, .xlsx or "
+                       ".sqlite/.db file").format(name=path.name))
 
 
 def _is_workbook(path: Path) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Collection
 from pathlib import Path, PurePosixPath
 
 from archiver.errors import InputError
+from archiver.i18n import _
 from archiver.sources.csvtext import read_csv_table, read_export_json
 from archiver.sources.raw import RawExport
 
@@ -24,24 +25,31 @@ def _check_entries(archive: zipfile.ZipFile, where: str) -> list[zipfile.ZipInfo
         name = info.filename.replace("\\", "/")
         parts = PurePosixPath(name).parts
         if name.startswith("/") or ".." in parts or (parts and parts[0].endswith(":")):
-            raise InputError(f"{where}: refused, entry {info.filename!r} "
-                             "points outside the archive")
+            raise InputError(_("{where}: refused, entry {filename!r} points outside "
+                               "the archive").format(
+                                 where=where, filename=info.filename))
         if info.is_dir():
             continue
         if name in names:
-            raise InputError(f"{where}: refused, entry {info.filename!r} appears twice")
+            raise InputError(_("{where}: refused, entry {filename!r} appears twice").format(
+                                 where=where, filename=info.filename))
         names.add(name)
         if info.flag_bits & 0x1:
-            raise InputError(f"{where}: entry {info.filename!r} is encrypted; "
-                             "give the export unencrypted")
+            raise InputError(_("{where}: entry {filename!r} is encrypted; give the "
+                               "export unencrypted").format(
+                                 where=where, filename=info.filename))
         if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise InputError(f"{where}: refused, entry {info.filename!r} expands more than "
-                             f"{MAX_RATIO} times (a zip bomb?)")
+            raise InputError(_("{where}: refused, entry {filename!r} expands more than "
+                               "{MAX_RATIO} times (a zip bomb?)").format(
+                                 where=where, filename=info.filename,
+                                 MAX_RATIO=MAX_RATIO))
         files.append(info)
     total = sum(i.file_size for i in files)
     if total > MAX_TOTAL_BYTES:
-        raise InputError(f"{where}: refused, unpacks to {total / 1024**3:.1f} GiB, "
-                         f"more than the {MAX_TOTAL_BYTES // 1024**3} GiB allowed")
+        raise InputError(_("{where}: refused, unpacks to {value:.1f} GiB, more than "
+                           "the {value2} GiB allowed").format(
+                             where=where, value=total / 1024**3,
+                             value2=MAX_TOTAL_BYTES // 1024**3))
     return files
 
 
@@ -53,7 +61,8 @@ def _root(files: list[zipfile.ZipInfo], where: str) -> str:
     tops = {n.split("/", 1)[0] for n in names if "/" in n and not n.startswith("__MACOSX/")}
     if len(tops) == 1 and f"{next(iter(tops))}/export.json" in names:
         return f"{next(iter(tops))}/"
-    raise InputError(f"{where}: no export.json at the archive root or under one top folder")
+    raise InputError(_("{where}: no export.json at the archive root or under one top "
+                       "folder").format(where=where))
 
 
 def read_zip(path: Path, wanted: Collection[str] | None = None) -> RawExport:
@@ -77,9 +86,11 @@ def read_zip(path: Path, wanted: Collection[str] | None = None) -> RawExport:
                 raw.tables[table] = read_csv_table(table, data, f"{table}.csv")
             return raw
     except zipfile.BadZipFile:
-        raise InputError(f"{where}: not a zip archive, or a damaged one") from None
+        raise InputError(_("{where}: not a zip archive, or a damaged one").format(
+                             where=where)) from None
     except OSError as exc:
-        raise InputError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+        raise InputError(_("{where}: cannot be read ({value})").format(
+                             where=where, value=exc.strerror or exc)) from None
 
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> bytes:
@@ -87,4 +98,5 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> bytes:
         return archive.read(info)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
             ValueError) as exc:
-        raise InputError(f"{where}: entry {info.filename!r} is damaged ({exc})") from None
+        raise InputError(_("{where}: entry {filename!r} is damaged ({exc})").format(
+                             where=where, filename=info.filename, exc=exc)) from None

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from archiver.errors import InputError
+from archiver.i18n import _
 from archiver.sources.raw import RawTable
 
 
@@ -19,8 +20,9 @@ def decode_utf8(data: bytes, location: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
-            f"{location}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})",
-            hint="save the file as UTF-8",
+            _("{location}: not UTF-8 text (byte 0x{data:02x} on line {line})").format(
+                location=location, data=data[exc.start], line=line),
+            hint=_("save the file as UTF-8"),
         ) from None
 
 
@@ -30,9 +32,11 @@ def read_export_json(data: bytes, location: str = "export.json") -> dict:
     try:
         meta = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{location}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        raise InputError(_("{location}: not valid JSON (line {lineno}: {msg})").format(
+                             location=location, lineno=exc.lineno, msg=exc.msg)) from None
     if not isinstance(meta, dict):
-        raise InputError(f"{location}: expected a JSON object with the export's keys")
+        raise InputError(_("{location}: expected a JSON object with the export's keys").format(
+                             location=location))
     return meta
 
 
@@ -44,14 +48,16 @@ def read_csv_table(name: str, data: bytes, location: str) -> RawTable:
     """Parse RFC 4180 CSV; every value stays text, "" for an empty field."""
     text = decode_utf8(data, location)
     if not text.strip():
-        raise InputError(f"{location}: the file is empty; expected at least a header line")
+        raise InputError(_("{location}: the file is empty; expected at least a header "
+                           "line").format(location=location))
     try:
         grid = pd.read_csv(
             io.StringIO(text), header=None, dtype=object, na_filter=False,
             skip_blank_lines=False, keep_default_na=False, engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError(f"{location}: not readable as CSV ({_parser_reason(exc)})") from None
+        raise InputError(_("{location}: not readable as CSV ({parser_reason})").format(
+                             location=location, parser_reason=_parser_reason(exc))) from None
     lines = _record_lines(grid, text)
     header = [str(h).strip() for h in grid.iloc[0].tolist()]
     body = grid.iloc[1:]

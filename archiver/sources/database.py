@@ -7,6 +7,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from archiver.errors import InputError
+from archiver.i18n import _
 from archiver.sources.raw import RawExport, RawTable, frame_from_rows
 from archiver.sources.workbook import meta_from_pairs
 
@@ -23,15 +24,16 @@ def _connect(path: Path) -> sqlite3.Connection:
         # in a -wal file the database is read as an immutable file instead: nothing written.
         wal = path.with_name(path.name + "-wal")
         if wal.exists() and wal.stat().st_size:
-            raise InputError(f"{path.name}: the database has changes not yet saved into it "
-                             f"(in {wal.name})",
-                             hint="close the program that wrote it, or open and close it "
-                             "once in SQLite, then run again")
+            raise InputError(_("{name}: the database has changes not yet saved into it "
+                               "(in {name2})").format(name=path.name, name2=wal.name),
+                             hint=_("close the program that wrote it, or open and "
+                                    "close it once in SQLite, then run again"))
         uri += "&immutable=1"
     try:
         return sqlite3.connect(uri, uri=True, timeout=2.0)
     except sqlite3.Error as exc:
-        raise InputError(f"{path.name}: cannot open the SQLite database ({exc})") from None
+        raise InputError(_("{name}: cannot open the SQLite database ({exc})").format(
+                             name=path.name, exc=exc)) from None
 
 
 def _wal_mode(path: Path) -> bool:
@@ -52,33 +54,37 @@ def read_database(path: Path, wanted: Collection[str] | None = None) -> RawExpor
         kinds = dict(db.execute(
             "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name"))
         if not all(isinstance(name, str) for name in kinds):  # a damaged schema page
-            raise InputError(f"{where}: holds a table whose name is not text (a damaged "
-                             "database?)")
+            raise InputError(_("{where}: holds a table whose name is not text (a "
+                               "damaged database?)").format(where=where))
         _refuse_views(kinds, wanted, where)
         names = sorted(kinds)
         if "export" not in names:
-            raise InputError(f"{where}: no table named 'export' with the export's keys")
+            raise InputError(_("{where}: no table named 'export' with the export's keys").format(
+                                 where=where))
         header, rows = _select(db, "export")
         raw = RawExport(str(path), "sqlite", meta_from_pairs(_pairs(header, rows), where))
         for name in names:
             if name != "export" and not name.startswith("sqlite_") and (
                     wanted is None or name in wanted):
                 header, rows = _select(db, name)
-                frame, duplicates, _ = frame_from_rows(header, rows)
+                frame, duplicates, _rows = frame_from_rows(header, rows)
                 raw.tables[name] = RawTable(name, frame, None, f"table {name}", duplicates)
         return raw
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
-            raise InputError(f"{where}: the database is locked by another program; "
-                             "close it and try again") from None
+            raise InputError(_("{where}: the database is locked by another program; "
+                               "close it and try again").format(where=where)) from None
         if "decode" in str(exc):
-            raise InputError(f"{where}: holds text that is not valid UTF-8") from None
-        raise InputError(f"{where}: not a readable SQLite database ({exc})") from None
+            raise InputError(_("{where}: holds text that is not valid UTF-8").format(
+                                 where=where)) from None
+        raise InputError(_("{where}: not a readable SQLite database ({exc})").format(
+                             where=where, exc=exc)) from None
     except UnicodeDecodeError:  # a table or column name that is not UTF-8 (a damaged file)
-        raise InputError(f"{where}: holds a name that is not valid UTF-8 (a damaged "
-                         "database?)") from None
+        raise InputError(_("{where}: holds a name that is not valid UTF-8 (a damaged "
+                           "database?)").format(where=where)) from None
     except sqlite3.DatabaseError as exc:
-        raise InputError(f"{where}: not a SQLite database, or a damaged one ({exc})") from None
+        raise InputError(_("{where}: not a SQLite database, or a damaged one ({exc})").format(
+                             where=where, exc=exc)) from None
     finally:
         db.close()
 
@@ -88,9 +94,10 @@ def _refuse_views(kinds: dict[str, str], wanted: Collection[str] | None, where: 
     its data in tables, so a view in a table's place is refused, not run."""
     for name, kind in kinds.items():
         if kind == "view" and (name == "export" or wanted is None or name in wanted):
-            raise InputError(f"{where}: {name!r} is a view, not a table; a view is not read "
-                             "(it could compute rows without end)",
-                             hint="store the export's data in tables")
+            raise InputError(_("{where}: {name!r} is a view, not a table; a view is "
+                               "not read (it could compute rows without end)").format(
+                                 where=where, name=name),
+                             hint=_("store the export's data in tables"))
 
 
 def _select(db: sqlite3.Connection, name: str) -> tuple[list[str], list[tuple]]:

@@ -6,6 +6,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 from archiver.errors import InputError
+from archiver.i18n import _
 from archiver.sources.csvtext import read_csv_table, read_export_json
 from archiver.sources.raw import RawExport
 
@@ -15,15 +16,18 @@ def _inside(root: Path, path: Path) -> bytes:
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        raise InputError(f"{path.name}: a broken symbolic link or unreadable file") from None
+        raise InputError(_("{name}: a broken symbolic link or unreadable file").format(
+                             name=path.name)) from None
     if not target.is_relative_to(root):
-        raise InputError(f"{path.name}: a symbolic link pointing outside the export folder")
+        raise InputError(_("{name}: a symbolic link pointing outside the export folder").format(
+                             name=path.name))
     if not target.is_file():
-        raise InputError(f"{path.name}: not a regular file")
+        raise InputError(_("{name}: not a regular file").format(name=path.name))
     try:
         return target.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path.name}: cannot be read ({exc.strerror})") from None
+        raise InputError(_("{name}: cannot be read ({strerror})").format(
+                             name=path.name, strerror=exc.strerror)) from None
 
 
 def read_folder(path: Path, wanted: Collection[str] | None = None) -> RawExport:
@@ -31,7 +35,8 @@ def read_folder(path: Path, wanted: Collection[str] | None = None) -> RawExport:
     root = path.resolve()
     meta_file = path / "export.json"
     if not meta_file.exists() and not meta_file.is_symlink():
-        raise InputError(f"{path}: no export.json in the folder; is this a register export?")
+        raise InputError(_("{path}: no export.json in the folder; is this a register "
+                           "export?").format(path=path))
     meta = read_export_json(_inside(root, meta_file))
     raw = RawExport(str(path), "folder", meta)
     for file in sorted(path.iterdir()):

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from archiver.errors import InputError
+from archiver.i18n import _
 from archiver.sources.archive import MAX_RATIO, MAX_TOTAL_BYTES, RATIO_FLOOR
 from archiver.sources.cells import unflatten
 from archiver.sources.raw import RawExport, RawTable, is_empty_cell
@@ -44,12 +45,13 @@ def _check_package(path: Path) -> None:
             bomb = any(i.file_size > RATIO_FLOOR and
                        i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
             if bomb or total > MAX_TOTAL_BYTES:
-                raise InputError(f"{path.name}: refused, the workbook unpacks to far more "
-                                 "than it holds (a zip bomb?)")
+                raise InputError(_("{name}: refused, the workbook unpacks to far more "
+                                   "than it holds (a zip bomb?)").format(name=path.name))
             check_sheet_spans(package, path.name)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
             ValueError):
-        raise InputError(f"{path.name}: not a valid .xlsx workbook (damaged or another format)"
+        raise InputError(_("{name}: not a valid .xlsx workbook (damaged or another "
+                           "format)").format(name=path.name)
                          ) from None
 
 
@@ -68,12 +70,15 @@ def _check_shared_strings(path: Path) -> None:
             with package.open(info) as stream:
                 head = stream.read(1 << 16)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
-        raise InputError(f"{path.name}: damaged workbook (the shared strings table)") from None
+        raise InputError(_("{name}: damaged workbook (the shared strings table)").format(
+                             name=path.name)) from None
     start = head.find(b"sst")
     declared = _UNIQUE_COUNT.search(head, start, head.find(b">", start)) if start >= 0 else None
     if declared and int(declared[1]) > info.file_size // 5 + 1:
-        raise InputError(f"{path.name}: damaged workbook (the shared strings table declares "
-                         f"{int(declared[1]):,} strings in {info.file_size:,} bytes)")
+        raise InputError(_("{name}: damaged workbook (the shared strings table "
+                           "declares {declared:,} strings in {file_size:,} bytes)").format(
+                             name=path.name, declared=int(declared[1]),
+                             file_size=info.file_size))
 
 
 def read_workbook(path: Path, wanted: Collection[str] | None = None) -> RawExport:
@@ -90,14 +95,17 @@ def read_workbook(path: Path, wanted: Collection[str] | None = None) -> RawExpor
         with path.open("rb") as handle:
             book = CalamineWorkbook.from_filelike(handle)
     except OSError as exc:
-        raise InputError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+        raise InputError(_("{name}: cannot be read ({value})").format(
+                             name=path.name, value=exc.strerror or exc)) from None
     except Exception as exc:  # calamine raises its own kinds for a damaged package
-        raise InputError(f"{path.name}: not a readable .xlsx workbook ({type(exc).__name__})"
+        raise InputError(_("{name}: not a readable .xlsx workbook ({name2})").format(
+                             name=path.name, name2=type(exc).__name__)
                          ) from None
     try:
         names = book.sheet_names
         if "export" not in names:
-            raise InputError(f"{path.name}: no sheet named 'export' with the export's keys")
+            raise InputError(_("{name}: no sheet named 'export' with the export's keys").format(
+                                 name=path.name))
         errors = ErrorCells(path)
         raw = RawExport(str(path), "xlsx",
                         _read_meta(_rows(book, "export", errors), path.name))
@@ -108,7 +116,8 @@ def read_workbook(path: Path, wanted: Collection[str] | None = None) -> RawExpor
     except InputError:
         raise
     except Exception as exc:
-        raise InputError(f"{path.name}: damaged workbook ({type(exc).__name__})") from None
+        raise InputError(_("{name}: damaged workbook ({name2})").format(
+                             name=path.name, name2=type(exc).__name__)) from None
     finally:
         book.close()
 
@@ -175,6 +184,7 @@ def meta_from_pairs(rows: list, where: str) -> dict:
             continue
         key = str(row[0]).strip()
         if key in flat:
-            raise InputError(f"{where}: export key {key!r} is given twice")
+            raise InputError(_("{where}: export key {key!r} is given twice").format(
+                                 where=where, key=key))
         flat[key] = row[1] if len(row) > 1 else None
     return unflatten(flat)

@@ -13,6 +13,7 @@ import re
 import zipfile
 
 from archiver.errors import InputError
+from archiver.i18n import _
 
 # A million rows of 26 columns (A-Z): far more than any export table needs, and what a
 # sheet with no reference past column Z or row 999999 can span, so that common case costs
@@ -73,7 +74,10 @@ def check_sheet_spans(package: zipfile.ZipFile, where: str) -> None:
         rows, columns = sheet_span(package.read(info))
         if rows * columns > MAX_CELLS:
             raise InputError(
-                f"{where}: refused, worksheet {info.filename.rsplit('/', 1)[-1]} spans "
-                f"{rows:,} rows x {columns:,} columns, more than the {MAX_CELLS:,} cells "
-                "allowed (a cell far outside the table?)",
-                hint="delete the rows and columns after the table's end and save again")
+                _("{where}: refused, worksheet {rsplit} spans {rows:,} rows x "
+                  "{columns:,} columns, more than the {MAX_CELLS:,} cells allowed (a "
+                  "cell far outside the table?)").format(
+                    where=where, rsplit=info.filename.rsplit('/', 1)[-1], rows=rows,
+                    columns=columns, MAX_CELLS=MAX_CELLS),
+                hint=_("delete the rows and columns after the table's end and save "
+                       "again"))

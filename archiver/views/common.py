@@ -9,6 +9,7 @@ import pandas as pd
 
 from archiver.config import Config
 from archiver.errors import UsageError
+from archiver.i18n import _
 from archiver.model import Dataset
 from archiver.views.polish import full_name, text
 from archiver.views.scope import Scope
@@ -49,7 +50,8 @@ def school_name(ds: Dataset, config: Config) -> str:
 def class_name(ds: Dataset, class_id: str) -> str:
     row = ds.classes[ds.classes["class_id"] == class_id]
     if row.empty:
-        raise UsageError(f"class id {class_id} does not exist in the export")
+        raise UsageError(_("class id {class_id} does not exist in the export").format(
+                             class_id=class_id))
     return str(row["name"].iloc[0])
 
 

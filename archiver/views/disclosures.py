@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from archiver.audit.entry import AuditEntry
 from archiver.audit.listing import entry_time
 from archiver.errors import UsageError
+from archiver.i18n import _
 from archiver.render.context import RunContext
 from archiver.views.kinds import DOCUMENT_KINDS, PAGE_KINDS
 
@@ -71,7 +72,8 @@ def school_year_bounds(text: str) -> tuple[date, date]:
     """`2025/2026` -> 1 September 2025 .. 31 August 2026."""
     match = _YEAR.match(text.strip())
     if not match or int(match[2]) != int(match[1]) + 1:
-        raise UsageError(f"--year {text!r}: expected a school year such as 2025/2026")
+        raise UsageError(_("--year {text!r}: expected a school year such as 2025/2026").format(
+                             text=text))
     return date(int(match[1]), 9, 1), date(int(match[2]), 8, 31)
 
 

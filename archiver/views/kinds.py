@@ -18,6 +18,7 @@ from typing import Any
 
 from archiver.config import Config
 from archiver.errors import UsageError
+from archiver.i18n import _
 from archiver.model import Dataset
 from archiver.views.attendance import build_attendance
 from archiver.views.messages import build_transcript
@@ -118,8 +119,8 @@ def document_kind(name: str) -> DocumentKind:
     try:
         return DOCUMENT_KINDS[name]
     except KeyError:
-        raise UsageError(f"unknown document kind {name!r}", hint="kinds: " + ", ".join(KINDS)
-                         ) from None
+        raise UsageError(_("unknown document kind {name!r}").format(name=name),
+                         hint=_("kinds: {kinds}").format(kinds=", ".join(KINDS))) from None
 
 
 def kind_of_title(title: str) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from archiver.errors import UsageError
+from archiver.i18n import _
 from archiver.model import ExportMeta
 
 
@@ -46,12 +47,13 @@ def resolve_period(meta: ExportMeta, period: Period) -> tuple[date, date, int | 
     start, end = meta.year_start, meta.year_end
     if period.term is not None:
         if period.date_from or period.date_to:
-            raise UsageError("give either a term or a date range (--from/--to), not both")
+            raise UsageError(_("give either a term or a date range (--from/--to), not "
+                               "both"))
         numbers = [t.number for t in meta.terms]
         if period.term not in numbers:
             raise UsageError(
-                f"term {period.term} does not exist in the export",
-                hint="terms: " + ", ".join(str(n) for n in numbers),
+                _("term {term} does not exist in the export").format(term=period.term),
+                hint=_("terms: {terms}").format(terms=", ".join(str(n) for n in numbers)),
             )
         index = numbers.index(period.term)
         term = meta.terms[index]
@@ -61,11 +63,15 @@ def resolve_period(meta: ExportMeta, period: Period) -> tuple[date, date, int | 
     first = period.date_from or start
     last = period.date_to or end
     if first > last:
-        raise UsageError(f"--from {first.isoformat()} is after --to {last.isoformat()}")
+        raise UsageError(_("--from {first} is after --to {last}").format(
+                             first=first.isoformat(), last=last.isoformat()))
     if last < start or first > end:
         raise UsageError(
-            f"the period {first.isoformat()}..{last.isoformat()} lies outside the school "
-            f"year {meta.school_year} ({start.isoformat()}..{end.isoformat()})"
+            _("the period {first}..{last} lies outside the school year {school_year} "
+              "({start}..{end})").format(
+                first=first.isoformat(), last=last.isoformat(),
+                school_year=meta.school_year, start=start.isoformat(),
+                end=end.isoformat())
         )
     first, last = max(first, start), min(last, end)
     return first, last, None, (first, last) == (start, end)

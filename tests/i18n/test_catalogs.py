@@ -105,3 +105,31 @@ def test_compiled_catalog_is_the_po_file_compiled(domain) -> None:
 def test_polish_catalog_declares_polish_plural_forms() -> None:
     header = catalogs.read("pl").plural_forms
     assert header.startswith("nplurals=3;")
+
+
+def _fields(text: str) -> set[str]:
+    import string
+
+    try:
+        return {name for _lit, name, _spec, _conv in string.Formatter().parse(text)
+                if name is not None}
+    except ValueError:
+        return {"<not a format string>"}
+
+
+def test_every_translation_keeps_the_placeholders_of_its_msgid() -> None:
+    """A Polish msgstr that drops, renames or adds a {field} would fail (KeyError) or say
+    less where the message is formatted (its format spec may differ: 1 234 or a date)."""
+    wrong = []
+    for message in catalogs.read("pl"):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set().union(*(_fields(i) for i in ids))
+        for text in strings:
+            if "{" not in "".join(ids) and "%" in "".join(ids):
+                continue  # a %-style message (Click's own, or a version line)
+            if text and _fields(text) != wanted:
+                wrong.append((ids[0], text))
+    assert wrong == []
