@@ -31,6 +31,7 @@ from archiver.render.chunks import PartJob, PartPdf, assemble, plan_parts, rende
 from archiver.render.context import RunContext
 from archiver.render.environment import environment
 from archiver.render.grade_lines import grade_blocks, note_blocks
+from archiver.render.grid_heads import grid_head
 from archiver.render.lessons import lesson_blocks
 from archiver.render.lines import (
     category_codes,
@@ -279,7 +280,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
     header = page_header(dataset, config, title, period_text(dataset, spec.scope), run_ctx)
     html = render_html(
         kind.template, view=view, header=header, student=_student(dataset, spec),
-        tz=dataset.meta.timezone, block_style=block_style,
+        tz=dataset.meta.timezone, block_style=block_style, grid_head=grid_head,
         grid_blocks=partial(blocks, marks=mark_emphasis(dataset, config)),
         lesson_blocks=lesson_blocks, grade_blocks=grade_blocks, note_blocks=note_blocks,
         recipient_lines=recipient_lines, category_codes=category_codes,

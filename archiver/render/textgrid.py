@@ -33,6 +33,7 @@ class GridBlock:
     day_starts: tuple[int, ...]  # column indexes where a new day begins (not the first)
     count_columns: int = 0  # the week's absences and lateness after the last column
     scale: float = 1.0  # font size over 7.5pt: the block set larger to fill the page width
+    shorts: tuple[str, ...] = ()  # each column's subject, its short name (grid_heads.py)
 
 
 def _cell(text: str, width: int) -> str:
@@ -73,14 +74,15 @@ def _name(number: int, name: str, width: int) -> str:
 
 COUNT_CH = 4  # the week's absences and lateness per pupil, after the last column
 MAX_SCALE = 10 / 7.5  # a narrow week's grid is set up to 10pt to use the page's width
-BLOCK_HEIGHT_PT = 400.0  # and no taller than this, so that it still fits its page
+BLOCK_HEIGHT_PT = 390.0  # and no taller than this, so that it (and its names) fits its page
 
 
 def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROWS,
            marks: dict[str, str] | None = None) -> list[GridBlock]:
     """The week's grid split into blocks of at most `max_rows` students and as many columns
-    as fit across the page; each column headed by day, lesson number and the subject's
-    code; the last block ends with each pupil's absences and lateness of the week."""
+    as fit across the page; each column headed by day and lesson number (and, above the
+    block, by the subject's short name: grid_heads.py); the last block ends with each
+    pupil's absences and lateness of the week."""
     if not week.columns or not week.rows:
         return []
     longest = max(len(f"{r.number:>2} {r.name}") for r in week.rows) + 1
@@ -103,8 +105,6 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROW
             "dzień".ljust(name_ch) + _day_labels(week, cols, col_ch),
             "lekcja".ljust(name_ch) + "".join(_cell(str(week.columns[i].period), col_ch)
                                               for i in cols) + tail[1],
-            "przedmiot".ljust(name_ch) + "".join(_cell(week.columns[i].code, col_ch)
-                                                 for i in cols),
         ]
         starts = tuple(i - c0 for i in cols
                        if i > c0 and week.columns[i].day != week.columns[i - 1].day)
@@ -124,7 +124,8 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROW
             scale = max(1.0, min(MAX_SCALE, (page_chars - 1) / chars,
                                  BLOCK_HEIGHT_PT / (rows * LINE_PT)))
             result.append(GridBlock(Markup("\n").join(lines), name_ch, col_ch, len(cols),
-                                    starts, 2 if last else 0, round(scale, 3)))
+                                    starts, 2 if last else 0, round(scale, 3),
+                                    tuple(week.columns[i].short for i in cols)))
     return result
 
 
@@ -136,7 +137,7 @@ CHAR_PT = 7.5 * 1233 / 2048
 
 def _x(chars: float) -> str:
     return f"{chars * CHAR_PT:.3f}pt"
-HEADER_LINES = 3
+HEADER_LINES = 2  # day, lesson number (the subjects' names stand above the block)
 
 
 def block_style(block: GridBlock) -> str:

@@ -75,7 +75,8 @@ class LessonEntry:
     group_numbers: tuple[int, ...] = ()  # register numbers of the group (not when scoped)
     number: int | None = None  # nr lekcji z przedmiotu: held lessons of the subject (and
     # group) counted from the start of the school year; None for a cancelled lesson
-    code: str = ""  # the subject's short code in grid column headers: "pol", "mat"
+    code: str = ""  # the subject's short code (the legend's): "po", "ma"
+    short: str = ""  # the subject's short name over its grid column: "j. pol.", "mat."
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,15 @@ def subject_codes(ds: Dataset) -> dict[str, str]:
     return codes
 
 
+def subject_short_names(ds: Dataset) -> dict[str, str]:
+    """The subject's short name as the export gives it ("j. pol.", "godz. wych."), else its
+    name: printed over grid columns."""
+    shorts = ds.subjects.get("short_name", ds.subjects["name"])
+    return {str(sid): polish.text(short) or polish.text(name) or str(sid)
+            for sid, name, short in zip(ds.subjects["subject_id"], ds.subjects["name"], shorts,
+                                        strict=True)}
+
+
 def lesson_numbers(ds: Dataset, class_id: str) -> dict[str, int]:
     """Nr lekcji z przedmiotu: each held lesson of the class numbered within its subject
     (and group), counted from the school year's first lesson, in time order."""
@@ -243,6 +253,7 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
     members = cells.groupby("lesson_id")["student_id"].agg(list).to_dict()
     within = lesson_numbers(ds, class_id)
     codes = subject_codes(ds)
+    shorts = subject_short_names(ds)
     entries = []
     for r in lessons.itertuples():
         group = polish.text(r.group)
@@ -254,7 +265,7 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
             staff.get(str(r.teacher_id), str(r.teacher_id)), str(r.status), polish.text(r.topic),
             group, bool(r.substitution) if pd.notna(r.substitution) else False, confirmed,
             group_numbers=in_group, number=within.get(r.lesson_id),
-            code=codes.get(str(r.subject_id), "")))
+            code=codes.get(str(r.subject_id), ""), short=shorts.get(str(r.subject_id), "")))
     return entries
 
 
