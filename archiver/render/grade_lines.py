@@ -27,7 +27,7 @@ def _layout(heads: Sequence[str], rows: list[list[str]]) -> Layout:
 
 
 def _header(layout: Layout, heads: Sequence[str]) -> LineBlock:
-    return block([([layout.line([(h, "b") for h in heads])], "")], head=1,
+    return block([([layout.bold_line(heads)], "")], head=1,
                  extra="break-after: avoid")
 
 

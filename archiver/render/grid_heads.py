@@ -44,22 +44,22 @@ def grid_head(block: GridBlock) -> Markup:
         heavy += f"M{left + block.columns * col:.2f} 0V{tall:.2f}"
     edge = (f"M{BORDER_PT / 2:.2f} {tall:.2f}V{BORDER_PT / 2:.2f}"
             f"H{width - BORDER_PT / 2:.2f}V{tall:.2f}")
-    rules = (f'<svg width="{width:.2f}pt" height="{tall:.2f}pt" '
+    label = (f'<text x="{BORDER_PT + 0.6 * unit:.2f}" y="{tall - 2.5:.2f}" '
+             f'font-family="DejaVu Sans Condensed" font-size="{FONT_PT}">przedmiot</text>')
+    rules = (f'<svg class="grid-head" width="{width:.2f}pt" height="{tall:.2f}pt" '
              f'viewBox="0 0 {width:.2f} {tall:.2f}">'
              f'<path d="{light or "M0 0"}" stroke="{LIGHT}" stroke-width="0.4" fill="none"/>'
              f'<path d="{heavy or "M0 0"}" stroke="{HEAVY}" stroke-width="0.9" fill="none"/>'
              f'<path d="{edge}" stroke="{HEAVY}" stroke-width="{BORDER_PT}" fill="none"/>'
-             "</svg>")
+             + label + "</svg>")
     # the names: one line per column in a box turned a quarter left about its bottom left
-    # corner, which stands at the head's bottom right of the last column: its lines become
-    # the columns, read upwards. (Unturned, the box stands above the head, not below it:
-    # WeasyPrint would carry what passes the page's bottom to the next page.)
+    # corner, which stands 2.5pt above the head's bottom, right of the last column: its
+    # lines become the columns, read upwards. Unturned, the box is pulled up over the
+    # head by a negative margin (in the flow: absolute boxes cost a tenth of the grid
+    # pages' layout; below the head, WeasyPrint would carry its lines to the next page).
     high = col * len(names)
-    names_box = (f'<pre class="grid-names" style="left: {left + high:.2f}pt; '
-                 f'top: {tall - 2.5 - high:.2f}pt; width: {tall:.2f}pt; height: {high:.3f}pt; '
+    names_box = (f'<pre class="grid-names" style="margin: {-high - 2.5:.3f}pt 0 2.5pt '
+                 f'{left + high:.2f}pt; width: {tall:.2f}pt; height: {high:.3f}pt; '
                  f'line-height: {col:.3f}pt">'
                  + "\n".join(str(escape(n)) for n in names) + "</pre>")
-    return Markup(
-        f'<div class="grid-head" style="width: {width:.2f}pt; height: {tall:.2f}pt">'
-        + rules + f'<span class="grid-label" style="left: {BORDER_PT + 0.6 * unit:.2f}pt">'
-        "przedmiot</span>" + names_box + "</div>")
+    return Markup(rules + names_box)

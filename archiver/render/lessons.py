@@ -74,7 +74,7 @@ def lesson_blocks(week: WeekView, timezone: str) -> list[LineBlock]:
     """The week's lessons: a header block, a block per day, then its days off in one."""
     rows = [_cells(lesson, timezone) for lesson in week.lessons]
     layout = _layout(rows)
-    header = block([([layout.line([(h, "b") for h in HEADS])], "")], head=1,
+    header = block([([layout.bold_line(HEADS)], "")], head=1,
                    extra="break-after: avoid")
     cells = iter(rows)
     blocks = [header] + [

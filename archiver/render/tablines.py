@@ -87,17 +87,17 @@ def fit_pt(text: str, room: float, bold: bool = False) -> str:
 SPACES = ("\u2003", "\u2002", " ")  # em, en and word spaces, then hair spaces: few glyphs
 
 
-def _pad(x: float, target: float) -> str:
+def _pad(x: float, target: float, bold: bool = False) -> str:
     """White space taking the pen from `x` to `target` (at least a word space): as few
     glyphs as will do, the last of them hair spaces. (pdftotext reads words from where
     glyphs stand, so the kind of space never reaches the extracted text.)"""
-    gap = max(target - x, text_pt(" "))
+    gap = max(target - x, text_pt(" ", bold))
     out = []
     for char in SPACES:
-        count = int(gap // text_pt(char))
+        count = int(gap // text_pt(char, bold))
         out.append(char * count)
-        gap -= count * text_pt(char)
-    out.append(HAIR * round(gap / text_pt(HAIR)))
+        gap -= count * text_pt(char, bold)
+    out.append(HAIR * round(gap / text_pt(HAIR, bold)))
     return "".join(out)
 
 
@@ -122,6 +122,17 @@ class Layout:
     def line(self, cells: Sequence[Piece | str], first: int = 0) -> list[Piece]:
         """One line: each cell at its column's start (from column `first` on)."""
         return self._line(cells, first)[0]
+
+    def bold_line(self, cells: Sequence[str]) -> list[Piece]:
+        """A line all in bold (a header), as one piece: one inline box, not one a cell."""
+        out, x = [], 0.0
+        for column, text in enumerate(cells):
+            if column:
+                out.append(_pad(x, self.starts[column], bold=True))
+                x += text_pt(out[-1], True)
+            out.append(text)
+            x += text_pt(text, True)
+        return [("".join(out), "b")]
 
     def _line(self, cells: Sequence[Piece | str], first: int) -> tuple[list[Piece], float]:
         out: list[Piece] = []
