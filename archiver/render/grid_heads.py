@@ -46,7 +46,7 @@ def grid_head(block: GridBlock) -> Markup:
             f"H{width - BORDER_PT / 2:.2f}V{tall:.2f}")
     label = (f'<text x="{BORDER_PT + 0.6 * unit:.2f}" y="{tall - 2.5:.2f}" '
              f'font-family="DejaVu Sans Condensed" font-size="{FONT_PT}">przedmiot</text>')
-    rules = (f'<svg class="grid-head" width="{width:.2f}pt" height="{tall:.2f}pt" '
+    rules = (f'<svg width="{width:.2f}pt" height="{tall:.2f}pt" '
              f'viewBox="0 0 {width:.2f} {tall:.2f}">'
              f'<path d="{light or "M0 0"}" stroke="{LIGHT}" stroke-width="0.4" fill="none"/>'
              f'<path d="{heavy or "M0 0"}" stroke="{HEAVY}" stroke-width="0.9" fill="none"/>'
@@ -54,12 +54,12 @@ def grid_head(block: GridBlock) -> Markup:
              + label + "</svg>")
     # the names: one line per column in a box turned a quarter left about its bottom left
     # corner, which stands 2.5pt above the head's bottom, right of the last column: its
-    # lines become the columns, read upwards. Unturned, the box is pulled up over the
-    # head by a negative margin (in the flow: absolute boxes cost a tenth of the grid
-    # pages' layout; below the head, WeasyPrint would carry its lines to the next page).
+    # lines become the columns, read upwards. Unturned, the box stands above the head: in
+    # the flow or below it, its height (a line per column) would carry it or its lines
+    # to the next page. One absolute box per block (three cost a tenth of the grid pages).
     high = col * len(names)
-    names_box = (f'<pre class="grid-names" style="margin: {-high - 2.5:.3f}pt 0 2.5pt '
-                 f'{left + high:.2f}pt; width: {tall:.2f}pt; height: {high:.3f}pt; '
+    names_box = (f'<pre class="grid-names" style="left: {left + high:.2f}pt; '
+                 f'top: {tall - 2.5 - high:.2f}pt; width: {tall:.2f}pt; height: {high:.3f}pt; '
                  f'line-height: {col:.3f}pt">'
                  + "\n".join(str(escape(n)) for n in names) + "</pre>")
-    return Markup(rules + names_box)
+    return Markup(f'<div class="grid-head">{rules}{names_box}</div>')
