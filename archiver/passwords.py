@@ -235,8 +235,9 @@ class PasswordSlip:
 
 def write_slip(slip: PasswordSlip, path: Path, *, bundle_dir: Path) -> Path:
     """Write the slip to `path` (owner-only, never over an existing file, never beside
-    the bundle it opens)."""
-    target = Path(path).resolve()
+    the bundle it opens, never through a symlink: its folder resolved, the slip itself
+    made new, so a link planted where the slip goes is refused, never followed)."""
+    target = Path(path).parent.resolve() / Path(path).name
     if target.parent == Path(bundle_dir).resolve():
         raise RefusedError(
             _("the password slip {path} would lie in the bundle's folder").format(

@@ -153,3 +153,46 @@ def test_a_symlinked_cache_entry_is_never_read(tmp_path: Path) -> None:
     entry.symlink_to(moved)
     with pytest.raises(RefusedError, match="symbolic link"):
         RenderCache.open(tmp_path)
+
+
+def _slip(name: str = "x.zip"):
+    from datetime import UTC, datetime
+
+    from archiver.passwords import Password, PasswordSlip
+
+    return PasswordSlip(name, "0" * 64, Password(PASSWORD), datetime(2026, 6, 27, tzinfo=UTC),
+                        "Ewa Wiśniewska")
+
+
+@pytest.mark.parametrize("kind", ["dangling", "to-a-file"])
+def test_a_slip_is_never_written_through_a_symlink(tmp_path: Path, kind: str) -> None:
+    """A symlink where the slip goes (planted before the run, or between the check and
+    the writing) would put the password wherever it points (issue 13, finding 12)."""
+    from archiver.errors import ArchiverError
+    from archiver.passwords import write_slip
+
+    slips, elsewhere, out = tmp_path / "hasla", tmp_path / "gdzie-indziej", tmp_path / "out"
+    for folder in (slips, elsewhere, out):
+        folder.mkdir()
+    target = elsewhere / "haslo.txt"
+    if kind == "to-a-file":
+        target.write_text("notatki\n")
+    (slips / "haslo.txt").symlink_to(target)
+    with pytest.raises(ArchiverError):
+        write_slip(_slip(), slips / "haslo.txt", bundle_dir=out)
+    assert (target.read_text() == "notatki\n") if kind == "to-a-file" else not target.exists()
+    assert (slips / "haslo.txt").is_symlink()
+    assert sorted(p.name for p in slips.iterdir()) == ["haslo.txt"]  # no partial left
+
+
+def test_a_slip_symlink_given_as_slip_out_is_refused_before_any_work(work: Path) -> None:
+    (work / "hasla").mkdir()
+    (work / "hasla" / "haslo.txt").symlink_to(work / "gdzie-indziej.txt")  # dangling
+    args = ["term-end", str(work / "export.zip"), "--create-out", "--out", str(work / "out"),
+            "--state-dir", str(work / "state"), "-j", "1", "--slip-out",
+            str(work / "hasla" / "haslo.txt")]
+    result = CliRunner().invoke(main_group, args, env={"SOURCE_DATE_EPOCH": "1782570600"})
+    assert result.exit_code in (ExitCode.USAGE, ExitCode.REFUSED), result.output
+    assert "Traceback" not in result.output
+    assert not (work / "gdzie-indziej.txt").exists()
+    assert not (work / "out").exists() or not list((work / "out").iterdir())
