@@ -16,9 +16,16 @@ import stat
 from pathlib import Path
 
 from archiver.errors import UntrustedStateError
-from archiver.i18n import _
+from archiver.i18n import N_, _
 
 _CHECKS = os.name == "posix"  # Windows has no owner ids or mode bits to check
+
+# What is checked, as messages name it (translated when shown; callers pass these).
+STATE_DIRECTORY = N_("the state directory")
+STATE_FILE = N_("the state file")
+CACHE_FOLDER = N_("the render cache folder")
+CACHE_KEY = N_("the render cache key")
+CACHE_FILE = N_("the render cache file")
 
 
 def make_private_dirs(folder: Path) -> Path:
@@ -53,18 +60,18 @@ def check_owned(path: Path, what: str) -> os.stat_result | None:
         raise UntrustedStateError(
             _("{what} {path} is a symbolic link; archiver writes its state only into "
               "real files of its own: remove the link, or give --state-dir another "
-              "folder").format(what=what, path=path))
+              "folder").format(what=_(what), path=path))
     if info.st_uid != os.geteuid():
         raise UntrustedStateError(
             _("{what} {path} belongs to another user (uid {owner}); archiver trusts "
               "only a state directory of its own account: give --state-dir a folder of "
               "your own, or chown it to uid {uid}").format(
-                what=what, path=path, owner=info.st_uid, uid=os.geteuid()))
+                what=_(what), path=path, owner=info.st_uid, uid=os.geteuid()))
     if stat.S_IMODE(info.st_mode) & 0o022:
         raise UntrustedStateError(
             _("{what} {path} can be changed by other users (mode {S_IMODE:04o}); run "
               "`chmod go-w {path}` or give --state-dir a folder of your own").format(
-                what=what, path=path, S_IMODE=stat.S_IMODE(info.st_mode)))
+                what=_(what), path=path, S_IMODE=stat.S_IMODE(info.st_mode)))
     return info
 
 
@@ -76,17 +83,17 @@ def check_folder_tree(folder: Path, what: str) -> None:
     if not stat.S_ISDIR(info.st_mode):
         raise UntrustedStateError(_("{what} {folder} is not a folder: give --state-dir "
                                     "a folder of your own").format(
-                                      what=what, folder=folder))
+                                      what=_(what), folder=folder))
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return  # unreadable: the operation itself will say so
     for entry in entries:
-        check_owned(Path(entry.path), "the state file")
+        check_owned(Path(entry.path), STATE_FILE)
 
 
 def open_private_dir(state_dir: Path) -> Path:
     """The state directory, created 0700 if missing, refused if not trustworthy."""
     make_private_dirs(state_dir)
-    check_folder_tree(state_dir, "the state directory")
+    check_folder_tree(state_dir, STATE_DIRECTORY)
     return state_dir

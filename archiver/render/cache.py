@@ -29,6 +29,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from archiver import statedir
 from archiver.errors import RefusedError, StorageError
 from archiver.files import remove_stale_partials, write_whole
 from archiver.i18n import _
@@ -83,7 +84,7 @@ class RenderCache:
             # document packed as if rendered here. The folders must be ours alone.
             open_private_dir(Path(state_dir))
             make_private_dirs(folder)
-            check_folder_tree(folder, "the render cache folder")
+            check_folder_tree(folder, statedir.CACHE_FOLDER)
             key = _load_or_create_key(folder / KEY_FILE)
         except OSError as exc:
             raise StorageError(_("cannot use the render cache in {folder}: {strerror}").format(
@@ -208,7 +209,7 @@ def _load_or_create_key(path: Path) -> bytes:
                             output=False)
             except RefusedError:
                 pass  # another run created it first: use theirs
-    info = check_owned(path, "the render cache key")
+    info = check_owned(path, statedir.CACHE_KEY)
     if info is None or not stat.S_ISREG(info.st_mode):
         raise StorageError(_("the render cache key {path} is not a file").format(
                                path=path),
@@ -232,7 +233,7 @@ def _read_own_file(path: Path) -> bytes:
         info = os.fstat(handle.fileno())
         if os.name == "posix" and (info.st_uid != os.geteuid()
                                    or stat.S_IMODE(info.st_mode) & 0o022):
-            check_owned(path, "the render cache file")  # raises with the reason
+            check_owned(path, statedir.CACHE_FILE)  # raises with the reason
         return handle.read()
 
 

@@ -102,6 +102,41 @@ def test_a_state_dir_writable_by_others_is_refused_with_the_fix(work: Path) -> N
     assert f"chmod go-w {state}" in line
 
 
+def test_the_refusals_issue_13_added_speak_polish(work: Path, tmp_path: Path) -> None:
+    """The state dir refusal, the copy refusal and the no-home line, under a Polish
+    locale (the program's default language)."""
+    state = work / "state"
+    state.mkdir()
+    state.chmod(0o777)
+    polish = {"SOURCE_DATE_EPOCH": "1782570600", "ARCHIVER_LANG": "pl"}
+    args = ["term-end", str(work / "export.zip"), "--create-out", "--out", str(work / "out"),
+            "--state-dir", str(state), "-j", "1", "--password-file", str(work / "pw.txt")]
+    result = CliRunner().invoke(main_group, args, env=polish)
+    assert result.exit_code == ExitCode.REFUSED, result.output
+    assert f"katalog stanu {state} mogą zmieniać inni użytkownicy" in result.output
+    state.chmod(0o700)
+    (work / "out").mkdir(exist_ok=True)
+    result = CliRunner().invoke(main_group, [*args, "--copy-to", str(work / "out")],
+                                env=polish)
+    assert result.exit_code == ExitCode.REFUSED, result.output
+    assert "nie jest drugą kopią" in result.output and "na innym nośniku" in result.output
+    from archiver.config import load_config
+    from archiver.errors import ConfigError
+    from archiver.i18n import set_language
+
+    set_language("pl")
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            for name in ("ARCHIVER_STATE_DIR", "XDG_STATE_HOME"):
+                patch.delenv(name, raising=False)
+            patch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(
+                RuntimeError("no home"))))
+            with pytest.raises(ConfigError, match="nie ma folderu domowego"):
+                load_config(None).state_dir()
+    finally:
+        set_language(None)
+
+
 def test_a_cache_folder_writable_by_the_group_is_refused(tmp_path: Path) -> None:
     RenderCache.open(tmp_path)
     (tmp_path / CACHE_FOLDER).chmod(0o770)
