@@ -43,29 +43,6 @@ def test_our_fixed_words_are_no_persons_name_but_a_persons_name_still_is() -> No
         guard.check("data/dokumenty/Adamska.pdf", 3)
 
 
-def test_a_guardian_named_rok_and_classes_7a_and_7A_are_archived(tmp_path: Path) -> None:
-    tables = minimal_tables()
-    guardians = tables["guardians"]
-    guardians.loc[guardians["guardian_id"] == "g2", ["first_name", "last_name"]] = ["Data", "Rok"]
-    staff = tables["staff"]
-    staff.loc[staff["staff_id"] == "s1", ["first_name", "last_name"]] = ["Info", "Index"]
-    classes = tables["classes"]
-    classes.loc[classes["class_id"] == "c2", "name"] = "7A"  # beside 7a
-    write_minimal(tmp_path, "zip", tables=tables)
-    (tmp_path / "pw.txt").write_text(PASSWORD + "\n")
-    (tmp_path / "out").mkdir()
-    result = _run("term-end", str(tmp_path / "export.zip"), "--term", "year",
-                  "--out", str(tmp_path / "out"), "--state-dir", str(tmp_path / "state"),
-                  "--password-file", str(tmp_path / "pw.txt"), "-j", "1", "--no-cache")
-    assert result.exit_code == 0, result.output
-    bundle = next((tmp_path / "out").glob("*.zip"))
-    names = [n for n in _entry_names(bundle) if "/dokumenty/" in n]
-    # Both classes, each told apart by its id, as two classes of one name always were.
-    assert any(Path(n).name.startswith("7a-0101_") for n in names), names
-    assert any(Path(n).name.startswith("7A-c2_") for n in names), names
-    assert len({n.casefold() for n in names}) == len(names)
-
-
 def _with_pesel_id(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {name: frame.replace("st1", PESEL) for name, frame in tables.items()}
 
@@ -97,13 +74,25 @@ def test_a_pesel_as_student_id_never_reaches_a_file_name(tmp_path: Path) -> None
     assert len(hashed) == 1 and len(hashed.pop()) <= 12
 
 
-def test_files_beside_the_tables_of_a_folder_export_are_left_out_and_counted(
-        tmp_path: Path) -> None:
-    """`opinia_PPP_Zalewski_Tomasz_2012.pdf` beside the tables was stored under its own
-    name, readable without the password; one whose name held a PESEL failed the run
-    (issue 13, finding 9). Only the export's own files go into the bundle; the rest is
-    counted, never named (a name may be personal data)."""
-    export = write_minimal(tmp_path, "folder")
+def _awkward_tables() -> dict[str, pd.DataFrame]:
+    """A guardian Data Rok, a secretary Info Index, classes 7a and 7A: all valid."""
+    tables = minimal_tables()
+    guardians = tables["guardians"]
+    guardians.loc[guardians["guardian_id"] == "g2", ["first_name", "last_name"]] = ["Data", "Rok"]
+    staff = tables["staff"]
+    staff.loc[staff["staff_id"] == "s1", ["first_name", "last_name"]] = ["Info", "Index"]
+    classes = tables["classes"]
+    classes.loc[classes["class_id"] == "c2", "name"] = "7A"  # beside 7a
+    return tables
+
+
+def test_awkward_names_and_files_beside_the_tables_are_archived(tmp_path: Path) -> None:
+    """Finding 8: a guardian surnamed Rok (our word for a year) stopped term-end; classes
+    7a and 7A collided as entry names. Finding 9: `opinia_PPP_Zalewski_Tomasz_2012.pdf`
+    beside the tables of a folder export was stored under its own name, readable without
+    the password, and one whose name held a PESEL failed the run. Only the export's own
+    files go into the bundle; the rest is counted, never named."""
+    export = write_minimal(tmp_path, "folder", tables=_awkward_tables())
     (export / "opinia_PPP_Zalewski_Tomasz_2012.pdf").write_bytes(b"%PDF-1.4 opinia")
     (export / "skany").mkdir()
     (export / "skany" / "44051401359.pdf").write_bytes(b"%PDF-1.4 skan")
@@ -119,6 +108,11 @@ def test_files_beside_the_tables_of_a_folder_export_are_left_out_and_counted(
     for secret in ("Zalewski", "Tomasz", "44051401359", "notatki", "skany", "opinia"):
         assert all(secret not in n for n in names), (secret, names)
         assert secret not in result.output
+    documents = [n for n in names if "/dokumenty/" in n]
+    # Both classes, each told apart by its id, as two classes of one name always were.
+    assert any(Path(n).name.startswith("7a-0101_") for n in documents), documents
+    assert any(Path(n).name.startswith("7A-c2_") for n in documents), documents
+    assert len({n.casefold() for n in names}) == len(names)
     stored = {Path(n).name for n in names if "/zrodlo/" in n}
     assert {"export.json", "students.csv", "guardians.csv"} <= stored
     assert "3 files" in result.output and "left out" in result.output, result.output

@@ -244,6 +244,7 @@ def test_a_copy_and_slip_on_the_bundles_file_system_are_warned_of(work: Path) ->
     assert "na tym samym dysku" in text and "kopia" in text and "hasł" in text, text
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not can_mount(), reason="needs root to mount a tmpfs as another disk")
 def test_a_copy_and_slip_on_other_media_get_no_warning(work: Path) -> None:
     from hostile_support import pdf_text
