@@ -326,10 +326,12 @@ def _in_or_above(one: Path, other: Path) -> bool:
             or (one.is_dir() and other.is_dir() and os.path.samefile(one, other)))
 
 
-def check_slip_folder(slip_out: Path, folders: Iterable[Path]) -> None:
+def check_slip_folder(slip_out: Path, folders: Iterable[Path], *,
+                      is_folder: bool = False) -> None:
     """Fail before any work if the password slip would be written in, inside or above the
-    output folder or a copy's (symlinks resolved): the password on the bundle's medium."""
-    slip_dir = Path(slip_out).parent.resolve()
+    output folder or a copy's (symlinks resolved): the password on the bundle's medium.
+    `is_folder`: `slip_out` is the folder slips go into (a multi-school run)."""
+    slip_dir = (Path(slip_out) if is_folder else Path(slip_out).parent).resolve()
     for folder in folders:
         if _in_or_above(slip_dir, Path(folder).resolve()):
             raise RefusedError(

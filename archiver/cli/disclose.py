@@ -19,6 +19,7 @@ from archiver.cli import (
 from archiver.cli.output import CREATE_OUT_HELP, DATE, check_out_folder, seconds, size
 from archiver.cli.progress import Reporter, quiet_option
 from archiver.cli.sign import sign_with_options, signer_from_options
+from archiver.files import same_medium
 from archiver.i18n import _
 from archiver.jobs.disclose import DiscloseRequest, run_disclose
 from archiver.views import STUDENT_KINDS
@@ -109,3 +110,7 @@ def disclose_command(source: Path, student_id: str, recipient: str, legal_basis:
     if result.slip_path:
         click.echo(_("Password slip: {path}  (hand it over separately, never with the medium "
                      "or by phone)").format(path=result.slip_path))
+        if same_medium(pack.bundle.path.parent, [Path(result.slip_path).parent]):
+            click.echo(_("archiver: warning: the password slip {path} is on the same disk as "
+                         "the bundle: print it and delete the file").format(
+                             path=result.slip_path))

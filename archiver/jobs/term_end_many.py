@@ -143,6 +143,7 @@ def _given_password(request: ManyRequest, config: Config) -> common.PasswordChoi
             raise UsageError(_("the slip folder {slip_dir} is the bundles' folder "
                                "{folder}").format(slip_dir=slip_dir, folder=folder),
                              hint=_("a password never travels with the bundle"))
+    files.check_slip_folder(slip_dir, (request.out_dir, *request.copy_to), is_folder=True)
     files.ensure_folder(slip_dir)
     return None
 

@@ -10,7 +10,7 @@ import pytest
 from dask_schools import EPOCH, PASSWORD, TERM
 
 from archiver.config import load_config
-from archiver.errors import ArchiverError, ExitCode, PartialFailure, UsageError
+from archiver.errors import ArchiverError, ExitCode, PartialFailure, RefusedError, UsageError
 from archiver.executor import SerialExecutor
 from archiver.jobs.term_end_many import (
     ManyRequest,
@@ -68,6 +68,10 @@ def test_generated_passwords_need_a_slip_folder_apart_from_the_bundles(tmp_path,
     with pytest.raises(UsageError, match="bundles' folder"):
         run_term_end_many(_request(tmp_path, schools, slip_dir=tmp_path / "out"), config,
                           _NoRendering())
+    for inside_or_above in (tmp_path / "out" / "hasla", tmp_path):  # issue 13, finding 6
+        with pytest.raises(RefusedError, match="bundle's medium"):
+            run_term_end_many(_request(tmp_path, schools, slip_dir=inside_or_above), config,
+                              _NoRendering())
 
 
 def test_a_weak_shared_password_stops_before_any_school(tmp_path, schools) -> None:
