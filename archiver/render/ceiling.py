@@ -6,7 +6,8 @@ No document can be laid out faster than its own text with no boxes, rules or run
 headers around it, so pages per CPU-second of a kind against this ceiling says how much of
 the time goes into our layout rather than into WeasyPrint's text machinery itself. The
 text of each page is taken from the laid-out boxes of a sample document of the kind
-(every line box's text, margin boxes included), so it is what the page prints.
+(every line box's text, and the running header and footer drawn after layout), so it is
+what the page prints.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from markupsafe import escape
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
+from archiver.render import running
 from archiver.render.chunks import PartJob
 from archiver.render.fetcher import SafeFetcher
 from archiver.render.pdfa import _stylesheet, html_to_pdfa
@@ -66,15 +68,29 @@ class PageText:
 
 def page_texts(parts: tuple[PartJob, ...]) -> list[PageText]:
     """The text of every page of a document laid out from its parts (a part's lead page,
-    which only carries the running header, dropped)."""
-    texts = []
+    which only carries the running header, dropped), its running header and footer lines
+    included (archiver.render.running draws them after layout)."""
+    laid_out, frames = [], []
     for job in parts:
         document = HTML(string=job.html, url_fetcher=SafeFetcher(), base_url=None).render(
             stylesheets=[_stylesheet()])
-        for page in document.pages[int(job.lead_page):]:
+        page_frames = running.page_frames(document)
+        frames += page_frames
+        for index, page in enumerate(document.pages):
             found: list[str] = []
             _lines(page._page_box, found)
-            texts.append(PageText("\n".join(found), page._page_box.height * 0.75))  # px to pt
+            laid_out.append((index < int(job.lead_page), found,
+                             page._page_box.height * 0.75))  # px to pt
+    values = running.resolve(frames)
+    kept = [(found, height, value) for (lead, found, height), value in zip(
+        laid_out, values, strict=True) if not lead]
+    texts = []
+    for number, (found, height, value) in enumerate(kept, start=1):
+        label = running.page_label(number, len(kept))
+        head = [value["school"], value["doctitle"], value["section"], value["period"],
+                value["asof"]]
+        lines = [line for line in head if line] + found + [value["printed"], label]
+        texts.append(PageText("\n".join(lines), height))
     return texts
 
 
@@ -99,7 +115,8 @@ def ceiling_html(texts: list[PageText], body_class: str) -> str:
 def measure(kind: str, texts: list[PageText], body_class: str, run_ctx) -> Ceiling:
     """Lay out and write the plain-text pages in this process: CPU seconds and pages."""
     html = ceiling_html(texts, body_class)
-    html_to_pdfa(ceiling_html(texts[:1], body_class), title="ceiling", run_ctx=run_ctx)  # warm
+    html_to_pdfa(ceiling_html(texts[:1], body_class), title="ceiling", run_ctx=run_ctx,
+                 running=False)  # warm
     started = time.process_time()
-    _pdf, pages = html_to_pdfa(html, title="ceiling", run_ctx=run_ctx)
+    _pdf, pages = html_to_pdfa(html, title="ceiling", run_ctx=run_ctx, running=False)
     return Ceiling(kind, pages, time.process_time() - started)

@@ -7,11 +7,10 @@ HTML is cut before its top-level `<section class="section">` elements (each star
 new page: `break-before: page` in style.css), so a part's layout is exactly the layout of
 those pages in the whole document. The parts may run on different processes.
 
-Page numbers: a part cannot know "strona X z Y" before all parts are laid out, so parts are
-laid out without the page-number margin box; after merging, one small document holding only
-that margin box (same stylesheet, same page geometry, one page per page of the document)
-is laid out and each of its pages is drawn over the merged page as a Form XObject marked
-as an artifact (it is not part of the tagged content, like WeasyPrint's own margin boxes).
+Running headers and page numbers: a part cannot know "strona X z Y" nor the section a
+page of the next part starts in before all parts are laid out, so each part hands back
+what its pages set (archiver.render.running.PageFrame) and the running texts of the whole
+document are drawn over the merged pages (running.draw), as artifacts.
 
 Every document with more than one part takes this path whatever executor renders its
 parts, and the merge is deterministic (no clock, no random identifiers), so the parts of a
@@ -25,14 +24,14 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pikepdf
 
 from archiver.i18n import _
+from archiver.render import running
 from archiver.render.context import RunContext
-from archiver.render.pagecount import has_anchor, stamp_page_count
-from archiver.render.pdfa import EmbeddedFile, RenderError, html_to_pdfa
+from archiver.render.pagecount import has_anchor, stamp_into, stamp_page_count
+from archiver.render.pdfa import EmbeddedFile, RenderError, write_pdfa
 
 SECTIONS_PER_PART = 12  # about two pages each (a register week): ~24 pages per part
 
@@ -40,17 +39,6 @@ _SECTION = re.compile(r"<section\b")
 _SECTION_END = "</section>"
 _BREAKING = '<section class="section"'  # a section that starts on a new page
 _BODY_CLASS = re.compile(r'<body class="([^"]*)"')
-# Parts are laid out without the page number; `!important` because the stylesheet given to
-# WeasyPrint comes after the document's own <style> in the cascade.
-_NO_PAGE_NUMBER = "<style>@page { @bottom-right { content: none !important } }</style>"
-# The overlay keeps style.css's page-number box and drops the others; the total is known,
-# so it is written as text (counter(pages) would make WeasyPrint paginate twice).
-_ONLY_PAGE_NUMBER = ("<style>@page { @top-left { content: none !important } "
-                     "@top-right { content: none !important } "
-                     "@bottom-left { content: none !important } "
-                     '@bottom-right { content: "strona " counter(page) " z %d" !important } }'
-                     "</style>")
-_OVERLAY_NAME = pikepdf.Name("/ArchiverPageNumber")
 
 
 @dataclass(frozen=True)
@@ -67,10 +55,12 @@ class PartJob:
 
 @dataclass(frozen=True)
 class PartPdf:
-    """A laid-out part: its PDF and page count."""
+    """A laid-out part: its PDF, page count and what each page sets for the running texts
+    (a whole document: drawn already)."""
 
     pdf: bytes
     pages: int
+    frames: tuple[running.PageFrame, ...] = ()
 
 
 def split_html(html: str, sections_per_part: int | None = None) -> list[str]:
@@ -109,7 +99,6 @@ def plan_parts(html: str, title: str, attachments: Sequence[EmbeddedFile], run_c
     pieces = split_html(html, sections_per_part)
     if len(pieces) == 1:
         return (PartJob(html, title, tuple(attachments), run_ctx, True),)
-    pieces = [_with_style(piece, _NO_PAGE_NUMBER) for piece in pieces]
     return tuple(PartJob(piece, title, tuple(attachments) if i == 0 else (), run_ctx, False,
                          lead_page=i > 0)
                  for i, piece in enumerate(pieces))
@@ -117,12 +106,16 @@ def plan_parts(html: str, title: str, attachments: Sequence[EmbeddedFile], run_c
 
 def render_part(job: PartJob) -> PartPdf:
     """Lay out one part (in any process): WeasyPrint to PDF/A-3u. A whole document gets its
-    page count written into its certification block here (archiver.render.pagecount)."""
-    pdf, pages = html_to_pdfa(job.html, title=job.title, attachments=job.attachments,
-                              run_ctx=job.run_ctx)
-    if job.numbered and has_anchor(job.html):
-        pdf = stamp_page_count(pdf, pages, job.run_ctx)
-    return PartPdf(pdf, pages)
+    running texts and its page count (archiver.render.pagecount) drawn here."""
+    pdf, frames = write_pdfa(job.html, title=job.title, attachments=job.attachments,
+                             run_ctx=job.run_ctx)
+    if not job.numbered:
+        return PartPdf(pdf, len(frames), frames)
+    with pikepdf.open(io.BytesIO(pdf)) as target:
+        running.draw(target, frames, running.resolve(frames), len(frames), job.run_ctx)
+        if has_anchor(job.html):
+            stamp_into(target, len(frames), job.run_ctx)
+        return PartPdf(running.save(target), len(frames))
 
 
 def assemble(jobs: Sequence[PartJob], parts: Sequence[PartPdf]) -> PartPdf:
@@ -134,10 +127,17 @@ def assemble(jobs: Sequence[PartJob], parts: Sequence[PartPdf]) -> PartPdf:
     if len(parts) == 1:
         return parts[0]
     total = sum(p.pages - job.lead_page for job, p in zip(jobs, parts, strict=True))
-    numbers = _page_numbers(body_class(jobs[0].html), total, jobs[0].run_ctx)
     pdfs = [stamp_page_count(p.pdf, total, job.run_ctx) if has_anchor(job.html) else p.pdf
             for job, p in zip(jobs, parts, strict=True)]
-    return PartPdf(merge_pdfs(pdfs, numbers), total)
+    # the named strings run on across the parts, lead pages included; then those are dropped
+    frames = [frame for part in parts for frame in part.frames]
+    values = running.resolve(frames)
+    kept, position = [], 0
+    for job, part in zip(jobs, parts, strict=True):
+        kept += range(position + job.lead_page, position + part.pages)
+        position += part.pages
+    with_frames = ([frames[i] for i in kept], [values[i] for i in kept])
+    return PartPdf(merge_pdfs(pdfs, *with_frames, jobs[0].run_ctx), total)
 
 
 def _with_style(html: str, style: str) -> str:
@@ -154,36 +154,18 @@ def body_class(html: str) -> str:
     return found.group(1) if found else ""
 
 
-@lru_cache(maxsize=32)
-def _page_numbers(body_class: str, total: int, run_ctx: RunContext) -> bytes:
-    """`total` pages holding nothing but "strona X z Y", laid out like the document's own.
-    Kept for the next document of as many pages (a school's registers often are)."""
-    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>strony</title>'
-            f'{_ONLY_PAGE_NUMBER % total}</head><body class="{body_class}">'
-            + '<div style="break-before: page"></div>' * total + "</body></html>")
-    pdf, pages = html_to_pdfa(html, title="strony", run_ctx=run_ctx, pdf_tags=False)
-    if pages != total:
-        raise RenderError(_("page numbers laid out on {pages} pages instead of {total}").format(
-                              pages=pages, total=total))
-    return pdf
-
-
-def merge_pdfs(parts: Sequence[bytes], numbers: bytes) -> bytes:
+def merge_pdfs(parts: Sequence[bytes], frames: Sequence[running.PageFrame],
+               values: Sequence[dict[str, str]], run_ctx: RunContext) -> bytes:
     """One PDF of the parts' pages in order: the first part's catalog (XMP, OutputIntent,
     embedded files, language), the other parts' pages but their first (which holds only the
-    running header), structure trees and outlines grafted on, and the page of `numbers` of
-    the same index drawn over each page."""
+    running header), structure trees and outlines grafted on, and the running texts
+    (`values`, one per merged page) drawn over every page."""
     with pikepdf.open(io.BytesIO(parts[0])) as target:
         for index, data in enumerate(parts[1:], start=1):
             with pikepdf.open(io.BytesIO(data)) as source:
                 _append(target, source, index)
-        with pikepdf.open(io.BytesIO(numbers)) as overlay:
-            _stamp(target, overlay, len(parts))
-        out = io.BytesIO()
-        target.save(out, deterministic_id=True, fix_metadata_version=False,
-                    compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                    object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+        running.draw(target, frames, values, len(target.pages), run_ctx)
+        return running.save(target)
 
 
 def _append(target: pikepdf.Pdf, source: pikepdf.Pdf, index: int) -> None:
@@ -356,23 +338,3 @@ def _retag(name: str, index: int) -> str:
     tag, rest = name.split("+", 1)
     digest = hashlib.sha256(f"{tag}:{index}".encode()).digest()
     return "".join(chr(65 + b % 26) for b in digest[:6]) + "+" + rest
-
-
-def _stamp(target: pikepdf.Pdf, overlay: pikepdf.Pdf, index: int) -> None:
-    """Draw overlay page i over target page i, as an artifact, with its own resources."""
-    if len(overlay.pages) != len(target.pages):
-        raise RenderError(_("page numbers do not match the document's pages"))
-    seen: set[tuple[int, int]] = set()
-    for page, number in zip(target.pages, overlay.pages, strict=True):
-        if [float(v) for v in page.mediabox] != [float(v) for v in number.mediabox]:
-            raise RenderError(_("page numbers laid out on a page of another size"))
-        form = target.copy_foreign(number.as_form_xobject())
-        _rename_fonts(form.get("/Resources"), index, seen)
-        # this page's own resource dictionaries: they may be shared with other pages
-        resources = pikepdf.Dictionary(page.obj.Resources)
-        resources.XObject = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
-        resources.XObject[_OVERLAY_NAME] = form
-        page.obj.Resources = resources
-        page.contents_add(target.make_stream(b"q"), prepend=True)
-        page.contents_add(target.make_stream(
-            b"Q q /Artifact BMC " + bytes(_OVERLAY_NAME.unparse()) + b" Do EMC Q"))

@@ -63,7 +63,8 @@ def _named_destination(pdf: pikepdf.Pdf, name: str) -> pikepdf.Array | None:
 def _phrase_pdf(width: float, height: float, x: float, y: float, text: str,
                 run_ctx: RunContext) -> bytes:
     html = _OVERLAY.format(w=width, h=height, x=x, y=y, width=max(width - x, 10), text=text)
-    pdf, pages = html_to_pdfa(html, title="strony", run_ctx=run_ctx, pdf_tags=False)
+    pdf, pages = html_to_pdfa(html, title="strony", run_ctx=run_ctx, pdf_tags=False,
+                              running=False)
     if pages != 1:
         raise RenderError(_("the page count phrase did not fit one page"))
     return pdf
@@ -72,34 +73,41 @@ def _phrase_pdf(width: float, height: float, x: float, y: float, text: str,
 def stamp_page_count(pdf: bytes, total: int, run_ctx: RunContext) -> bytes:
     """`pdf` with "Dokument zawiera `total` stron" written at its page-count anchor (the
     PDF unchanged when it has none)."""
-    # imported here: chunks imports this module
-    from archiver.render.chunks import _rename_fonts
-
     with pikepdf.open(io.BytesIO(pdf)) as target:
-        dest = _named_destination(target, PAGE_COUNT_ANCHOR)
-        if dest is None:
+        if not stamp_into(target, total, run_ctx):
             return pdf
-        page = next((p for p in target.pages if p.obj.objgen == dest[0].objgen), None)
-        if page is None:
-            raise RenderError(_("the page count's anchor points at no page of the "
-                                "document"))
-        box = [float(v) for v in page.mediabox]
-        width, height = box[2] - box[0], box[3] - box[1]
-        x, y = float(dest[2]) - box[0], box[3] - float(dest[3])
-        phrase = _phrase_pdf(round(width, 3), round(height, 3), round(x, 3), round(y, 3),
-                             page_count_phrase(total), run_ctx)
-        with pikepdf.open(io.BytesIO(phrase)) as overlay:
-            form = target.copy_foreign(overlay.pages[0].as_form_xobject())
-        _rename_fonts(form.get("/Resources"), _FONT_INDEX, set())
-        resources = pikepdf.Dictionary(page.obj.Resources)
-        resources.XObject = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
-        resources.XObject[_FORM_NAME] = form
-        page.obj.Resources = resources
-        page.contents_add(target.make_stream(b"q"), prepend=True)
-        page.contents_add(target.make_stream(
-            b"Q q /Artifact BMC " + bytes(_FORM_NAME.unparse()) + b" Do EMC Q"))
         out = io.BytesIO()
         target.save(out, deterministic_id=True, fix_metadata_version=False,
                     compress_streams=True, stream_decode_level=pikepdf.StreamDecodeLevel.none,
                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
         return out.getvalue()
+
+
+def stamp_into(target: pikepdf.Pdf, total: int, run_ctx: RunContext) -> bool:
+    """Write "Dokument zawiera `total` stron" at the open PDF's page-count anchor; False
+    when it has none."""
+    # imported here: chunks imports this module
+    from archiver.render.chunks import _rename_fonts
+
+    dest = _named_destination(target, PAGE_COUNT_ANCHOR)
+    if dest is None:
+        return False
+    page = next((p for p in target.pages if p.obj.objgen == dest[0].objgen), None)
+    if page is None:
+        raise RenderError(_("the page count's anchor points at no page of the document"))
+    box = [float(v) for v in page.mediabox]
+    width, height = box[2] - box[0], box[3] - box[1]
+    x, y = float(dest[2]) - box[0], box[3] - float(dest[3])
+    phrase = _phrase_pdf(round(width, 3), round(height, 3), round(x, 3), round(y, 3),
+                         page_count_phrase(total), run_ctx)
+    with pikepdf.open(io.BytesIO(phrase)) as overlay:
+        form = target.copy_foreign(overlay.pages[0].as_form_xobject())
+    _rename_fonts(form.get("/Resources"), _FONT_INDEX, set())
+    resources = pikepdf.Dictionary(page.obj.Resources)
+    resources.XObject = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
+    resources.XObject[_FORM_NAME] = form
+    page.obj.Resources = resources
+    page.contents_add(target.make_stream(b"q"), prepend=True)
+    page.contents_add(target.make_stream(
+        b"Q q /Artifact BMC " + bytes(_FORM_NAME.unparse()) + b" Do EMC Q"))
+    return True

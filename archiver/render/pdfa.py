@@ -115,11 +115,29 @@ def _finish(document, pdf) -> None:
 
 
 def html_to_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tuple = (),
-                 run_ctx: RunContext, pdf_tags: bool = PDF_TAGS) -> tuple[bytes, int]:
-    """Lay out `html` with the project stylesheet and write PDF/A-3u: (pdf bytes, pages).
+                 run_ctx: RunContext, pdf_tags: bool = PDF_TAGS,
+                 running: bool = True) -> tuple[bytes, int]:
+    """Lay out `html` with the project stylesheet and write PDF/A-3u: (pdf bytes, pages),
+    with the running header, footer and page numbers drawn (archiver.render.running)
+    unless `running` is False.
 
     Only the template assets can be fetched; anything else stops the rendering.
     """
+    pdf, frames = write_pdfa(html, title=title, attachments=attachments, run_ctx=run_ctx,
+                             pdf_tags=pdf_tags)
+    if running:
+        from archiver.render.running import draw_pdf  # running lays out through this module
+
+        pdf = draw_pdf(pdf, frames, run_ctx)
+    return pdf, len(frames)
+
+
+def write_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tuple = (),
+               run_ctx: RunContext, pdf_tags: bool = PDF_TAGS) -> tuple[bytes, tuple]:
+    """Lay out `html` and write PDF/A-3u without running texts: (pdf bytes, the pages'
+    running.PageFrame, which say what to draw on each page)."""
+    from archiver.render.running import page_frames
+
     attachments = list(attachments)
     created = run_ctx.printed_at.replace(tzinfo=None)  # WeasyPrint writes these as UTC ("Z")
     fetcher = SafeFetcher()
@@ -143,4 +161,4 @@ def html_to_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tup
         raise RenderError(_("a document template asked for an outside resource: {exc}").format(
                               exc=exc),
                           hint=_("only files in report_templates/assets may be loaded")) from None
-    return pdf, len(document.pages)
+    return pdf, page_frames(document)
