@@ -33,29 +33,30 @@ except ImportError:  # pragma: no cover - not POSIX
 
 from archiver import published
 from archiver.errors import RefusedError, StorageError, UsageError
-from archiver.i18n import _
+from archiver.i18n import N_, _, current_language
 from archiver.statedir import make_private_dirs
 
 PARTIAL_PATTERN = re.compile(r"^\.(?P<name>.+)\.partial-(?P<tag>\d+(?:-[0-9a-f]+)?)$")
 
 _REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the medium is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "operation not permitted",
-    errno.ENOENT: "the folder does not exist (any more)",
-    errno.ENOTDIR: "the folder does not exist (any more)",
-    errno.EIO: "input/output error (the medium may be failing or was unplugged)",
-    errno.ENODEV: "the device vanished",
-    errno.ENXIO: "the device vanished",
-    errno.EFBIG: "the file is too large for this file system (FAT32 holds at most 4 GB)",
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EROFS: N_("the medium is read-only"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.ENOENT: N_("the folder does not exist (any more)"),
+    errno.ENOTDIR: N_("the folder does not exist (any more)"),
+    errno.EIO: N_("input/output error (the medium may be failing or was unplugged)"),
+    errno.ENODEV: N_("the device vanished"),
+    errno.ENXIO: N_("the device vanished"),
+    errno.EFBIG: N_("the file is too large for this file system (FAT32 holds at most 4 GB)"),
 }
 
 
 def storage_error(exc: OSError, action: str, where: Path) -> StorageError:
     """A StorageError saying what could not be done where, and why, in plain words."""
-    reason = _REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    known = _REASONS.get(exc.errno or 0)
+    reason = _(known) if known else exc.strerror or type(exc).__name__
     return StorageError(
         _("cannot {action} in {where}: {reason}").format(
             action=action, where=where, reason=reason),
@@ -192,13 +193,15 @@ def fsync_dir(folder: Path) -> None:
 
 def already_exists(final: Path, what: str) -> RefusedError:
     """The refusal to overwrite `final`, saying what it is ("a bundle", "a password slip")."""
+    # English drops the article ("move the old bundle away"); Polish names the kind whole
+    split = what.split(" ", 1)[-1] if current_language() == "en" else _(what)
     return RefusedError(_("{final} already exists; {what} is never overwritten").format(
-                            final=final, what=what),
+                            final=final, what=_(what)),
                         hint=_("move the old {split} away or write to another folder").format(
-                                 split=what.split(' ', 1)[-1]))
+                                 split=split))
 
 
-def publish_new(temporary: Path, final: Path, what: str = "a bundle", *,
+def publish_new(temporary: Path, final: Path, what: str = N_("a bundle"), *,
                 output: bool = True) -> None:
     """Give `temporary` the name `final`, refusing if `final` exists (never overwrite);
     an `output` is noted for the job's audit entry (archiver.published)."""
@@ -243,7 +246,8 @@ def write_whole(path: Path, data: bytes, *, what: str, replace: bool = False,
             published.note(path, kind)
         fsync_dir(path.parent)
     except OSError as exc:
-        raise storage_error(exc, f"write {what} {path.name}", path.parent) from None
+        raise storage_error(exc, _("write {what} {name}").format(what=_(what), name=path.name),
+                            path.parent) from None
     finally:
         remove_quietly(partial)
     return path
@@ -400,7 +404,7 @@ def remove_stale_partials(folder: Path) -> list[Path]:
     except (FileNotFoundError, NotADirectoryError):
         return []
     except OSError as exc:
-        raise storage_error(exc, "look for partial files", folder) from None
+        raise storage_error(exc, _("look for partial files"), folder) from None
     names = {entry.name for entry in entries}
     stale: list[tuple[str, int]] = []
     of_bundles = set()
@@ -425,9 +429,9 @@ def remove_stale_partials(folder: Path) -> list[Path]:
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                raise storage_error(exc, "remove a stale partial file", folder) from None
+                raise storage_error(exc, _("remove a stale partial file"), folder) from None
             removed.append(Path(path))
     finally:
-        for _, fd in stale:
+        for _name, fd in stale:
             os.close(fd)
     return removed

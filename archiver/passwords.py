@@ -19,7 +19,7 @@ from pathlib import Path
 
 from archiver.errors import InputError, RefusedError
 from archiver.files import write_whole
-from archiver.i18n import _
+from archiver.i18n import N_, _
 
 ENV_VAR = "ARCHIVER_PASSWORD"
 SLIP_HEADING = "HASŁO DO PACZKI ARCHIWALNEJ"  # the first line of every password slip
@@ -244,7 +244,7 @@ def write_slip(slip: PasswordSlip, path: Path, *, bundle_dir: Path) -> Path:
                 path=path),
             hint=_("a password must never travel with the bundle; choose another folder"),
         )
-    return write_whole(target, slip.text().encode("utf-8"), what="a password slip",
+    return write_whole(target, slip.text().encode("utf-8"), what=N_("a password slip"),
                        kind="password-slip")
 
 

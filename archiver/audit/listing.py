@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from archiver.audit.entry import AuditEntry
+from archiver.i18n import N_, _
 
 
 def parse_since(text: str) -> datetime:
@@ -61,11 +62,11 @@ def scope_summary(scope: dict[str, Any]) -> str:
         parts.append(str(scope["school_year"]))
     if scope.get("term") not in (None, ""):
         term = scope["term"]
-        parts.append("year" if term == "year" else f"term {term}")
+        parts.append(_("year") if term == "year" else _("term {term}").format(term=term))
     if scope.get("classes"):
-        parts.append("classes " + ",".join(map(str, scope["classes"])))
+        parts.append(_("classes {classes}").format(classes=",".join(map(str, scope["classes"]))))
     if scope.get("student_id"):
-        parts.append(f"student {scope['student_id']}")
+        parts.append(_("student {id}").format(id=scope["student_id"]))
     if _period(scope.get("period")):
         parts.append(_period(scope.get("period")))
     if scope.get("documents"):
@@ -75,22 +76,40 @@ def scope_summary(scope: dict[str, Any]) -> str:
     return " ".join(parts) or "-"
 
 
-TABLE_HEADER = ("seq", "time (UTC)", "operator", "command", "scope", "result", "outputs")
+TABLE_HEADER = (N_("seq"), N_("time (UTC)"), N_("operator"), N_("command"), N_("scope"),
+                N_("result"), N_("outputs"))
+# the log keeps these words in English (it is data); the table says them in the user's language
+RESULT_WORDS = {"ok": N_("ok"), "failed": N_("failed"), "refused": N_("refused"),
+                "interrupted": N_("interrupted"), "internal error": N_("internal error"),
+                "exit": N_("exit")}
 
 
 def table_rows(entries: Iterable[AuditEntry], scope_width: int = 48) -> list[tuple[str, ...]]:
     """Rows of the `audit show` table, header first."""
-    rows: list[tuple[str, ...]] = [TABLE_HEADER]
+    rows: list[tuple[str, ...]] = [tuple(_(h) for h in TABLE_HEADER)]
     for entry in entries:
         scope = scope_summary(entry.scope)
         if len(scope) > scope_width:
             scope = scope[: scope_width - 1] + "…"
-        result = entry.result if not entry.reason or entry.result == "ok" else (
-            f"{entry.result}: {entry.reason}"
-        )  # fmt: skip
+        result = _word(entry.result)
+        if entry.reason and entry.result != "ok":
+            result = f"{result}: {_reason(entry.reason)}"
         rows.append((str(entry.seq), entry.time.replace("T", " "), entry.operator,
                      entry.command, scope, result, str(len(entry.outputs))))  # fmt: skip
     return rows
+
+
+def _word(word: str) -> str:
+    return _(RESULT_WORDS[word]) if word in RESULT_WORDS else word
+
+
+def _reason(reason: str) -> str:
+    """'VerificationError (exit 3)', 'refused (RefusedError)' with the words translated
+    (the class names stay: they name the error)."""
+    for english in ("internal error", "refused", "interrupted", "exit"):
+        if english in reason:
+            reason = reason.replace(english, _word(english))
+    return reason
 
 
 def format_table(rows: list[tuple[str, ...]]) -> str:

@@ -20,8 +20,11 @@ from archiver.audit.entry import (
     entry_hash,
     line_hash,
 )
+from archiver.i18n import N_, Message, _, shown
 
 KINDS = ("edited", "deleted", "inserted", "reordered", "truncated")
+KIND_WORDS = {"edited": N_("edited"), "deleted": N_("deleted"), "inserted": N_("inserted"),
+              "reordered": N_("reordered"), "truncated": N_("truncated")}
 _SEQ = re.compile(rb'"seq":(\d{1,18})[,}]')
 MIN_HEAD_PREFIX = 16  # hex digits of a head hash a person must copy at least
 
@@ -42,11 +45,14 @@ class AuditVerdict:
     def describe(self) -> str:
         """One line for people: the verdict, or where and how the chain breaks."""
         if self.ok:
-            return f"the audit log verifies: {self.count} entries, chain intact"
-        where = f"line {self.first_broken_line}" if self.first_broken_line else "the log"
+            return _("the audit log verifies: {count} entries, chain intact").format(
+                count=self.count)
+        where = (_("line {line}").format(line=self.first_broken_line)
+                 if self.first_broken_line else _("the log"))
         if self.first_broken_seq is not None:
-            where += f" (seq {self.first_broken_seq})"
-        return f"{where}: {self.kind}: {self.reason}"
+            where = _("{where} (seq {seq})").format(where=where, seq=self.first_broken_seq)
+        kind = _(KIND_WORDS[self.kind]) if self.kind in KIND_WORDS else self.kind
+        return f"{where}: {kind}: {shown(self.reason)}"
 
 
 class _Broken(Exception):
@@ -102,31 +108,39 @@ def _diagnose_link(lines: list[bytes], entries: list[AuditEntry], entry: AuditEn
     i = len(entries) + 1
     if lines[i - 1] in lines[: i - 1]:
         return _Broken(i, entry.seq, "inserted",
-                       f"it is a copy of line {lines.index(lines[i - 1]) + 1}")  # fmt: skip
+                       Message("it is a copy of line {value}",
+                               value=lines.index(lines[i - 1]) + 1))  # fmt: skip
     positions = {line_hash(raw): n for n, raw in enumerate(lines, 1)}
     target = positions.get(entry.prev)
     if target is not None and target > i:
         return _Broken(i, entry.seq, "reordered",
-                       f"it links to line {target}, which comes after it")  # fmt: skip
+                       Message("it links to line {target}, which comes after it",
+                               target=target))
     if target is not None and target < i - 1:
         first = target + 1
         return _Broken(first, entries[first - 1].seq, "inserted",
-                       f"no entry links to it: line {i} links back to line {target}")  # fmt: skip
+                       Message("no entry links to it: line {i} links back to line {target}",
+                               i=i, target=target))  # fmt: skip
     if entry.prev == GENESIS:
         return _Broken(i, entry.seq, "inserted" if entry.seq != 1 else "reordered",
-                       "it claims to be the first entry of the log")  # fmt: skip
+                       Message("it claims to be the first entry of the log"))  # fmt: skip
     if i < len(lines) and _links_to(lines[i], lines[i - 2] if i > 1 else None):
         return _Broken(i, entry.seq, "inserted",
-                       f"line {i + 1} links past it to line {i - 1}")  # fmt: skip
+                       Message("line {value} links past it to line {value2}",
+                               value=i + 1, value2=i - 1))  # fmt: skip
     before = entries[-1].seq if entries else 0
     if entry.seq > before + 1:
         missing = f"seq {before + 1}" + (f"-{entry.seq - 1}" if entry.seq - 1 > before + 1 else "")
-        return _Broken(i, entry.seq, "deleted", f"entries {missing} are missing before it")
+        return _Broken(i, entry.seq, "deleted", Message("entries {missing} are missing "
+                                                        "before it",
+                                                        missing=missing))
     if not entries:
-        return _Broken(i, entry.seq, "edited", "its link to the genesis value was changed")
+        return _Broken(i, entry.seq, "edited", Message("its link to the genesis value was "
+                                                       "changed"))
     return _Broken(i - 1, entries[-1].seq, "edited",
-                   f"line {i} no longer links to it: it was changed and its own hash "
-                   "recomputed")  # fmt: skip
+                   Message("line {i} no longer links to it: it was changed and its own hash "
+                           "recomputed",
+                           i=i))  # fmt: skip
 
 
 def _links_to(raw: bytes, previous: bytes | None) -> bool:
@@ -142,8 +156,8 @@ def _check(lines: list[bytes], torn: bool) -> list[AuditEntry]:
     for i, raw in enumerate(lines, 1):
         if torn and i == len(lines):
             raise _Broken(i, _seq_of(raw), "truncated",
-                          "the last line is incomplete (no line end): a write was cut short, "
-                          "e.g. by a crash or a power cut")  # fmt: skip
+                          Message("the last line is incomplete (no line end): a write was "
+                                  "cut short, e.g. by a crash or a power cut"))  # fmt: skip
         try:
             entry = parse_line(raw)
         except ValueError as exc:
@@ -153,8 +167,10 @@ def _check(lines: list[bytes], torn: bool) -> list[AuditEntry]:
             raise _diagnose_link(lines, entries, entry)
         if entry.seq != i:
             if i < len(lines) and _links_to(lines[i], lines[i - 2] if i > 1 else None):
-                raise _Broken(i, entry.seq, "inserted", f"line {i + 1} links past it")
-            raise _Broken(i, entry.seq, "edited", f"seq {entry.seq} where {i} was expected")
+                raise _Broken(i, entry.seq, "inserted", Message("line {value} links past it",
+                                                                value=i + 1))
+            raise _Broken(i, entry.seq, "edited", Message("seq {seq} where {i} was expected",
+                                                          seq=entry.seq, i=i))
         entries.append(entry)
     return entries
 

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from archiver.bundle.bagtext import ALGORITHMS, parse_manifest, parse_tag_file
 from archiver.bundle.report import EntryRecord, VerifyReport
+from archiver.i18n import Message
 
 REQUIRED_TAG_FILES = ("bagit.txt", "bag-info.txt", "manifest-sha256.txt",
                       "manifest-sha512.txt", "tagmanifest-sha256.txt")
@@ -43,15 +44,16 @@ def check_bag_layout(entries: Iterable[object], bundle_name: str,
     for entry in entries:
         name: str = entry.name  # type: ignore[attr-defined]
         if not name.startswith(prefix):
-            report.add("outside the bag's top folder", name, expected=f"{prefix}...")
+            report.add(Message("outside the bag's top folder"), name, expected=f"{prefix}...")
             continue
         relative = name[len(prefix):]
         (layout.payload if relative.startswith("data/") else layout.tags).append(relative)
     for required in REQUIRED_TAG_FILES:
         if required not in layout.tags:
-            report.add("required tag file is missing", prefix + required)
-    report.checked.append(f"bag layout: top folder {prefix}, required tag files, "
-                          f"{len(layout.payload)} payload files")
+            report.add(Message("required tag file is missing"), prefix + required)
+    report.checked.append(Message("bag layout: top folder {prefix}, required tag files, "
+                                  "{payload} payload files",
+                                  prefix=prefix, payload=len(layout.payload)))
     return layout
 
 
@@ -84,14 +86,14 @@ def _check_bagit_txt(tags: dict[str, bytes], prefix: str, report: VerifyReport) 
     pairs, problems = parse_tag_file(tags["bagit.txt"])
     fields = dict(pairs)
     for problem in problems:
-        report.add(f"bagit.txt: {problem}", prefix + "bagit.txt")
+        report.add(Message("bagit.txt: {problem}", problem=problem), prefix + "bagit.txt")
     if fields.get("BagIt-Version") not in ("1.0", "0.97"):
-        report.add("bagit.txt: unknown or missing BagIt-Version", prefix + "bagit.txt",
+        report.add(Message("bagit.txt: unknown or missing BagIt-Version"), prefix + "bagit.txt",
                    "1.0", fields.get("BagIt-Version"))
     if (fields.get("Tag-File-Character-Encoding") or "").upper() != "UTF-8":
-        report.add("bagit.txt: tag files must be declared UTF-8", prefix + "bagit.txt",
+        report.add(Message("bagit.txt: tag files must be declared UTF-8"), prefix + "bagit.txt",
                    "UTF-8", fields.get("Tag-File-Character-Encoding"))
-    report.checked.append("bagit.txt")
+    report.checked.append(Message("bagit.txt"))
 
 
 def _check_manifest(name: str, algorithm: str, tags: dict[str, bytes],
@@ -107,13 +109,16 @@ def _check_manifest(name: str, algorithm: str, tags: dict[str, bytes],
             continue
         record = files.get(path)
         if record is None:
-            report.add(f"listed in {name} but missing from the bundle", prefix + path)
+            report.add(Message("listed in {name} but missing from the bundle", name=name),
+                       prefix + path)
         elif getattr(record, algorithm) != expected:
-            report.add(f"checksum mismatch ({algorithm}, {name})", prefix + path,
+            report.add(Message("checksum mismatch ({algorithm}, {name})",
+                               algorithm=algorithm, name=name), prefix + path,
                        expected, getattr(record, algorithm))
     for path in sorted(set(files) - set(listed) - failed):
-        report.add(f"not listed in {name}: an added or renamed file", prefix + path)
-    report.checked.append(f"{name}: {len(listed)} files")
+        report.add(Message("not listed in {name}: an added or renamed file", name=name),
+                   prefix + path)
+    report.checked.append(Message("{name}: {listed} files", name=name, listed=len(listed)))
 
 
 def _check_oxum(tags: dict[str, bytes], payload: dict[str, EntryRecord], prefix: str,
@@ -122,14 +127,14 @@ def _check_oxum(tags: dict[str, bytes], payload: dict[str, EntryRecord], prefix:
         return
     pairs, problems = parse_tag_file(tags["bag-info.txt"])
     for problem in problems:
-        report.add(f"bag-info.txt: {problem}", prefix + "bag-info.txt")
+        report.add(Message("bag-info.txt: {problem}", problem=problem), prefix + "bag-info.txt")
     values = [v for k, v in pairs if k.lower() == "payload-oxum"]
     actual = f"{sum(r.size for r in payload.values())}.{len(payload)}"
     if len(values) != 1 or not re.fullmatch(r"\d+\.\d+", values[0]):
-        report.add("bag-info.txt: Payload-Oxum missing or malformed", prefix + "bag-info.txt",
-                   actual, values or None)
+        report.add(Message("bag-info.txt: Payload-Oxum missing or malformed"),
+                   prefix + "bag-info.txt", actual, values or None)
     elif values[0] != actual:
-        report.add("Payload-Oxum does not match the payload (bytes.files)",
+        report.add(Message("Payload-Oxum does not match the payload (bytes.files)"),
                    prefix + "bag-info.txt", values[0], actual)
     else:
-        report.checked.append(f"Payload-Oxum {actual}")
+        report.checked.append(Message("Payload-Oxum {actual}", actual=actual))

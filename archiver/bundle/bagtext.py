@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from archiver.errors import UsageError
-from archiver.i18n import _
+from archiver.i18n import Message, _
 
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 ALGORITHMS = ("sha256", "sha512")
@@ -91,21 +91,22 @@ def parse_tag_file(data: bytes) -> tuple[list[tuple[str, str]], list[str]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return [], ["not valid UTF-8"]
+        return [], [Message("not valid UTF-8")]
     pairs: list[tuple[str, str]] = []
     for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         if not line.strip():
             continue
         if line[0] in " \t":
             if not pairs:
-                problems.append(f"line {number}: continuation line without a label")
+                problems.append(Message("line {number}: continuation line without a label",
+                                        number=number))
                 continue
             label, value = pairs[-1]
             pairs[-1] = (label, f"{value}{line}")
             continue
         label, colon, value = line.partition(":")
         if not colon or not label or label != label.strip():
-            problems.append(f"line {number}: not a 'Label: value' line")
+            problems.append(Message("line {number}: not a 'Label: value' line", number=number))
             continue
         pairs.append((label, value[1:] if value[:1] in (" ", "\t") else value))
     return [(k, re.sub(r"\s+", " ", v).strip()) for k, v in pairs], problems
@@ -134,7 +135,7 @@ def parse_manifest(data: bytes, algorithm: str) -> tuple[dict[str, str], list[st
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return {}, ["not valid UTF-8"]
+        return {}, [Message("not valid UTF-8")]
     digests: dict[str, str] = {}
     pattern = re.compile(rf"([0-9a-fA-F]{{{HEX_LENGTH[algorithm]}}})[ \t]+(\S.*)")
     for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
@@ -142,11 +143,12 @@ def parse_manifest(data: bytes, algorithm: str) -> tuple[dict[str, str], list[st
             continue
         match = pattern.fullmatch(line)
         if not match:
-            problems.append(f"line {number}: not '<{algorithm} checksum> <path>'")
+            problems.append(Message("line {number}: not '<{algorithm} checksum> <path>'",
+                                    number=number, algorithm=algorithm))
             continue
         path = decode_path(match[2].rstrip())
         if path in digests:
-            problems.append(f"line {number}: the path is listed twice")
+            problems.append(Message("line {number}: the path is listed twice", number=number))
         digests[path] = match[1].lower()
     return digests, problems
 

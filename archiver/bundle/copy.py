@@ -50,7 +50,8 @@ def copy_verified(bundle: Path, dest_dir: Path) -> Path:
         write_new_file(sidecar_partial, sidecar_path(bundle).read_bytes())
         publish_pair([(partial, final), (sidecar_partial, final_sidecar)], dest_dir)
     except OSError as exc:
-        raise storage_error(exc, f"copy the bundle {bundle.name}", dest_dir) from None
+        raise storage_error(exc, _("copy the bundle {name}").format(name=bundle.name),
+                            dest_dir) from None
     finally:
         remove_quietly(partial, sidecar_partial)
     return final

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.bundle.names import display_name
-from archiver.i18n import _, ngettext, number
+from archiver.i18n import _, ngettext, number, shown
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,18 @@ class Problem:
     found: str | None = None
 
     def __str__(self) -> str:
-        where = f"entry {display_name(self.entry)}: " if self.entry is not None else ""
-        detail = ""
+        """The problem as the user reads it, in the current language (to_dict keeps the
+        English cause)."""
+        text = shown(self.cause)
         if self.expected is not None or self.found is not None:
             # Both may come from the file itself (a forged sidecar): escape them too.
-            detail = (f" (expected {display_name(str(self.expected))}, "
-                      f"found {display_name(str(self.found))})")
-        return f"{where}{self.cause}{detail}"
+            text = _("{cause} (expected {expected}, found {found})").format(
+                cause=text, expected=display_name(str(self.expected)),
+                found=display_name(str(self.found)))
+        if self.entry is not None:
+            text = _("entry {name}: {problem}").format(name=display_name(self.entry),
+                                                       problem=text)
+        return text
 
 
 @dataclass(frozen=True)
@@ -92,9 +97,9 @@ def format_report(report: VerifyReport) -> list[str]:
                               "SHA-256: {digest} ({size} bytes, {count} entries)",
                               report.entry_count).format(
             digest=report.sha256, size=number(report.size), count=report.entry_count))
-    lines += [_("note: {text}").format(text=item) for item in report.notes]
-    lines += [_("checked: {item}").format(item=item) for item in report.checked]
-    lines += [_("NOT checked: {item}").format(item=item) for item in report.not_checked]
+    lines += [_("note: {text}").format(text=shown(item)) for item in report.notes]
+    lines += [_("checked: {item}").format(item=shown(item)) for item in report.checked]
+    lines += [_("NOT checked: {item}").format(item=shown(item)) for item in report.not_checked]
     if report.problems:
         lines.append(ngettext("VERDICT: FAILED, {count} problem:",
                               "VERDICT: FAILED, {count} problems:",

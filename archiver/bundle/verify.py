@@ -30,14 +30,14 @@ from archiver.bundle.report import EntryRecord, VerifyReport
 from archiver.bundle.zipscan import ScannedEntry, scan_zip
 from archiver.errors import InputError
 from archiver.files import storage_error
-from archiver.i18n import _
+from archiver.i18n import Message, _
 from archiver.passwords import Password, as_password
 
 MAX_TAG_FILE = 64 << 20  # tag files are read whole; a larger one is refused, not loaded
 _NOT_CHECKED = (
-    "decryption and integrity (HMAC) of each entry",
-    "payload checksums against manifest-sha256.txt and manifest-sha512.txt",
-    "tag manifest, Payload-Oxum, bagit.txt and bag-info.txt",
+    Message("decryption and integrity (HMAC) of each entry"),
+    Message("payload checksums against manifest-sha256.txt and manifest-sha512.txt"),
+    Message("tag manifest, Payload-Oxum, bagit.txt and bag-info.txt"),
 )
 
 
@@ -95,7 +95,8 @@ def verify_file(path: Path, password: Password | str | None, *, bundle_name: str
                                   bundle_name, report, _Hashing(pool, algorithms))
             report.sha256, report.size = whole.result()
     except OSError as exc:
-        raise storage_error(exc, f"read the bundle {path.name}", path.parent) from None
+        raise storage_error(exc, _("read the bundle {name}").format(name=path.name),
+                            path.parent) from None
     if sidecar is not None:
         _check_sidecar(report, sidecar, bundle_name)
     return report
@@ -107,17 +108,20 @@ def _verify_open_file(handle: BinaryIO, size: int, password: Password | str | No
     report.problems += scan.problems
     report.entry_count = len(scan.entries)
     if scan.fatal:
-        report.not_checked.append("anything beyond the ZIP end record: the central "
-                                  "directory cannot be read")
+        report.not_checked.append(Message("anything beyond the ZIP end record: the central "
+                                          "directory cannot be read"))
         return
-    report.checked.append(f"ZIP structure: {len(scan.entries)} entries, central directory "
-                          "against local headers, names, every entry AES-256 AE-2")
+    report.checked.append(Message("ZIP structure: {entries} entries, central directory "
+                                  "against local headers, names, every entry AES-256 AE-2",
+                                  entries=len(scan.entries)))
     layout = check_bag_layout(scan.entries, bundle_name, report)
     unsafe = [p for p in scan.problems if p.cause.startswith("unsafe entry name")]
     if password is None:
-        report.not_checked += [f"{item} (no password given)" for item in _NOT_CHECKED]
+        report.not_checked += [Message("{item} (no password given)", item=item)
+                               for item in _NOT_CHECKED]
     elif unsafe:
-        report.not_checked += [f"{item} (refused: unsafe entry names)" for item in _NOT_CHECKED]
+        report.not_checked += [Message("{item} (refused: unsafe entry names)", item=item)
+                               for item in _NOT_CHECKED]
     else:
         files = _decrypt_all(handle, scan.entries, as_password(password).encode(),
                              f"{layout.top}/data/", report, hashing)
@@ -175,7 +179,7 @@ def _decrypt_all(handle: BinaryIO, entries: list[ScannedEntry], password: bytes,
             continue
         if is_tag and len(buffer) > MAX_TAG_FILE:
             collected.failed.add(entry.name)
-            report.add("tag file too large to be one", entry.name,
+            report.add(Message("tag file too large to be one"), entry.name,
                        f"<= {MAX_TAG_FILE} bytes", hasher.size)
             continue
         record = EntryRecord(entry.name, hasher.size, digests["sha256"], digests["sha512"])
@@ -184,13 +188,15 @@ def _decrypt_all(handle: BinaryIO, entries: list[ScannedEntry], password: bytes,
         if is_tag:
             collected.tag_bytes[entry.name] = bytes(buffer)
     if attempted and len(wrong) == attempted:
-        report.add("wrong password: no entry could be decrypted with it")
-        report.not_checked += [f"{item} (wrong password)" for item in _NOT_CHECKED[1:]]
+        report.add(Message("wrong password: no entry could be decrypted with it"))
+        report.not_checked += [Message("{item} (wrong password)", item=item)
+                               for item in _NOT_CHECKED[1:]]
         return None
     for entry in wrong:
-        report.add("the password opens other entries but not this one: its encryption "
-                   "header was altered or damaged", entry.name)
-    report.checked.append(f"decryption and integrity (HMAC) of {attempted} entries")
+        report.add(Message("the password opens other entries but not this one: its "
+                           "encryption header was altered or damaged"), entry.name)
+    report.checked.append(Message("decryption and integrity (HMAC) of {attempted} entries",
+                                  attempted=attempted))
     return collected
 
 
@@ -210,7 +216,7 @@ def _read_entry(handle: BinaryIO, entry: ScannedEntry, password: bytes,
     while remaining > 0:
         chunk = handle.read(min(CHUNK, remaining))
         if not chunk:
-            return "the entry's data is cut short"
+            return Message("the entry's data is cut short")
         remaining -= len(chunk)
         plain = decrypter.decrypt(chunk)
         if failure:
@@ -218,16 +224,17 @@ def _read_entry(handle: BinaryIO, entry: ScannedEntry, password: bytes,
         try:
             produced, failure = _emit(plain, inflater, entry.file_size, produced, sink)
         except zlib.error:
-            failure = "the compressed data is corrupt"
+            failure = Message("the compressed data is corrupt")
     if not decrypter.mac_matches(handle.read(aes.MAC_LENGTH)):
-        return "integrity check (HMAC) failed: the encrypted data was altered or damaged"
+        return Message("integrity check (HMAC) failed: the encrypted data was altered or "
+                       "damaged")
     if failure:
         return failure
     if inflater is not None and (not inflater.eof or inflater.unused_data):
-        return "the compressed data does not end where the entry ends"
+        return Message("the compressed data does not end where the entry ends")
     if produced != entry.file_size:
-        return (f"decrypted size differs from the central directory (expected "
-                f"{entry.file_size}, found {produced})")
+        return Message("decrypted size differs from the central directory (expected "
+                       "{expected}, found {found})", expected=entry.file_size, found=produced)
     return None
 
 
@@ -238,7 +245,7 @@ def _emit(plain: bytes, inflater: zlib._Decompress | None, declared: int, produc
     while True:
         produced += len(data)
         if produced > declared:
-            return produced, "more data than the central directory declares"
+            return produced, Message("more data than the central directory declares")
         sink(data)
         if inflater is None or not inflater.unconsumed_tail:
             return produced, None
@@ -249,21 +256,23 @@ def _check_sidecar(report: VerifyReport, sidecar: Path, bundle_name: str) -> Non
     try:
         data = sidecar.read_bytes()
     except FileNotFoundError:
-        report.add(f"the sidecar {sidecar.name} is missing")
+        report.add(Message("the sidecar {name} is missing", name=sidecar.name))
         return
     except OSError as exc:
-        report.add(f"the sidecar {sidecar.name} cannot be read ({exc.strerror})")
+        report.add(Message("the sidecar {name} cannot be read ({strerror})",
+                           name=sidecar.name, strerror=exc.strerror))
         return
     parsed = parse_sidecar(data)
     if parsed is None:
-        report.add(f"the sidecar {sidecar.name} is not one sha256sum line")
+        report.add(Message("the sidecar {name} is not one sha256sum line", name=sidecar.name))
         return
     digest, name = parsed
     if name != bundle_name:
-        report.add(f"the sidecar {sidecar.name} names another file", expected=bundle_name,
-                   found=name)
+        report.add(Message("the sidecar {name} names another file", name=sidecar.name),
+                   expected=bundle_name, found=name)
     if digest != report.sha256:
-        report.add("the bundle's SHA-256 differs from its sidecar: the file was changed or "
-                   "damaged", expected=digest, found=report.sha256)
+        report.add(Message("the bundle's SHA-256 differs from its sidecar: the file was "
+                           "changed or damaged"), expected=digest, found=report.sha256)
     else:
-        report.checked.append(f"SHA-256 of the whole file against {sidecar.name}")
+        report.checked.append(Message("SHA-256 of the whole file against {name}",
+                                      name=sidecar.name))

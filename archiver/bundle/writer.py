@@ -174,7 +174,7 @@ class BundleWriter:
                                    hint=_("move the old bundle away or write to "
                                           "another folder"))
         partial = partial_path(self.final_path)
-        with self._guarded("create the bundle"):
+        with self._guarded(_("create the bundle")):
             self._out = OutputFile(partial)
             self._partials.append(partial)
             self._state = "open"
@@ -279,7 +279,7 @@ class BundleWriter:
         info.file_size = size or 0
         info.external_attr = 0o600 << 16  # extracted files stay readable by their owner only
         hasher = PipelinedHasher(self._hash_thread)
-        with self._guarded("write the bundle"):
+        with self._guarded(_("write the bundle")):
             assert self._zip is not None
             with self._zip.open(info, "w", force_zip64=size is None) as sink:
                 for chunk in itertools.chain([first], chunks):
@@ -312,7 +312,7 @@ class BundleWriter:
             raise UsageError(_("this bundle was discarded after an error; start a new "
                                "one"))
         self._write_tag_files()
-        with self._guarded("write the bundle"):
+        with self._guarded(_("write the bundle")):
             assert self._zip is not None and self._out is not None
             self._zip.close()
             self._out.sync()

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from archiver.bundle import aes
 from archiver.bundle.names import display_name, unsafe_reason
 from archiver.bundle.report import Problem
+from archiver.i18n import Message
 
 EOCD = struct.Struct("<4s4H2LH")
 EOCD64_LOCATOR = struct.Struct("<4sLQL")
@@ -110,15 +111,17 @@ def _read_end_records(handle: BinaryIO, file_size: int, scan: ZipScan
             if position + EOCD.size + fields[7] == len(tail):
                 break
     else:
-        scan.problems.append(Problem("not a ZIP file: no end of central directory record"))
+        scan.problems.append(Problem(Message("not a ZIP file: no end of central directory "
+                                             "record")))
         return None
     _, disk, cd_disk, _, total, cd_size, cd_offset, comment_length = fields
     eocd_at = tail_start + position
     if comment_length:
-        scan.problems.append(Problem("the archive carries a comment (bundles have none)",
+        scan.problems.append(Problem(Message("the archive carries a comment (bundles have "
+                                             "none)"),
                                      expected="0 bytes", found=f"{comment_length} bytes"))
     if disk or cd_disk:
-        scan.problems.append(Problem("a multi-volume archive (bundles are one file)"))
+        scan.problems.append(Problem(Message("a multi-volume archive (bundles are one file)")))
     records_end = eocd_at
     if eocd_at >= EOCD64_LOCATOR.size:
         handle.seek(eocd_at - EOCD64_LOCATOR.size)
@@ -127,15 +130,18 @@ def _read_end_records(handle: BinaryIO, file_size: int, scan: ZipScan
             handle.seek(locator[2])
             record = handle.read(EOCD64.size)
             if len(record) < EOCD64.size or record[:4] != b"PK\x06\x06":
-                scan.problems.append(Problem("damaged ZIP64 end of central directory record"))
+                scan.problems.append(Problem(Message("damaged ZIP64 end of central directory "
+                                                     "record")))
                 return None
             _, _, _, _, _, _, _, total, cd_size, cd_offset = EOCD64.unpack(record)
             records_end = locator[2]
             if locator[2] + EOCD64.size != eocd_at - EOCD64_LOCATOR.size:
-                scan.problems.append(Problem("unexpected bytes around the ZIP64 end record"))
+                scan.problems.append(Problem(Message("unexpected bytes around the ZIP64 end "
+                                                     "record")))
     if cd_offset + cd_size != records_end:
         scan.problems.append(Problem(
-            "the end record's central directory offset and size do not match its position",
+            Message("the end record's central directory offset and size do not match its "
+                    "position"),
             expected=f"central directory ending at byte {records_end}",
             found=f"offset {cd_offset} + size {cd_size} = {cd_offset + cd_size}"))
         if cd_offset + cd_size > records_end:
@@ -149,7 +155,7 @@ def _zip64_values(entry: ScannedEntry, scan: ZipScan) -> None:
     for attribute in ("file_size", "compress_size", "header_offset"):
         if getattr(entry, attribute) == 0xFFFFFFFF:
             if position + 8 > len(body):
-                scan.problems.append(Problem("damaged ZIP64 extra field", entry.name))
+                scan.problems.append(Problem(Message("damaged ZIP64 extra field"), entry.name))
                 return
             setattr(entry, attribute, struct.unpack_from("<Q", body, position)[0])
             position += 8
@@ -160,7 +166,8 @@ def _parse_central_directory(data: bytes, total: int, scan: ZipScan) -> None:
     while position < len(data):
         if position + CENTRAL.size > len(data) or data[position:position + 4] != b"PK\x01\x02":
             scan.problems.append(Problem(
-                f"central directory damaged after entry {len(scan.entries)}"))
+                Message("central directory damaged after entry {entries}",
+                        entries=len(scan.entries))))
             scan.fatal = True
             return
         (_, _, needed, flags, method, time, date, crc, csize, usize, name_length,
@@ -174,16 +181,17 @@ def _parse_central_directory(data: bytes, total: int, scan: ZipScan) -> None:
         entry = ScannedEntry(len(scan.entries) + 1, name, raw_name, flags, method, time, date,
                              crc, csize, usize, offset, extra or {}, needed)
         if extra is None:
-            scan.problems.append(Problem("malformed extra field", name))
+            scan.problems.append(Problem(Message("malformed extra field"), name))
         if comment_length:
-            scan.problems.append(Problem("the entry carries a comment (bundles have none)",
+            scan.problems.append(Problem(Message("the entry carries a comment (bundles have "
+                                                 "none)"),
                                          name))
         _zip64_values(entry, scan)
         scan.entries.append(entry)
     if position != len(data):
-        scan.problems.append(Problem("the central directory is longer than its entries"))
+        scan.problems.append(Problem(Message("the central directory is longer than its entries")))
     if total != len(scan.entries):
-        scan.problems.append(Problem("the end record miscounts the entries",
+        scan.problems.append(Problem(Message("the end record miscounts the entries"),
                                      expected=len(scan.entries), found=total))
 
 
@@ -191,14 +199,15 @@ def _check_names(scan: ZipScan) -> None:
     seen: dict[str, str] = {}
     for entry in scan.entries:
         if entry.name.endswith("/"):
-            scan.problems.append(Problem("a directory entry (bundles hold files only)",
+            scan.problems.append(Problem(Message("a directory entry (bundles hold files only)"),
                                          entry.name))
         elif reason := unsafe_reason(entry.name):
-            scan.problems.append(Problem(f"unsafe entry name, refused: {reason}", entry.name))
+            scan.problems.append(Problem(Message("unsafe entry name, refused: {reason}",
+                                                 reason=reason), entry.name))
         key = entry.name.casefold()
         if key in seen:
-            cause = ("duplicated entry name" if seen[key] == entry.name
-                     else "two entries differ only in letter case")
+            cause = (Message("duplicated entry name") if seen[key] == entry.name
+                     else Message("two entries differ only in letter case"))
             scan.problems.append(Problem(cause, entry.name))
         seen.setdefault(key, entry.name)
 
@@ -209,30 +218,31 @@ def _check_encryption(entry: ScannedEntry, problems: list[Problem]) -> None:
                                 None if found is None else str(found)))
 
     if not entry.flags & FLAG_ENCRYPTED:
-        problem("stored unencrypted among encrypted entries")
+        problem(Message("stored unencrypted among encrypted entries"))
         return
     if entry.flags & (FLAG_STRONG | FLAG_HIDDEN_CD | FLAG_DESCRIPTOR):
-        problem("unexpected general-purpose flags", found=hex(entry.flags))
+        problem(Message("unexpected general-purpose flags"), found=hex(entry.flags))
     if entry.method != aes.COMPRESS_TYPE_AES:
-        problem("not AES-encrypted (legacy ZipCrypto or unknown method)",
+        problem(Message("not AES-encrypted (legacy ZipCrypto or unknown method)"),
                 expected=aes.COMPRESS_TYPE_AES, found=entry.method)
         return
     body = entry.extra.get(aes.EXTRA_ID)
     if body is None or len(body) != 7:
-        problem("the AES extra field (0x9901) is missing or damaged")
+        problem(Message("the AES extra field (0x9901) is missing or damaged"))
         return
     version, vendor, strength, actual = struct.unpack("<H2sBH", body)
     entry.aes_version, entry.aes_strength, entry.actual_method = version, strength, actual
     if version != aes.AE_2 or vendor != aes.VENDOR_ID:
-        problem("not WinZip AE-2 (AE-1 stores a CRC of the plaintext)", "AE-2", f"AE-{version}")
+        problem(Message("not WinZip AE-2 (AE-1 stores a CRC of the plaintext)"), "AE-2",
+                f"AE-{version}")
     if strength != aes.STRENGTH_256:
-        problem("AES key is not 256 bits", "strength 3", f"strength {strength}")
+        problem(Message("AES key is not 256 bits"), "strength 3", f"strength {strength}")
     if actual not in (0, 8):
-        problem("unsupported compression method", "0 or 8", actual)
+        problem(Message("unsupported compression method"), "0 or 8", actual)
     if version == aes.AE_2 and entry.crc != 0:
-        problem("an AE-2 entry carries a CRC", 0, hex(entry.crc))
+        problem(Message("an AE-2 entry carries a CRC"), 0, hex(entry.crc))
     if entry.compress_size < aes.OVERHEAD:
-        problem("too short to hold the AES salt and MAC", f">= {aes.OVERHEAD} bytes",
+        problem(Message("too short to hold the AES salt and MAC"), f">= {aes.OVERHEAD} bytes",
                 entry.compress_size)
 
 
@@ -240,8 +250,9 @@ def _check_local_header(handle: BinaryIO, entry: ScannedEntry, scan: ZipScan) ->
     handle.seek(entry.header_offset)
     header = handle.read(LOCAL.size)
     if len(header) < LOCAL.size or header[:4] != b"PK\x03\x04":
-        scan.problems.append(Problem("no local header at the offset the central directory "
-                                     "gives", entry.name, found=f"offset {entry.header_offset}"))
+        scan.problems.append(Problem(Message("no local header at the offset the central "
+                                             "directory gives"), entry.name,
+                                     found=f"offset {entry.header_offset}"))
         return
     _, needed, flags, method, time, date, crc, csize, usize, n, m = LOCAL.unpack(header)
     raw_name = handle.read(n)
@@ -259,7 +270,7 @@ def _check_local_header(handle: BinaryIO, entry: ScannedEntry, scan: ZipScan) ->
     mismatched = [key for key in local if local[key] != central[key]]
     for key in mismatched:
         scan.problems.append(Problem(
-            f"the local header and the central directory disagree on the {key}",
+            Message("the local header and the central directory disagree on the {key}", key=key),
             entry.name, expected=_shown(key, central[key]), found=_shown(key, local[key])))
     if not mismatched:
         entry.data_offset = entry.header_offset + LOCAL.size + n + m
@@ -277,11 +288,11 @@ def _check_layout(scan: ZipScan) -> None:
     position = 0
     for entry in sorted(scan.entries, key=lambda e: e.header_offset):
         if entry.header_offset > position:
-            scan.problems.append(Problem("unaccounted bytes before this entry", entry.name,
+            scan.problems.append(Problem(Message("unaccounted bytes before this entry"), entry.name,
                                          expected=f"offset {position}",
                                          found=f"offset {entry.header_offset}"))
         elif entry.header_offset < position:
-            scan.problems.append(Problem("overlaps the previous entry", entry.name,
+            scan.problems.append(Problem(Message("overlaps the previous entry"), entry.name,
                                          expected=f"offset >= {position}",
                                          found=f"offset {entry.header_offset}"))
         if entry.data_offset < 0:
@@ -289,5 +300,5 @@ def _check_layout(scan: ZipScan) -> None:
         position = max(position, entry.data_end)
     if position != scan.cd_offset:
         scan.problems.append(Problem(
-            "the entries do not end where the central directory begins",
+            Message("the entries do not end where the central directory begins"),
             expected=f"offset {scan.cd_offset}", found=f"offset {position}"))

@@ -44,7 +44,8 @@ def _check_head(_ctx: click.Context, _param: click.Parameter, value: str | None)
     if value is not None:
         value = value.strip().lower()
         if len(value) < MIN_HEAD_PREFIX or any(c not in "0123456789abcdef" for c in value):
-            raise click.BadParameter(f"expected at least {MIN_HEAD_PREFIX} hex digits")
+            raise click.BadParameter(_("expected at least {MIN_HEAD_PREFIX} hex digits").format(
+                                         MIN_HEAD_PREFIX=MIN_HEAD_PREFIX))
     return value
 
 
@@ -78,10 +79,12 @@ def verify_command(state_dir: str | None, expect_head: str | None) -> None:
                 path=log.path, describe=verdict.describe()), BROKEN_HINT
         )
     if verdict.count == 0:
-        click.echo(f"no audit entries yet in {log.path}")
+        click.echo(_("no audit entries yet in {path}").format(path=log.path))
         return
-    click.echo(f"{log.path}: OK, {verdict.count} entries, chain intact from the genesis value")
-    click.echo(f"head: seq {verdict.count} hash {verdict.head}")
+    click.echo(_("{path}: OK, {count} entries, chain intact from the genesis value").format(
+                   path=log.path, count=verdict.count))
+    click.echo(_("head: seq {count} hash {head}").format(
+                   count=verdict.count, head=verdict.head))
 
 
 def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
@@ -127,8 +130,8 @@ def show_command(
     verdict = log.verify()
     if not verdict.ok:
         click.echo(
-            f"warning: the audit log does not verify ({verdict.describe()}); "
-            "run `archiver audit verify`",
+            _("warning: the audit log does not verify ({describe}); run `archiver "
+              "audit verify`").format(describe=verdict.describe()),
             err=True,
         )
     entries = select(log.entries(), since=since, command=command_name)
@@ -137,7 +140,7 @@ def show_command(
     elif entries:
         click.echo(format_table(table_rows(entries)))
     else:
-        click.echo("no matching audit entries", err=True)
+        click.echo(_("no matching audit entries"), err=True)
 
 
 @audit_group.command(
@@ -182,7 +185,7 @@ def disclosures_command(
         _log(state_dir), out, operator=operator or default_operator(), year=year,
         source=source, school_name=get_context().config.school.name,
     )  # fmt: skip
-    click.echo(f"wrote {out} ({count} disclosures)")
+    click.echo(_("wrote {out} ({count} disclosures)").format(out=out, count=count))
 
 
 @audit_group.command("recover", epilog="Example: archiver audit recover --operator sekretariat")
@@ -199,5 +202,7 @@ def recover_command(operator: str | None, state_dir: str | None) -> None:
     log = _log(state_dir)
     entry = log.recover(operator or default_operator())
     moved = entry.outputs[0]["name"]
-    click.echo(f"the incomplete last line was moved to {log.state_dir / moved}")
-    click.echo(f"recorded as entry seq {entry.seq}; `archiver audit verify` now passes")
+    click.echo(_("the incomplete last line was moved to {value}").format(
+                   value=log.state_dir / moved))
+    click.echo(_("recorded as entry seq {seq}; `archiver audit verify` now passes").format(
+                   seq=entry.seq))

@@ -9,6 +9,7 @@ import click
 from archiver.cli import main_group
 from archiver.demo import SIZES, build_demo
 from archiver.demo.write import SUFFIXES
+from archiver.i18n import _
 from archiver.sources.write import FORMATS
 
 
@@ -40,6 +41,8 @@ def demo_command(out: Path, size: str, seed: int, fmt: str | None) -> None:
     invented; only counts are printed.
     """
     result = build_demo(out, size=size, seed=seed, fmt=fmt or infer_format(out))
-    click.echo(f"Wrote the {size} demo school (seed {seed}) to {result.path}: "
-               f"{result.classes} classes, {result.students} students, "
-               f"{result.lessons} lessons, {result.messages} messages.")
+    click.echo(_("Wrote the {size} demo school (seed {seed}) to {path}: {classes} "
+                 "classes, {students} students, {lessons} lessons, {messages} messages.").format(
+                   size=size, seed=seed, path=result.path, classes=result.classes,
+                   students=result.students, lessons=result.lessons,
+                   messages=result.messages))

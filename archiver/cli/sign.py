@@ -123,10 +123,13 @@ def sign_request_command(bundle: Path, out_file: Path, password_file: Path | Non
     """
     manifest = write_sign_request(bundle, bundle_password(password_file, slip_file, bundle),
                                   out_file)
-    click.echo(f"wrote {out_file}: tagmanifest-sha256.txt of {bundle.name} "
-               f"({len(manifest):,} bytes, SHA-256 {hashlib.sha256(manifest).hexdigest()})")
-    click.echo(f"next: sign {out_file.name} as a detached signature (XAdES or .p7s), then "
-               f"run: archiver sign-attach {bundle} SIGNATURE")
+    click.echo(_("wrote {out_file}: tagmanifest-sha256.txt of {name} ({manifest:,} "
+                 "bytes, SHA-256 {hexdigest})").format(
+                   out_file=out_file, name=bundle.name, manifest=len(manifest),
+                   hexdigest=hashlib.sha256(manifest).hexdigest()))
+    click.echo(_("next: sign {name} as a detached signature (XAdES or .p7s), then run: "
+                 "archiver sign-attach {bundle} SIGNATURE").format(
+                   name=out_file.name, bundle=bundle))
 
 
 @main_group.command(
@@ -157,7 +160,9 @@ def sign_attach_command(bundle: Path, signature: Path, password_file: Path | Non
                          trust_roots=trust_roots_from_option(trust_files))
     # Audit hook: the lead records `result` (new bundle, signer) in the audit log here.
     click.echo("\n".join(format_verdicts(list(result.verdicts))))
-    click.echo(f"signed bundle: {result.path} (attached as {result.signature_name})")
-    click.echo(f"sidecar: {result.bundle.sidecar_path}")
+    click.echo(_("signed bundle: {path} (attached as {signature_name})").format(
+                   path=result.path, signature_name=result.signature_name))
+    click.echo(_("sidecar: {sidecar_path}").format(
+                   sidecar_path=result.bundle.sidecar_path))
     click.echo(f"SHA-256: {result.bundle.sha256}")
-    click.echo(f"the original bundle {bundle} is kept unchanged")
+    click.echo(_("the original bundle {bundle} is kept unchanged").format(bundle=bundle))

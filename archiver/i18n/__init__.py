@@ -122,8 +122,9 @@ class Message(str):
     when it is shown: `Message("checksum mismatch ({algorithm})", algorithm="sha256")`.
 
     For library texts that are also data (a verification report's problems, a
-    validation report): mark them with Message where they are made, print them with
-    `shown()`. Values may be Messages themselves (translated too). A msgid of None joins
+    validation report): mark them with Message where they are made; `shown(m)`,
+    f"{m}" and "...".format(m) translate, str(m) and "; ".join() do not (use joined()).
+    Values may be Messages themselves (translated too). A msgid of None joins
     the values with `separator` (no frame to translate).
     """
 
@@ -150,6 +151,9 @@ class Message(str):
             return self.separator.join(values.values())
         return gettext(self.msgid).format(**values) if values else gettext(self.msgid)
 
+    def __format__(self, spec: str) -> str:  # f"{m}" and .format() are what a user reads
+        return format(self.translated(), spec)
+
     def __reduce__(self):  # pickled for pool workers: rebuilt from msgid and values
         return (_rebuild, (self.msgid, self.separator, self.params))
 
@@ -157,6 +161,11 @@ class Message(str):
 def _rebuild(msgid: str | None, separator: str, params: dict[str, object]) -> Message:
     return Message(msgid, _separator=separator, **params) if separator else Message(msgid,
                                                                                     **params)
+
+
+def joined(separator: str, texts: object) -> str:
+    """The texts (Messages or not) as the user reads them, joined."""
+    return separator.join(shown(t) for t in texts)  # type: ignore[attr-defined]
 
 
 def shown(text: object) -> str:

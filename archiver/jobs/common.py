@@ -15,7 +15,7 @@ from archiver.audit.record import AuditRecord
 from archiver.config import Config
 from archiver.errors import ArchiverError, RefusedError, UsageError
 from archiver.files import check_slip_folder
-from archiver.i18n import _
+from archiver.i18n import N_, _
 from archiver.load import load_dataset
 from archiver.model import Dataset
 from archiver.passwords import (
@@ -170,5 +170,5 @@ def write_how_to_open(rec: AuditRecord, bundle_name: str, folders: Iterable[Path
     text = how_to_open(bundle_name, disclosure=disclosure).encode("utf-8")
     for folder in dict.fromkeys(Path(f) for f in folders):
         note = files.write_whole(folder / HOW_TO_OPEN, text, replace=True,
-                                 what="the how-to-open note", kind="how-to-open")
+                                 what=N_("the how-to-open note"), kind="how-to-open")
         rec.add_output(note, kind="how-to-open")

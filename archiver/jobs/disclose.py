@@ -19,7 +19,7 @@ from archiver.audit import AuditLog, record
 from archiver.config import Config
 from archiver.errors import RefusedError
 from archiver.files import remove_stale_partials, write_whole
-from archiver.i18n import _
+from archiver.i18n import N_, _
 from archiver.jobs import common
 from archiver.jobs.packing import PackResult, pack_bundle
 from archiver.model import Dataset
@@ -186,7 +186,7 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
                 request.signer, ds.meta.exported_at))
         letter_path = write_whole(
             pack.bundle.path.with_name(pack.bundle.path.name.removesuffix(".zip")
-                                       + "-pismo.pdf"), outside, what="the cover letter",
+                                       + "-pismo.pdf"), outside, what=N_("the cover letter"),
                                    kind="cover-letter")
     slip_path = None
     if choice.generated:

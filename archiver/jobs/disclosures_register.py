@@ -12,7 +12,7 @@ from archiver.audit import AuditLog, record, require_intact
 from archiver.audit.listing import entry_time
 from archiver.errors import RefusedError, UsageError
 from archiver.files import write_whole
-from archiver.i18n import _
+from archiver.i18n import N_, _
 from archiver.render import RunContext, render_html, render_pdf
 from archiver.views.disclosures import (
     DisclosureRow,
@@ -76,7 +76,7 @@ def write_register(
                 with_names=bool(source),
             )  # fmt: skip
             data, _pages = render_pdf("disclosures", page, run_ctx)
-        write_whole(target, data, what="the register of disclosures")
+        write_whole(target, data, what=N_("the register of disclosures"))
         rec.add_output_bytes(target.name, data, kind="register", path=target)
     return len(rows)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from archiver.bundle import BundleResult, BundleWriter
 from archiver.files import write_whole
+from archiver.i18n import N_
 from archiver.model import SourceInfo
 from archiver.passwords import Password
 from archiver.render import (
@@ -194,5 +195,5 @@ def pack_bundle(
                       bundle_sha256=result.sha256)
     protocol_path = result.path.with_name(result.path.name.removesuffix(".zip") + "-protokol.pdf")
     write_whole(protocol_path, signed(_protocol_pdf(outside, header, run_ctx)),
-                what="the handover protocol", kind="protocol")
+                what=N_("the handover protocol"), kind="protocol")
     return PackResult(result, protocol_path, packed, sources, ignored)

@@ -21,7 +21,7 @@ from archiver.audit.record import record
 from archiver.config import Config
 from archiver.errors import RefusedError
 from archiver.files import storage_error, write_whole
-from archiver.i18n import _
+from archiver.i18n import N_, _
 from archiver.jobs.common import load
 from archiver.model import Dataset
 from archiver.people import find_student
@@ -115,7 +115,7 @@ def run_render(request: RenderRequest, config: Config,
         # Owner-only, like every folder archiver creates: the printouts hold personal data.
         make_private_dirs(request.out_dir)  # parents too, whatever the umask
     except OSError as exc:
-        raise storage_error(exc, "create the output folder", request.out_dir) from None
+        raise storage_error(exc, _("create the output folder"), request.out_dir) from None
     run_ctx = RunContext.create(request.operator)
     result = RenderResult()
     log = AuditLog.for_config(config, request.state_dir)
@@ -124,7 +124,7 @@ def run_render(request: RenderRequest, config: Config,
         documents = render_documents(specs, dataset, config, run_ctx, jobs=request.jobs,
                                      progress=progress)
         for target, document in zip(targets, documents, strict=True):
-            write_whole(target, document.pdf, what="a printout", replace=request.force)
+            write_whole(target, document.pdf, what=N_("a printout"), replace=request.force)
             audit.add_output_bytes(target.name, document.pdf, kind=document.kind,
                                    path=target)
             result.documents.append(WrittenDocument(target, document.kind, document.pages,

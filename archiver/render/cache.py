@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from archiver import statedir
 from archiver.errors import RefusedError, StorageError
 from archiver.files import remove_stale_partials, write_whole
-from archiver.i18n import _
+from archiver.i18n import N_, _
 from archiver.statedir import check_folder_tree, check_owned, make_private_dirs, open_private_dir
 
 CACHE_FOLDER = "render-cache"
@@ -140,7 +140,7 @@ class RenderCache:
         path = self.entry_path(material)
         blob = self._encrypt(path.name, document)
         try:
-            write_whole(path, blob, what="a render cache entry", replace=True,
+            write_whole(path, blob, what=N_("a render cache entry"), replace=True,
                         output=False)
         except StorageError as exc:
             self.stats.write_errors += 1
@@ -205,7 +205,7 @@ def _load_or_create_key(path: Path) -> bytes:
     with _KEY_LOCK:
         if not path.exists():
             try:
-                write_whole(path, secrets.token_bytes(32), what="the render cache key",
+                write_whole(path, secrets.token_bytes(32), what=N_("the render cache key"),
                             output=False)
             except RefusedError:
                 pass  # another run created it first: use theirs

@@ -18,6 +18,7 @@ from archiver.bundle.hashing import CHUNK
 from archiver.bundle.verify import verify_file
 from archiver.bundle.zipscan import scan_zip
 from archiver.errors import InputError, StorageError
+from archiver.i18n import Message
 from archiver.passwords import Password
 from archiver.shelf.find import Found
 from archiver.sign.renewal import newest_timestamp_expiry
@@ -55,20 +56,20 @@ def check_copy(found: Found, password: Password | None) -> CopyCheck:
     check = CopyCheck(found)
     if found.path is None:
         check.missing = True
-        check.problems.append("only its sidecar was found: the bundle file is missing")
+        check.problems.append(Message("only its sidecar was found: the bundle file is missing"))
         return check
     sidecar = found.sidecar.path if found.sidecar else None
     try:
         report = verify_file(found.path, password, bundle_name=f"{found.bundle_id}.zip",
                              sidecar=sidecar)
     except (StorageError, InputError) as exc:
-        check.problems.append(f"the copy cannot be read: {exc.message}")
+        check.problems.append(Message("the copy cannot be read: {message}", message=exc.message))
         return check
     check.sha256, check.size = report.sha256, report.size
     check.deep = password is not None
     check.problems += [str(problem) for problem in report.problems]
     if sidecar is None:
-        check.problems.append("no sidecar (.sha256) lies beside the copy")
+        check.problems.append(Message("no sidecar (.sha256) lies beside the copy"))
     check.bag_info = {label: value for label, value in report.bag_info}
     if password is not None and report.ok:
         check.timestamp_expires = seal_timestamp_expiry(found.path, found.bundle_id, password)

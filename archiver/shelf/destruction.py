@@ -19,7 +19,7 @@ from archiver.audit import AuditLog, record
 from archiver.config import Config
 from archiver.errors import InputError, RefusedError, UsageError
 from archiver.files import fsync_dir, storage_error, write_whole
-from archiver.i18n import _
+from archiver.i18n import N_, _
 from archiver.render import render_pdf
 from archiver.render.context import RunContext
 from archiver.shelf.find import find_bundles
@@ -100,7 +100,7 @@ def make_destruction_list(config: Config, *, until: date | None, out: Path, oper
                                             school=_school_line(chosen, config))
             pdf = _pdf(document, LIST_TITLE, _schools(chosen), run_ctx, config,
                        _data_as_of(index))
-            write_whole(out, pdf, what="the destruction list")
+            write_whole(out, pdf, what=N_("the destruction list"))
             ids = sorted(b.bundle_id for b in chosen)
             index.lists[number] = {"made_at": _now(), "until": until.isoformat(), "bundles": ids,
                                    "sha256": rec.add_output_bytes(out.name, pdf, path=out,
@@ -152,7 +152,7 @@ def _remove(path: Path) -> None:
     except FileNotFoundError:
         pass
     except OSError as exc:
-        raise storage_error(exc, "remove a destroyed bundle", path.parent) from None
+        raise storage_error(exc, _("remove a destroyed bundle"), path.parent) from None
 
 
 def destroy_listed(config: Config, *, media: list[Path], consent: str | None,
@@ -211,7 +211,7 @@ def destroy_listed(config: Config, *, media: list[Path], consent: str | None,
                 consent=consent, destroyed=result.removed, kept=result.kept)
             pdf = _pdf(document, PROTOCOL_TITLE, _schools(bundles), run_ctx, config,
                        _data_as_of(index))
-            write_whole(out, pdf, what="the destruction protocol")
+            write_whole(out, pdf, what=N_("the destruction protocol"))
             rec.add_output_bytes(out.name, pdf, kind="destruction-protocol", path=out)
         rec.add_output(index_path(config.state_dir(state_dir)), kind="shelf-index")
     return result

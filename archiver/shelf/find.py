@@ -127,6 +127,6 @@ def find_bundles(medium: Path, unreadable: list[str] | None = None) -> Iterator[
                    and not os.path.islink(os.path.join(folder, n))]
         yield from find_in_folder(Path(folder), regular)
     if errors and errors[0].filename == str(medium):
-        raise storage_error(errors[0], "read the folder", medium)
+        raise storage_error(errors[0], _("read the folder"), medium)
     if unreadable is not None:
         unreadable += [str(error.filename) for error in errors]

@@ -21,7 +21,7 @@ from typing import Any
 from archiver.audit.locking import exclusive_lock
 from archiver.errors import InputError, StorageError
 from archiver.files import write_whole
-from archiver.i18n import _
+from archiver.i18n import N_, _
 
 INDEX_NAME = "shelf-index.json"
 LOCK_NAME = "shelf-index.lock"
@@ -152,7 +152,7 @@ def load_index(state_dir: Path) -> ShelfIndex:
 
 def save_index(index: ShelfIndex, state_dir: Path) -> Path:
     """Replace the index whole: a partial file, synced, renamed over the old one."""
-    return write_whole(index_path(state_dir), index.to_json(), what="the shelf index",
+    return write_whole(index_path(state_dir), index.to_json(), what=N_("the shelf index"),
                        replace=True, output=False)
 
 

@@ -122,7 +122,8 @@ def write_copy(source: Path, final: Path, bundle_id: str, expected: str,
         _publish(partial, final, final.exists())
         fsync_dir(final.parent)
     except OSError as exc:
-        raise storage_error(exc, f"write the new copy of {bundle_id}", final.parent) from None
+        raise storage_error(exc, _("write the new copy of {bundle_id}").format(
+                                     bundle_id=bundle_id), final.parent) from None
     finally:
         remove_quietly(partial, sidecar_partial)
 
@@ -135,7 +136,7 @@ def _withdraw_renamed(bad: CopyRecord | None, final: Path) -> None:
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
-            raise storage_error(exc, "remove the damaged copy", path.parent) from None
+            raise storage_error(exc, _("remove the damaged copy"), path.parent) from None
 
 
 def _medium_of(index: ShelfIndex, path: Path, default: Path) -> str:

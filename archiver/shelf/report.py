@@ -16,7 +16,7 @@ from archiver.audit import AuditLog, record
 from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.files import write_whole
-from archiver.i18n import _
+from archiver.i18n import N_, _
 from archiver.render import render_pdf
 from archiver.render.context import RunContext
 from archiver.shelf.index import ShelfIndex, load_index
@@ -87,6 +87,6 @@ def make_report(config: Config, *, operator: str, out: Path | None,
             return ReportResult(report, None)
         data = (report_pdf(report, index, run_ctx, config) if out.suffix.lower() == ".pdf"
                 else report_csv(report))
-        write_whole(out, data, what="the report")
+        write_whole(out, data, what=N_("the report"))
         rec.add_output_bytes(out.name, data, kind="shelf-report", path=out)
     return ReportResult(report, out)

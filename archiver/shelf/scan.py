@@ -18,7 +18,7 @@ from pathlib import Path
 from archiver.audit import AuditLog, record
 from archiver.config import Config
 from archiver.errors import InputError, UsageError
-from archiver.i18n import _
+from archiver.i18n import Message, _
 from archiver.passwords import Password, read_password, read_slip
 from archiver.shelf.check import CopyCheck, check_copy, describe_difference
 from archiver.shelf.find import find_bundles
@@ -153,8 +153,9 @@ def _copy_record(check: CopyCheck, medium: Path, reference: str | None, now: str
                  before: CopyRecord | None) -> CopyRecord:
     problems = list(check.problems)
     if not problems and check.sha256 != reference:
-        problems.append(f"differs from the bundle's other copies (SHA-256 {check.sha256}, "
-                        f"expected {reference})")
+        problems.append(Message("differs from the bundle's other copies (SHA-256 {sha256}, "
+                                "expected {reference})",
+                                sha256=check.sha256, reference=reference))
     outcome = MISSING if check.missing else (DAMAGED if problems else OK)
     return CopyRecord(
         path=str(check.found.where), medium=str(medium), outcome=outcome, checked_at=now,
@@ -196,7 +197,7 @@ def _describe_changes(bundle: BundleRecord, records: list[CopyRecord]) -> None:
             copy.differs, copy.differing_bytes = describe_difference(Path(copy.path),
                                                                      Path(twins[0].path))
         except OSError:
-            copy.problems.append("could not be compared with a good copy (read error)")
+            copy.problems.append(Message("could not be compared with a good copy (read error)"))
 
 
 def _mark_missing(index: ShelfIndex, medium: Path, seen: set[str], now: str

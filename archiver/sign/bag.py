@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 
 from archiver.bundle.bagtext import parse_tag_file
 from archiver.errors import RefusedError
-from archiver.i18n import _
+from archiver.i18n import _, shown
 from archiver.sign.cades import verify_detached
 from archiver.sign.pades import verify_pdf
 from archiver.sign.verdict import SignatureVerdict, broken
@@ -87,7 +87,7 @@ def check_attachable(
     """The verdict for a seal about to be attached; RefusedError unless it holds."""
     verdict = verify_manifest_signature(tag_manifest, signature, trust_roots)
     if not verdict.ok:
-        reasons = "; ".join(verdict.problems) or "it does not verify"
+        reasons = "; ".join(shown(p) for p in verdict.problems) or _("it does not verify")
         raise RefusedError(
             _("the signature does not match this bundle's {TAG_MANIFEST}: {reasons}").format(
                 TAG_MANIFEST=TAG_MANIFEST, reasons=reasons),

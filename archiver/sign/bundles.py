@@ -30,7 +30,7 @@ from archiver.bundle.hashing import sidecar_path
 from archiver.bundle.writer import is_seal_name
 from archiver.errors import InputError, RefusedError, UsageError, VerificationError
 from archiver.files import storage_error
-from archiver.i18n import _, ngettext
+from archiver.i18n import Message, _, joined, ngettext, shown
 from archiver.passwords import Password, as_password
 from archiver.sign.bag import (
     TAG_MANIFEST,
@@ -137,13 +137,15 @@ def write_sign_request(
         raise RefusedError(_("{out_path} already exists; choose another --out file").format(
                                out_path=out_path)) from None
     except OSError as exc:
-        raise storage_error(exc, f"create {out_path.name}", out_path.parent) from None
+        raise storage_error(exc, _("create {name}").format(name=out_path.name),
+                            out_path.parent) from None
     try:
         with handle:
             handle.write(manifest)
     except OSError as exc:
         out_path.unlink(missing_ok=True)  # ours: created above; leave nothing half-written
-        raise storage_error(exc, f"write {out_path.name}", out_path.parent) from None
+        raise storage_error(exc, _("write {name}").format(name=out_path.name),
+                            out_path.parent) from None
     return manifest
 
 
@@ -308,7 +310,8 @@ class SignatureCheck:
     def lines(self) -> list[str]:
         """Lines for the verify report, after the bundle's own verdict."""
         if self.not_checked:
-            return [f"signatures: NOT checked ({self.not_checked})"]
+            return [_("signatures: NOT checked ({reason})").format(
+                reason=shown(self.not_checked))]
         warning = self.renewal_warning()
         return format_verdicts(list(self.verdicts)) + ([warning] if warning else [])
 
@@ -331,9 +334,9 @@ class SignatureCheck:
                          "{bundle}: {count} signatures do not verify, first: {kind} signature "
                          "of {target}: {problems}", len(failed)).format(
                     bundle=bundle_name, count=len(failed), kind=first.kind,
-                    target=first.target, problems="; ".join(first.problems) or _("not valid")),
+                    target=first.target, problems=joined("; ", first.problems) or _("not valid")),
                 problems=[_("{kind} signature of {target}: {problems}").format(
-                    kind=v.kind, target=v.target, problems="; ".join(v.problems))
+                    kind=v.kind, target=v.target, problems=joined("; ", v.problems))
                           for v in failed],
             )
 
@@ -344,9 +347,9 @@ def check_bundle_signatures(
 ) -> SignatureCheck:
     """Check every signature in a bundle that `verify_bundle` found intact, at `at`."""
     if password is None:
-        return SignatureCheck(not_checked="no password given")
+        return SignatureCheck(not_checked=Message("no password given"))
     if not report.ok:
-        return SignatureCheck(not_checked="the bundle itself does not verify")
+        return SignatureCheck(not_checked=Message("the bundle itself does not verify"))
     archive, bag = _open_bag(bundle_path, as_password(password))
     with archive:
         files = {name: bag[name] for name in bag}

@@ -20,6 +20,7 @@ from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.sign.validation import async_validate_detached_cms
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
+from archiver.i18n import Message
 from archiver.sign.certs import check_chain, display_name, quiet_libraries
 from archiver.sign.keys import Signer
 from archiver.sign.longterm import check_cms_at
@@ -166,12 +167,12 @@ def verify_detached(
     certs = extract_certificate_info(signed)
     problems = []
     if not status.intact:
-        problems.append("the signed file was changed (digest mismatch)")
+        problems.append(Message("the signed file was changed (digest mismatch)"))
     elif not status.valid:
-        problems.append("the signature value does not match the signer's key")
+        problems.append(Message("the signature value does not match the signer's key"))
     signing_time = status.signer_reported_dt
     if signing_time is None:
-        problems.append("no signing time in the signature")
+        problems.append(Message("no signing time in the signature"))
     moment = at or datetime.now(UTC)
     proven = None
     if trust_roots is not None and signature_timestamps(signed):

@@ -46,7 +46,7 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 from archiver.errors import InputError
-from archiver.i18n import _
+from archiver.i18n import Message, _
 from archiver.sign.certs import check_chain, display_name, quiet_libraries
 from archiver.sign.keys import Signer
 from archiver.sign.longterm import check_pdf_at
@@ -258,12 +258,12 @@ def _verify_one(
         return broken(label, "PAdES", f"the signature cannot be read ({type(exc).__name__})")
     problems = []
     if not status.intact:
-        problems.append("the signed bytes were changed (digest mismatch)")
+        problems.append(Message("the signed bytes were changed (digest mismatch)"))
     elif not status.valid:
-        problems.append("the signature value does not match the signer's key")
+        problems.append(Message("the signature value does not match the signer's key"))
     unchanged = _unchanged_since_signing(status)
     if not unchanged:
-        problems.append("the file was changed after it was signed")
+        problems.append(Message("the file was changed after it was signed"))
     certs = extract_certificate_info(embedded.signed_data)
     signing_time = embedded.self_reported_timestamp
     proven = None

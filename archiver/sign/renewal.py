@@ -39,7 +39,7 @@ from archiver.bundle.bagtext import (
 from archiver.bundle.hashing import sidecar_path
 from archiver.bundle.writer import is_seal_name
 from archiver.errors import RefusedError, VerificationError
-from archiver.i18n import _
+from archiver.i18n import Message, _, joined
 from archiver.sign.cades import add_evidence, parse_cms, verify_detached
 from archiver.sign.certs import quiet_libraries
 from archiver.sign.longterm import _timing, timestamp_expiry, validation_spec
@@ -260,23 +260,24 @@ def _continuity(bag: Mapping[str, bytes], folder: str) -> SignatureVerdict:
     for name, digest in listed.items():
         copy = bag.get(f"{folder}/{name}", bag.get(name))
         if copy is None or hashlib.sha256(copy).hexdigest() != digest:
-            problems.append(f"{name} differs from what the seal covered")
+            problems.append(Message("{name} differs from what the seal covered", name=name))
     manifest = bag.get(f"{folder}/manifest-sha256.txt")
     if manifest is not None:
         sealed, _ = parse_manifest(manifest, "sha256")
         for name, digest in sealed.items():
             current = bag.get(name)
             if current is None:
-                problems.append(f"{name}, sealed, is missing")
+                problems.append(Message("{name}, sealed, is missing", name=name))
             elif hashlib.sha256(current).hexdigest() != digest and not (
                     name.lower().endswith(".pdf") and _starts_with_sealed(current, digest)):
-                problems.append(f"{name} is neither the sealed file nor the sealed PDF with "
-                                "revisions added")
+                problems.append(Message("{name} is neither the sealed file nor the sealed "
+                                        "PDF with revisions added",
+                                        name=name))
         for name in sorted(n for n in bag if n.startswith("data/") and n not in sealed):
-            problems.append(f"{name} was added after the seal")
+            problems.append(Message("{name} was added after the seal", name=name))
     old_info = bag.get(f"{folder}/bag-info.txt")
     if old_info is not None and _meta(old_info) != _meta(bag.get("bag-info.txt", b"")):
-        problems.append("bag-info.txt says something else than the sealed one")
+        problems.append(Message("bag-info.txt says something else than the sealed one"))
     return SignatureVerdict(folder, "renewal", intact=not problems, trust=Trust.NOT_CHECKED,
                             signer="archiver timestamp-renew", problems=tuple(problems))
 
@@ -374,7 +375,7 @@ def refuse_unless_verified(verdicts: list[SignatureVerdict], bundle_name: str) -
             _("{bundle}: {kind} signature of {target} does not verify, so it is not renewed: "
               "{problems}").format(bundle=bundle_name, kind=failed[0].kind,
                                    target=failed[0].target,
-                                   problems="; ".join(failed[0].problems) or _("not valid")))
+                                   problems=joined("; ", failed[0].problems) or _("not valid")))
 
 
 def renew_bundle(bundle_path: Path, password, service: TimestampService,

@@ -21,7 +21,7 @@ from signxml.exceptions import InvalidDigest, SignXMLException
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
 from archiver.errors import InputError, RefusedError
-from archiver.i18n import _
+from archiver.i18n import _, joined
 from archiver.sign.cades import verify_detached
 from archiver.sign.certs import display_name, quiet_libraries
 from archiver.sign.xades import (
@@ -99,7 +99,7 @@ def _check_detached(name: str, data: bytes, signature: bytes, kind: str) -> Vend
         verdict = verify_detached(data, signature, None, target=name)
     else:
         verdict = verify_xades(data, signature, None, target=name)
-    problem = "; ".join(verdict.problems) or None
+    problem = joined("; ", verdict.problems) or None
     return VendorSignature(name, verdict.intact, verdict.signer, verdict.signing_time,
                            None if verdict.intact else problem)
 

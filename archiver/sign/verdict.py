@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from archiver.i18n import _
+from archiver.i18n import _, shown
 
 
 class Trust(StrEnum):
@@ -70,32 +70,36 @@ class SignatureVerdict:
 
     def describe(self) -> str:
         """One line for the verify report, naming the signer and the time it claims."""
-        state = "OK" if self.ok else "FAILED"
-        who = self.signer or "unknown signer"
-        when = self.signing_time.isoformat(timespec="seconds") if self.signing_time else "no time"
-        integrity = "integrity intact" if self.intact else "integrity BROKEN"
+        state = _("OK") if self.ok else _("FAILED")
+        who = self.signer or _("unknown signer")
+        when = (self.signing_time.isoformat(timespec="seconds") if self.signing_time
+                else _("no time"))
+        integrity = _("integrity intact") if self.intact else _("integrity BROKEN")
         if self.trust is Trust.NOT_CHECKED and self.signer is None:
-            trust = "trust not checked"
+            trust = _("trust not checked")
         elif self.trust is Trust.NOT_CHECKED:
-            trust = "trust not checked (no --trust root given)"
+            trust = _("trust not checked (no --trust root given)")
         elif self.trust is Trust.TRUSTED:
-            trust = f"chain to the trusted root valid at {self._checked()}"
+            trust = _("chain to the trusted root valid at {time}").format(time=self._checked())
         else:
-            trust = f"chain to a trusted root NOT valid at {self._checked()}"
+            trust = _("chain to a trusted root NOT valid at {time}").format(
+                time=self._checked())
         if self.proven_time is not None:
             trust += "; " + _("signing time proven by a timestamp: {time}").format(
                 time=self.proven_time.isoformat(timespec="seconds"))
         elif self.time_claimed_only:
             trust += "; " + _("signing time not proven, claimed by the signer only")
-        line = f"{state}: {self.kind} signature of {self.target} by {who}, signed {when}; "
-        line += f"{integrity}; {trust}"
+        line = _("{state}: {kind} signature of {target} by {who}, signed {when}; "
+                 "{integrity}; {trust}").format(state=state, kind=self.kind, target=self.target,
+                                                who=who, when=when, integrity=integrity,
+                                                trust=trust)
         if self.problems:
-            line += " (" + "; ".join(self.problems) + ")"
+            line += " (" + "; ".join(shown(p) for p in self.problems) + ")"
         return line
 
 
     def _checked(self) -> str:
-        return self.checked_at.isoformat(timespec="seconds") if self.checked_at else "now"
+        return self.checked_at.isoformat(timespec="seconds") if self.checked_at else _("now")
 
 
 def broken(target: str, kind: str, problem: str) -> SignatureVerdict:
@@ -108,12 +112,14 @@ def broken(target: str, kind: str, problem: str) -> SignatureVerdict:
 def format_verdicts(verdicts: list[SignatureVerdict]) -> list[str]:
     """Lines for a terminal: one per signature, then a one-line summary."""
     if not verdicts:
-        return ["signatures: none in this bundle"]
-    lines = [f"signature: {verdict.describe()}" for verdict in verdicts]
+        return [_("signatures: none in this bundle")]
+    lines = [_("signature: {verdict}").format(verdict=verdict.describe()) for verdict in verdicts]
     failed = sum(not verdict.ok for verdict in verdicts)
     if failed:
-        lines.append(f"SIGNATURES: FAILED, {failed} of {len(verdicts)} do not verify")
+        lines.append(_("SIGNATURES: FAILED, {failed} of {total} do not verify").format(
+            failed=failed, total=len(verdicts)))
     else:
         signers = sorted({v.signer for v in verdicts if v.signer})
-        lines.append(f"SIGNATURES: OK, {len(verdicts)} verified, signed by {', '.join(signers)}")
+        lines.append(_("SIGNATURES: OK, {total} verified, signed by {signers}").format(
+            total=len(verdicts), signers=", ".join(signers)))
     return lines

@@ -20,6 +20,7 @@ from lxml import etree
 from signxml.exceptions import InvalidCertificate, InvalidDigest, SignXMLException
 from signxml.xades import XAdESSignatureConfiguration, XAdESVerifier
 
+from archiver.i18n import Message
 from archiver.sign.certs import check_chain, display_name, quiet_libraries
 from archiver.sign.verdict import SignatureVerdict, broken
 
@@ -125,7 +126,7 @@ def verify_xades(
     if trust_problem:
         problems.append(trust_problem)
     if signing_time is None:
-        problems.append("no signing time in the signature")
+        problems.append(Message("no signing time in the signature"))
     return SignatureVerdict(
         target=target,
         kind=KIND,

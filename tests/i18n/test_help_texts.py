@@ -128,3 +128,25 @@ def test_errors_of_each_class_are_polish_under_lang_c(tmp_path) -> None:
         assert polish in result.output, (args, result.output)
         assert "error:" not in result.output and "Error:" not in result.output, args
         assert not i18n.missing, (args, sorted(i18n.missing))
+
+
+def test_a_verification_report_is_polish_and_its_json_stays_english(tmp_path) -> None:
+    """The causes, the checked and not-checked items read in Polish; --json (for programs
+    and the audit) keeps the English causes."""
+    import json
+
+    fake = tmp_path / "paczka.zip"
+    fake.write_bytes(b"to nie jest zip")
+    i18n.missing.clear()
+    result = CliRunner().invoke(main_group, ["verify", str(fake)], env=_env({"LANG": "C"}))
+    assert result.exit_code == 3
+    assert "to nie plik ZIP: brak rekordu końca katalogu centralnego" in result.output
+    assert "brak pliku sumy kontrolnej paczka.zip.sha256" in result.output
+    assert "NIE sprawdzono" in result.output or "nie sprawdzono" in result.output.lower()
+    assert "not a ZIP file" not in result.output and "checked:" not in result.output
+    assert not i18n.missing, sorted(i18n.missing)
+    data = CliRunner().invoke(main_group, ["verify", str(fake), "--json"],
+                              env=_env({"LANG": "C"}))
+    report, _end = json.JSONDecoder().raw_decode(data.output)  # the error line follows
+    causes = [p["cause"] for p in report["problems"]]
+    assert "not a ZIP file: no end of central directory record" in causes

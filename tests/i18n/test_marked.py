@@ -2,14 +2,17 @@
 
 An AST walk of the library: at each raise site of an ArchiverError class (and its
 subclasses, wherever defined), no text of the message, its hint or its problems may be a
-bare string literal or f-string: it must come from `_()`, `N_()` or `ngettext()` (and
-`.format()` fills the values in). With test_catalogs' check that every marked message has a
+bare string literal or f-string: it must come from `_()`, `N_()`, `ngettext()` or
+`Message()` (and `.format()` fills the values in). The same holds for what a verification
+report says (report.add, Problem, checked/not_checked/notes/problems items), the action of
+storage_error and the `what=` a written file is called. With test_catalogs' check that every marked message has a
 Polish msgstr, an error a user sees cannot stay English under a Polish locale.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -19,11 +22,15 @@ from archiver import errors
 PACKAGE = Path(archiver.__file__).parent
 # The developer's benchmark prints English on purpose (DEVELOPERS.md: developer logs).
 NOT_USER_FACING = ("bench",)
-MARKERS = {"_", "N_", "ngettext", "gettext"}
+MARKERS = {"_", "N_", "ngettext", "gettext", "Message"}
+# Text that is also data, shown to the user later: a report's problems and what it checked,
+# the action of a storage error, the `what` a file is called in messages.
+REPORT_LISTS = {"checked", "not_checked", "notes", "problems"}
 LETTERS = re.compile(r"[^\W\d_]")
 
 
-def error_classes() -> set[str]:
+@functools.cache
+def error_classes() -> frozenset[str]:
     """ArchiverError and every subclass: those in errors.py and those defined elsewhere."""
     names = {name for name, obj in vars(errors).items()
              if isinstance(obj, type) and issubclass(obj, errors.ArchiverError)}
@@ -36,7 +43,7 @@ def error_classes() -> set[str]:
                         and any(_name(b) in names for b in node.bases)):
                     names.add(node.name)
                     grew = True
-    return names
+    return frozenset(names)
 
 
 def _name(node: ast.AST) -> str | None:
@@ -92,14 +99,33 @@ def text_literals(node: ast.AST) -> list[ast.AST]:
     return []
 
 
+def shown_later(node: ast.AST, classes: frozenset[str]) -> list[ast.AST]:
+    """The parts of a call that become text a user reads."""
+    if isinstance(node, ast.AugAssign) and _name(node.target) in REPORT_LISTS:
+        return [node.value]
+    if not isinstance(node, ast.Call):
+        return []
+    func, name = node.func, _name(node.func)
+    parts = [k.value for k in node.keywords if k.arg == "what"]
+    if name in classes:
+        parts += [*node.args, *(k.value for k in node.keywords)]
+    elif name in ("Problem", "problem", "storage_error") and node.args:
+        parts += node.args[:2] if name == "storage_error" else node.args[:1]
+    elif (name == "add" and isinstance(func, ast.Attribute) and _name(func.value) == "report"
+          and node.args):
+        parts.append(node.args[0])
+    elif (name == "append" and isinstance(func, ast.Attribute)
+          and _name(func.value) in REPORT_LISTS and node.args):
+        parts.append(node.args[0])
+    return parts
+
+
 def unmarked_raise_sites() -> list[str]:
     classes = error_classes()
     found = []
     for path, tree in _trees().items():
         for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and _name(node.func) in classes):
-                continue
-            for part in [*node.args, *(k.value for k in node.keywords)]:
+            for part in shown_later(node, classes):
                 for lit in text_literals(part):
                     text = ast.unparse(lit)
                     found.append(f"{path.relative_to(PACKAGE.parent)}:{lit.lineno}: "
@@ -107,7 +133,7 @@ def unmarked_raise_sites() -> list[str]:
     return found
 
 
-def test_every_error_message_is_marked_for_translation_where_it_is_raised() -> None:
+def test_every_message_for_the_user_is_marked_for_translation_where_it_is_made() -> None:
     """Wrap the text in _() (or ngettext), fill values with .format(), `make messages`,
     and give it a Polish msgstr in archiver/i18n/locale/pl/LC_MESSAGES/archiver.po."""
     assert unmarked_raise_sites() == []
@@ -121,10 +147,14 @@ def test_the_walk_sees_an_unmarked_message() -> None:
         'StorageError(f"{path} is full")\n'
         'UsageError(_("fine {x}").format(x=1), hint="give " + name)\n'
         'RefusedError(_("fine"), hint=", ".join(names))\n'
-        'VerificationError(message, problems=[f"expected {a}" for a in b])\n')
-    hits = [lit for call in ast.walk(sample) if isinstance(call, ast.Call)
-            and _name(call.func) in error_classes()
-            for part in [*call.args, *(k.value for k in call.keywords)]
+        'VerificationError(message, problems=[f"expected {a}" for a in b])\n'
+        'report.add("checksum mismatch", name)\n'
+        'report.checked.append(f"{n} entries")\n'
+        'report.notes.append(Message("fine {x}", x=1))\n'
+        'write_whole(path, data, what="a slip")\n'
+        'write_whole(path, data, what=N_("fine"))\n')
+    hits = [lit for node in ast.walk(sample) for part in shown_later(node, error_classes())
             for lit in text_literals(part)]
     assert [ast.unparse(h) for h in hits] == [
-        "'plain words'", "f'{path} is full'", "'give '", "f'expected {a}'"]
+        "'plain words'", "f'{path} is full'", "'give '", "f'expected {a}'",
+        "'checksum mismatch'", "f'{n} entries'", "'a slip'"]
