@@ -147,6 +147,7 @@ def pack_bundle(
     signer: Signer | None = None,
     exported_at: datetime | None = None,
     vendor_files: Iterable[VendorFile] = (),
+    media: Callable[[int | None], tuple[tuple[str, str], ...]] | None = None,
     fixed_words: Iterable[str] = (),
 ) -> PackResult:
     """Write the bundle (verified, under its final name) and the protocol copy beside it.
@@ -156,6 +157,8 @@ def pack_bundle(
     (a disclosure: it holds other pupils' data; each document still embeds its own slice).
     With a `signer`, every PDF gets a PAdES signature and the manifest a detached CAdES,
     dated by the clock (never SOURCE_DATE_EPOCH), refused before `exported_at`.
+    `media(size)` gives the protocol's rows about the media (None: the size is not known
+    yet, for the copy inside the bundle; the bundle's size for the printed copy).
     """
     signing_time = check_can_sign(signer, exported_at) if signer else None
 
@@ -183,7 +186,8 @@ def pack_bundle(
         vendor_rows = [row for vendor in vendor_files for row in _vendor_rows(writer, vendor)]
         inside = replace(description, documents=tuple(packed), source_files=tuple(sources),
                          vendor_files=tuple(vendor_rows),
-                         extra=description.extra + ignored_files_row(ignored))
+                         extra=description.extra + ignored_files_row(ignored)
+                         + (media(None) if media else ()))
         writer.add_bytes(INDEX_NAME, _index_html(inside))
         writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)),
                          compress=PDF_DEFLATE)
@@ -192,7 +196,9 @@ def pack_bundle(
     result = writer.result
     assert result is not None
     outside = replace(inside, bundle_name=result.path.name, bundle_size=bundle_size(result.size),
-                      bundle_sha256=result.sha256)
+                      bundle_sha256=result.sha256,
+                      extra=description.extra + ignored_files_row(ignored)
+                      + (media(result.size) if media else ()))
     protocol_path = result.path.with_name(result.path.name.removesuffix(".zip") + "-protokol.pdf")
     write_whole(protocol_path, signed(_protocol_pdf(outside, header, run_ctx)),
                 what=N_("the handover protocol"), kind="protocol")

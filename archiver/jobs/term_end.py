@@ -3,6 +3,7 @@ transcripts, packed into one encrypted, verified bundle with its handover protoc
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
 from archiver.sign.vendor import read_vendor_exports, refuse_broken
 from archiver.views import KINDS, Period, make_scope, resolve_period
-from archiver.views.handover import same_medium_warnings, term_end_protocol
+from archiver.views.handover import media_rows, same_medium_warnings, term_end_protocol
 
 
 @dataclass
@@ -141,6 +142,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
         run_ctx=run_ctx, signer=request.signer, exported_at=ds.meta.exported_at,
         vendor_files=vendor_files,
+        media=lambda size: _media_rows(out_dir, request, choice.generated, size),
     )
     slip_path = None
     if choice.generated:
@@ -156,6 +158,24 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     return TermEndResult(pack, slip_path, copies, time.monotonic() - started,
                          choice.password if choice.generated else None, rendering,
                          same_copies, slip_same)
+
+
+def _media_rows(out_dir: Path, request: TermEndRequest, slip: bool,
+                bundle_size: int | None) -> tuple[tuple[str, str], ...]:
+    """The protocol's media rows; with the bundle's size, each medium's free space once
+    the bundle (already in `out_dir`) and its copies are written."""
+    copies = [Path(c) for c in request.copy_to]
+    slip_folder = Path(request.slip_out).resolve().parent if slip and request.slip_out else None
+    if bundle_size is None:
+        return media_rows(out_dir, copies, slip_folder)
+    free: dict[Path, int] = {}
+    for folder in [out_dir, *copies]:
+        try:
+            usage = shutil.disk_usage(folder)
+        except OSError:
+            continue  # not told: the row names the folder only
+        free[folder] = max(0, usage.free - (0 if folder == out_dir else bundle_size))
+    return media_rows(out_dir, copies, slip_folder, free)
 
 
 def run_term_end(request: TermEndRequest, config: Config, *,

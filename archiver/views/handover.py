@@ -138,6 +138,30 @@ def same_medium_warnings(copies: Sequence[Path], slip: bool) -> tuple[tuple[str,
     return tuple(rows)
 
 
+def media_rows(out_dir: Path, copies: Sequence[Path], slip_folder: Path | None,
+               free_after: dict[Path, int] | None = None) -> tuple[tuple[str, str], ...]:
+    """The protocol's rows naming each medium: where the bundle and each copy went, the
+    free space left on it (`free_after`, once the bundle's size is known) and the folder
+    of the password slip (to be printed and removed; never beside the bundle)."""
+    def place(folder: Path) -> str:
+        free = None if free_after is None else free_after.get(Path(folder))
+        return str(folder) if free is None else (
+            f"{folder} (wolne miejsce po zapisaniu: {gigabytes(free)})")
+
+    rows = [("Paczka zapisana w", place(out_dir))]
+    rows += [(f"Kopia {n}", place(folder)) for n, folder in enumerate(copies, start=1)]
+    if slip_folder is not None:
+        rows.append(("Kartka z hasłem w folderze", f"{slip_folder} (wydrukować, plik usunąć)"))
+    return tuple(rows)
+
+
+def gigabytes(size: int) -> str:
+    """`12,3 GB` (`0,4 MB` below a gigabyte)."""
+    if size >= 10**9:
+        return f"{size / 10**9:.1f} GB".replace(".", ",")
+    return f"{size / 10**6:.1f} MB".replace(".", ",")
+
+
 def ignored_files_row(count: int) -> tuple[tuple[str, str], ...]:
     """The protocol's row for files beside a folder export's own, left out of the bundle:
     counted, never named (a name may be personal data)."""

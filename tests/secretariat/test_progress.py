@@ -99,3 +99,25 @@ def test_beside_every_bundle_a_note_says_how_to_open_it(tmp_path, demo_export) -
     audit = CliRunner().invoke(main_group, ["audit", "show", "--json", "--state-dir",
                                             str(tmp_path / "st")])
     assert "JAK-OTWORZYC.txt" in audit.output
+    # the printed protocol names each medium and the free space left on it
+    import subprocess
+
+    protocol = next(out.glob("*-protokol.pdf"))
+    text = subprocess.run(["pdftotext", str(protocol), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    flat = "".join(text.split())
+    assert "Paczkazapisanaw" + "".join(str(out).split()) in flat, text
+    assert "Kopia1" + "".join(str(copy).split()) in flat, text
+    assert flat.count("wolnemiejscepozapisaniu") == 2, text
+
+
+def test_the_protocols_media_rows_name_the_slips_folder() -> None:
+    from pathlib import Path
+
+    from archiver.views.handover import media_rows
+
+    rows = dict(media_rows(Path("/media/PENDRIVE"), [Path("/media/KOPIA")], Path("/home/s"),
+                           {Path("/media/PENDRIVE"): 12_345_000_000}))
+    assert rows["Paczka zapisana w"] == "/media/PENDRIVE (wolne miejsce po zapisaniu: 12,3 GB)"
+    assert rows["Kopia 1"] == "/media/KOPIA"
+    assert rows["Kartka z hasłem w folderze"].startswith("/home/s")
