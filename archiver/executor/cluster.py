@@ -224,8 +224,16 @@ class DaskExecutor:
         except _CONNECTION_LOST as exc:
             if not self.connected():
                 raise self.lost() from None
+            if isinstance(exc, TimeoutError) and not self.client.nthreads():
+                raise self._no_workers() from None  # the worker set lost, none came back
             raise ClusterError(_("cannot send the work's data to the Dask workers "
                                  "({name})").format(name=type(exc).__name__)) from None
+
+    def _no_workers(self) -> ClusterError:
+        return ClusterError(
+            _("no Dask worker left at {address} for {no_workers_timeout:.0f} s; the run "
+              "was stopped").format(address=self.address,
+                                    no_workers_timeout=self.no_workers_timeout))
 
     def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
         """Yield fn(shared, item) for every item, in input order; a scheduler lost on the
@@ -302,11 +310,7 @@ class DaskExecutor:
                     continue
                 waited_without_workers += step
                 if waited_without_workers >= self.no_workers_timeout:
-                    raise ClusterError(
-                        _("no Dask worker left at {address} for "
-                          "{no_workers_timeout:.0f} s; the run was stopped").format(
-                            address=self.address,
-                            no_workers_timeout=self.no_workers_timeout)) from None
+                    raise self._no_workers() from None
             except KilledWorker:
                 raise ClusterError(
                     _("the workers running one rendering task died too many times "

@@ -267,3 +267,22 @@ def test_cli_scheduler_killed_mid_run_is_one_line_exit_5(tmp_path: Path, schools
     errors = [ln for ln in shown.splitlines() if ln.startswith("archiver: error:")]
     assert len(errors) == 1 and "Dask scheduler" in errors[0] and "lost" in errors[0], shown
     assert [p.name for p in out.iterdir()] == []
+
+
+def test_a_lost_worker_set_stops_the_run_with_one_cluster_error_exit_5() -> None:
+    """Every worker gone (the scheduler still there): after no_workers_timeout, one
+    ClusterError, exit 5 (issue 13, finding 11)."""
+    with dask.config.set(NO_SPILL):
+        cluster = _threaded_cluster()
+    client = Client(cluster, set_as_default=False, timeout=3)
+    try:
+        executor = DaskExecutor(client, window=2, no_workers_timeout=2)
+        results = executor.map(_slow_power, range(30), 2)
+        assert next(results) == 0
+        cluster.scale(0)  # the worker set lost
+        with pytest.raises(ClusterError, match="no Dask worker left") as caught:
+            list(results)
+        assert caught.value.exit_code == 5
+    finally:
+        client.close()
+        cluster.close()
