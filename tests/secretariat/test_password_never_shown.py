@@ -34,9 +34,27 @@ def archived(tmp_path_factory, demo_export):
     return root, next((root / "out").glob("*.zip")), demo_export
 
 
+def _a_pupil(export: Path) -> str:
+    from archiver.load import load_dataset
+
+    return str(load_dataset(export)[0].students["student_id"].iloc[0])
+
+
+def _not_a_signature(root: Path) -> Path:
+    path = root / "podpis.p7s"
+    path.write_bytes(b"to nie jest podpis\n")
+    return path
+
+
 def _runs(root: Path, bundle: Path, export: Path) -> list[list[str]]:
     st = ["--state-dir", str(root / "st")]
     return [
+        ["disclose", str(export), "--student", _a_pupil(export), "--recipient",
+         "Sąd Rejonowy w Lipowie", "--legal-basis", "art. 15 ust. 1", "--case-ref",
+         "III Nsm 1/26", "--document", "attendance", "--out", str(root / "udostepnienia"),
+         "--create-out", "--password-file", str(root / "pw.txt"), "-j", "1", *st],
+        ["sign-attach", str(bundle), str(_not_a_signature(root)), "--password-file",
+         str(root / "pw.txt")],
         ["verify", str(bundle), "--password-file", str(root / "pw.txt"), *st],
         ["verify", str(bundle), "--password-file", str(root / "wrong.txt"), *st],
         ["verify", str(bundle), "--json", "--password-file", str(root / "pw.txt"), *st],
@@ -47,14 +65,20 @@ def _runs(root: Path, bundle: Path, export: Path) -> list[list[str]]:
     ]
 
 
-@pytest.mark.parametrize("index", range(5))
+@pytest.mark.parametrize("index", range(7))
 def test_off_a_terminal_nothing_printed_holds_the_password(archived, index) -> None:
     root, bundle, export = archived
     args = _runs(root, bundle, export)[index]
     for lang in ("pl", "en"):
+        if args[0] == "disclose":  # a second disclosure would be refused: a new folder
+            args[args.index("--out") + 1] = str(root / f"udostepnienia-{lang}")
         result = CliRunner().invoke(main_group, args, env={"ARCHIVER_LANG": lang})
         printed = result.stdout + result.stderr
         assert PASSWORD not in printed and WEAK not in printed, args
+        if args[0] == "disclose":
+            assert result.exit_code == 0, printed
+        if args[0] == "sign-attach":
+            assert result.exit_code != 0, printed  # read with the password, then refused
     if args[0] == "term-end":
         assert result.exit_code == 4  # the weak password is refused, without echoing it
 
@@ -74,7 +98,8 @@ def test_on_a_terminal_neither_the_prompt_nor_the_verdict_shows_it(archived, typ
     env = {**os.environ, "ARCHIVER_LANG": "pl", "ARCHIVER_STATE_DIR": str(root / "st")}
     env.pop(ENV_VAR, None)
     for args in (["verify", str(bundle)],
-                 ["sign-request", str(bundle), "--out", str(root / f"m-{len(typed)}.txt")]):
+                 ["sign-request", str(bundle), "--out", str(root / f"m-{len(typed)}.txt")],
+                 ["sign-attach", str(bundle), str(_not_a_signature(root))]):
         child = pexpect.spawn(sys.executable, ["-m", "archiver", *args], env=env,
                               encoding="utf-8", timeout=300, dimensions=(40, 200))
         child.logfile_read = shown = io.StringIO()
