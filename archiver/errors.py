@@ -107,6 +107,7 @@ class PartialFailure(ArchiverError):
     exit_code = ExitCode.PARTIAL
 
 
+# its Polish is looked up where it is printed (cli.report): errors.py imports nothing
 AUDIT_VERIFY_HINT = (
     "Run `archiver audit verify` to see what is wrong. If it reports only a truncated last "
     "line (a crash during writing), `archiver audit recover` sets that line aside and "

@@ -112,7 +112,8 @@ class AuditEntry:
         if keys != set(ENTRY_FIELDS):
             missing = sorted(set(ENTRY_FIELDS) - keys)
             extra = sorted(keys - set(ENTRY_FIELDS))
-            raise AuditFieldError(f"missing fields {missing}, unexpected fields {extra}")
+            raise AuditFieldError(_("missing fields {missing}, unexpected fields "
+                                    "{extra}").format(missing=missing, extra=extra))
         return cls(**{name: data[name] for name in ENTRY_FIELDS}, line=line)
 
     def to_dict(self) -> dict[str, Any]:
@@ -162,24 +163,28 @@ def _check_json_value(value: Any, where: str, depth: int = 0) -> None:
         return
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
-            raise AuditFieldError(f"{where}: text longer than {MAX_TEXT} characters")
+            raise AuditFieldError(_("{where}: text longer than {MAX_TEXT} characters").format(
+                                      where=where, MAX_TEXT=MAX_TEXT))
         return
     if depth >= 3:
-        raise AuditFieldError(f"{where}: nested too deeply")
+        raise AuditFieldError(_("{where}: nested too deeply").format(where=where))
     if isinstance(value, list | tuple):
         if len(value) > MAX_ITEMS:
-            raise AuditFieldError(f"{where}: more than {MAX_ITEMS} items")
+            raise AuditFieldError(_("{where}: more than {MAX_ITEMS} items").format(
+                                      where=where, MAX_ITEMS=MAX_ITEMS))
         for index, item in enumerate(value):
             _check_json_value(item, f"{where}[{index}]", depth + 1)
         return
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
-                raise AuditFieldError(f"{where}: keys must be text")
+                raise AuditFieldError(_("{where}: keys must be text").format(
+                                          where=where))
             _check_json_value(item, f"{where}.{key}", depth + 1)
         return
     # Floats are refused on purpose: their text form is not canonical across languages.
-    raise AuditFieldError(f"{where}: {type(value).__name__} values are not allowed")
+    raise AuditFieldError(_("{where}: {name} values are not allowed").format(
+                              where=where, name=type(value).__name__))
 
 
 def _optional_text(fields: Mapping[str, Any], name: str) -> str | None:
@@ -187,30 +192,37 @@ def _optional_text(fields: Mapping[str, Any], name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise AuditFieldError(f"{name}: expected text")
+        raise AuditFieldError(_("{name}: expected text").format(name=name))
     value = value.strip()
     if len(value) > MAX_TEXT:
-        raise AuditFieldError(f"{name}: text longer than {MAX_TEXT} characters")
+        raise AuditFieldError(_("{name}: text longer than {MAX_TEXT} characters").format(
+                                  name=name, MAX_TEXT=MAX_TEXT))
     return value or None
 
 
 def _check_outputs(outputs: Any) -> list[dict[str, Any]]:
     if not isinstance(outputs, list | tuple):
-        raise AuditFieldError("outputs: expected a list of {name, sha256, size}")
+        raise AuditFieldError(_("outputs: expected a list of {name, sha256, size}"))
     checked = []
     for index, item in enumerate(outputs):
         where = f"outputs[{index}]"
         if not isinstance(item, Mapping) or not {"name", "sha256", "size"} <= set(item):
-            raise AuditFieldError(f"{where}: expected a mapping with name, sha256 and size")
+            raise AuditFieldError(_("{where}: expected a mapping with name, sha256 and "
+                                    "size").format(where=where))
         if set(item) - OUTPUT_KEYS:
-            raise AuditFieldError(f"{where}: unexpected keys {sorted(set(item) - OUTPUT_KEYS)}")
+            raise AuditFieldError(_("{where}: unexpected keys {sorted}").format(
+                                      where=where,
+                                      sorted=sorted(set(item) - OUTPUT_KEYS)))
         if not isinstance(item["name"], str) or not item["name"]:
-            raise AuditFieldError(f"{where}.name: expected a file name")
+            raise AuditFieldError(_("{where}.name: expected a file name").format(
+                                      where=where))
         if not isinstance(item["sha256"], str) or not _HEX64.match(item["sha256"]):
-            raise AuditFieldError(f"{where}.sha256: expected 64 lowercase hex digits")
+            raise AuditFieldError(_("{where}.sha256: expected 64 lowercase hex digits").format(
+                                      where=where))
         size = item["size"]
         if isinstance(size, bool) or not isinstance(size, int) or size < 0:
-            raise AuditFieldError(f"{where}.size: expected a whole number of bytes")
+            raise AuditFieldError(_("{where}.size: expected a whole number of bytes").format(
+                                      where=where))
         _check_json_value(dict(item), where)
         checked.append(dict(item))
     return checked
@@ -224,28 +236,33 @@ def validate_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     refuse_secrets(fields)
     unknown = set(fields) - CALLER_FIELDS
     if unknown:
-        raise AuditFieldError(f"unknown audit fields {sorted(unknown)}")
+        raise AuditFieldError(_("unknown audit fields {sorted}").format(
+                                  sorted=sorted(unknown)))
     command = fields.get("command")
     if not isinstance(command, str) or not _COMMAND.match(command):
-        raise AuditFieldError("command: expected a lowercase command name such as 'term-end'")
+        raise AuditFieldError(_("command: expected a lowercase command name such as "
+                                "'term-end'"))
     operator = _optional_text(fields, "operator")
     if not operator:
-        raise AuditFieldError("operator: must not be empty")
+        raise AuditFieldError(_("operator: must not be empty"))
     scope = fields.get("scope") or {}
     if not isinstance(scope, Mapping):
-        raise AuditFieldError("scope: expected a mapping")
+        raise AuditFieldError(_("scope: expected a mapping"))
     extra = set(scope) - SCOPE_KEYS
     if extra:
         raise AuditFieldError(
-            f"scope: keys {sorted(extra)} are not allowed; allowed: {', '.join(sorted(SCOPE_KEYS))}"
+            _("scope: keys {sorted} are not allowed; allowed: {sorted2}").format(
+                sorted=sorted(extra), sorted2=', '.join(sorted(SCOPE_KEYS)))
         )
     _check_json_value(dict(scope), "scope")
     result = fields.get("result", "ok")
     if result not in RESULTS:
-        raise AuditFieldError(f"result: expected one of {', '.join(RESULTS)}")
+        raise AuditFieldError(_("result: expected one of {RESULTS}").format(
+                                  RESULTS=', '.join(RESULTS)))
     reason = _optional_text(fields, "reason")
     if reason and (len(reason) > MAX_REASON or "\n" in reason):
-        raise AuditFieldError(f"reason: one line of at most {MAX_REASON} characters")
+        raise AuditFieldError(_("reason: one line of at most {MAX_REASON} characters").format(
+                                  MAX_REASON=MAX_REASON))
     clean = {name: _optional_text(fields, name)
              for name in ("recipient", "legal_basis", "case_ref", "approved_by")}  # fmt: skip
     clean.update(command=command, operator=operator, scope=dict(scope), result=result,

@@ -25,7 +25,7 @@ from archiver.audit.locking import exclusive_lock
 from archiver.audit.verify import AuditVerdict, parse_line, split_lines, verify_bytes
 from archiver.errors import AuditLogDamaged, RefusedError, StorageError, UsageError
 from archiver.files import fsync_dir
-from archiver.i18n import _
+from archiver.i18n import N_, _
 from archiver.statedir import open_private_dir
 
 LOG_NAME = "audit.jsonl"
@@ -289,7 +289,7 @@ class AuditLog:
             os.close(fd)
 
 
-BROKEN_HINT = (
+BROKEN_HINT = N_(
     "A truncated last line comes from a crash during writing: `archiver audit recover` sets "
     "it aside and records that. Any other break is evidence of a change: keep the file as it "
     "is and report it to the data protection officer."
@@ -302,6 +302,6 @@ def require_intact(log: AuditLog) -> int:
     if not verdict.ok:
         raise AuditLogDamaged(
             _("the audit log {path} does not verify: {describe}").format(
-                path=log.path, describe=verdict.describe()), BROKEN_HINT
+                path=log.path, describe=verdict.describe()), _(BROKEN_HINT)
         )
     return verdict.count

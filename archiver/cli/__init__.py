@@ -18,7 +18,7 @@ import click
 
 from archiver import __version__, i18n
 from archiver.config import Config, load_config
-from archiver.errors import ArchiverError, ExitCode, Interrupted
+from archiver.errors import AUDIT_VERIFY_HINT, ArchiverError, ExitCode, Interrupted
 from archiver.interrupts import handle_termination_signals
 from archiver.i18n import _
 from archiver.audit.log import os_user
@@ -230,9 +230,18 @@ def echo_error(message: str) -> None:
     click.echo(_("archiver: error: {message}").format(message=message), err=True)
 
 
+_AUDIT_VERIFY_HINT = i18n.N_(
+    "Run `archiver audit verify` to see what is wrong. If it reports only a truncated last "
+    "line (a crash during writing), `archiver audit recover` sets that line aside and "
+    "records that it did; anything else is evidence of a change: keep the file as it is.")
+assert _AUDIT_VERIFY_HINT == AUDIT_VERIFY_HINT
+
+
 def report(exc: ArchiverError) -> int:
     """The one handler of known errors: one line (and its hint) on stderr; the exit code
     the error's class carries. Used inside commands and around click's own parsing."""
+    if exc.hint == AUDIT_VERIFY_HINT:  # errors.py imports nothing, so it is marked here
+        exc.hint = _(_AUDIT_VERIFY_HINT)
     echo_error(str(exc))
     return exc.exit_code
 

@@ -76,7 +76,7 @@ def verify_command(state_dir: str | None, expect_head: str | None) -> None:
     if not verdict.ok:
         raise AuditLogDamaged(
             _("the audit log {path} does not verify: {describe}").format(
-                path=log.path, describe=verdict.describe()), BROKEN_HINT
+                path=log.path, describe=verdict.describe()), _(BROKEN_HINT)
         )
     if verdict.count == 0:
         click.echo(_("no audit entries yet in {path}").format(path=log.path))

@@ -109,8 +109,8 @@ def problem_line(source: Path, exc: ArchiverError) -> str:
     offending values (a validation error may quote a pupil's data)."""
     if isinstance(exc, ValidationFailed):
         count = len(getattr(exc.report, "errors", ()) or ())
-        return (f"{source.name}: invalid export ({count} error(s)); "
-                f"see `archiver validate {source}`")
+        return _("{name}: invalid export ({count} error(s)); see `archiver validate "
+                 "{source}`").format(name=source.name, count=count, source=source)
     first = exc.message.splitlines()[0] if exc.message else type(exc).__name__
     return f"{source.name}: {first}"
 
@@ -182,8 +182,10 @@ def validate_all(request: ManyRequest, period: Period, run_ctx: RunContext,
         key = (ds.meta.school.id, ds.meta.school_year)
         if key in seen:
             outcomes.append(SchoolOutcome(
-                source, key[0], problem=f"{source.name}: the same school and year as "
-                f"{seen[key].name}; archived once", exit_code=ExitCode.USAGE))
+                source, key[0], problem=_("{name}: the same school and year as {other}; "
+                                          "archived once").format(name=source.name,
+                                                                  other=seen[key].name),
+                exit_code=ExitCode.USAGE))
             continue
         seen[key] = source
         outcomes.append(SchoolOutcome(source, key[0], bundle_name=name))

@@ -90,8 +90,9 @@ def test_a_validation_failure_is_polish_under_lang_c(tmp_path) -> None:
 
 
 def test_errors_of_each_class_are_polish_under_lang_c(tmp_path) -> None:
-    """InputError, ValidationFailed, RefusedError, StorageError, UsageError and
-    VerificationError as the CLI prints them, looked up with nothing missing."""
+    """InputError, ValidationFailed, RefusedError, StorageError, UsageError,
+    VerificationError, ConfigError, PartialFailure and a damaged audit log as the CLI
+    prints them, looked up with nothing missing."""
     import sys
     from pathlib import Path
 
@@ -119,11 +120,21 @@ def test_errors_of_each_class_are_polish_under_lang_c(tmp_path) -> None:
          "folder docelowy"),
         (["term-end", "--out", str(out)], 2, "podaj SOURCE (eksport) albo --demo"),
         (["verify", str(tmp_path / "fake.zip")], 3, "nie przechodzi weryfikacji"),
+        (["term-end", str(good), "--config", str(tmp_path / "zla.toml"), "--out", str(out)], 2,
+         "nieznana sekcja konfiguracji [szkola]"),
+        (["term-end", str(good), str(bad), "--term", "1", "--out", str(out), "--slip-out",
+          str(tmp_path / "kartki"), "-j", "1", "--quiet"], 6, "nie zarchiwizowano"),
     ]
-    for args, code, polish in cases:
+    (tmp_path / "zla.toml").write_text("[szkola]\nnazwa = 'x'\n")
+    (tmp_path / "kartki").mkdir()
+    (tmp_path / "zepsuty").mkdir(mode=0o700)
+    (tmp_path / "zepsuty" / "audit.jsonl").write_text('{"seq": 1, "to nie": "wpis"}\n')
+    damaged = (["audit", "verify", "--state-dir", str(tmp_path / "zepsuty")], 3,
+               "nie przechodzi weryfikacji: wiersz 1 (seq 1): zmieniono: brakujące pola")
+    for args, code, polish in [*cases, damaged]:
         i18n.missing.clear()
-        result = CliRunner().invoke(main_group, [*args, "--state-dir", str(tmp_path / "st")],
-                                    env=_env({"LANG": "C"}))
+        state = [] if "--state-dir" in args else ["--state-dir", str(tmp_path / "st")]
+        result = CliRunner().invoke(main_group, [*args, *state], env=_env({"LANG": "C"}))
         assert result.exit_code == code, (args, result.output)
         assert polish in result.output, (args, result.output)
         assert "error:" not in result.output and "Error:" not in result.output, args

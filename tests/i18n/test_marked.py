@@ -5,7 +5,8 @@ subclasses, wherever defined), no text of the message, its hint or its problems 
 bare string literal or f-string: it must come from `_()`, `N_()`, `ngettext()` or
 `Message()` (and `.format()` fills the values in). The same holds for what a verification
 report says (report.add, Problem, checked/not_checked/notes/problems items), the action of
-storage_error and the `what=` a written file is called. With test_catalogs' check that every marked message has a
+storage_error and the `what=` a written file is called. With test_catalogs' check that
+every marked message has a
 Polish msgstr, an error a user sees cannot stay English under a Polish locale.
 """
 
