@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from archiver.audit.entry import AuditEntry
-from archiver.i18n import N_, _
+from archiver.i18n import N_, _, current_language
 
 
 def parse_since(text: str) -> datetime:
@@ -79,7 +79,7 @@ def scope_summary(scope: dict[str, Any]) -> str:
 TABLE_HEADER = (N_("seq"), N_("time (UTC)"), N_("operator"), N_("command"), N_("scope"),
                 N_("result"), N_("outputs"))
 # the log keeps these words in English (it is data); the table says them in the user's language
-RESULT_WORDS = {"ok": N_("ok"), "failed": N_("failed"), "refused": N_("refused"),
+RESULT_WORDS = {"ok": N_("done"), "failed": N_("failed"), "refused": N_("refused"),
                 "interrupted": N_("interrupted"), "internal error": N_("internal error"),
                 "exit": N_("exit")}
 
@@ -100,7 +100,10 @@ def table_rows(entries: Iterable[AuditEntry], scope_width: int = 48) -> list[tup
 
 
 def _word(word: str) -> str:
-    return _(RESULT_WORDS[word]) if word in RESULT_WORDS else word
+    """The log's own word in English (as `audit show --json` has it), translated else."""
+    if word not in RESULT_WORDS or current_language() == "en":
+        return word
+    return _(RESULT_WORDS[word])
 
 
 def _reason(reason: str) -> str:

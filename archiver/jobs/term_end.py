@@ -164,7 +164,8 @@ def _media_rows(out_dir: Path, request: TermEndRequest, slip: bool,
                 bundle_size: int | None) -> tuple[tuple[str, str], ...]:
     """The protocol's media rows; with the bundle's size, each medium's free space once
     the bundle (already in `out_dir`) and its copies are written."""
-    copies = [Path(c) for c in request.copy_to]
+    out_dir = Path(out_dir).resolve()  # the protocol names the medium, not a relative name
+    copies = [Path(c).resolve() for c in request.copy_to]
     slip_folder = Path(request.slip_out).resolve().parent if slip and request.slip_out else None
     if bundle_size is None:
         return media_rows(out_dir, copies, slip_folder)
