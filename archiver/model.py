@@ -83,6 +83,10 @@ class Dataset:
     meta: ExportMeta
     tables: dict[str, pd.DataFrame]
     source: SourceInfo | None = None
+    # The key of students' hashes in file names (render.documents.student_name_key), made
+    # from the whole export once and carried by every slice, so that a document's file
+    # name is the same whether it is made from a slice or from the whole export.
+    name_key: bytes | None = field(default=None, compare=False, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables")

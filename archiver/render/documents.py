@@ -192,7 +192,10 @@ def class_file_part(ds: Dataset, class_id: str) -> str:
 def student_name_key(ds: Dataset) -> bytes:
     """The key of students' hashes in file names: a digest of every student's id, names
     and PESEL in the export. The same export always gives the same names; without the
-    export's personal data, a hash cannot be traced back to its id."""
+    export's personal data, a hash cannot be traced back to its id. Made once per
+    export: a slice carries its whole export's key (Dataset.name_key)."""
+    if ds.name_key is not None:
+        return ds.name_key
     digest = hashlib.sha256(b"archiver-student-names\0" + str(ds.meta.school.id).encode())
     students = ds.students
     columns = [c for c in ("student_id", "first_name", "last_name", "pesel", "birth_date")
@@ -200,7 +203,8 @@ def student_name_key(ds: Dataset) -> bytes:
     for row in sorted({tuple(str(v) for v in r) for r in
                        students[columns].itertuples(index=False, name=None)}):
         digest.update("\x1f".join(row).encode("utf-8") + b"\x1e")
-    return digest.digest()
+    ds.name_key = digest.digest()
+    return ds.name_key
 
 
 def student_file_part(ds: Dataset, student_id: str) -> str:

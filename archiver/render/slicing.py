@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from archiver.model import Dataset
-from archiver.render.documents import DocumentSpec
+from archiver.render.documents import DocumentSpec, student_name_key
 from archiver.views import document_kind
 
 WHOLE = ("staff", "classes", "subjects", "attendance_types", "days_off")
@@ -56,6 +56,10 @@ class Slicer:
             digest.update(self._digests[memo].encode())
         return digest.hexdigest()
 
+    def _dataset(self, tables: dict[str, pd.DataFrame]) -> Dataset:
+        return Dataset(self.dataset.meta, tables, self.dataset.source,
+                       name_key=student_name_key(self.dataset))
+
     def slice_for(self, spec: DocumentSpec) -> Dataset:
         """A dataset holding only the rows `spec`'s document is made from."""
         tables = self.dataset.tables
@@ -63,12 +67,12 @@ class Slicer:
             keep = set(WHOLE) | set(MESSAGES) | set(PEOPLE)
             sliced = {name: frame if name in keep else frame.iloc[0:0]
                       for name, frame in tables.items()}
-            return Dataset(self.dataset.meta, sliced, self.dataset.source)
+            return self._dataset(sliced)
         if _slicing(spec) == "school":  # every class's pupils, lessons and marks
             keep = set(WHOLE) | {"students", "lessons", "attendance"}
             sliced = {name: frame if name in keep else frame.iloc[0:0]
                       for name, frame in tables.items()}
-            return Dataset(self.dataset.meta, sliced, self.dataset.source)
+            return self._dataset(sliced)
         class_id = str(spec.class_id)
         sliced = {name: tables[name].iloc[0:0] for name in tables}
         for name in WHOLE:
@@ -80,7 +84,7 @@ class Slicer:
         for name in PER_STUDENT:
             frame = tables[name]
             sliced[name] = frame[frame["student_id"].isin(ids)].reset_index(drop=True)
-        return Dataset(self.dataset.meta, sliced, self.dataset.source)
+        return self._dataset(sliced)
 
 
 def _slicing(spec: DocumentSpec) -> str:
