@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from archiver.render.printable import printable
-from archiver.render.tablines import Layout, LineBlock, Piece, block, text_pt
+from archiver.render.tablines import Layout, LineBlock, Piece, block
 from archiver.views.grades import NoteEntry, SubjectGrades
 from archiver.views.polish import DASH, date_pl, decimal_pl, number_pl
 
@@ -19,11 +19,6 @@ NOTE_HEADS = ("data", "nr", "uczeń", "rodzaj", "treść (nauczyciel)")
 NOTE_KINDS = {"positive": "pozytywna", "negative": "negatywna", "neutral": "neutralna"}
 NOTES_PER_BLOCK = 12
 GRADE_SEP = "   "  # between two partial grades
-
-
-def _layout(heads: Sequence[str], rows: list[list[str]]) -> Layout:
-    return Layout.of([max([text_pt(h, True)] + [text_pt(r[i]) for r in rows])
-                      for i, h in enumerate(heads[:-1])] + [0.0])
 
 
 def _header(layout: Layout, heads: Sequence[str]) -> LineBlock:
@@ -61,10 +56,11 @@ def grade_blocks(subject: SubjectGrades, codes: dict[str, str],
                           printable(st.year_proposed or DASH),
                           printable(st.year_final or DASH)], []))
         ends.append(len(rows))
-    layout = _layout(GRADE_HEADS, [cells for cells, _ in rows])
+    layout = Layout.for_rows(GRADE_HEADS, [cells for cells, _ in rows])
     blocks, start = [_header(layout, GRADE_HEADS)], 0
     for end in ends:
-        lines = [line for cells, last in rows[start:end] for line in layout.wrapped(cells, last)]
+        lines = [line for cells, last in rows[start:end]
+                 for line in layout.wrapped(layout.cells(cells), last)]
         blocks.append(block([(lines, "")]))
         start = end
     return blocks
@@ -74,8 +70,9 @@ def note_blocks(notes: Sequence[NoteEntry]) -> list[LineBlock]:
     """The notes: a header block, then blocks of a few notes each, a rule under each."""
     rows = [[date_pl(n.day), str(n.number), printable(n.name), NOTE_KINDS[n.kind]]
             for n in notes]
-    layout = _layout(NOTE_HEADS, rows)
-    entries = [(layout.wrapped(cells, [(f"{printable(n.text)} ({printable(n.teacher)})", "")]),
-                "") for cells, n in zip(rows, notes, strict=True)]
+    layout = Layout.for_rows(NOTE_HEADS, rows)
+    entries = [(layout.wrapped(layout.cells(cells),
+                               [(f"{printable(n.text)} ({printable(n.teacher)})", "")]), "")
+               for cells, n in zip(rows, notes, strict=True)]
     return [_header(layout, NOTE_HEADS)] + [
         block(entries[i:i + NOTES_PER_BLOCK]) for i in range(0, len(entries), NOTES_PER_BLOCK)]

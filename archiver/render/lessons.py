@@ -16,16 +16,7 @@ from itertools import groupby
 
 from archiver.render.environment import fit
 from archiver.render.printable import printable
-from archiver.render.tablines import (
-    GAP_PT,
-    PAGE_PT,
-    Layout,
-    LineBlock,
-    Piece,
-    block,
-    fit_pt,
-    text_pt,
-)
+from archiver.render.tablines import PAGE_PT, Layout, LineBlock, Piece, block
 from archiver.views.polish import datetime_pl, number_ranges, weekday
 from archiver.views.register import LessonEntry, WeekView
 
@@ -54,31 +45,15 @@ def _topic(lesson: LessonEntry) -> list[Piece]:
     return pieces
 
 
-def _layout(rows: list[list[str]]) -> Layout:
-    widths = [max([text_pt(head, True)] + [text_pt(row[i]) for row in rows])
-              for i, head in enumerate(HEADS[:-1])]
-    layout = Layout.of(widths + [0.0])
-    if PAGE_PT - layout.starts[-1] < TOPIC_MIN_PT:  # absurdly long names: give way
-        widths = [min(w, 110.0) for w in widths]
-        layout = Layout.of(widths + [0.0])
-    return layout
-
-
-def _fitted(cells: list[str], layout: Layout) -> list[str]:
-    """Cells cut to their column (only names longer than any school's: see _layout)."""
-    rooms = [b - a - GAP_PT for a, b in zip(layout.starts, layout.starts[1:])]
-    return [fit_pt(text, room) for text, room in zip(cells, rooms, strict=True)]
-
-
 def lesson_blocks(week: WeekView, timezone: str) -> list[LineBlock]:
     """The week's lessons: a header block, a block per day, then its days off in one."""
     rows = [_cells(lesson, timezone) for lesson in week.lessons]
-    layout = _layout(rows)
+    layout = Layout.for_rows(HEADS, rows, PAGE_PT, 110.0, TOPIC_MIN_PT)
     header = block([([layout.bold_line(HEADS)], "")], head=1,
                    extra="break-after: avoid")
     cells = iter(rows)
     blocks = [header] + [
-        block([(layout.wrapped(_fitted(next(cells), layout), _topic(lesson)),
+        block([(layout.wrapped(layout.cells(next(cells)), _topic(lesson)),
                 "cancelled" if lesson.status == "cancelled" else "") for lesson in lessons])
         for _day, lessons in groupby(week.lessons, key=lambda lesson: lesson.day)
     ]
@@ -87,7 +62,8 @@ def lesson_blocks(week: WeekView, timezone: str) -> list[LineBlock]:
     for day, reason in week.days_off:
         text = (f"dzień wolny: {printable(reason)}" if reason
                 else "dzień wolny od zajęć dydaktycznych")
-        days_off.append((off.wrapped([f"{weekday(day)} {day:%d.%m}"], [(text, "")],
+        days_off.append((off.wrapped(off.cells([f"{weekday(day)} {day:%d.%m}"], 1),
+                                     [(text, "")],
                                      first=1), ""))
     if days_off:
         blocks.append(block(days_off))

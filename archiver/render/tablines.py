@@ -119,6 +119,26 @@ class Layout:
             starts.append(x)
         return cls(tuple(starts), width)
 
+    @classmethod
+    def for_rows(cls, heads: Sequence[str], rows: Sequence[Sequence[str]],
+                 width: float = PAGE_PT, most: float = 150.0, last: float = 240.0) -> Layout:
+        """Columns for `heads` (bold) over `rows` (a cell for each head but the last), each
+        as wide as its widest text; when that leaves the last column less than `last`
+        points, no column wider than `most` (cells() cuts what is longer)."""
+        widths = [max([text_pt(h, True)] + [text_pt(r[i]) for r in rows])
+                  for i, h in enumerate(heads[:-1])]
+        layout = cls.of(widths + [0.0], width)
+        if width - layout.starts[-1] < last:  # names longer than any school's: give way
+            layout = cls.of([min(w, most) for w in widths] + [0.0], width)
+        return layout
+
+    def cells(self, texts: Sequence[str], first: int = 0) -> list[str]:
+        """`texts` each cut to its column's room (from column `first` on; only a name
+        longer than any school's is cut, see for_rows)."""
+        starts = self.starts[first:]
+        rooms = [b - a - GAP_PT for a, b in zip(starts, starts[1:], strict=False)]
+        return [fit_pt(text, room) for text, room in zip(texts, rooms, strict=False)]
+
     def line(self, cells: Sequence[Piece | str], first: int = 0) -> list[Piece]:
         """One line: each cell at its column's start (from column `first` on)."""
         return self._line(cells, first)[0]

@@ -27,8 +27,9 @@ def test_a_long_topic_wraps_under_the_topic_column_and_keeps_every_word():
     lines = layout.wrapped(cells, [(topic, "")])
     assert len(lines) > 3
     first, _ = _pens(lines[0])
-    wanted = [s for s, c in zip(layout.starts, cells + ["topic"]) if c]
-    assert [abs(x - s) < 0.45 for (x, _), s in zip(first, wanted)] == [True] * len(wanted)
+    wanted = [s for s, c in zip(layout.starts, cells + ["topic"], strict=True) if c]
+    assert [abs(x - s) < 0.45 for (x, _), s in zip(first, wanted, strict=False)] == \
+        [True] * len(wanted)
     topic_start = layout.starts[-1]
     for line in lines[1:]:
         (x, _), *_ = _pens(line)[0]
@@ -82,3 +83,19 @@ def test_lesson_list_columns_stand_under_their_headings_in_the_text_face(rendere
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
                            text=True).stdout
     assert "DejaVu-Sans-Semi-Condensed" in fonts  # the PostScript name of DejaVuSansCondensed.ttf
+
+
+def test_a_name_longer_than_any_schools_is_cut_to_its_column_and_no_line_leaves_the_page():
+    """A 5000-character surname (printed whole in the class list) would push every
+    column off the page: columns give way, the cell is cut with "…", lines stay inside."""
+    from archiver.render.tablines import PAGE_PT, Layout
+
+    heads = ("nr", "uczeń", "okres", "oceny cząstkowe")
+    rows = [["1", "Kowalska " + "x" * 5000, "sem. 1"], ["2", "Nowak Jan", "sem. 2"]]
+    layout = Layout.for_rows(heads, rows)
+    assert PAGE_PT - layout.starts[-1] >= 240
+    for cells in rows:
+        line = layout.wrapped(layout.cells(cells), [("5\u00a0S×2   4+ " * 40, "")])
+        assert all(_pens(part)[1] <= PAGE_PT for part in line)
+    assert layout.cells(rows[1]) == rows[1]  # an ordinary name is never cut
+    assert layout.cells(rows[0])[1].endswith("…")
