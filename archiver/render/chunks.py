@@ -30,7 +30,7 @@ import pikepdf
 from archiver.i18n import _
 from archiver.render import running
 from archiver.render.context import RunContext
-from archiver.render.pagecount import has_anchor, stamp_into, stamp_page_count
+from archiver.render.pagecount import anchor_of, has_anchor, stamp_at, stamp_into
 from archiver.render.pdfa import EmbeddedFile, RenderError, write_pdfa
 
 SECTIONS_PER_PART = 12  # about two pages each (a register week): ~24 pages per part
@@ -127,17 +127,22 @@ def assemble(jobs: Sequence[PartJob], parts: Sequence[PartPdf]) -> PartPdf:
     if len(parts) == 1:
         return parts[0]
     total = sum(p.pages - job.lead_page for job, p in zip(jobs, parts, strict=True))
-    pdfs = [stamp_page_count(p.pdf, total, job.run_ctx) if has_anchor(job.html) else p.pdf
-            for job, p in zip(jobs, parts, strict=True)]
     # the named strings run on across the parts, lead pages included; then those are dropped
     frames = [frame for part in parts for frame in part.frames]
     values = running.resolve(frames)
-    kept, position = [], 0
+    kept, position, anchor, merged_pages = [], 0, None, 0
     for job, part in zip(jobs, parts, strict=True):
         kept += range(position + job.lead_page, position + part.pages)
         position += part.pages
+        if anchor is None and has_anchor(job.html):
+            with pikepdf.open(io.BytesIO(part.pdf)) as laid_out:
+                found = anchor_of(laid_out)
+            if found is not None and found[0] >= job.lead_page:
+                anchor = (merged_pages + found[0] - job.lead_page, found[1], found[2])
+        merged_pages += part.pages - job.lead_page
     with_frames = ([frames[i] for i in kept], [values[i] for i in kept])
-    return PartPdf(merge_pdfs(pdfs, *with_frames, jobs[0].run_ctx), total)
+    return PartPdf(merge_pdfs([p.pdf for p in parts], *with_frames, jobs[0].run_ctx,
+                              anchor=anchor), total)
 
 
 def _with_style(html: str, style: str) -> str:
@@ -155,16 +160,22 @@ def body_class(html: str) -> str:
 
 
 def merge_pdfs(parts: Sequence[bytes], frames: Sequence[running.PageFrame],
-               values: Sequence[dict[str, str]], run_ctx: RunContext) -> bytes:
+               values: Sequence[dict[str, str]], run_ctx: RunContext,
+               anchor: tuple[int, float, float] | None = None) -> bytes:
     """One PDF of the parts' pages in order: the first part's catalog (XMP, OutputIntent,
     embedded files, language), the other parts' pages but their first (which holds only the
     running header), structure trees and outlines grafted on, and the running texts
-    (`values`, one per merged page) drawn over every page."""
+    (`values`, one per merged page) drawn over every page; the page count phrase at
+    `anchor` (merged page index, x, y), drawn after the header and footer and before the
+    page number, in the order a whole document draws them."""
     with pikepdf.open(io.BytesIO(parts[0])) as target:
         for index, data in enumerate(parts[1:], start=1):
             with pikepdf.open(io.BytesIO(data)) as source:
                 _append(target, source, index)
-        running.draw(target, frames, values, len(target.pages), run_ctx)
+        pages = len(target.pages)
+        phrase = None if anchor is None else (
+            lambda pdf: stamp_at(pdf, *anchor, pages, run_ctx))
+        running.draw(target, frames, values, pages, run_ctx, between=phrase)
         return running.save(target)
 
 

@@ -83,21 +83,39 @@ def stamp_page_count(pdf: bytes, total: int, run_ctx: RunContext) -> bytes:
         return out.getvalue()
 
 
+def anchor_of(target: pikepdf.Pdf) -> tuple[int, float, float] | None:
+    """The page (index) and position (pt from its lower left corner) of the open PDF's
+    page-count anchor; None when it has none."""
+    dest = _named_destination(target, PAGE_COUNT_ANCHOR)
+    if dest is None:
+        return None
+    index = next((i for i, p in enumerate(target.pages) if p.obj.objgen == dest[0].objgen),
+                 None)
+    if index is None:
+        raise RenderError(_("the page count's anchor points at no page of the document"))
+    box = [float(v) for v in target.pages[index].mediabox]
+    return index, float(dest[2]) - box[0], box[3] - float(dest[3])
+
+
 def stamp_into(target: pikepdf.Pdf, total: int, run_ctx: RunContext) -> bool:
     """Write "Dokument zawiera `total` stron" at the open PDF's page-count anchor; False
     when it has none."""
+    found = anchor_of(target)
+    if found is None:
+        return False
+    stamp_at(target, *found, total, run_ctx)
+    return True
+
+
+def stamp_at(target: pikepdf.Pdf, index: int, x: float, y: float, total: int,
+             run_ctx: RunContext) -> None:
+    """Write the page-count phrase on page `index` of the open PDF at (x, y)."""
     # imported here: chunks imports this module
     from archiver.render.chunks import _rename_fonts
 
-    dest = _named_destination(target, PAGE_COUNT_ANCHOR)
-    if dest is None:
-        return False
-    page = next((p for p in target.pages if p.obj.objgen == dest[0].objgen), None)
-    if page is None:
-        raise RenderError(_("the page count's anchor points at no page of the document"))
+    page = target.pages[index]
     box = [float(v) for v in page.mediabox]
     width, height = box[2] - box[0], box[3] - box[1]
-    x, y = float(dest[2]) - box[0], box[3] - float(dest[3])
     phrase = _phrase_pdf(round(width, 3), round(height, 3), round(x, 3), round(y, 3),
                          page_count_phrase(total), run_ctx)
     with pikepdf.open(io.BytesIO(phrase)) as overlay:
@@ -110,4 +128,3 @@ def stamp_into(target: pikepdf.Pdf, total: int, run_ctx: RunContext) -> bool:
     page.contents_add(target.make_stream(b"q"), prepend=True)
     page.contents_add(target.make_stream(
         b"Q q /Artifact BMC " + bytes(_FORM_NAME.unparse()) + b" Do EMC Q"))
-    return True

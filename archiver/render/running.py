@@ -47,7 +47,7 @@ TOP_PT, TOP_LINE_PT = 7.5, 7.5 * 1.3
 BOTTOM_PT = 7.0
 PADDING = 2 * MM
 BORDER = 0.5
-BORDER_RGB = (0.267, 0.267, 0.267)  # #444
+BORDER_RGB = (0x44 / 255,) * 3  # #444
 # DejaVu Sans's vertical metrics (hhea, 2048 units): where a line's baseline lies.
 ASCENT, DESCENT = 1901 / 2048, 483 / 2048
 TOP_SHARE = 0.6  # of the page area's width: the top-left box; the top-right has the rest
@@ -464,11 +464,12 @@ def _text_ops(glyphs: dict[str, Glyph], resource: Callable[[Glyph], pikepdf.Name
 
 
 def draw(target: pikepdf.Pdf, frames: Sequence[PageFrame], values: Sequence[dict[str, str]],
-         total: int, run_ctx) -> None:  # noqa: ANN001
+         total: int, run_ctx,  # noqa: ANN001
+         between: Callable[[pikepdf.Pdf], None] | None = None) -> None:
     """Draw the running texts over every page of `target` (frames and values: one per
-    page, in order), numbered 1 to `total`."""
-    from archiver.render.chunks import _rename_fonts
-
+    page, in order), numbered 1 to `total`: the header, footer and rule, then
+    `between(target)` (the page count phrase of a merged document), then the page numbers,
+    in the order WeasyPrint drew a whole document's."""
     if not (len(frames) == len(values) == len(target.pages)):
         from archiver.render.pdfa import RenderError
         raise RenderError(_("page numbers do not match the document's pages"))
@@ -481,60 +482,109 @@ def draw(target: pikepdf.Pdf, frames: Sequence[PageFrame], values: Sequence[dict
     missing = frozenset(c for mine, placed in zip(own, pages, strict=True)
                         for line in placed for c in line.text if c not in mine)
     glyphs = glyph_font(missing, run_ctx) if missing else None
-    fonts: dict[str, pikepdf.Object] = {}
-    names: dict[str, pikepdf.Name] = {}
-    seen: set[tuple[int, int]] = set()
-    source = pikepdf.open(io.BytesIO(glyphs.pdf)) if glyphs else None
-    try:
-        source_fonts = source.pages[0].Resources.get("/Font", {}) if source else {}
-        for page, frame, values_, placed, mine in zip(target.pages, frames, values, pages,
-                                                      own, strict=True):
-            resources = pikepdf.Dictionary(page.obj.Resources)
-            found = {c: mine.get(c) or (glyphs.glyphs.get(c) if glyphs else None)
-                     for line in placed for c in line.text}
+    with _Drawing(target, glyphs, run_ctx) as drawing:
+        layers = [drawing.page(index, page, frame, value, placed, mine)
+                  for index, (page, frame, value, placed, mine) in enumerate(
+                      zip(target.pages, frames, values, pages, own, strict=True))]
+    for page, (head, _number_ops) in zip(target.pages, layers, strict=True):
+        page.contents_add(target.make_stream(b"q"), prepend=True)
+        page.contents_add(target.make_stream(b"Q q /Artifact BMC\n" + head + b"\nEMC Q"))
+    if between is not None:
+        between(target)
+    for page, (_head, number_ops) in zip(target.pages, layers, strict=True):
+        page.contents_add(target.make_stream(b"q"), prepend=True)
+        page.contents_add(target.make_stream(
+            b"Q q /Artifact BMC\n" + number_ops + b"\nEMC Q"))
+
+
+class _Drawing:
+    """The operators of one document's running texts, and the font and form resources
+    they need on each page."""
+
+    def __init__(self, target: pikepdf.Pdf, glyphs: GlyphFont | None, run_ctx) -> None:  # noqa: ANN001
+        self.target, self.glyphs, self.run_ctx = target, glyphs, run_ctx
+        self.fonts: dict[str, pikepdf.Object] = {}
+        self.names: dict[str, pikepdf.Name] = {}
+        self.seen: set[tuple[int, int]] = set()
+        self.source = pikepdf.open(io.BytesIO(glyphs.pdf)) if glyphs else None
+
+    def __enter__(self) -> _Drawing:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.source is not None:
+            self.source.close()
+
+    def _resource(self, glyph: Glyph, added: dict[str, pikepdf.Name]) -> pikepdf.Name:
+        from archiver.render.chunks import _rename_fonts
+
+        if glyph.own:
+            return pikepdf.Name(glyph.font)
+        if glyph.font not in self.fonts:
+            source_font = self.source.pages[0].Resources.Font[glyph.font]
+            self.fonts[glyph.font] = self.target.copy_foreign(source_font)
+            self.names[glyph.font] = pikepdf.Name(f"/ArchiverRun{len(self.names)}")
+            _rename_fonts(pikepdf.Dictionary(Font=pikepdf.Dictionary(
+                {"/F": self.fonts[glyph.font]})), _FONT_INDEX, self.seen)
+        added[glyph.font] = self.names[glyph.font]
+        return self.names[glyph.font]
+
+    def page(self, index: int, page: pikepdf.Page, frame: PageFrame, values: dict[str, str],
+             placed: list[Placed], mine: dict[str, Glyph]) -> tuple[bytes, bytes]:
+        """(header, footer and rule; page number): operators for one page, its resources
+        set."""
+        resources = pikepdf.Dictionary(page.obj.Resources)
+        added: dict[str, pikepdf.Name] = {}
+        forms: dict[pikepdf.Name, pikepdf.Object] = {}
+        layers = []
+        for lines, label in ((placed[:-1], ""), (placed[-1:], placed[-1].text)):
+            found = {c: mine.get(c) or (self.glyphs.glyphs.get(c) if self.glyphs else None)
+                     for line in lines for c in line.text}
             if all(glyph is not None and _simple(c) for c, glyph in found.items()):
-                added: dict[str, pikepdf.Name] = {}
-
-                def resource(glyph: Glyph, added: dict = added) -> pikepdf.Name:
-                    if glyph.own:
-                        return pikepdf.Name(glyph.font)
-                    if glyph.font not in fonts:
-                        fonts[glyph.font] = target.copy_foreign(source_fonts[glyph.font])
-                        names[glyph.font] = pikepdf.Name(f"/ArchiverRun{len(names)}")
-                        _rename_fonts(pikepdf.Dictionary(Font=pikepdf.Dictionary(
-                            {"/F": fonts[glyph.font]})), _FONT_INDEX, seen)
-                    added[glyph.font] = names[glyph.font]
-                    return names[glyph.font]
-
                 # WeasyPrint's own frame (px, y down): text extractors read it as before
-                body = [f"q 1 0 0 -1 0 {frame.height:.6f} cm {PX_PT} 0 0 {PX_PT} 0 0 cm "
-                        "0 0 0 rg".encode()]
-                for line in placed:
-                    body += _text_ops(found, resource, line, frame.height)
-                body.append(b"Q")
-                if added:
-                    font_dict = pikepdf.Dictionary(resources.get("/Font", pikepdf.Dictionary()))
-                    for key, name in added.items():
-                        font_dict[name] = fonts[key]
-                    resources.Font = font_dict
+                ops = [f"q 1 0 0 -1 0 {frame.height:.6f} cm {PX_PT} 0 0 {PX_PT} 0 0 cm "
+                       "0 0 0 rg".encode()]
+                for line in lines:
+                    ops += _text_ops(found, lambda g: self._resource(g, added), line,
+                                     frame.height)
+                ops.append(b"Q")
             else:
-                body = [bytes(_FORM.unparse()) + b" Do"]
-                form = _fallback_form(target, frame, values_, placed[-1].text, run_ctx, seen)
-                xobjects = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
-                xobjects[_FORM] = form
-                resources.XObject = xobjects
-            top, right, _bottom, left = frame.margins
-            rule_y = frame.height - top
-            body += ["{:.3f} {:.3f} {:.3f} rg".format(*BORDER_RGB).encode(),
-                     f"{_number(left)} {_number(rule_y)} "
-                     f"{_number(frame.width - left - right)} {_number(BORDER)} re f".encode()]
-            page.obj.Resources = resources
-            page.contents_add(target.make_stream(b"q"), prepend=True)
-            page.contents_add(target.make_stream(
-                b"Q q /Artifact BMC\n" + b"\n".join(body) + b"\nEMC Q"))
-    finally:
-        if source is not None:
-            source.close()
+                name = pikepdf.Name(f"{_FORM}{len(forms)}")
+                shown = values if not label else dict.fromkeys(NAMES, "")
+                forms[name] = _fallback_form(self.target, frame, shown, label, self.run_ctx,
+                                             _FONT_INDEX + 1 + 2 * index + len(forms))
+                ops = [bytes(name.unparse()) + b" Do"]
+            layers.append(ops)
+        layers[0].append(_rule_ops(frame))
+        if added:
+            font_dict = pikepdf.Dictionary(resources.get("/Font", pikepdf.Dictionary()))
+            for key, name in added.items():
+                font_dict[name] = self.fonts[key]
+            resources.Font = font_dict
+        if forms:
+            xobjects = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
+            for name, form in forms.items():
+                xobjects[name] = form
+            resources.XObject = xobjects
+        page.obj.Resources = resources
+        return b"\n".join(layers[0]), b"\n".join(layers[1])
+
+
+def _rule_ops(frame: PageFrame) -> bytes:
+    """The 0.5pt #444 rule under the two top boxes, drawn as WeasyPrint drew their bottom
+    borders (in its px frame: a band clipped, then filled even-odd)."""
+    top, right, _bottom, left = (v / PX_PT for v in frame.margins)
+    area = frame.width / PX_PT - left - right
+    band = top - BORDER / PX_PT
+    ops = [f"q 1 0 0 -1 0 {frame.height:.6f} cm {PX_PT} 0 0 {PX_PT} 0 0 cm"]
+    first = area * TOP_SHARE
+    rgb = " ".join(f"{v:.6f}" for v in BORDER_RGB)
+    for x, w in ((left, first), (left + first, area - first)):
+        ops.append(f"q {x + w:.6f} {top:.6f} m {x:.6f} {top:.6f} l {x:.6f} {band:.6f} l "
+                   f"{x + w:.6f} {band:.6f} l W* n {rgb} rg {x:.6f} 0 {w:.6f} {band:.6f} re "
+                   f"{x:.6f} 0 {w:.6f} {top:.6f} re f* Q")
+    ops.append("Q")
+    return "\n".join(ops).encode()
 
 
 def _own_glyphs(page: pikepdf.Page, owned: dict) -> dict[str, Glyph]:
@@ -551,7 +601,9 @@ def _own_glyphs(page: pikepdf.Page, owned: dict) -> dict[str, Glyph]:
 
 
 def _fallback_form(target: pikepdf.Pdf, frame: PageFrame, values: dict[str, str], label: str,
-                   run_ctx, seen: set[tuple[int, int]]) -> pikepdf.Object:  # noqa: ANN001
+                   run_ctx, index: int) -> pikepdf.Object:  # noqa: ANN001
+    """The page's running texts laid out by WeasyPrint, as a form XObject of `target` (its
+    fonts tagged with `index`: each such form holds its own subsets)."""
     from archiver.render.chunks import _rename_fonts
 
     data = _laid_out(frame, "\n".join(_lines(values["school"], values["doctitle"],
@@ -560,7 +612,7 @@ def _fallback_form(target: pikepdf.Pdf, frame: PageFrame, values: dict[str, str]
                      label, run_ctx)
     with pikepdf.open(io.BytesIO(data)) as laid_out:
         form = target.copy_foreign(laid_out.pages[0].as_form_xobject())
-    _rename_fonts(form.get("/Resources"), _FONT_INDEX + 1, seen)
+    _rename_fonts(form.get("/Resources"), index, set())
     return form
 
 
