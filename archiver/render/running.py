@@ -507,6 +507,10 @@ class _Drawing:
         self.names: dict[str, pikepdf.Name] = {}
         self.seen: set[tuple[int, int]] = set()
         self.source = pikepdf.open(io.BytesIO(glyphs.pdf)) if glyphs else None
+        self._own_names: dict[str, pikepdf.Name] = {}
+        # a line's operators and the fonts they use, per page height and own font: the
+        # same header on every page is set once
+        self._lines: dict[tuple, tuple[list[bytes], dict[str, pikepdf.Name]] | None] = {}
 
     def __enter__(self) -> _Drawing:
         return self
@@ -519,7 +523,10 @@ class _Drawing:
         from archiver.render.chunks import _rename_fonts
 
         if glyph.own:
-            return pikepdf.Name(glyph.font)
+            name = self._own_names.get(glyph.font)
+            if name is None:
+                name = self._own_names[glyph.font] = pikepdf.Name(glyph.font)
+            return name
         if glyph.font not in self.fonts:
             source_font = self.source.pages[0].Resources.Font[glyph.font]
             self.fonts[glyph.font] = self.target.copy_foreign(source_font)
@@ -528,6 +535,25 @@ class _Drawing:
                 {"/F": self.fonts[glyph.font]})), _FONT_INDEX, self.seen)
         added[glyph.font] = self.names[glyph.font]
         return self.names[glyph.font]
+
+    def _line(self, line: Placed, height: float, mine: dict[str, Glyph]
+              ) -> tuple[list[bytes], dict[str, pikepdf.Name]] | None:
+        """A line's operators and the glyph-font resources they use; None when one glyph
+        per character cannot print it."""
+        key = (line, height, id(mine))
+        if key in self._lines:
+            return self._lines[key]
+        found: dict[str, Glyph] = {}
+        for char in set(line.text):
+            glyph = mine.get(char) or (self.glyphs.glyphs.get(char) if self.glyphs else None)
+            if glyph is None or not _simple(char):
+                self._lines[key] = None
+                return None
+            found[char] = glyph
+        added: dict[str, pikepdf.Name] = {}
+        ops = _text_ops(found, lambda g: self._resource(g, added), line, height)
+        self._lines[key] = (ops, added)
+        return ops, added
 
     def page(self, index: int, page: pikepdf.Page, frame: PageFrame, values: dict[str, str],
              placed: list[Placed], mine: dict[str, Glyph]) -> tuple[bytes, bytes]:
@@ -538,15 +564,14 @@ class _Drawing:
         forms: dict[pikepdf.Name, pikepdf.Object] = {}
         layers = []
         for lines, label in ((placed[:-1], ""), (placed[-1:], placed[-1].text)):
-            found = {c: mine.get(c) or (self.glyphs.glyphs.get(c) if self.glyphs else None)
-                     for line in lines for c in line.text}
-            if all(glyph is not None and _simple(c) for c, glyph in found.items()):
+            set_lines = [self._line(line, frame.height, mine) for line in lines]
+            if all(found is not None for found in set_lines):
                 # WeasyPrint's own frame (px, y down): text extractors read it as before
                 ops = [f"q 1 0 0 -1 0 {frame.height:.6f} cm {PX_PT} 0 0 {PX_PT} 0 0 cm "
                        "0 0 0 rg".encode()]
-                for line in lines:
-                    ops += _text_ops(found, lambda g: self._resource(g, added), line,
-                                     frame.height)
+                for line_ops, fonts in set_lines:
+                    ops += line_ops
+                    added.update(fonts)
                 ops.append(b"Q")
             else:
                 name = pikepdf.Name(f"{_FORM}{len(forms)}")
