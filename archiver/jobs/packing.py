@@ -157,8 +157,8 @@ def pack_bundle(
     (a disclosure: it holds other pupils' data; each document still embeds its own slice).
     With a `signer`, every PDF gets a PAdES signature and the manifest a detached CAdES,
     dated by the clock (never SOURCE_DATE_EPOCH), refused before `exported_at`.
-    `media(size)` gives the protocol's rows about the media (None: the size is not known
-    yet, for the copy inside the bundle; the bundle's size for the printed copy).
+    `media(size)` gives the printed protocol's rows about the media (the bundle's size
+    given); the protocol inside the bundle has none (the same bytes in any folder).
     """
     signing_time = check_can_sign(signer, exported_at) if signer else None
 
@@ -186,8 +186,10 @@ def pack_bundle(
         vendor_rows = [row for vendor in vendor_files for row in _vendor_rows(writer, vendor)]
         inside = replace(description, documents=tuple(packed), source_files=tuple(sources),
                          vendor_files=tuple(vendor_rows),
-                         extra=description.extra + ignored_files_row(ignored)
-                         + (media(None) if media else ()))
+                         extra=description.extra + ignored_files_row(ignored))
+        # The media (folders, free space) only on the printed protocol beside the bundle:
+        # inside, they would make the same documents pack to different bytes in another
+        # folder (a re-run from the cache, a cluster run) and carry a local path along.
         writer.add_bytes(INDEX_NAME, _index_html(inside))
         writer.add_bytes(PROTOCOL_NAME, signed(_protocol_pdf(inside, header, run_ctx)),
                          compress=PDF_DEFLATE)
