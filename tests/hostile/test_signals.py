@@ -140,8 +140,14 @@ def test_sighup_while_rendering_is_handled_like_ctrl_c(work: Path) -> None:
     run = subprocess.run([sys.executable, str(HERE / "killpoint.py"), "entry", "1",
                           *command(work, "term-end")], capture_output=True, text=True,
                          env=environment(work, marker, KILLPOINT_SIGNAL=str(signal.SIGHUP)),
-                         timeout=300)
+                         timeout=300, preexec_fn=_hangup_not_ignored)
     assert check_interrupted(work, run, 129, marker) == "interrupted"
+
+
+def _hangup_not_ignored() -> None:
+    # A run started under nohup inherits SIGHUP ignored, and archiver rightly keeps it so;
+    # this test is about a terminal that hangs up, so the run starts as from a terminal.
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _started_workers(proc: psutil.Process) -> bool:
