@@ -6,9 +6,8 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from archiver import SOFTWARE_NAME, __version__, files
 from archiver.audit.record import AuditRecord
@@ -29,7 +28,6 @@ from archiver.passwords import (
 from archiver.render import RunContext
 from archiver.views.how_to_open import FILE_NAME as HOW_TO_OPEN
 from archiver.views.how_to_open import how_to_open
-from archiver.views.polish import datetime_pl
 
 
 def load(source: Path) -> Dataset:
@@ -149,19 +147,6 @@ def one_line(text: str) -> str:
     breaks (an address typed on two lines) become spaces, other control and format
     characters U+FFFD, so an export's odd text can never stop the archiving."""
     return "".join(c if c.isprintable() else "\ufffd" for c in " ".join(text.split()))
-
-
-def data_as_of(ds: Dataset) -> str:
-    return datetime_pl(ds.meta.exported_at, ds.meta.timezone)
-
-
-def made_at(ds: Dataset, run_ctx: RunContext) -> str:
-    return datetime_pl(run_ctx.printed_at, ds.meta.timezone)
-
-
-def local_time(ds: Dataset, run_ctx: RunContext) -> datetime:
-    """The run's time in the school's time zone (what every printed time shows)."""
-    return run_ctx.printed_at.astimezone(ZoneInfo(ds.meta.timezone))
 
 
 def write_how_to_open(rec: AuditRecord, bundle_name: str, folders: Iterable[Path], *,

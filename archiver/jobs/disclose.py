@@ -50,7 +50,7 @@ from archiver.views.cover_letter import (
     letter_page,
     staff_name,
 )
-from archiver.views.handover import disclosure_protocol
+from archiver.views.handover import disclosure_protocol, local_time
 
 
 @dataclass
@@ -191,7 +191,7 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     slip_path = None
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
-                            common.local_time(ds, run_ctx), run_ctx.operator_label)
+                            local_time(ds, run_ctx), run_ctx.operator_label)
         made = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path, letter_path]
         slip_path = common.write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
     return DiscloseResult(pack, letter_path, slip_path, time.monotonic() - started, kinds)

@@ -38,7 +38,8 @@ from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
 from archiver.sign.vendor import read_vendor_exports, refuse_broken
 from archiver.views import KINDS, Period, make_scope, resolve_period
-from archiver.views.handover import media_rows, same_medium_warnings, term_end_protocol
+from archiver.views.handover import (local_time, media_rows, same_medium_warnings,
+                                     term_end_protocol)
 
 
 @dataclass
@@ -147,7 +148,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     slip_path = None
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
-                            common.local_time(ds, run_ctx), run_ctx.operator_label)
+                            local_time(ds, run_ctx), run_ctx.operator_label)
         made = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path]
         slip_path = common.write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
     copies = []

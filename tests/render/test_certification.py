@@ -102,7 +102,7 @@ def test_default_operator_is_the_configured_person_else_the_account(tmp_path, mo
 
 
 def test_the_password_slip_prints_the_time_in_the_schools_zone_like_the_protocol(small):
-    from archiver.jobs.common import local_time, made_at
+    from archiver.views.handover import local_time, made_at
     from archiver.passwords import Password, PasswordSlip
 
     account = replace(CTX, operator="root", operator_is_account=True)
