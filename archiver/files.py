@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - not POSIX
     fcntl = None  # type: ignore[assignment]
 
 from archiver import published
-from archiver.errors import RefusedError, StorageError, UsageError
+from archiver.errors import ArchiverError, RefusedError, StorageError, UsageError
 from archiver.i18n import N_, _, current_language
 from archiver.statedir import make_private_dirs
 
@@ -360,6 +360,19 @@ def same_medium(bundle_dir: Path, others: Iterable[Path]) -> list[Path]:
         except OSError:
             continue
     return found
+
+
+@contextmanager
+def withdrawn_on_failure(published: Iterable[Path], why: str,
+                         hint: str | None = None) -> Iterator[None]:
+    """Whole or nothing across files: if the block fails (an ArchiverError), the files
+    already published for the same run are removed, and the error says so (`why`; `hint`
+    replaces the error's own)."""
+    try:
+        yield
+    except ArchiverError as exc:
+        remove_quietly(*(Path(p) for p in published))
+        raise type(exc)(f"{exc.message}; {why}", hint=hint or exc.hint) from None
 
 
 def remove_quietly(*paths: Path) -> None:

@@ -18,6 +18,12 @@ def read_and_validate(path: str | Path) -> tuple[Dataset | None, Report]:
     return validate(raw)
 
 
+def load(path: str | Path) -> Dataset:
+    """The validated dataset, or ValidationFailed naming the first broken rule."""
+    dataset, _report = load_dataset(path)
+    return dataset
+
+
 def load_dataset(path: str | Path) -> tuple[Dataset, Report]:
     """The validated Dataset and its warnings; ValidationFailed carrying the report on errors."""
     dataset, report = read_and_validate(path)

@@ -94,6 +94,18 @@ class Dataset:
             return tables[name]
         raise AttributeError(name)
 
+    def personal_name_tokens(self) -> set[str]:
+        """Every first, middle and last name of students, guardians and staff (what no
+        entry name of a bundle may contain)."""
+        names: set[str] = set()
+        for table, columns in (("students", ("first_name", "middle_name", "last_name")),
+                               ("guardians", ("first_name", "last_name")),
+                               ("staff", ("first_name", "last_name"))):
+            frame = self.tables[table]
+            for column in columns:
+                names.update(str(v) for v in frame[column].dropna().unique())
+        return names
+
     def equals(self, other: Dataset) -> bool:
         """Same metadata and the same data in every table (used to compare containers)."""
         if self.meta != other.meta or set(self.tables) != set(other.tables):

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from archiver.errors import InputError, RefusedError
-from archiver.files import write_whole
+from archiver.config import Config
+from archiver.errors import InputError, RefusedError, UsageError
+from archiver.files import check_slip_folder, withdrawn_on_failure, write_whole
 from archiver.i18n import N_, _
 
 ENV_VAR = "ARCHIVER_PASSWORD"
@@ -246,6 +247,50 @@ def write_slip(slip: PasswordSlip, path: Path, *, bundle_dir: Path) -> Path:
         )
     return write_whole(target, slip.text().encode("utf-8"), what=N_("a password slip"),
                        kind="password-slip")
+
+
+@dataclass(frozen=True)
+class PasswordChoice:
+    password: Password
+    generated: bool
+
+
+def choose_password(password_file: Path | None, slip_out: Path | None, out_dir: Path,
+                    config: Config, copy_to: Iterable[Path] = ()) -> PasswordChoice:
+    """A given password (checked for strength), or a generated one for the slip."""
+    given = read_password(password_file)
+    if given is not None:
+        check_strength(given, config.security.min_password_bits)
+        return PasswordChoice(given, False)
+    if slip_out is None:
+        raise UsageError(
+            _("no password given and no --slip-out to print a generated one on"),
+            hint=_("use --password-file FILE or ARCHIVER_PASSWORD, or --slip-out FILE "
+                   "(outside the bundle's folder) to receive a generated password"),
+        )
+    if Path(slip_out).exists():
+        raise RefusedError(_("{slip_out} already exists; a password slip is never "
+                             "overwritten").format(slip_out=slip_out),
+                           hint=_("choose a new --slip-out file"))
+    check_slip_folder(Path(slip_out), (out_dir, *copy_to))
+    slip = Path(slip_out)
+    if not slip.parent.is_dir() or os.path.lexists(slip):
+        raise UsageError((_("the password slip {slip_out} cannot be written there: it "
+                            "already exists") if os.path.lexists(slip) else
+                          _("the password slip {slip_out} cannot be written there: its "
+                            "folder does not exist")).format(slip_out=slip_out),
+                         hint=_("choose another --slip-out before anything is archived"))
+    return PasswordChoice(generate_password(), True)
+
+
+def write_slip_or_withdraw(slip: PasswordSlip, slip_out: Path, out_dir: Path,
+                           published: Iterable[Path]) -> Path:
+    """Write the slip of a generated password; if that fails, remove the bundle and the
+    files made with it. Its password reached no paper: the bundle could never be opened,
+    yet would stand in the archive looking complete."""
+    with withdrawn_on_failure(published, "the bundle was removed, since nobody could open "
+                              "it without the slip", hint="free the slip's folder and run again"):
+        return write_slip(slip, slip_out, bundle_dir=out_dir)
 
 
 def read_slip(text: str) -> tuple[str, Password] | None:

@@ -34,9 +34,9 @@ from distributed import Client, LocalCluster
 from archiver.config import load_config
 from archiver.demo import generate
 from archiver.executor.cluster import DaskExecutor
-from archiver.jobs.common import load
 from archiver.jobs.term_end import KINDS, parse_term
 from archiver.jobs.term_end_many import ManyRequest, run_term_end_many
+from archiver.load import load
 from archiver.render.batch import render_documents
 from archiver.render.context import RunContext
 from archiver.render.documents import DocumentSpec

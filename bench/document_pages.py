@@ -4,9 +4,12 @@ Usage: python bench/document_pages.py EXPORT OUT_DIR KIND:CLASS... (KIND registe
 attendance or messages; CLASS a class name, or "school" for the school-wide transcript).
 A small check of layout speed for one document (issue 15), not the full `archiver bench`.
 """
-import resource, sys, time, os
-from archiver.load import load_dataset
+import os
+import sys
+import time
+
 from archiver.config import Config
+from archiver.load import load_dataset
 from archiver.render import RunContext, render_document
 from archiver.render.plan import plan_documents
 from archiver.views.scope import Period

@@ -36,9 +36,9 @@ from archiver.bench.instrument import (
 )
 from archiver.config import Config
 from archiver.executor import ProcessExecutor, SerialExecutor
-from archiver.jobs import common
 from archiver.jobs.packing import PDF_DEFLATE
 from archiver.jobs.term_end import TermEndRequest, archive_term
+from archiver.load import load
 from archiver.passwords import generate_password
 from archiver.render import ceiling
 from archiver.render.batch import RenderStats
@@ -190,7 +190,7 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
 def _measured_term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunContext,
                        say: Say) -> RunFigures:
     started, mark = time.perf_counter(), cpu_mark()
-    ds = common.load(export)
+    ds = load(export)
     load_s = time.perf_counter() - started
     inner = SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
     executor = MeasuredExecutor(inner)
@@ -269,7 +269,7 @@ def run_bench(size: str = "school", jobs: int = 2, say: Say = lambda _line: None
         (folder / "password.txt").write_text(password.reveal() + "\n", encoding="utf-8")
         say(f"writing the {size} demo school")
         export = _write_demo(size, folder)
-        ds = common.load(export)
+        ds = load(export)
         report.classes = len(ds.classes)
         say("attendance grid: ours and a naive table")
         report.grid_ours, report.grid_naive = _grid(ds, run_ctx)

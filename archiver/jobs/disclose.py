@@ -18,12 +18,18 @@ from archiver import files
 from archiver.audit import AuditLog, record
 from archiver.config import Config
 from archiver.errors import RefusedError
-from archiver.files import remove_stale_partials, write_whole
+from archiver.files import remove_stale_partials, withdrawn_on_failure, write_whole
 from archiver.i18n import N_, _
-from archiver.jobs import common
-from archiver.jobs.packing import PackResult, pack_bundle
+from archiver.jobs.packing import (
+    PackResult,
+    base_bag_info,
+    one_line,
+    pack_bundle,
+    write_how_to_open,
+)
+from archiver.load import load
 from archiver.model import Dataset
-from archiver.passwords import PasswordSlip
+from archiver.passwords import PasswordSlip, choose_password, write_slip_or_withdraw
 from archiver.people import find_student, the_director
 from archiver.render import (
     DocumentSpec,
@@ -139,7 +145,7 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     specs, kinds, period = _plan(ds, request)
     out_dir = files.ensure_folder(request.out_dir)
     remove_stale_partials(out_dir)
-    choice = common.choose_password(request.password_file, request.slip_out, out_dir, config)
+    choice = choose_password(request.password_file, request.slip_out, out_dir, config)
     stamp = run_ctx.printed_at.strftime("%Y%m%dT%H%M%SZ")
     name = (f"{safe_part(ds.meta.school.id, 'szkola')}_udostepnienie_"
             f"{student_file_part(ds, request.student_id)}_{stamp}.zip")
@@ -151,15 +157,15 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
         legal_basis=request.legal_basis, case_ref=request.case_ref,
         student_id=request.student_id, approved_by=staff_name(ds, request.approved_by))
     header = page_header(ds, config, description.heading, period, run_ctx)
-    bag_info = common.base_bag_info(ds, config, run_ctx, name.removesuffix(".zip"),
+    bag_info = base_bag_info(ds, config, run_ctx, name.removesuffix(".zip"),
                                     f"Udostępnienie danych ucznia: {period}")
-    bag_info.update({"Disclosure-Recipient": common.one_line(request.recipient),
-                     "Disclosure-Legal-Basis": common.one_line(request.legal_basis),
-                     "Disclosure-Case-Reference": common.one_line(request.case_ref),
-                     "Disclosure-Approved-By": common.one_line(request.approved_by),
-                     "Disclosure-Student-Id": common.one_line(request.student_id)})
+    bag_info.update({"Disclosure-Recipient": one_line(request.recipient),
+                     "Disclosure-Legal-Basis": one_line(request.legal_basis),
+                     "Disclosure-Case-Reference": one_line(request.case_ref),
+                     "Disclosure-Approved-By": one_line(request.approved_by),
+                     "Disclosure-Student-Id": one_line(request.student_id)})
     if request.school_ref.strip():
-        bag_info["Disclosure-School-Reference"] = common.one_line(request.school_ref)
+        bag_info["Disclosure-School-Reference"] = one_line(request.school_ref)
 
     def title_of(doc: RenderedDocument) -> str:
         return document_title(doc.spec, str(class_names.get(doc.spec.class_id, "")))
@@ -170,16 +176,16 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
     pack = pack_bundle(
         bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
         description=description, header=header, documents=documents, title_of=title_of,
-        source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
+        source=ds.source, forbidden_name_tokens=ds.personal_name_tokens(),
         fixed_words=(LETTER_NAME, "udostepnienie"),
         run_ctx=run_ctx, include_source=False, signer=request.signer,
         exported_at=ds.meta.exported_at,
         extra_documents=[(LETTER_NAME, LETTER_TITLE, letter, letter_pages)],
     )
     published = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path]
-    with common.withdrawn_on_failure(published, "the bundle was removed with it, since the "
+    with withdrawn_on_failure(published, "the bundle was removed with it, since the "
                                      "recipient's letter is part of the disclosure"):
-        outside, _ = _letter_pdf(ds, config, request, run_ctx, period, phrase, kinds,
+        outside, _pages = _letter_pdf(ds, config, request, run_ctx, period, phrase, kinds,
                                  pack.bundle.path.name, pack.bundle.sha256, recipients_copy=True)
         if request.signer:
             outside = sign_pdf(outside, request.signer, signing_time=check_can_sign(
@@ -193,7 +199,7 @@ def disclose(ds: Dataset, config: Config, request: DiscloseRequest, run_ctx: Run
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
                             local_time(ds, run_ctx), run_ctx.operator_label)
         made = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path, letter_path]
-        slip_path = common.write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
+        slip_path = write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
     return DiscloseResult(pack, letter_path, slip_path, time.monotonic() - started, kinds)
 
 
@@ -201,7 +207,7 @@ def run_disclose(request: DiscloseRequest, config: Config, *,
                  progress: Progress | None = None) -> DiscloseResult:
     """Check, then disclose and record; a refusal writes nothing and records nothing."""
     run_ctx = RunContext.create(request.operator)
-    ds = common.load(request.source)
+    ds = load(request.source)
     # Names as the secretary typed them become ids here; only ids are recorded.
     request = dataclasses.replace(request, student_id=find_student(ds, request.student_id),
                                   approved_by=the_director(ds, request.approved_by))
@@ -224,6 +230,6 @@ def run_disclose(request: DiscloseRequest, config: Config, *,
         rec.add_output(result.pack.bundle.path, kind="bundle")
         rec.add_output(result.letter_path, kind="cover-letter")
         rec.add_output(result.pack.protocol_path, kind="protocol")
-        common.write_how_to_open(rec, result.pack.bundle.path.name,
+        write_how_to_open(rec, result.pack.bundle.path.name,
                                  [result.pack.bundle.path.parent], disclosure=True)
     return result

@@ -1,6 +1,6 @@
 """Pack rendered documents, the source export, an index and the handover protocol into one
 encrypted bundle, then write the printable protocol copy beside it (the protocol's and the
-index's words: views/handover.py).
+index's words: views/handover.py); the bag-info fields and JAK-OTWORZYC.txt beside it.
 
 Shared by term-end and disclose. Documents arrive as an iterator and go from memory
 straight into the encrypted ZIP: nothing readable is written to disk.
@@ -13,10 +13,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
+from archiver import SOFTWARE_NAME, __version__, files
+from archiver.audit.record import AuditRecord
 from archiver.bundle import BundleResult, BundleWriter
+from archiver.config import Config
 from archiver.files import write_whole
 from archiver.i18n import N_
-from archiver.model import SourceInfo
+from archiver.model import Dataset, SourceInfo
 from archiver.passwords import Password
 from archiver.render import (
     FILE_NAME_WORDS,
@@ -41,8 +44,11 @@ from archiver.views.handover import (
     ignored_files_row,
     index_page,
     protocol_page,
+    retention_until,
     vendor_rows,
 )
+from archiver.views.how_to_open import FILE_NAME as HOW_TO_OPEN
+from archiver.views.how_to_open import how_to_open
 
 PROTOCOL_NAME = "protokol-przekazania.pdf"
 DOCUMENTS_FOLDER = "dokumenty"
@@ -87,6 +93,45 @@ def fixed_name_words(*more: str) -> tuple[str, ...]:
 def _export_files() -> set[str]:
     """The files a folder export consists of: export.json and one TABLE.csv per table."""
     return {"export.json", *(f"{table}.csv" for table in TABLES)}
+
+
+def base_bag_info(ds: Dataset, config: Config, run_ctx: RunContext, identifier: str,
+                  description: str) -> dict[str, str]:
+    """bag-info.txt fields common to every bundle (the writer adds dates, oxum, agent)."""
+    meta = ds.meta
+    info = {
+        "Source-Organization": config.school.name or meta.school.name,
+        "Organization-Address": meta.school.address,
+        "External-Identifier": identifier,
+        "External-Description": description,
+        "School-Id": meta.school.id,
+        "School-REGON": meta.school.regon,
+        "School-Year": meta.school_year,
+        "Archive-Category": config.archive.category,
+        "Retention-Until": retention_until(ds, config).isoformat(),
+        "Source-System": meta.source_system,
+        "Data-Exported-At": meta.exported_at.isoformat(),
+        "Software": f"{SOFTWARE_NAME} {__version__}",
+        "Operator": run_ctx.operator,
+    }
+    return {k: one_line(v) for k, v in info.items() if v}
+
+
+def one_line(text: str) -> str:
+    """A bag-info value as RFC 8493 tag files need it: one line of printable text. Line
+    breaks (an address typed on two lines) become spaces, other control and format
+    characters U+FFFD, so an export's odd text can never stop the archiving."""
+    return "".join(c if c.isprintable() else "\ufffd" for c in " ".join(text.split()))
+
+
+def write_how_to_open(rec: AuditRecord, bundle_name: str, folders: Iterable[Path], *,
+                      disclosure: bool = False) -> None:
+    """JAK-OTWORZYC.txt in each folder holding the bundle or a copy, noted in the entry."""
+    text = how_to_open(bundle_name, disclosure=disclosure).encode("utf-8")
+    for folder in dict.fromkeys(Path(f) for f in folders):
+        note = files.write_whole(folder / HOW_TO_OPEN, text, replace=True,
+                                 what=N_("the how-to-open note"), kind="how-to-open")
+        rec.add_output(note, kind="how-to-open")
 
 
 def source_paths(source: SourceInfo) -> list[tuple[str, Path]]:

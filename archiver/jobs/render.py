@@ -22,7 +22,7 @@ from archiver.config import Config
 from archiver.errors import RefusedError
 from archiver.files import storage_error, write_whole
 from archiver.i18n import N_, _
-from archiver.jobs.common import load
+from archiver.load import load
 from archiver.model import Dataset
 from archiver.people import find_student
 from archiver.render import (

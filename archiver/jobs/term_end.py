@@ -17,10 +17,16 @@ from archiver.errors import UsageError
 from archiver.executor import Executor
 from archiver.files import remove_stale_partials
 from archiver.i18n import _
-from archiver.jobs import common
-from archiver.jobs.packing import PackResult, pack_bundle
+from archiver.jobs.packing import PackResult, base_bag_info, pack_bundle, write_how_to_open
+from archiver.load import load
 from archiver.model import Dataset
-from archiver.passwords import Password, PasswordSlip
+from archiver.passwords import (
+    Password,
+    PasswordChoice,
+    PasswordSlip,
+    choose_password,
+    write_slip_or_withdraw,
+)
 from archiver.render import (
     Progress,
     RenderedDocument,
@@ -38,8 +44,12 @@ from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
 from archiver.sign.vendor import read_vendor_exports, refuse_broken
 from archiver.views import KINDS, Period, make_scope, resolve_period
-from archiver.views.handover import (local_time, media_rows, same_medium_warnings,
-                                     term_end_protocol)
+from archiver.views.handover import (
+    local_time,
+    media_rows,
+    same_medium_warnings,
+    term_end_protocol,
+)
 
 
 @dataclass
@@ -95,7 +105,7 @@ def bundle_name(ds: Dataset, period: Period, run_ctx: RunContext) -> str:
 
 def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: RunContext,
                  *, progress: Progress | None = None, executor: Executor | None = None,
-                 password: common.PasswordChoice | None = None) -> TermEndResult:
+                 password: PasswordChoice | None = None) -> TermEndResult:
     """Render, pack, verify and publish one school's bundle; write the slip and copies.
 
     `executor` (default: local processes) renders; `password` chosen by the caller (a
@@ -110,7 +120,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     refuse_broken(vendor_files, request.accept_broken_signature)
     period = parse_term(request.term)
     resolve_period(ds.meta, period)  # a term the export lacks stops here, before any output
-    choice = password or common.choose_password(request.password_file, request.slip_out,
+    choice = password or choose_password(request.password_file, request.slip_out,
                                                 out_dir, config, request.copy_to)
     specs = plan_documents(ds, KINDS, None, None, period)
     period_label = period_text(ds, specs[0].scope) if specs else ""
@@ -121,7 +131,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     description = term_end_protocol(ds, config, run_ctx, period_label, period.term,
                                     extra=same_medium_warnings(same_copies, slip_same))
     header = page_header(ds, config, description.heading, period_label, run_ctx)
-    bag_info = common.base_bag_info(
+    bag_info = base_bag_info(
         ds, config, run_ctx, name.removesuffix(".zip"),
         "Dokumentacja przebiegu nauczania z dziennika elektronicznego: "
         + period_text(ds, make_scope(ds.meta, None, period)))
@@ -140,7 +150,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
     pack = pack_bundle(
         bundle_path=out_dir / name, password=choice.password, bag_info=bag_info,
         description=description, header=header, documents=documents, title_of=title_of,
-        source=ds.source, forbidden_name_tokens=common.personal_name_tokens(ds),
+        source=ds.source, forbidden_name_tokens=ds.personal_name_tokens(),
         run_ctx=run_ctx, signer=request.signer, exported_at=ds.meta.exported_at,
         vendor_files=vendor_files,
         media=lambda size: _media_rows(out_dir, request, choice.generated, size),
@@ -150,7 +160,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
                             local_time(ds, run_ctx), run_ctx.operator_label)
         made = [pack.bundle.path, pack.bundle.sidecar_path, pack.protocol_path]
-        slip_path = common.write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
+        slip_path = write_slip_or_withdraw(slip, request.slip_out, out_dir, made)
     copies = []
     for dest in request.copy_to:
         if request.on_copy:
@@ -189,7 +199,7 @@ def run_term_end(request: TermEndRequest, config: Config, *,
     run_ctx = RunContext.create(request.operator)
     if request.source is None:
         raise UsageError(_("give the export to archive (SOURCE) or --demo"))
-    ds = common.load(Path(request.source))
+    ds = load(Path(request.source))
     if on_loaded:
         on_loaded(ds)
     log = AuditLog.for_config(config, request.state_dir)
@@ -201,7 +211,7 @@ def run_term_end(request: TermEndRequest, config: Config, *,
 def archive_recorded(ds: Dataset, config: Config, request: TermEndRequest,
                      run_ctx: RunContext, log: AuditLog, *, progress: Progress | None = None,
                      executor: Executor | None = None,
-                     password: common.PasswordChoice | None = None) -> TermEndResult:
+                     password: PasswordChoice | None = None) -> TermEndResult:
     """archive_term() inside its own term-end entry of the audit log."""
     scope = {"school_id": ds.meta.school.id, "school_year": ds.meta.school_year,
              "term": request.term, "documents": list(KINDS),
@@ -215,7 +225,7 @@ def archive_recorded(ds: Dataset, config: Config, request: TermEndRequest,
         rec.add_output(result.pack.protocol_path, kind="protocol")
         for copy in result.copies:
             rec.add_output(copy, kind="copy")
-        common.write_how_to_open(rec, result.pack.bundle.path.name,
+        write_how_to_open(rec, result.pack.bundle.path.name,
                                  [result.pack.bundle.path.parent,
                                   *(Path(c).parent for c in result.copies)])
     return result

@@ -35,7 +35,6 @@ from archiver.errors import (
 )
 from archiver.executor import Executor
 from archiver.i18n import _
-from archiver.jobs import common
 from archiver.jobs.term_end import (
     TermEndRequest,
     TermEndResult,
@@ -43,8 +42,9 @@ from archiver.jobs.term_end import (
     bundle_name,
     parse_term,
 )
+from archiver.load import load
 from archiver.model import Dataset
-from archiver.passwords import check_strength, read_password
+from archiver.passwords import PasswordChoice, check_strength, choose_password, read_password
 from archiver.render import Progress, RenderedDocument, RunContext
 from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
@@ -120,12 +120,12 @@ def _failed(source: Path, exc: ArchiverError, school_id: str | None = None) -> S
                          exit_code=exc.exit_code)
 
 
-def _given_password(request: ManyRequest, config: Config) -> common.PasswordChoice | None:
+def _given_password(request: ManyRequest, config: Config) -> PasswordChoice | None:
     """The password for every school, or None when each school gets a generated one."""
     given = read_password(request.password_file)
     if given is not None:
         check_strength(given, config.security.min_password_bits)
-        return common.PasswordChoice(given, False)
+        return PasswordChoice(given, False)
     if request.slip_dir is None:
         raise UsageError(
             _("no password given and no --slip-out folder for the generated passwords' "
@@ -151,7 +151,7 @@ def _given_password(request: ManyRequest, config: Config) -> common.PasswordChoi
 def _check_school(source: Path, period: Period, run_ctx: RunContext,
                   slip_dir: Path | None) -> tuple[Dataset, str]:
     """Load and validate one export; its dataset and bundle name (ArchiverError if not)."""
-    ds = common.load(source)
+    ds = load(source)
     resolve_period(ds.meta, period)  # a term the school does not have is its own problem
     name = bundle_name(ds, period, run_ctx)
     if slip_dir is not None and (slip_dir / slip_name(name)).exists():
@@ -194,7 +194,7 @@ def validate_all(request: ManyRequest, period: Period, run_ctx: RunContext,
 
 def _archive_one(outcome: SchoolOutcome, run: _Run) -> TermEndResult:
     request = run.request
-    ds = common.load(outcome.source)  # read again: validation kept no dataset
+    ds = load(outcome.source)  # read again: validation kept no dataset
     slip = None
     if run.given is None and request.slip_dir is not None and outcome.bundle_name:
         slip = Path(request.slip_dir) / slip_name(outcome.bundle_name)
@@ -205,7 +205,7 @@ def _archive_one(outcome: SchoolOutcome, run: _Run) -> TermEndResult:
         use_cache=request.use_cache)
     # ARCHIVER_PASSWORD was read (and removed) once by _given_password: without a given
     # password this generates a new one for this school's slip.
-    password = run.given or common.choose_password(None, slip, request.out_dir, run.config,
+    password = run.given or choose_password(None, slip, request.out_dir, run.config,
                                                    request.copy_to)
     return archive_recorded(ds, run.config, school, run.run_ctx, run.log,
                             progress=run.progress_checked, executor=run.executor,
@@ -221,7 +221,7 @@ class _Run:
     run_ctx: RunContext
     log: AuditLog
     executor: Executor
-    given: common.PasswordChoice | None
+    given: PasswordChoice | None
     progress: Progress | None
     on_school: SchoolStarted | None
     total: int

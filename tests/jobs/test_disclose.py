@@ -174,9 +174,7 @@ def test_beside_the_disclosed_bundle_a_note_says_how_to_open_it(disclosed) -> No
     note = (bundle.parent / "JAK-OTWORZYC.txt").read_text(encoding="utf-8")
     assert bundle.name in note and "7-Zip" in note and "sha256sum -c" in note
     assert "-pismo.pdf" in note and "archiver verify" in note
-    from archiver.jobs.common import personal_name_tokens
-
-    assert not set(re.findall(r"\w+", note)) & personal_name_tokens(ds)
+    assert not set(re.findall(r"\w+", note)) & ds.personal_name_tokens()
     audit = (root / "state" / "audit.jsonl").read_text(encoding="utf-8")
     assert "JAK-OTWORZYC.txt" in audit
 

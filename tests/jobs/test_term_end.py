@@ -14,7 +14,6 @@ from click.testing import CliRunner
 
 from archiver.bundle.names import tokens
 from archiver.cli import main_group
-from archiver.jobs.common import personal_name_tokens
 from archiver.load import load_dataset
 
 PASSWORD = "tarcza-Wrzos-kompas-Lipa-93-zegar-Pstrag"
@@ -95,7 +94,7 @@ def test_sidecar_is_accepted_by_sha256sum(archived) -> None:
 def test_no_entry_name_holds_a_persons_name(archived, demo_export) -> None:
     _root, bundle, _ = archived
     ds, _ = load_dataset(demo_export)
-    forbidden = {t for name in personal_name_tokens(ds) for t in tokens(name) if len(t) > 1}
+    forbidden = {t for name in ds.personal_name_tokens() for t in tokens(name) if len(t) > 1}
     with zipfile.ZipFile(bundle) as zf:
         for name in zf.namelist():
             assert not tokens(name) & forbidden, name

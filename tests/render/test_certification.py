@@ -102,8 +102,8 @@ def test_default_operator_is_the_configured_person_else_the_account(tmp_path, mo
 
 
 def test_the_password_slip_prints_the_time_in_the_schools_zone_like_the_protocol(small):
-    from archiver.views.handover import local_time, made_at
     from archiver.passwords import Password, PasswordSlip
+    from archiver.views.handover import local_time, made_at
 
     account = replace(CTX, operator="root", operator_is_account=True)
     slip = PasswordSlip("b.zip", "0" * 64, Password("x" * 30), local_time(small, account),

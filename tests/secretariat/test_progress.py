@@ -76,7 +76,6 @@ def test_on_a_terminal_the_bar_shows_the_step_and_an_estimate(tmp_path, demo_exp
 
 
 def test_beside_every_bundle_a_note_says_how_to_open_it(tmp_path, demo_export) -> None:
-    from archiver.jobs.common import personal_name_tokens
     from archiver.load import load_dataset
 
     out, copy = tmp_path / "out", tmp_path / "kopia"
@@ -89,7 +88,7 @@ def test_beside_every_bundle_a_note_says_how_to_open_it(tmp_path, demo_export) -
         "-j", "1", "--quiet"])
     assert result.exit_code == 0, result.output
     bundle = next(out.glob("*.zip"))
-    names = personal_name_tokens(load_dataset(demo_export)[0])
+    names = load_dataset(demo_export)[0].personal_name_tokens()
     for folder in (out, copy):
         note = (folder / "JAK-OTWORZYC.txt").read_text(encoding="utf-8")
         assert bundle.name in note and "7-Zip" in note and "sha256sum -c" in note

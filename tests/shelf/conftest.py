@@ -20,8 +20,8 @@ import pytest
 
 from archiver.config import parse_config
 from archiver.demo import write_demo
-from archiver.jobs import common
 from archiver.jobs.term_end import TermEndRequest, run_term_end
+from archiver.load import load
 
 PASSWORD = "shelf-test-password-7f3k-q9zm-x2wr-p4tn"
 DAMAGED_AT = 300_000  # a byte inside the first register's PDF
@@ -65,7 +65,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
         _term_end(source, "year", root / "d", password_file, state,
                   {"retention_years": 0, "category": "A"}),
     ]
-    names = frozenset(common.personal_name_tokens(common.load(source)))
+    names = frozenset(load(source).personal_name_tokens())
     return Made(*bundles, password_file=password_file, names=names)
 
 
