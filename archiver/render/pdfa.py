@@ -30,7 +30,7 @@ from archiver.render.rules import draw_rules
 
 PDF_VARIANT = "pdf/a-3u"
 # Tagged PDF (headings, paragraphs, lists, the small tables as Table/TR/TH/TD): measured
-# with bench/render_grid.py it costs 5-7% on grid pages (about 30 instead of 32 pages/s)
+# with archiver/bench/grid.py it costs 5-7% on grid pages (about 30 instead of 32 pages/s)
 # and some 20% in file size, well within the speed goal, and lets a screen reader navigate
 # by heading and read every grid line in order. It is NOT a PDF/UA (nor PDF/A "a") claim:
 # the attendance grid is lines of text, and PDF/UA would need it tagged as a table with a

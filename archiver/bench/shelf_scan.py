@@ -1,6 +1,6 @@
 """Speed of `archiver shelf scan` on a synthetic shelf (issue 19: 500 bundles, minutes).
 
-Usage: .venv/bin/python bench/shelf_scan.py [--bundles 500] [--kb 600] [--deep]
+Usage: .venv/bin/python -m archiver.bench.shelf_scan [--bundles 500] [--kb 600] [--deep]
 
 Writes --bundles bundles with the real BundleWriter (each a payload of --kb kilobytes of
 incompressible bytes, like a small school's PDFs, and the bag-info fields of a term-end
@@ -26,11 +26,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from archiver.bundle import BundleWriter  # noqa: E402
-from archiver.bundle.hashing import sidecar_path  # noqa: E402
-from archiver.passwords import generate_password  # noqa: E402
+from archiver.bundle import BundleWriter
+from archiver.bundle.hashing import sidecar_path
+from archiver.passwords import generate_password
 
 START = datetime(2026, 6, 27, 15, 30, tzinfo=UTC)
 

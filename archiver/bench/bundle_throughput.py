@@ -1,6 +1,6 @@
 """Throughput of hashing + encryption + packing of a bundle (issue 6: >= 100 MB/s).
 
-Usage: .venv/bin/python bench/bundle_throughput.py [--mb 200] [--text-share 0.25]
+Usage: .venv/bin/python -m archiver.bench.bundle_throughput [--mb 200] [--text-share 0.25]
 
 Builds a payload of about --mb megabytes in a temporary folder: incompressible files
 (like PDFs, whose streams are compressed already) and compressible CSV text, then times
@@ -14,15 +14,12 @@ import argparse
 import os
 import random
 import resource
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from archiver.bundle import BundleWriter, verify_bundle  # noqa: E402
-from archiver.passwords import generate_password  # noqa: E402
+from archiver.bundle import BundleWriter, verify_bundle
+from archiver.passwords import generate_password
 
 MB = 1_000_000
 

@@ -1,8 +1,8 @@
 """Benchmark: load and validate one export; print wall time and peak memory.
 
 Usage:
-    .venv/bin/python bench/load_validate.py PATH            # an existing export
-    .venv/bin/python bench/load_validate.py --demo large    # generate the demo first
+    .venv/bin/python -m archiver.bench.load_validate PATH            # an existing export
+    .venv/bin/python -m archiver.bench.load_validate --demo large    # generate the demo first
         [--format folder|zip|sqlite|xlsx] [--seed N] [--keep DIR]
 
 The generation and writing of a demo export is timed separately and not counted in the

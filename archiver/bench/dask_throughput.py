@@ -14,7 +14,7 @@ pack, encrypt, verify, audit), schools one by one and two at once (as the CLI ru
 on a cluster): beside the rendering's wall time it shows how long the workers wait for
 the packing machine (which here shares the same 2 cores).
 
-Usage: .venv/bin/python bench/dask_throughput.py [--size small] [--schools 2]
+Usage: .venv/bin/python -m archiver.bench.dask_throughput [--size small] [--schools 2]
        [--term year] [--workers 1,2]
 """
 
