@@ -8,8 +8,34 @@ SOFTWARE_NAME = "archiver"
 # The bundle password may come in ARCHIVER_PASSWORD. Take it out of the environment before
 # anything else is imported: importing WeasyPrint runs ldconfig, gcc and ld, which would
 # inherit it. passwords.read_password collects it from here (once).
-_ENV_PASSWORD: list[str] = [_os.environ.pop("ARCHIVER_PASSWORD")] \
-    if "ARCHIVER_PASSWORD" in _os.environ else []
+
+
+def _scrub_initial_environment(name: str) -> None:
+    """Overwrite `name`'s value in the process's initial environment block with NULs.
+
+    os.environ.pop unsets the variable for this process and its children, but the kernel
+    still shows the block the process started with in /proc/PID/environ, of this process
+    and of every process forked from it without exec (a pool's workers before they exec,
+    a subprocess between fork and exec). Where the C library's getenv answers (glibc,
+    musl), the value's bytes are zeroed in place; elsewhere nothing is done."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None)
+        libc.getenv.restype = ctypes.c_void_p
+        libc.getenv.argtypes = [ctypes.c_char_p]
+        where = libc.getenv(name.encode())
+        if where:
+            ctypes.memset(where, 0, len(ctypes.string_at(where)))
+    except (OSError, AttributeError, ValueError):  # no C library to ask: nothing to scrub
+        pass
+
+
+_ENV_PASSWORD: list[str] = []
+if "ARCHIVER_PASSWORD" in _os.environ:
+    _ENV_PASSWORD.append(_os.environ["ARCHIVER_PASSWORD"])
+    _scrub_initial_environment("ARCHIVER_PASSWORD")
+    del _os.environ["ARCHIVER_PASSWORD"]
 
 
 def take_environment_password() -> str | None:
