@@ -1,3 +1,3 @@
-from archiver.cli import main
+from archiver.entry import main
 
 main()

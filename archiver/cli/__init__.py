@@ -18,6 +18,7 @@ import click
 
 from archiver import __version__, i18n
 from archiver.config import Config, load_config
+from archiver.entry import exit_interrupted
 from archiver.errors import AUDIT_VERIFY_HINT, ArchiverError, ExitCode, Interrupted
 from archiver.interrupts import handle_termination_signals
 from archiver.i18n import _
@@ -281,7 +282,7 @@ def _interrupted(exc: BaseException | None) -> NoReturn:
                      "audit log: {files}").format(files=", ".join(str(p) for p in made)))
     else:
         echo_error(_("interrupted; nothing was left under a final name"))
-    sys.exit(code)
+    exit_interrupted(code)
 
 
 def _tolerate_any_output_encoding() -> None:

@@ -179,3 +179,35 @@ def test_ctrl_c_while_the_workers_start_prints_no_traceback(work: Path, delay: f
     assert proc.returncode == 130, err[-3000:]
     assert "Traceback" not in err, err[-3000:]
     assert none_left_after(marker, 5.0) == []
+
+
+# Ctrl-C arrives exactly when the command line imports WeasyPrint (a second or more after
+# start, several on a busy machine): archiver is still starting and has done nothing yet.
+_CTRL_C_WHILE_STARTING = """
+import builtins, os, signal, sys
+real_import = builtins.__import__
+def importing(name, *args, **kwargs):
+    if name == "weasyprint":
+        builtins.__import__ = real_import
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = importing
+sys.argv = ["archiver", *sys.argv[1:]]
+from archiver.entry import main
+main()
+"""
+
+
+@pytest.mark.parametrize("lang,words", [("en", "interrupted; nothing was left"),
+                                        ("pl", "przerwano; żaden plik")])
+def test_ctrl_c_while_archiver_starts_prints_no_traceback(work: Path, lang: str,
+                                                          words: str) -> None:
+    marker = uuid.uuid4().hex
+    run = subprocess.run([sys.executable, "-c", _CTRL_C_WHILE_STARTING,
+                          *command(work, "term-end")], capture_output=True, text=True,
+                         env=environment(work, marker, ARCHIVER_LANG=lang), timeout=120)
+    assert run.returncode == 130, run.stderr[-3000:]
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert words in run.stderr
+    assert not list((work / "out").iterdir())
+    assert none_left_after(marker, 5.0) == []
