@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from markupsafe import escape
 
+from archiver.render.ceiling import PageRate
 from archiver.render.context import RunContext
 from archiver.render.pdfa import PDF_TAGS, html_to_pdfa
 from archiver.render.textgrid import GAP_TEXT, OUT_TEXT, block_style, blocks
@@ -33,15 +34,11 @@ NAIVE_STYLE = ("<style>table.n{border-collapse:collapse;font:7.5pt 'DejaVu Sans 
 
 
 @dataclass(frozen=True)
-class GridRun:
+class GridRun(PageRate):
     layout: str
     pages: int
     cpu_s: float
     wall_s: float
-
-    @property
-    def pages_per_cpu_s(self) -> float:
-        return self.pages / self.cpu_s if self.cpu_s else 0.0
 
 
 def ours_html(weeks: list[WeekView]) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from archiver.views.attendance import AttendanceSection, AttendanceView, Share
+from archiver.render.attendance_tables import span_head
+from archiver.views.attendance import AttendanceView, Share
 from archiver.views.polish import counted, percent_pl
 from archiver.views.school_attendance import SchoolAttendanceView
 
@@ -144,14 +144,6 @@ def _threshold_text(threshold: float) -> str:
     return percent_pl(threshold).replace(",0%", "%")
 
 
-def _span_label(view: AttendanceView, section: AttendanceSection) -> str:
-    if section.kind == "month":
-        return format_date(section.first, "LLL", locale="pl")
-    if section.kind == "term":
-        return f"sem. {section.term}"
-    return "rok" if view.scope.whole_year else "okres"
-
-
 COLUMN_ROWS = 20  # more bars than this go into two charts side by side
 
 
@@ -192,7 +184,7 @@ def trend_chart(view: AttendanceView) -> Markup:
         row = section.total if section.total is not None else (
             section.rows[0] if section.rows else None)
         share = Share(row.present, row.absent) if row is not None else None
-        label = _span_label(view, section)
+        label = span_head(view, section)
         if section.kind == "term":  # "sem." over the number: a month's column is narrow
             bars.append(Bar("sem.", share, str(section.term)))
         else:

@@ -186,7 +186,8 @@ def counts_as_phrase(name: str, counts_as: str) -> str:
     return f"niewliczan{ending} do frekwencji"
 
 
-def _span_head(view: AttendanceView, section: AttendanceSection) -> str:
+def span_head(view: AttendanceView, section: AttendanceSection) -> str:
+    """A span's short head: the month ('wrz'), 'sem. N', or 'rok' / 'okres'."""
     if section.kind == "month":
         return format_date(section.first, "LLL", locale="pl")
     if section.kind == "term":
@@ -241,7 +242,7 @@ def overview_blocks(view: AttendanceView, page_chars: int = PAGE_CHARS) -> list[
         return table_blocks("okres", columns, rows, page_chars)
     everyone = [*period.rows, *([period.total] if period.total is not None else [])]
     counts = _count_columns(view, everyone)
-    columns = [Column(_span_head(view, s), SHORT_CH, _GROUP[s.kind]) for s in spans] + counts
+    columns = [Column(span_head(view, s), SHORT_CH, _GROUP[s.kind]) for s in spans] + counts
     by_number = [{r.number: r for r in s.rows} for s in spans]
     rows = []
     for pupil in period.rows:

@@ -37,17 +37,24 @@ _CEILING_STYLE = ("<style>@page { @top-left { content: none !important } "
 LINE_PT = 9.0
 
 
-@dataclass(frozen=True)
-class Ceiling:
-    """The plain-text pages of a sample of one kind, laid out and written as PDF/A."""
+class PageRate:
+    """Pages per CPU second of a timed layout (its `pages` and `cpu_s`)."""
 
-    kind: str
     pages: int
     cpu_s: float
 
     @property
     def pages_per_cpu_s(self) -> float:
         return self.pages / self.cpu_s if self.cpu_s else 0.0
+
+
+@dataclass(frozen=True)
+class Ceiling(PageRate):
+    """The plain-text pages of a sample of one kind, laid out and written as PDF/A."""
+
+    kind: str
+    pages: int
+    cpu_s: float
 
 
 def _lines(box: boxes.Box, found: list[str]) -> None:

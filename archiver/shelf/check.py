@@ -8,7 +8,6 @@ decrypted in memory and both manifests checked; bag-info.txt is kept for the ind
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +20,13 @@ from archiver.errors import InputError, StorageError
 from archiver.i18n import Message
 from archiver.passwords import Password
 from archiver.shelf.find import Found
+from archiver.sign.bundles import BagReader
 from archiver.sign.renewal import newest_timestamp_expiry
 
 MAX_RANGES = 12  # a changed copy lists this many differing ranges, then counts the rest
 _BLOCK = 4096
+# the bag's files that can carry a timestamp (newest_timestamp_expiry reads them one by one)
+TIMESTAMPED = (".p7s", ".tsr", ".pdf")
 
 
 @dataclass
@@ -83,30 +85,11 @@ def seal_timestamp_expiry(path: Path, bundle_id: str, password: Password) -> str
     try:
         with pyzipper.AESZipFile(path) as archive:
             archive.setpassword(password.encode())
-            expiry = newest_timestamp_expiry(_Bag(archive, bundle_id))
+            expiry = newest_timestamp_expiry(
+                BagReader(archive, bundle_id, suffixes=TIMESTAMPED))
     except (OSError, RuntimeError, ValueError, KeyError, pyzipper.BadZipFile):
         return ""
     return expiry.date().isoformat() if expiry else ""
-
-
-class _Bag(Mapping[str, bytes]):
-    """The bag's files that can carry a timestamp, by bag-relative name, decrypted only
-    when read (issue 17's newest_timestamp_expiry reads them one at a time)."""
-
-    def __init__(self, archive: pyzipper.AESZipFile, bundle_id: str) -> None:
-        prefix = f"{bundle_id}/"
-        self._archive = archive
-        self._names = {n[len(prefix):]: n for n in archive.namelist() if n.startswith(prefix)
-                       and n.lower().endswith((".p7s", ".tsr", ".pdf"))}
-
-    def __getitem__(self, name: str) -> bytes:
-        return self._archive.read(self._names[name])
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
 
 
 def differing_ranges(changed: Path, good: Path) -> tuple[list[tuple[int, int]], int]:

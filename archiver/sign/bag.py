@@ -17,8 +17,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 from archiver.bundle.bagtext import parse_tag_file
+from archiver.bundle.hashing import sidecar_path
 from archiver.errors import RefusedError
 from archiver.i18n import _, shown
 from archiver.sign.cades import verify_detached
@@ -176,3 +178,16 @@ def _is_stray_signature(name: str) -> bool:
 
 def _is_pdf(name: str) -> bool:
     return name.lower().endswith(".pdf")
+
+
+def derived_bundle_path(bundle_path: Path, out_dir: Path, suffix: str) -> Path:
+    """`NAME{suffix}.zip` in out_dir for a new bundle made from `bundle_path` (signed,
+    renewed), or `NAME{suffix}-2`, ...: never a name a bundle or its sidecar has. A suffix
+    the old name already ends in (with its number) is not added twice."""
+    stem = re.sub(rf"{suffix}(-[0-9]+)?$", "", Path(bundle_path).stem)
+    number = 1
+    while True:
+        candidate = Path(out_dir) / f"{stem}{suffix if number == 1 else f'{suffix}-{number}'}.zip"
+        if not candidate.exists() and not sidecar_path(candidate).exists():
+            return candidate
+        number += 1

@@ -11,7 +11,6 @@ kept byte for byte) and checks the new bundle. Bundles are read in memory, never
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,6 @@ from archiver.bundle.bagtext import (
     is_reserved_tag_name,
     parse_tag_file,
 )
-from archiver.bundle.hashing import sidecar_path
 from archiver.bundle.writer import is_seal_name
 from archiver.errors import InputError, RefusedError, UsageError, VerificationError
 from archiver.files import storage_error
@@ -35,6 +33,7 @@ from archiver.passwords import Password, as_password
 from archiver.sign.bag import (
     TAG_MANIFEST,
     check_attachable,
+    derived_bundle_path,
     is_signature_name,
     signature_tag_name,
     verify_bag_signatures,
@@ -83,14 +82,17 @@ def _verified(bundle_path: Path, password: Password) -> None:
         )
 
 
-class _BagReader(Mapping[str, bytes]):
-    """The files of a bundle's bag by bag-relative name, each decrypted when read."""
+class BagReader(Mapping[str, bytes]):
+    """The files of a bundle's bag by bag-relative name, each decrypted when read; with
+    `suffixes`, only the files whose names end so (in any case)."""
 
-    def __init__(self, archive: pyzipper.AESZipFile, top: str) -> None:
+    def __init__(self, archive: pyzipper.AESZipFile, top: str,
+                 suffixes: tuple[str, ...] = ()) -> None:
         prefix = f"{top}/"
         self._archive = archive
         self._infos = {i.filename[len(prefix):]: i for i in archive.infolist()
-                       if i.filename.startswith(prefix) and not i.is_dir()}
+                       if i.filename.startswith(prefix) and not i.is_dir()
+                       and (not suffixes or i.filename.lower().endswith(suffixes))}
 
     def __getitem__(self, name: str) -> bytes:
         return self._archive.read(self._infos[name])
@@ -105,14 +107,14 @@ class _BagReader(Mapping[str, bytes]):
         return self._infos[name]
 
 
-def _open_bag(bundle_path: Path, password: Password) -> tuple[pyzipper.AESZipFile, _BagReader]:
+def _open_bag(bundle_path: Path, password: Password) -> tuple[pyzipper.AESZipFile, BagReader]:
     try:
         archive = pyzipper.AESZipFile(bundle_path)
     except (OSError, pyzipper.BadZipFile) as exc:
         raise InputError(_("cannot open the bundle {bundle_path}: {exc}").format(
                              bundle_path=bundle_path, exc=exc)) from None
     archive.setpassword(password.encode())
-    return archive, _BagReader(archive, bag_top(Path(bundle_path).name))
+    return archive, BagReader(archive, bag_top(Path(bundle_path).name))
 
 
 def sign_request(bundle_path: Path, password: Password | str | None) -> bytes:
@@ -162,14 +164,7 @@ def verify_bundle_signatures(
 
 def signed_bundle_path(bundle_path: Path, out_dir: Path) -> Path:
     """`NAME-podpisany.zip` in out_dir, or `-podpisany-2`, ...: never an existing name."""
-    stem = re.sub(rf"{SIGNED_SUFFIX}(-[0-9]+)?$", "", Path(bundle_path).stem)
-    number = 1
-    while True:
-        suffix = SIGNED_SUFFIX if number == 1 else f"{SIGNED_SUFFIX}-{number}"
-        candidate = Path(out_dir) / f"{stem}{suffix}.zip"
-        if not candidate.exists() and not sidecar_path(candidate).exists():
-            return candidate
-        number += 1
+    return derived_bundle_path(bundle_path, out_dir, SIGNED_SUFFIX)
 
 
 def _read_signature(signature_path: Path) -> bytes:
@@ -200,7 +195,7 @@ def _carried_bag_info(bag: Mapping[str, bytes]) -> list[tuple[str, str]]:
 
 
 def _repack(
-    bag: _BagReader, archive: pyzipper.AESZipFile, target: Path, password: Password,
+    bag: BagReader, archive: pyzipper.AESZipFile, target: Path, password: Password,
     new_seals: Mapping[str, bytes],
 ) -> BundleResult:
     """Every file of `bag` into a new bundle at `target`, plus `new_seals` beside the tag

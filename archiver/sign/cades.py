@@ -21,11 +21,11 @@ from pyhanko.sign.validation import async_validate_detached_cms
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 from archiver.i18n import Message
-from archiver.sign.certs import check_chain, display_name, quiet_libraries
+from archiver.sign.certs import quiet_libraries
 from archiver.sign.keys import Signer
-from archiver.sign.longterm import check_cms_at
+from archiver.sign.longterm import check_cms_at, checked_verdict
 from archiver.sign.timestamping import online_context
-from archiver.sign.verdict import SignatureVerdict, Trust, broken
+from archiver.sign.verdict import SignatureVerdict, broken
 
 KIND = "CAdES"
 
@@ -174,26 +174,8 @@ def verify_detached(
     if signing_time is None:
         problems.append(Message("no signing time in the signature"))
     moment = at or datetime.now(UTC)
-    proven = None
-    if trust_roots is not None and signature_timestamps(signed):
-        check = check_cms_at(signed, data, trust_roots, moment)
-        trust = Trust.TRUSTED if check.passed else Trust.UNTRUSTED
-        trust_problem, proven = check.problem, check.proven_time
-    else:  # no timestamp: its time is a claim, so the chain must hold at `moment`
-        trust, trust_problem = check_chain(
-            certs.signer_cert, certs.other_certs, trust_roots, moment
-        )
-    if trust_problem:
-        problems.append(trust_problem)
-    return SignatureVerdict(
-        target=target,
-        kind=KIND,
-        intact=status.intact and status.valid,
-        trust=trust,
-        signer=display_name(certs.signer_cert.subject),
-        issuer=display_name(certs.signer_cert.issuer),
-        signing_time=signing_time,
-        problems=tuple(problems),
-        proven_time=proven,
-        checked_at=moment if trust_roots is not None else None,
-    )
+    check = (check_cms_at(signed, data, trust_roots, moment)
+             if trust_roots is not None and signature_timestamps(signed) else None)
+    return checked_verdict(target, KIND, intact=status.intact and status.valid, certs=certs,
+                           signing_time=signing_time, problems=problems,
+                           trust_roots=trust_roots, moment=moment, timestamp_check=check)

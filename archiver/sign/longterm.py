@@ -39,7 +39,8 @@ from pyhanko_certvalidator.policy_decl import (
 from pyhanko_certvalidator.registry import SimpleTrustManager
 from pyhanko_certvalidator.revinfo.archival import CRLContainer, OCSPContainer
 
-from archiver.sign.certs import quiet_libraries
+from archiver.sign.certs import check_chain, display_name, quiet_libraries
+from archiver.sign.verdict import SignatureVerdict, Trust
 
 _ANY_AGE = timedelta(days=36500)
 _NO_POE = (AdESIndeterminate.NO_POE, AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
@@ -54,6 +55,35 @@ class TimeCheck:
     moment: datetime  # the validation time (verify --at, else now)
     proven_time: datetime | None  # when a timestamp proves the signature existed
     problem: str | None = None
+
+
+def checked_verdict(target: str, kind: str, *, intact: bool, certs: object,
+                    signing_time: datetime | None, problems: list, trust_roots: list | None,
+                    moment: datetime, timestamp_check: TimeCheck | None) -> SignatureVerdict:
+    """The verdict of a signature whose bytes were checked (`intact`, `problems` so far):
+    trusted as `timestamp_check` found when it is timestamped and roots were given; else
+    (no timestamp: its time is a claim) as the signer's chain holds at `moment`."""
+    proven = None
+    if timestamp_check is not None:
+        trust = Trust.TRUSTED if timestamp_check.passed else Trust.UNTRUSTED
+        trust_problem, proven = timestamp_check.problem, timestamp_check.proven_time
+    else:
+        trust, trust_problem = check_chain(certs.signer_cert, certs.other_certs, trust_roots,
+                                           moment)
+    if trust_problem:
+        problems.append(trust_problem)
+    return SignatureVerdict(
+        target=target,
+        kind=kind,
+        intact=intact,
+        trust=trust,
+        signer=display_name(certs.signer_cert.subject),
+        issuer=display_name(certs.signer_cert.issuer),
+        signing_time=signing_time,
+        problems=tuple(problems),
+        proven_time=proven,
+        checked_at=moment if trust_roots is not None else None,
+    )
 
 
 def validation_spec(trust_roots: list, ocsps: list = (), crls: list = (),

@@ -47,11 +47,11 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 
 from archiver.errors import InputError
 from archiver.i18n import Message, _
-from archiver.sign.certs import check_chain, display_name, quiet_libraries
+from archiver.sign.certs import quiet_libraries
 from archiver.sign.keys import Signer
-from archiver.sign.longterm import check_pdf_at
+from archiver.sign.longterm import check_pdf_at, checked_verdict
 from archiver.sign.timestamping import TimestampService, online_context, self_signed
-from archiver.sign.verdict import SignatureVerdict, Trust, broken
+from archiver.sign.verdict import SignatureVerdict, broken
 
 DEFAULT_REASON = "Podpis dokumentu archiwalnego"
 FIELD_PREFIX = "Podpis"
@@ -266,28 +266,12 @@ def _verify_one(
         problems.append(Message("the file was changed after it was signed"))
     certs = extract_certificate_info(embedded.signed_data)
     signing_time = embedded.self_reported_timestamp
-    proven = None
-    if trust_roots is not None and _timestamped(embedded):
-        check = check_pdf_at(embedded, trust_roots, moment)
-        trust = Trust.TRUSTED if check.passed else Trust.UNTRUSTED
-        trust_problem, proven = check.problem, check.proven_time
-    else:  # no timestamp: its time is a claim, so the chain must hold at `moment`
-        trust, trust_problem = check_chain(certs.signer_cert, certs.other_certs, trust_roots,
-                                           moment)
-    if trust_problem:
-        problems.append(trust_problem)
-    return SignatureVerdict(
-        target=label,
-        kind="PAdES" if embedded.sig_object.get("/SubFilter") == "/ETSI.CAdES.detached"
-        else "PDF (not PAdES)",
-        intact=status.intact and status.valid and unchanged,
-        trust=trust,
-        signer=display_name(certs.signer_cert.subject),
-        issuer=display_name(certs.signer_cert.issuer),
-        signing_time=signing_time,
-        problems=tuple(problems),
-        proven_time=proven,
-        checked_at=moment if trust_roots is not None else None,
-    )
+    check = (check_pdf_at(embedded, trust_roots, moment)
+             if trust_roots is not None and _timestamped(embedded) else None)
+    kind = ("PAdES" if embedded.sig_object.get("/SubFilter") == "/ETSI.CAdES.detached"
+            else "PDF (not PAdES)")
+    return checked_verdict(label, kind, intact=status.intact and status.valid and unchanged,
+                           certs=certs, signing_time=signing_time, problems=problems,
+                           trust_roots=trust_roots, moment=moment, timestamp_check=check)
 
 

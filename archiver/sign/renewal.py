@@ -36,10 +36,10 @@ from archiver.bundle.bagtext import (
     parse_manifest,
     parse_tag_file,
 )
-from archiver.bundle.hashing import sidecar_path
 from archiver.bundle.writer import is_seal_name
 from archiver.errors import RefusedError, VerificationError
 from archiver.i18n import Message, _, joined
+from archiver.sign.bag import derived_bundle_path
 from archiver.sign.cades import add_evidence, parse_cms, verify_detached
 from archiver.sign.certs import quiet_libraries
 from archiver.sign.longterm import _timing, timestamp_expiry, validation_spec
@@ -101,14 +101,7 @@ def _roots_from(bag: Mapping[str, bytes], extra: list) -> list:
 
 def renewed_bundle_path(bundle_path: Path, out_dir: Path) -> Path:
     """`NAME-odnowiony.zip` in out_dir, or `-odnowiony-2`, ...: never an existing name."""
-    stem = re.sub(rf"{RENEWED_SUFFIX}(-[0-9]+)?$", "", Path(bundle_path).stem)
-    number = 1
-    while True:
-        suffix = RENEWED_SUFFIX if number == 1 else f"{RENEWED_SUFFIX}-{number}"
-        candidate = Path(out_dir) / f"{stem}{suffix}.zip"
-        if not candidate.exists() and not sidecar_path(candidate).exists():
-            return candidate
-        number += 1
+    return derived_bundle_path(bundle_path, out_dir, RENEWED_SUFFIX)
 
 
 def renew(bag: Mapping[str, bytes], service: TimestampService, target: Path, password,

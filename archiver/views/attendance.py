@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from typing import Generic, TypeVar
 
 import pandas as pd
 
@@ -19,6 +20,8 @@ from archiver.config import Config
 from archiver.model import Dataset
 from archiver.views import common, polish
 from archiver.views.scope import Scope
+
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -42,18 +45,25 @@ class AttendanceRow:
 
     @property
     def percent(self) -> float | None:
-        total = self.present + self.absent
-        return None if total == 0 else self.present * 100.0 / total
+        return Share(self.present, self.absent).percent
 
 
 @dataclass(frozen=True)
-class AttendanceSection:
+class Span(Generic[Row]):
+    """A table over a span of days (a month, a term, the period): a row per pupil and the
+    class total."""
+
     kind: str  # month / term / period
     first: date
     last: date
-    rows: tuple[AttendanceRow, ...]
-    total: AttendanceRow | None  # class total; None in a student-scoped document
+    rows: tuple[Row, ...]
+    total: Row | None  # class total; None in a student-scoped document
     term: int | None = None
+
+
+@dataclass(frozen=True)
+class AttendanceSection(Span[AttendanceRow]):
+    """Counts per category over a span."""
 
 
 @dataclass(frozen=True)
@@ -92,13 +102,8 @@ class SubjectRow:
 
 
 @dataclass(frozen=True)
-class SubjectTable:
-    kind: str  # period / term
-    first: date
-    last: date
-    rows: tuple[SubjectRow, ...]
-    total: SubjectRow | None  # class total; None in a student-scoped document
-    term: int | None = None
+class SubjectTable(Span[SubjectRow]):
+    """Shares per subject over a span (period / term)."""
 
 
 @dataclass(frozen=True)
