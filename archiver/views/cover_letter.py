@@ -34,12 +34,17 @@ def student_name(ds: Dataset, student_id: str) -> str:
     return f"{row['first_name']} {row['last_name']}"
 
 
+def pupil_sex(ds: Dataset, student_id: str) -> str:
+    """"F" or "M" from the pupil's PESEL, "" when it is not known."""
+    row = ds.students[ds.students["student_id"] == student_id].iloc[0]
+    return sex_from_pesel(row.get("pesel")) or ""
+
+
 def pupil_phrase(ds: Dataset, student_id: str) -> str:
     """Whom the data concern, phrased so that no name needs declining: "dotyczące ucznia:
     Jan Kowalski", "dotyczące uczennicy: Anna Nowak" (sex from the PESEL); without a PESEL
     a form that needs no gender: "dotyczące: Anna Nowak"."""
-    row = ds.students[ds.students["student_id"] == student_id].iloc[0]
-    noun = {"F": " uczennicy", "M": " ucznia"}.get(sex_from_pesel(row.get("pesel")), "")
+    noun = {"F": " uczennicy", "M": " ucznia"}.get(pupil_sex(ds, student_id), "")
     return f"dotyczące{noun}: {student_name(ds, student_id)}"
 
 
@@ -60,7 +65,7 @@ def cover_letter(ds: Dataset, config: Config, run_ctx: RunContext, *, recipient:
         "student_id": student_id,
         "pupil": pupil_phrase(ds, student_id),
         "period": period,
-        "scope": [DOCUMENT_KINDS[k].scope_words for k in kinds],
+        "scope": [DOCUMENT_KINDS[k].scope_words[pupil_sex(ds, student_id)] for k in kinds],
         "approved_by": config.school.director or staff_name(ds, approved_by),
         "operator": run_ctx.operator_label,
         "made_at": made_at(ds, run_ctx),

@@ -37,7 +37,9 @@ class DocumentKind:
     build: Callable[[Dataset, Config, Scope], Any]  # the view builder: what the pages say
     title: str  # the printed title of a class's document; {cls} = the class as printed
     file_word: str  # in file names: 7a_<word>_2025-2026.pdf (ASCII)
-    scope_words: str  # a disclosure's cover letter: what the recipient receives
+    # a disclosure's cover letter: what the recipient receives, said of a boy ("M"), of a
+    # girl ("F") and, when the sex is not known, in words that need no gender ("")
+    scope_words: dict[str, str]
     register_name: str  # the register of disclosures: the document in short
     english: str  # the bench's reports
     student_title: str | None = None  # for one student; default: title + STUDENT_SUFFIX
@@ -64,26 +66,39 @@ class DocumentKind:
         return title + STUDENT_SUFFIX if student else title
 
 
+def _pupil_words(text: str) -> dict[str, str]:
+    """`text` with "{ucznia}" said of a boy, of a girl, and left out when the sex is not
+    known (the letter names the pupil just before the list)."""
+    return {"M": text.format(ucznia=" ucznia"), "F": text.format(ucznia=" uczennicy"),
+            "": text.format(ucznia="")}
+
+
 DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.name: kind for kind in (
     DocumentKind(
         "register", build_register, "Dziennik lekcyjny oddziału {cls}", "dziennik",
-        "wyciąg z dziennika lekcyjnego: frekwencja, oceny, zachowanie i uwagi ucznia "
-        "oraz daty, przedmioty i tematy lekcji",
+        _pupil_words("wyciąg z dziennika lekcyjnego: frekwencja, oceny, zachowanie i uwagi"
+                     "{ucznia} oraz daty, przedmioty i tematy lekcji"),
         "dziennik lekcyjny (wyciąg)", "class register"),
     DocumentKind(
         "attendance", build_attendance, "Zestawienie frekwencji oddziału {cls}", "frekwencja",
-        "zestawienie frekwencji ucznia", "zestawienie frekwencji", "attendance summary"),
+        _pupil_words("zestawienie frekwencji{ucznia}"), "zestawienie frekwencji",
+        "attendance summary"),
     DocumentKind(
         "messages", build_transcript, "Wiadomości – oddział {cls}", "wiadomosci",
-        "korespondencja (moduł WIADOMOŚCI), w której uczestniczył uczeń lub jego "
-        "rodzice/opiekunowie",
+        {"M": "korespondencja (moduł WIADOMOŚCI), w której uczestniczył uczeń lub jego "
+              "rodzice/opiekunowie",
+         "F": "korespondencja (moduł WIADOMOŚCI), w której uczestniczyła uczennica lub jej "
+              "rodzice/opiekunowie",
+         "": "korespondencja (moduł WIADOMOŚCI) z udziałem tej osoby lub jej "
+             "rodziców/opiekunów"},
         "korespondencja (wiadomości)", "message transcript",
         student_title="Wiadomości – korespondencja dotycząca jednego ucznia",
         school_title="Wiadomości do całej szkoły", student_per_class=False,
         slicing="correspondence", parts_may_be_cut=False),
     DocumentKind(
         "school-attendance", build_school_attendance, "Zestawienie frekwencji szkoły",
-        "frekwencja-szkoly", "zestawienie frekwencji szkoły", "zestawienie frekwencji szkoły",
+        "frekwencja-szkoly", _pupil_words("zestawienie frekwencji szkoły"),
+        "zestawienie frekwencji szkoły",
         "school attendance summary", school_title="Zestawienie frekwencji szkoły",
         slicing="school", school_only=True),
 )}

@@ -119,6 +119,23 @@ def test_a_girls_cover_letter_says_uczennicy_and_a_pupil_without_pesel_needs_no_
     assert "ucznia" not in unknown.split("dotyczące")[1][:12]
 
 
+def test_the_letters_scope_speaks_of_the_pupil_in_the_pupils_gender(small):
+    """What the recipient receives is said of a girl as of a girl ("uwagi uczennicy", "w
+    której uczestniczyła uczennica lub jej rodzice"), and without a known sex in words that
+    need no gender."""
+    def scope(student_id: str) -> str:
+        text = " ".join(pdf_pages(_letter(small, student_id)[0])[0].split())
+        # a line may break after the slash of "rodzice/opiekunowie"
+        return text.split("w zakresie:")[1].split("Dane przekazuje")[0].replace("/ ", "/")
+    girl, unknown = scope("S1"), scope("S2")
+    assert "uwagi uczennicy" in girl and "frekwencji uczennicy" in girl
+    assert "uczestniczyła uczennica lub jej rodzice/opiekunowie" in girl
+    assert not re.search(r"\b(ucznia|uczeń|uczestniczył|jego)\b", girl), girl
+    assert not re.search(r"\b(ucznia|uczeń|uczennic\w*|uczestniczył\w*|jego)\b", unknown), \
+        unknown
+    assert "z udziałem tej osoby lub jej rodziców/opiekunów" in unknown
+
+
 def test_a_boys_cover_letter_says_ucznia(small):
     boys = small.students.copy()
     boys.loc[boys["student_id"] == "S2", "pesel"] = "12270212351"  # 5: odd
