@@ -40,7 +40,8 @@ PERSONAL_DATA_WARNING = N_(
               "replaced unless --force is given.")
 @click.option("--document", "kinds", multiple=True, type=click.Choice(KINDS),
               help="Which documents (repeatable): register (dziennik lekcyjny), attendance "
-              "(zestawienie frekwencji), messages (wiadomości). Default: all three.")
+              "(zestawienie frekwencji), messages (wiadomości), school-attendance (zestawienie "
+              "frekwencji szkoły, only for the whole school). Default: all of them.")
 @click.option("--class", "class_names", multiple=True, metavar="NAME",
               help="Class as printed, e.g. 7a (repeatable). Default: every class, plus the "
               "school-wide message transcript.")
