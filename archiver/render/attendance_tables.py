@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
+from archiver.render.marks import split_marks
 from archiver.render.textgrid import PAGE_CHARS, ruled
 from archiver.views.attendance import (
     AttendanceRow,
@@ -35,6 +36,7 @@ class TableBlock:
 
     lines: Markup
     style: str
+    marks: str = ""  # the bold and tinted cells, for the <pre>'s data-marks (marks.py)
 
 
 @dataclass(frozen=True)
@@ -114,8 +116,9 @@ def table_blocks(name_head: str, columns: list[Column], rows: list[Row],
                 total_at = depth + n
             lines.append(escape(_label(row.label, name_ch))
                          + Markup("").join(Markup(" ") + row.cells[i] for i in chosen))
-        blocks.append(TableBlock(Markup("\n").join(lines),
-                                 _style(name_ch, [columns[i] for i in chosen], depth, total_at)))
+        plain, marked = split_marks(Markup("\n").join(lines))
+        blocks.append(TableBlock(plain, _style(name_ch, [columns[i] for i in chosen], depth,
+                                               total_at), marked))
     return blocks
 
 

@@ -22,7 +22,7 @@ from weasyprint import CSS, HTML, Attachment
 
 from archiver.errors import RenderError
 from archiver.i18n import _
-from archiver.render import deflate
+from archiver.render import deflate, marks
 from archiver.render.context import RunContext
 from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
 from archiver.render.printable import printable
@@ -39,6 +39,7 @@ PDF_VARIANT = "pdf/a-3u"
 PDF_TAGS = True
 STYLESHEET = TEMPLATES_DIR / "style.css"
 deflate.install()  # level 6, each distinct stream deflated once (see render/deflate.py)
+marks.install()  # bold marks on a tint drawn without a <b> box each (render/marks.py)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from archiver.render.marks import split_marks
+
 from archiver.views.polish import weekday
 from archiver.views.register import MISSING, NOT_ENROLLED, NOT_IN_GROUP, WeekView
 
@@ -34,6 +36,7 @@ class GridBlock:
     count_columns: int = 0  # the week's absences and lateness after the last column
     scale: float = 1.0  # font size over 7.5pt: the block set larger to fill the page width
     shorts: tuple[str, ...] = ()  # each column's subject, its short name (grid_heads.py)
+    marks: str = ""  # the bold and tinted marks, for the <pre>'s data-marks (marks.py)
 
 
 def _cell(text: str, width: int) -> str:
@@ -123,9 +126,10 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROW
             rows = min(max_rows, len(week.rows) - r0) + HEADER_LINES
             scale = max(1.0, min(MAX_SCALE, (page_chars - 1) / chars,
                                  BLOCK_HEIGHT_PT / (rows * LINE_PT)))
-            result.append(GridBlock(Markup("\n").join(lines), name_ch, col_ch, len(cols),
+            plain, marked = split_marks(Markup("\n").join(lines))
+            result.append(GridBlock(plain, name_ch, col_ch, len(cols),
                                     starts, 2 if last else 0, round(scale, 3),
-                                    tuple(week.columns[i].short for i in cols)))
+                                    tuple(week.columns[i].short for i in cols), marked))
     return result
 
 

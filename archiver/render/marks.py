@@ -1,0 +1,208 @@
+"""Bold marks on a tint in monospaced blocks (attendance grids, summaries), without an
+inline element per mark.
+
+A register's attendance grid marks every absence bold on a grey tint and other marks
+than a plain presence bold: some 2,300 `<b>` elements in a class's year. Each one was an
+inline box of its own, cut out of its line by WeasyPrint's line layout, styled by the
+cascade, tagged, and drawn as a text object of its own with its own background: 40% of
+the register's layout and writing time (issue 18). The face of these blocks is
+monospaced and its bold has the same advances (DejaVu Sans Mono and DejaVu Sans Mono
+Bold: 1233/2048 em, the same ascent and descent), so a line lays out the same in either
+weight. Now a block is laid out as plain text, and the marks are applied when it is
+drawn:
+
+- the block's `<pre>` carries them in `data-marks`, by line and character
+  (`split_marks` takes them out of the lines' `<b>` markup);
+- when WeasyPrint draws a line of such a block, the marked characters get a Pango
+  weight attribute (Pango then shapes them in the bold face, which WeasyPrint embeds as
+  it embeds any face it draws), and the tints are drawn as rectangles (artifacts) just
+  before the line's text, where WeasyPrint drew the `<b>` boxes' backgrounds: as wide as
+  the marked characters, as high as the font's size, about the same baseline.
+
+The text, its order and its positions stay those of the `<b>` markup (pdftotext reads the
+same words), and the pages look the same.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import cffi
+from markupsafe import Markup
+
+KINDS = {None: "b", "absent": "a", "gap": "g", "risk": "r"}  # <b class=...>: a letter
+# The tints, as style.css has them for .absent, .gap and .risk (bold only: none).
+TINTS = {"a": (200, 200, 200), "g": (217, 217, 217), "r": (200, 200, 200)}
+_BOLD = re.compile(r'<b(?: class="([a-z]+)")?>([^<]*)</b>')
+_TAG = re.compile(r"<[^>]*>")
+
+
+def split_marks(lines: Markup) -> tuple[Markup, str]:
+    """(the lines without their `<b>` markup, the marks for `data-marks`): each mark
+    `line:start-end:kind`, in characters of the unescaped line (a `<b>` per mark, never
+    across lines; kind a, g, r: bold on a tint, b: bold)."""
+    text = str(lines)
+    if "<b" not in text:
+        return lines, ""
+    marks = []
+    for number, line in enumerate(text.split("\n")):
+        if "<b" not in line:
+            continue
+        position, at = 0, 0
+        for found in _BOLD.finditer(line):
+            position += len(Markup(line[at:found.start()]).unescape())
+            length = len(Markup(found.group(2)).unescape())
+            kind = KINDS.get(found.group(1))
+            if kind is None:
+                raise ValueError(f"no mark of class {found.group(1)!r}")
+            if length:
+                marks.append(f"{number}:{position}-{position + length}:{kind}")
+            position += length
+            at = found.end()
+        if _TAG.search(line[at:]):
+            raise ValueError("a marked line holds other markup than <b>")
+    return Markup(_BOLD.sub(r"\2", text)), " ".join(marks)
+
+
+@lru_cache(maxsize=256)
+def _by_line(marks: str, text: str) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """Each marked line's text and its marks (a block's lines are unique: they begin
+    with the pupil's number or name)."""
+    lines = text.split("\n")
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    for mark in marks.split():
+        line, span, kind = mark.split(":")
+        start, end = span.split("-")
+        found.setdefault(int(line), []).append((int(start), int(end), kind))
+    return {lines[n]: tuple(spans) for n, spans in found.items() if n < len(lines)}
+
+
+def line_marks(textbox) -> tuple[tuple[int, int, str], ...]:  # noqa: ANN001 (a TextBox)
+    """The marks of a laid-out line of a marked block (none for any other text)."""
+    element = getattr(textbox, "element", None)  # SVG text draws boxes without one
+    marks = element.get("data-marks") if element is not None else None
+    if not marks or not element.text:
+        return ()
+    return _by_line(marks, element.text).get(textbox.text.rstrip("\n"), ())
+
+
+_ffi = cffi.FFI()
+_ffi.cdef("""
+    typedef struct { int x; int y; int width; int height; } Rect;
+    typedef struct { const void *klass; unsigned int start_index; unsigned int end_index; }
+        Attr;
+    Attr *pango_attr_weight_new (int weight);
+    void *pango_attr_list_copy (void *list);
+    void *pango_attr_list_new (void);
+    void pango_attr_list_unref (void *list);
+    void pango_attr_list_insert (void *list, Attr *attr);
+    void *pango_layout_get_attributes (void *layout);
+    void pango_layout_set_attributes (void *layout, void *attrs);
+    void pango_layout_index_to_pos (void *layout, int index, Rect *pos);
+""")
+_pango = None
+WEIGHT_BOLD = 700  # CSS bold, as <b> had it
+PANGO_SCALE = 1024
+
+
+def _lib():  # noqa: ANN202
+    global _pango
+    if _pango is None:
+        from weasyprint.text import ffi as weasy_ffi
+
+        # the very library WeasyPrint loaded, by the names it tries
+        _pango = weasy_ffi._dlopen(_ffi, "libpango-1.0-0", "pango-1.0-0", "pango-1.0",
+                                   "libpango-1.0.so.0", "libpango-1.0.dylib",
+                                   "libpango-1.0-0.dll")
+    return _pango
+
+
+def _address(pointer) -> int:  # noqa: ANN001 (a pointer of WeasyPrint's own FFI)
+    from weasyprint.text.ffi import ffi as weasy_ffi
+
+    return int(weasy_ffi.cast("uintptr_t", pointer))
+
+
+def _embolden(layout, marks, text: str) -> list[tuple[float, float]]:  # noqa: ANN001
+    """Set the marked characters of a WeasyPrint Layout in bold; their (x, width) in px
+    from the line's start."""
+    pango = _lib()
+    pointer = _ffi.cast("void *", _address(layout.layout))
+    attrs = pango.pango_layout_get_attributes(pointer)
+    copy = pango.pango_attr_list_new() if attrs == _ffi.NULL else \
+        pango.pango_attr_list_copy(attrs)
+    byte = [0]
+    for char in text:
+        byte.append(byte[-1] + len(char.encode("utf-8")))
+    for start, end, _kind in marks:
+        attr = pango.pango_attr_weight_new(WEIGHT_BOLD)
+        attr.start_index, attr.end_index = byte[start], byte[min(end, len(text))]
+        pango.pango_attr_list_insert(copy, attr)
+    pango.pango_layout_set_attributes(pointer, copy)
+    pango.pango_attr_list_unref(copy)
+    spans, rect = [], _ffi.new("Rect *")
+    for start, end, kind in marks:
+        if kind not in TINTS:
+            spans.append((0.0, 0.0))
+            continue
+        pango.pango_layout_index_to_pos(pointer, byte[start], rect)
+        left = rect.x
+        pango.pango_layout_index_to_pos(pointer, byte[min(end, len(text)) - 1], rect)
+        spans.append((left / PANGO_SCALE, (rect.x + rect.width - left) / PANGO_SCALE))
+    return spans
+
+
+def _tint_ops(stream, textbox, marks, spans) -> list[bytes]:  # noqa: ANN001
+    from weasyprint.text.line_break import strut
+
+    size = textbox.style["font_size"]
+    line_height, baseline = strut(textbox.style)
+    top = textbox.position_y + textbox.baseline - baseline + (line_height - size) / 2
+    ops = []
+    for (_start, _end, kind), (left, width) in zip(marks, spans, strict=True):
+        if kind not in TINTS or width <= 0:
+            continue
+        red, green, blue = (c / 255 for c in TINTS[kind])
+        ops.append(f"q {red:f} {green:f} {blue:f} rg {textbox.position_x + left:f} {top:f} "
+                   f"{width:f} {size:f} re f Q".encode("ascii"))
+    if ops and stream._tags is not None:
+        ops = [b"/Artifact BMC", *ops, b"EMC"]
+    return ops
+
+
+def _before_text(stream) -> int:  # noqa: ANN001
+    """Where in the stream the line's text object begins: before its marked-content
+    sequence (`/Span <<…>> BDC`) when tagged, else before its `BT`."""
+    ops = stream.stream
+    for index in range(len(ops) - 1, max(-1, len(ops) - 8), -1):
+        if ops[index] == b"BDC" and index >= 2:
+            return index - 2
+    for index in range(len(ops) - 1, max(-1, len(ops) - 8), -1):
+        if ops[index] == b"BT":
+            return index
+    return len(ops)
+
+
+def _marked_first_line(original):  # noqa: ANN001, ANN202
+    def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):  # noqa: ANN001, ANN202
+        marks = line_marks(textbox)
+        if marks:
+            text = textbox.pango_layout.text
+            spans = _embolden(textbox.pango_layout, marks, text)
+            ops = _tint_ops(stream, textbox, marks, spans)
+            if ops:
+                at = _before_text(stream)
+                stream.stream[at:at] = ops
+        return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+
+    draw_first_line.archiver_marks = True
+    return draw_first_line
+
+
+def install() -> None:
+    """Make WeasyPrint draw the marks of marked blocks (idempotent)."""
+    from weasyprint.draw import text
+
+    if not getattr(text.draw_first_line, "archiver_marks", False):
+        text.draw_first_line = _marked_first_line(text.draw_first_line)

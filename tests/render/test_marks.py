@@ -1,0 +1,91 @@
+"""Bold and tinted marks of monospaced blocks, drawn without a <b> box each (render/marks.py)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pikepdf
+import pytest
+from markupsafe import Markup
+from render_helpers import WEEKS, pdf_pages
+
+from archiver.config import Config
+from archiver.render.marks import TINTS, split_marks
+from archiver.render.textgrid import blocks
+from archiver.views import build_register, make_scope
+from archiver.views.attendance import mark_emphasis
+
+
+def test_marks_are_taken_out_of_the_lines_by_character_of_the_printed_text():
+    lines = Markup('dzień  pn\n 1 Żółć &amp; Co <b class="absent">nb</b> ob <b>sp</b>\n'
+                   ' 2 Ąę &lt;x&gt; <b class="gap">? </b><b class="risk">40,0%</b>')
+    plain, marks = split_marks(lines)
+    assert str(plain) == ("dzień  pn\n 1 Żółć &amp; Co nb ob sp\n"
+                          " 2 Ąę &lt;x&gt; ? 40,0%")
+    printed = plain.unescape().split("\n")
+    found = [(int(n), printed[int(n)][int(s):int(e)], kind) for n, span, kind in
+             (m.split(":") for m in marks.split()) for s, e in [span.split("-")]]
+    assert found == [(1, "nb", "a"), (1, "sp", "b"), (2, "? ", "g"), (2, "40,0%", "r")]
+    assert split_marks(Markup("no marks")) == (Markup("no marks"), "")
+    with pytest.raises(ValueError):
+        split_marks(Markup('x <b class="other">y</b>'))
+
+
+def _bold_mono_glyphs_and_tints(pdf: bytes, pages: list[int]
+                                ) -> tuple[int, dict[tuple[float, ...], int]]:
+    """Glyphs shown in DejaVu Sans Mono Bold, and tint rectangles by colour, in the
+    content of these pages (indexes); tints only inside artifacts, and narrower than a
+    column (the lesson list's header band has the grey too)."""
+    glyphs, tints = 0, {}
+    shades = {tuple(round(c / 255, 3) for c in rgb) for rgb in TINTS.values()}
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for page in (doc.pages[i] for i in pages):
+            bold = {str(name) for name, font in page.Resources.Font.items()
+                    if str(font.BaseFont).endswith("DejaVu-Sans-Mono-Bold")}
+            font, artifact, colour, paths = None, 0, None, 0
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op == "re" and float(operands[2]) < 100:  # a mark's few characters
+                    paths += 1
+                elif op in ("W", "n"):  # a clipping path, not painted
+                    paths = 0
+                elif op == "f":
+                    if artifact and colour in shades:
+                        tints[colour] = tints.get(colour, 0) + paths
+                    paths = 0
+                elif op == "Tf":
+                    font = str(operands[0])
+                elif op in ("TJ", "Tj") and font in bold:
+                    parts = operands[0] if op == "TJ" else [operands[0]]
+                    glyphs += sum(len(bytes(p)) // 2 for p in parts
+                                  if isinstance(p, pikepdf.String))
+                elif op == "BMC" and str(operands[0]) == "/Artifact":
+                    artifact += 1
+                elif op == "EMC" and artifact:
+                    artifact -= 1
+                elif op == "rg":
+                    colour = tuple(round(float(v), 3) for v in operands)
+    return glyphs, tints
+
+
+def test_the_registers_marks_print_bold_and_absences_on_a_tint(small, rendered):
+    doc = rendered("register", "C7A")
+    marks = mark_emphasis(small, Config())
+    view = build_register(small, Config(), make_scope(small.meta, "C7A", WEEKS))
+    found = [m.split(":") for week in view.weeks for b in blocks(week, marks=marks)
+             for m in b.marks.split()]
+    assert found, "the small export has absences and lateness"
+    chars = sum(int(e) - int(s) for _n, span, _k in found for s, e in [span.split("-")])
+    texts = pdf_pages(doc.pdf)
+    grids = [i for i, page in enumerate(texts) if "Frekwencja – tydzień" in page]
+    glyphs, tints = _bold_mono_glyphs_and_tints(doc.pdf, grids)
+    assert glyphs == chars  # every marked character, and only those, in the bold face
+    grey = tuple(round(c / 255, 3) for c in TINTS["a"])
+    assert tints.get(grey, 0) == sum(k == "a" for _n, _s, k in found)
+    gap = tuple(round(c / 255, 3) for c in TINTS["g"])
+    # (a missing topic in the lesson list is a <b> on the gap's tint too)
+    assert tints.get(gap, 0) >= sum(k == "g" for _n, _s, k in found) > 0
+    # the marks read where they stand in the line: "u", "nb" between the presences
+    text = "\n".join(texts)
+    assert re.search(r"Kowalska Anna +(?:\S+ +)*u ", text)
