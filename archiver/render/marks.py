@@ -197,12 +197,34 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
         return original(stream, textbox, text_overflow, block_ellipsis, matrix)
 
     draw_first_line.archiver_marks = True
+    draw_first_line.archiver_original = original
     return draw_first_line
 
 
-def install() -> None:
-    """Make WeasyPrint draw the marks of marked blocks (idempotent)."""
-    from weasyprint.draw import text
+TESTED = (70,)  # WeasyPrint's major versions whose internals this module is written for
+_SIGNATURE = ["stream", "textbox", "text_overflow", "block_ellipsis", "matrix"]
 
-    if not getattr(text.draw_first_line, "archiver_marks", False):
-        text.draw_first_line = _marked_first_line(text.draw_first_line)
+
+def install() -> None:
+    """Make WeasyPrint draw the marks of marked blocks (idempotent). Refuses, with a
+    RenderError, a WeasyPrint whose internals are not those this module was written for,
+    rather than print pages without their marks."""
+    import inspect
+
+    import weasyprint
+    from weasyprint.draw import text
+    from weasyprint.text.line_break import Layout
+
+    from archiver.errors import RenderError
+    from archiver.i18n import _
+
+    if getattr(text.draw_first_line, "archiver_marks", False):
+        return
+    major = int(weasyprint.__version__.split(".")[0])
+    signature = list(inspect.signature(text.draw_first_line).parameters)
+    if major not in TESTED or signature != _SIGNATURE or not hasattr(Layout, "reactivate"):
+        raise RenderError(
+            _("WeasyPrint {version} is not a version archiver can print with").format(
+                version=weasyprint.__version__),
+            hint=_("install the WeasyPrint version archiver names (pip install -e .)"))
+    text.draw_first_line = _marked_first_line(text.draw_first_line)

@@ -89,3 +89,19 @@ def test_the_registers_marks_print_bold_and_absences_on_a_tint(small, rendered):
     # the marks read where they stand in the line: "u", "nb" between the presences
     text = "\n".join(texts)
     assert re.search(r"Kowalska Anna +(?:\S+ +)*u ", text)
+
+
+def test_a_weasyprint_of_other_internals_is_refused_not_printed_with(monkeypatch):
+    import weasyprint
+    from weasyprint.draw import text
+
+    from archiver.errors import RenderError
+    from archiver.render import marks
+
+    monkeypatch.setattr(text, "draw_first_line", text.draw_first_line.archiver_original)
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RenderError, match="WeasyPrint 71.0"):
+        marks.install()
+    monkeypatch.setattr(weasyprint, "__version__", "70.0")
+    marks.install()
+    assert text.draw_first_line.archiver_marks
