@@ -3,7 +3,9 @@ no I/O (names and Polish formatting: archiver.views.polish)."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -13,6 +15,23 @@ from archiver.i18n import _
 from archiver.model import Dataset
 from archiver.views.polish import full_name, text
 from archiver.views.scope import Scope
+
+
+@lru_cache(maxsize=256)
+def _record(fields: tuple[str, ...]) -> type:
+    return namedtuple("Row", fields, rename=True)
+
+
+def rows(frame: pd.DataFrame) -> list:
+    """The records of `frame.itertuples()` (Index first, then the columns by name), each
+    column converted to Python values once (`Series.tolist`): pandas' own iteration boxes
+    the cells of a string or nullable column one call at a time, which cost the views
+    seconds per register. Values are the same, as plain Python scalars (int, not
+    numpy.int64; pd.NA and NaT as before)."""
+    record = _record(("Index", *(str(c) for c in frame.columns)))
+    columns = [frame.index.tolist(), *(frame.iloc[:, k].tolist()
+                                       for k in range(frame.shape[1]))]
+    return list(map(record._make, zip(*columns, strict=True)))
 
 
 def as_date(value: object) -> date | None:

@@ -149,10 +149,10 @@ def build_grades(ds: Dataset, grades: pd.DataFrame, stays: pd.DataFrame, subject
     names = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
     # Plain records grouped once: thousands of tiny pandas filters would cost seconds.
     by_key: dict[tuple[str, str], list] = {}
-    for r in grades.sort_values(["date", "grade_id"], kind="stable").itertuples():
+    for r in common.rows(grades.sort_values(["date", "grade_id"], kind="stable")):
         by_key.setdefault((r.subject_id, r.student_id), []).append(r)
     people = [(s.student_id, int(s.register_number), polish.list_name(s.first_name, s.last_name))
-              for s in stays.itertuples()]
+              for s in common.rows(stays)]
     return tuple(
         SubjectGrades(str(names.get(subject_id, subject_id)), tuple(
             _student(number, name, by_key.get((subject_id, student_id), []), term_numbers,
@@ -172,11 +172,11 @@ def build_behaviour(ds: Dataset, stays: pd.DataFrame, first: date,
     beh = beh[beh["on"].between(pd.Timestamp(first), pd.Timestamp(last))]
     beh = in_stays(beh, "on", stays)
     entries = []
-    for stay in stays.itertuples():
+    for stay in common.rows(stays):
         mine = beh[beh["student_id"] == stay.student_id].sort_values(["on", "kind"])
         if mine.empty:
             continue
-        grades = tuple((str(r.term), str(r.kind), str(r.value)) for r in mine.itertuples())
+        grades = tuple((str(r.term), str(r.kind), str(r.value)) for r in common.rows(mine))
         entries.append(BehaviourEntry(int(stay.register_number),
                                       polish.list_name(stay.first_name, stay.last_name), grades))
     return tuple(entries), beh.drop(columns=["on"])
@@ -188,12 +188,12 @@ def build_notes(ds: Dataset, stays: pd.DataFrame, first: date,
     notes = ds.notes[ds.notes["date"].between(pd.Timestamp(first), pd.Timestamp(last))]
     notes = in_stays(notes, "date", stays).sort_values(["date", "note_id"], kind="stable")
     staff = common.staff_names(ds)
-    by_id = {s.student_id: s for s in stays.itertuples()}
+    by_id = {s.student_id: s for s in common.rows(stays)}
     entries = tuple(
         NoteEntry(r.date.date(), int(by_id[r.student_id].register_number),
                   polish.list_name(by_id[r.student_id].first_name,
                                    by_id[r.student_id].last_name),
                   str(r.kind), str(r.text), staff.get(str(r.teacher_id), str(r.teacher_id)))
-        for r in notes.itertuples()
+        for r in common.rows(notes)
     )
     return entries, notes

@@ -215,13 +215,13 @@ class _Classes:
         start, end = pd.Timestamp(ds.meta.year_start), pd.Timestamp(ds.meta.year_end)
         names = dict(zip(ds.classes["class_id"], ds.classes["name"], strict=True))
         self._stays: dict[str, list[tuple[pd.Timestamp, pd.Timestamp, str]]] = {}
-        for s in ds.students.itertuples():
+        for s in common.rows(ds.students):
             first = start if pd.isna(s.enrolled_on) else s.enrolled_on
             last = end if pd.isna(s.left_on) else s.left_on
             self._stays.setdefault(str(s.student_id), []).append(
                 (first, last, str(names.get(s.class_id, s.class_id))))
         self._children: dict[str, list[str]] = {}
-        for g in ds.guardians.itertuples():
+        for g in common.rows(ds.guardians):
             self._children.setdefault(str(g.guardian_id), []).append(str(g.student_id))
 
     def of(self, kind: str, person_id: str, day: pd.Timestamp) -> str:
@@ -236,7 +236,7 @@ def _entry(ds: Dataset, row, recipients: pd.DataFrame, attachments: pd.DataFrame
            directory: Directory, own: set[tuple[str, str]] | None,
            classes: _Classes) -> MessageEntry:
     tz = ds.meta.timezone
-    rows = list(recipients.itertuples())
+    rows = common.rows(recipients)
     shown = [r for r in rows if _shown(r.recipient_kind, r.recipient_id, row.audience, own)]
     receipts = tuple(Receipt(directory.get(r.recipient_kind, str(r.recipient_id)),
                              local(r.read_at, tz),
@@ -246,7 +246,7 @@ def _entry(ds: Dataset, row, recipients: pd.DataFrame, attachments: pd.DataFrame
                                                               for r in shown)
     files = tuple(Attachment(str(a.file_name),
                              None if pd.isna(a.size_bytes) else int(a.size_bytes),
-                             polish.text(a.sha256)) for a in attachments.itertuples())
+                             polish.text(a.sha256)) for a in common.rows(attachments))
     approver = None if pd.isna(row.approved_by) else directory.get("staff", str(row.approved_by))
     audience_class = ""
     if row.audience == "class" and pd.notna(row.audience_class_id):
@@ -276,7 +276,7 @@ def build_transcript(ds: Dataset, config: Config, scope: Scope) -> TranscriptVie
     for thread_id, rows in chosen.groupby("thread_id", sort=False):
         entries = tuple(_entry(ds, r, by_message.get(r.message_id, empty_r),
                                files_by.get(r.message_id, empty_f), directory, own, classes)
-                        for r in rows.itertuples())
+                        for r in common.rows(rows))
         threads.append(ThreadEntry(str(thread_id), entries[0].subject, entries,
                                    int(omitted.get(thread_id, 0))))
     kept = recips[[_shown(k, p, a, own) for k, p, a in zip(

@@ -9,6 +9,7 @@ import pandas as pd
 
 from archiver.model import Dataset
 from archiver.views import polish
+from archiver.views.common import rows
 
 _ROLE_LABELS = (("director", "dyrektor"), ("homeroom_teacher", "wychowawca"),
                 ("teacher", "nauczyciel"), ("school_admin", "administrator dziennika"),
@@ -34,14 +35,14 @@ class Directory:
 
     def __init__(self, ds: Dataset, only_student: str | None = None) -> None:
         self._people: dict[tuple[str, str], Person] = {}
-        for r in ds.staff.itertuples():
+        for r in rows(ds.staff):
             roles = str(r.roles).split(";")
             label = next((lab for key, lab in _ROLE_LABELS if key in roles), "pracownik")
             self._add(Person("staff", str(r.staff_id), polish.full_name(r.first_name, r.last_name),
                              label))
         names = {s.student_id: polish.list_name(s.first_name, s.last_name)
-                 for s in ds.students.itertuples()}
-        for s in ds.students.drop_duplicates("student_id").itertuples():
+                 for s in rows(ds.students)}
+        for s in rows(ds.students.drop_duplicates("student_id")):
             self._add(Person("student", str(s.student_id), names[s.student_id], "uczeń"))
         # one pass over plain lists: a groupby with a frame per guardian took most of a
         # transcript's view (issue 18); same order (first appearance) and same rows

@@ -145,7 +145,7 @@ def _guardians(ds: Dataset, student_id: str) -> tuple[GuardianEntry, ...]:
     rows = ds.guardians[ds.guardians["student_id"] == student_id]
     t = polish.text
     return tuple(GuardianEntry(polish.full_name(r.first_name, r.last_name), t(r.relation),
-                               t(r.address), t(r.email), t(r.phone)) for r in rows.itertuples())
+                               t(r.address), t(r.email), t(r.phone)) for r in common.rows(rows))
 
 
 def _student_list(ds: Dataset, stays: pd.DataFrame) -> tuple[StudentEntry, ...]:
@@ -157,7 +157,7 @@ def _student_list(ds: Dataset, stays: pd.DataFrame) -> tuple[StudentEntry, ...]:
             common.as_date(s.birth_date), polish.text(s.birth_place), polish.text(s.address),
             common.as_date(s.enrolled_on), common.as_date(s.left_on),
             _guardians(ds, s.student_id))
-        for s in stays.itertuples()
+        for s in common.rows(stays)
     ]
     return tuple(sorted(entries, key=lambda e: (polish.polish_key(e.name), e.number)))
 
@@ -255,7 +255,7 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
     codes = subject_codes(ds)
     shorts = subject_short_names(ds)
     entries = []
-    for r in lessons.itertuples():
+    for r in common.rows(lessons):
         group = polish.text(r.group)
         in_group = () if scoped or not group else tuple(
             sorted(numbers[s] for s in members.get(r.lesson_id, [])))
@@ -287,7 +287,7 @@ def _grid(held: list[tuple[LessonEntry, str]], in_week: pd.DataFrame,
     return tuple(
         GridRow(int(s.register_number), polish.list_name(s.first_name, s.last_name),
                 tuple(marks[i]))
-        for i, s in enumerate(in_week.itertuples()))
+        for i, s in enumerate(common.rows(in_week)))
 
 
 def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame,
@@ -300,7 +300,8 @@ def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame
     numbers = dict(zip(stays["student_id"], stays["register_number"].astype(int), strict=True))
     entries = _lesson_entries(ds, lessons, cells, numbers, scope.student_id is not None,
                               scope.class_id)
-    lookup = {(c.lesson_id, c.student_id): c.symbol for c in cells.itertuples()}
+    lookup = dict(zip(zip(cells["lesson_id"].tolist(), cells["student_id"].tolist()),
+                      cells["symbol"].tolist()))
     weeks: dict[date, list[tuple[LessonEntry, str]]] = {}
     for entry, lesson_id in zip(entries, lessons["lesson_id"], strict=True):
         weeks.setdefault(entry.day - timedelta(days=entry.day.weekday()), []).append(
