@@ -29,6 +29,7 @@ from archiver.render.documents import (
     DocumentSpec,
     PreparedDocument,
     RenderedDocument,
+    ViewMemo,
     finish_document,
     prepare_document,
     render_document,
@@ -123,12 +124,13 @@ def render_documents(specs: Sequence[DocumentSpec], dataset: Dataset, config: Co
     hits = [cache is not None and cache.contains(key) for key in keys]
     prepared: deque[tuple[int, PreparedDocument]] = deque()
     order = submission_order(specs, hits)
+    views = ViewMemo()  # class views a school-wide document is built from
 
     def part_jobs() -> Iterator[PartJob]:
         for index in order:
             started = time.process_time()
             document = prepare_document(specs[index], slicer.slice_for(specs[index]), config,
-                                        run_ctx)
+                                        run_ctx, views)
             stats.charge(specs[index].kind, started)
             prepared.append((index, document))
             yield from document.parts

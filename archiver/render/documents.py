@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from typing import Any
@@ -42,7 +42,7 @@ from archiver.render.lines import (
 from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
 from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
-from archiver.views import Scope, document_kind
+from archiver.views import DOCUMENT_KINDS, Scope, document_kind
 from archiver.views.attendance import mark_emphasis
 from archiver.views.certification import certification
 from archiver.views.grades import behaviour_terms
@@ -264,6 +264,22 @@ def _show_year(view: object, spec: DocumentSpec) -> bool:
                for subject in view.grades for st in subject.students)
 
 
+class ViewMemo:
+    """The views of one batch's class documents that a school-wide kind is built from
+    (DocumentKind.reuses), without their source rows (kept small)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, dict[str, Any]] = {}
+        self._wanted = {k.reuses for k in DOCUMENT_KINDS.values() if k.reuses}
+
+    def keep(self, kind: str, class_id: str, view: Any) -> None:
+        if kind in self._wanted:
+            self._kept.setdefault(kind, {})[class_id] = replace(view, sources={})
+
+    def of(self, kind: str) -> dict[str, Any]:
+        return dict(self._kept.get(kind, {}))
+
+
 @dataclass(frozen=True)
 class PreparedDocument:
     """A document with its view built and its HTML cut into parts, ready to lay out
@@ -275,10 +291,17 @@ class PreparedDocument:
 
 
 def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
-                     run_ctx: RunContext) -> PreparedDocument:
-    """Build the view, render its template and plan the parts to lay out."""
+                     run_ctx: RunContext, views: ViewMemo | None = None) -> PreparedDocument:
+    """Build the view, render its template and plan the parts to lay out. `views` (one
+    per batch, same export and configuration) keeps the class views a school-wide kind is
+    built from (DocumentKind.reuses), so that they are not built twice."""
     kind = document_kind(spec.kind)
-    view = kind.build(dataset, config, spec.scope)
+    if kind.reuses and views is not None and spec.class_id is None:
+        view = kind.build(dataset, config, spec.scope, class_views=views.of(kind.reuses))
+    else:
+        view = kind.build(dataset, config, spec.scope)
+    if views is not None and spec.class_id is not None and spec.student_id is None:
+        views.keep(spec.kind, spec.class_id, view)
     label = _class_label(dataset, spec.class_id) if spec.class_id else ""
     title = document_title(spec, label)
     header = page_header(dataset, config, title, period_text(dataset, spec.scope), run_ctx)

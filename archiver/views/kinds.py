@@ -50,6 +50,9 @@ class DocumentKind:
     parts_may_be_cut: bool = True  # False: the school-wide document is one long part
     school_only: bool = False  # only the one for the whole school (never a class's, never
     #                            in a pupil's documents or a disclosure); slicing "school"
+    # built from the views of the classes' documents of this kind, over the same period
+    # (build(..., class_views={class_id: view})): a batch hands over those it built
+    reuses: str | None = None
 
     @property
     def template(self) -> str:
@@ -100,7 +103,7 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.name: kind for kind in (
         "frekwencja-szkoly", _pupil_words("zestawienie frekwencji szkoły"),
         "zestawienie frekwencji szkoły",
         "school attendance summary", school_title="Zestawienie frekwencji szkoły",
-        slicing="school", school_only=True),
+        slicing="school", school_only=True, reuses="attendance"),
 )}
 KINDS = tuple(DOCUMENT_KINDS)  # in printing order
 # The kinds a pupil's documents (render --student, disclose) may be of.

@@ -10,6 +10,7 @@ summaries) and once in the school's totals of pupils.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -63,7 +64,7 @@ def class_order(ds: Dataset) -> list[str]:
     return [str(r[2]) for r in rows]
 
 
-def _by_class(ds: Dataset) -> dict[str, Dataset]:
+def _by_class(ds: Dataset, class_ids: list[str]) -> dict[str, Dataset]:
     """Each class's own rows (its students, lessons and their attendance; the small tables
     whole), so that a class's summary reads no other class's rows."""
     lesson_class = pd.Series(ds.lessons["class_id"].to_numpy(),
@@ -73,13 +74,18 @@ def _by_class(ds: Dataset) -> dict[str, Dataset]:
     rows = {name: pd.Series(np.arange(len(key))).groupby(key.to_numpy()).indices
             for name, key in keys.items()}
     result = {}
-    for class_id in ds.classes["class_id"].astype(str):
+    for class_id in class_ids:
         tables = dict(ds.tables)
         for name in keys:
             taken = rows[name].get(class_id, np.array([], dtype=int))
             tables[name] = ds.tables[name].iloc[taken].reset_index(drop=True)
         result[class_id] = Dataset(ds.meta, tables, ds.source)
     return result
+
+
+def class_scope(class_id: str, scope: Scope) -> Scope:
+    """The scope of a class's own summary over the school summary's period."""
+    return Scope(class_id, scope.date_from, scope.date_to, None, scope.term, scope.whole_year)
 
 
 def _spans(views: list[AttendanceView], scope: Scope) -> tuple[Span, ...]:
@@ -101,13 +107,21 @@ def _shares(view: AttendanceView, spans: tuple[Span, ...]) -> list[Share | None]
     return shares
 
 
-def build_school_attendance(ds: Dataset, config: Config, scope: Scope) -> SchoolAttendanceView:
-    """The school-wide attendance summary over the scope's period (every class)."""
-    parts = _by_class(ds)
+def build_school_attendance(ds: Dataset, config: Config, scope: Scope,
+                            class_views: Mapping[str, AttendanceView] | None = None
+                            ) -> SchoolAttendanceView:
+    """The school-wide attendance summary over the scope's period (every class).
+
+    `class_views`: the classes' own summaries already built from the same export and
+    configuration over the same period (a term-end builds them just before), by class id;
+    a class missing from it has its summary built here."""
     order = class_order(ds)
-    views = [build_attendance(parts[c], config, Scope(c, scope.date_from, scope.date_to, None,
-                                                      scope.term, scope.whole_year))
-             for c in order]
+    known = {c: v for c, v in (class_views or {}).items() if v.scope == class_scope(c, scope)}
+    missing = [c for c in order if c not in known]
+    if missing:
+        parts = _by_class(ds, missing)
+        known |= {c: build_attendance(parts[c], config, class_scope(c, scope)) for c in missing}
+    views = [known[c] for c in order]
     spans = _spans(views, scope)
     lines, pupils, risky = [], set(), set()
     sums = [[0, 0] for _ in spans]
@@ -119,7 +133,7 @@ def build_school_attendance(ds: Dataset, config: Config, scope: Scope) -> School
                 sums[i][0] += share.present
                 sums[i][1] += share.absent
         ids = {e.student_id for e in view.at_risk}
-        stays = common.stays(parts[class_id], class_id, view.scope)
+        stays = common.stays(ds, class_id, view.scope)  # the class's own rows
         pupils |= set(stays["student_id"].astype(str))
         risky |= ids
         lines.append(ClassLine(class_id, view.class_name, len(period.rows), tuple(shares),

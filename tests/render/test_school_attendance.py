@@ -107,3 +107,25 @@ def test_school_summary_is_planned_once_for_the_whole_school_only(demo):
                for s in plan_documents(dataset, classes=["0701"]))
     with pytest.raises(UsageError, match="whole school"):
         plan_documents(dataset, ("school-attendance",), classes=["0701"])
+
+
+def test_a_batch_makes_the_school_summary_from_the_class_summaries_it_built(demo,
+                                                                            monkeypatch):
+    """A term-end builds each class's summary once: the school's rows are those views
+    (no second build per class), and the document is byte for byte the one made alone."""
+    from archiver.executor import SerialExecutor
+    from archiver.render.batch import render_documents
+    from archiver.views import school_attendance
+
+    dataset, _ = demo
+    specs = plan_documents(dataset, ("attendance", "school-attendance"), period=YEAR)
+    assert [s.kind for s in specs][-1] == "school-attendance"
+    alone = render_document(specs[-1], dataset, Config(), CTX).pdf
+
+    def built_again(*_args, **_kwargs):
+        raise AssertionError("a class summary was built a second time")
+
+    monkeypatch.setattr(school_attendance, "build_attendance", built_again)
+    documents = list(render_documents(specs, dataset, Config(), CTX,
+                                      executor=SerialExecutor()))
+    assert documents[-1].pdf == alone
