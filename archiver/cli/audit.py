@@ -15,9 +15,9 @@ from archiver.cli import (
     default_operator,
     get_context,
     main_group,
-    operator_option,
     state_dir_option,
 )
+from archiver.cli.options import run_options
 from archiver.i18n import _
 from archiver.jobs.disclosures_register import write_register
 
@@ -117,8 +117,7 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the entries as a JSON array, as stored."
 )
-@state_dir_option
-@config_option
+@run_options(operator=False)
 def show_command(
     since: datetime | None, command_name: str | None, as_json: bool, state_dir: str | None
 ) -> None:
@@ -168,9 +167,7 @@ def show_command(
     help="A register export (folder, .zip, .xlsx, .sqlite) to print students' and "
     "approvers' names from; the audit log itself holds only their ids.",
 )
-@operator_option
-@state_dir_option
-@config_option
+@run_options()
 def disclosures_command(
     year: str | None, out: str, source: str | None, operator: str | None, state_dir: str | None
 ) -> None:
@@ -189,9 +186,7 @@ def disclosures_command(
 
 
 @audit_group.command("recover", epilog="Example: archiver audit recover --operator sekretariat")
-@operator_option
-@state_dir_option
-@config_option
+@run_options()
 def recover_command(operator: str | None, state_dir: str | None) -> None:
     """Set aside an incomplete last line left by a crash, so the log can be appended again.
 

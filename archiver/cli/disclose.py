@@ -8,17 +8,14 @@ from pathlib import Path
 import click
 
 from archiver.cli import (
-    config_option,
     default_operator,
     get_context,
-    jobs_option,
     main_group,
-    operator_option,
-    state_dir_option,
 )
-from archiver.cli.output import CREATE_OUT_HELP, DATE, check_out_folder, seconds, size
-from archiver.cli.progress import Reporter, quiet_option
-from archiver.cli.sign import sign_with_options, signer_from_options
+from archiver.cli.options import delivery_options, run_options
+from archiver.cli.output import DATE, check_out_folder, seconds, size
+from archiver.cli.progress import Reporter
+from archiver.cli.sign import signer_from_options
 from archiver.files import same_medium
 from archiver.i18n import _
 from archiver.jobs.disclose import DiscloseRequest, run_disclose
@@ -57,20 +54,11 @@ from archiver.views import STUDENT_KINDS
               "the school year).")
 @click.option("--document", "documents", multiple=True, type=click.Choice(STUDENT_KINDS),
               help="Which documents to include (repeatable; default: all three).")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder for the bundle, its sidecar, the protocol and the letter copy.")
-@click.option("--create-out", is_flag=True, help=CREATE_OUT_HELP)
-@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="File whose first line is the bundle password (or set ARCHIVER_PASSWORD). "
-              "Without either, a strong password is generated for the slip.")
-@click.option("--slip-out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the printable password slip; not the bundle's folder.")
-@sign_with_options
-@operator_option
-@jobs_option
-@quiet_option
-@state_dir_option
-@config_option
+@delivery_options(
+    out_help="Folder for the bundle, its sidecar, the protocol and the letter copy.",
+    slip_help="Where to write the printable password slip; not the bundle's folder.",
+    slip_type=click.Path(dir_okay=False, path_type=Path))
+@run_options(sign=True, jobs=True, quiet=True)
 def disclose_command(source: Path, student_id: str, recipient: str, legal_basis: str,
                      case_ref: str, school_ref: str, approved_by: str, date_from: date | None,
                      date_to: date | None, documents: tuple[str, ...], out_dir: Path,

@@ -8,16 +8,13 @@ from pathlib import Path
 import click
 
 from archiver.cli import (
-    config_option,
     default_operator,
     get_context,
-    jobs_option,
     main_group,
-    operator_option,
-    state_dir_option,
 )
+from archiver.cli.options import run_options
 from archiver.cli.output import DATE, seconds
-from archiver.cli.progress import Reporter, quiet_option
+from archiver.cli.progress import Reporter
 from archiver.i18n import N_, _, ngettext
 from archiver.jobs.render import RenderRequest, run_render
 from archiver.views import KINDS
@@ -58,11 +55,7 @@ PERSONAL_DATA_WARNING = N_(
               help="The period is term N (from its start to the day before the next term); "
               "not with --from/--to.")
 @click.option("--force", is_flag=True, help="Replace files of the same name in --out.")
-@operator_option
-@jobs_option
-@quiet_option
-@state_dir_option
-@config_option
+@run_options(jobs=True, quiet=True)
 def render_command(source: Path, out_dir: Path, kinds: tuple[str, ...],
                    class_names: tuple[str, ...], student_id: str | None, date_from, date_to,
                    term: int | None, force: bool, operator: str | None, jobs: int | None,

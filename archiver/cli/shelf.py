@@ -7,13 +7,11 @@ from pathlib import Path
 import click
 
 from archiver.cli import (
-    config_option,
     default_operator,
     get_context,
     main_group,
-    operator_option,
-    state_dir_option,
 )
+from archiver.cli.options import run_options
 from archiver.errors import VerificationError
 from archiver.i18n import N_, _
 from archiver.passwords import ENV_VAR, read_password
@@ -60,9 +58,7 @@ def shelf_group() -> None:
 @click.option("--slips", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
               help="With --deep: folder of password slips (BUNDLE-haslo.txt); each bundle "
               "is opened with the password on its own slip.")
-@operator_option
-@state_dir_option
-@config_option
+@run_options()
 def scan_command(media: tuple[Path, ...], deep: bool, password_file: Path | None,
                  slips: Path | None, operator: str | None, state_dir: str | None) -> None:
     """Find and check every bundle on the MEDIA folders (several at once).
@@ -117,9 +113,7 @@ def scan_lines(result: ScanResult) -> list[str]:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report to FILE: .pdf (Polish PDF/A for the archive's "
               "binder) or .csv (for a spreadsheet). Without it, print a summary.")
-@operator_option
-@state_dir_option
-@config_option
+@run_options()
 def report_command(out: Path | None, operator: str | None, state_dir: str | None) -> None:
     """Report the shelf: per bundle, its good copies and where they are.
 
@@ -160,9 +154,7 @@ def report_command(out: Path | None, operator: str | None, state_dir: str | None
               help=f"Also decrypt and check both copies fully with the password in FILE "
               f"(else ${ENV_VAR}; without it the copies are checked by SHA-256 and "
               "structure).")
-@operator_option
-@state_dir_option
-@config_option
+@run_options()
 def repair_command(bundle_id: str, source: Path, medium: Path, password_file: Path | None,
                    operator: str | None, state_dir: str | None) -> None:
     """Replace a damaged or missing copy of BUNDLE_ID by a verified one.
@@ -194,9 +186,7 @@ def repair_command(bundle_id: str, source: Path, medium: Path, password_file: Pa
               "DD.MM.YYYY; default: today). A day after today is refused.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf",
               required=True, help="Where to write the list (PDF/A), for the state archive.")
-@operator_option
-@state_dir_option
-@config_option
+@run_options()
 def destruction_list_command(until, out: Path, operator: str | None,
                              state_dir: str | None) -> None:
     """Make the destruction list of bundles whose retention has ended.
@@ -236,9 +226,7 @@ def destruction_list_command(until, out: Path, operator: str | None,
               help="The number of the destruction list (default: the latest one).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE.pdf",
               required=True, help="Where to write the destruction protocol (PDF/A).")
-@operator_option
-@state_dir_option
-@config_option
+@run_options()
 def destroy_command(media: tuple[Path, ...], consent: str | None, number: str | None,
                     out: Path, operator: str | None, state_dir: str | None) -> None:
     """Destroy the bundles of a destruction list on the MEDIA folders.

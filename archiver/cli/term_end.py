@@ -11,18 +11,14 @@ from pathlib import Path
 import click
 
 from archiver.cli import (
-    config_option,
     default_operator,
     get_context,
-    jobs_option,
     main_group,
-    no_cache_option,
-    operator_option,
-    state_dir_option,
 )
-from archiver.cli.output import CREATE_OUT_HELP, check_out_folder, free_space, seconds, size
-from archiver.cli.progress import Reporter, quiet_option
-from archiver.cli.sign import sign_with_options, signer_from_options
+from archiver.cli.options import delivery_options, run_options
+from archiver.cli.output import check_out_folder, free_space, seconds, size
+from archiver.cli.progress import Reporter
+from archiver.cli.sign import signer_from_options
 from archiver.demo import write_demo
 from archiver.errors import UsageError
 from archiver.executor import Executor
@@ -97,16 +93,12 @@ def _summary(result: TermEndResult) -> list[str]:
               show_default=True, help="Size of the demo school used with --demo.")
 @click.option("--term", default="year", show_default=True, metavar="N|year",
               help="Which period to archive: a term number (1, 2) or the whole school year.")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Folder for the bundle, its .sha256 sidecar and the handover protocol.")
-@click.option("--create-out", is_flag=True, help=CREATE_OUT_HELP)
-@click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="File whose first line is the bundle password (or set ARCHIVER_PASSWORD). "
-              "Without either, a strong password is generated for the slip.")
-@click.option("--slip-out", type=click.Path(path_type=Path),
-              help="Where to write the printable password slip of a generated password; "
-              "must not be the bundle's folder. With several SOURCEs: a folder, which gets "
-              "one slip per school named after its bundle (BUNDLE-haslo.txt).")
+@delivery_options(
+    out_help="Folder for the bundle, its .sha256 sidecar and the handover protocol.",
+    slip_help="Where to write the printable password slip of a generated password; must not "
+    "be the bundle's folder. With several SOURCEs: a folder, which gets one slip per school "
+    "named after its bundle (BUNDLE-haslo.txt).",
+    slip_type=click.Path(path_type=Path))
 @click.option("--copy-to", multiple=True, type=click.Path(file_okay=False, path_type=Path),
               help="Also copy the bundle and sidecar here and verify the copy (repeatable).")
 @click.option("--executor", "executor_kind", type=click.Choice(["local", "dask"]),
@@ -125,13 +117,7 @@ def _summary(result: TermEndResult) -> list[str]:
 @click.option("--accept-broken-signature", is_flag=True,
               help="Keep a --vendor-export file whose signature is broken, flagged as such "
               "in the protocol, instead of refusing it.")
-@sign_with_options
-@operator_option
-@jobs_option
-@no_cache_option
-@quiet_option
-@state_dir_option
-@config_option
+@run_options(sign=True, jobs=True, no_cache=True, quiet=True)
 def term_end_command(sources: tuple[Path, ...], demo: bool, demo_size: str, term: str,
                      out_dir: Path, create_out: bool, password_file: Path | None,
                      slip_out: Path | None,

@@ -8,13 +8,11 @@ import click
 
 from archiver.audit import AuditLog, record
 from archiver.cli import (
-    config_option,
     default_operator,
     get_context,
     main_group,
-    operator_option,
-    state_dir_option,
 )
+from archiver.cli.options import run_options
 from archiver.cli.passwords import bundle_password
 from archiver.cli.sign import password_file_option, trust_option, trust_roots_from_option
 from archiver.errors import UsageError
@@ -41,9 +39,7 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               metavar="DIR", help="Folder for the renewed bundle (default: BUNDLE's).")
 @trust_option
-@operator_option
-@state_dir_option
-@config_option
+@run_options()
 def timestamp_renew_command(bundle: Path, password_file: Path | None, slip_file: Path | None,
                             timestamp_url: str | None, timestamp_credentials_file: Path | None,
                             out_dir: Path | None, trust_files: tuple[Path, ...],

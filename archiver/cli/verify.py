@@ -12,13 +12,11 @@ import click
 from archiver.audit import AuditLog, record
 from archiver.bundle import format_report, verify_bundle
 from archiver.cli import (
-    config_option,
     default_operator,
     get_context,
     main_group,
-    operator_option,
-    state_dir_option,
 )
+from archiver.cli.options import run_options
 from archiver.cli.passwords import bundle_password, bundle_password_options
 from archiver.cli.sign import trust_option, trust_roots_from_option
 from archiver.errors import UsageError, VerificationError
@@ -42,9 +40,7 @@ from archiver.sign.bundles import check_bundle_signatures
               "its zone) instead of now, as an archive does years later: a signature "
               "then holds only if timestamps and the validation data kept with it prove "
               "it. Needs --trust.")
-@operator_option
-@state_dir_option
-@config_option
+@run_options()
 def verify_command(bundle: Path, password_file: Path | None, slip_file: Path | None,
                    as_json: bool,
                    trust_files: tuple[Path, ...], at_text: str | None, operator: str | None,

@@ -20,6 +20,7 @@ from archiver.config import Config
 from archiver.errors import RefusedError
 from archiver.files import remove_stale_partials, withdrawn_on_failure, write_whole
 from archiver.i18n import N_, _
+from archiver.jobs.delivery import Delivery
 from archiver.jobs.packing import (
     PackResult,
     base_bag_info,
@@ -46,7 +47,7 @@ from archiver.render import (
     safe_part,
     student_file_part,
 )
-from archiver.sign import Signer, sign_pdf
+from archiver.sign import sign_pdf
 from archiver.sign.clock import check_can_sign
 from archiver.views import STUDENT_KINDS, Period, Scope, make_scope
 from archiver.views.cover_letter import (
@@ -59,24 +60,18 @@ from archiver.views.cover_letter import (
 from archiver.views.handover import disclosure_protocol, local_time
 
 
-@dataclass
-class DiscloseRequest:
+@dataclass(kw_only=True)
+class DiscloseRequest(Delivery):
     source: Path
     student_id: str
     recipient: str
     legal_basis: str
     case_ref: str
     approved_by: str
-    out_dir: Path
-    operator: str
     date_from: date | None = None
     date_to: date | None = None
     documents: Sequence[str] = ()
-    password_file: Path | None = None
     slip_out: Path | None = None
-    jobs: int | None = None
-    state_dir: Path | None = None
-    signer: Signer | None = None
     school_ref: str = ""  # the school's own reference number (nasz znak), --ref
 
 

@@ -17,6 +17,7 @@ from archiver.errors import UsageError
 from archiver.executor import Executor
 from archiver.files import remove_stale_partials
 from archiver.i18n import _
+from archiver.jobs.delivery import Delivery
 from archiver.jobs.packing import PackResult, base_bag_info, pack_bundle, write_how_to_open
 from archiver.load import load
 from archiver.model import Dataset
@@ -40,7 +41,6 @@ from archiver.render import (
     render_documents,
     safe_part,
 )
-from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
 from archiver.sign.vendor import read_vendor_exports, refuse_broken
 from archiver.views import KINDS, Period, make_scope, resolve_period
@@ -52,20 +52,14 @@ from archiver.views.handover import (
 )
 
 
-@dataclass
-class TermEndRequest:
+@dataclass(kw_only=True)
+class TermEndRequest(Delivery):
     """What the secretariat asked for."""
 
     source: Path | None
     term: str  # "1", "2", ... or "year"
-    out_dir: Path
-    operator: str
-    password_file: Path | None = None
     slip_out: Path | None = None
     copy_to: Sequence[Path] = ()
-    jobs: int | None = None
-    state_dir: Path | None = None
-    signer: Signer | None = None  # --sign-with: PAdES on every PDF, CAdES on the manifest
     use_cache: bool = True  # reuse documents rendered before from the same data (encrypted)
     on_copy: Callable[[Path], None] | None = None  # told before each --copy-to copy starts
     vendor_exports: Sequence[Path] = ()  # the vendor's signed XML, kept byte for byte

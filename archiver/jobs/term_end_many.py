@@ -35,6 +35,7 @@ from archiver.errors import (
 )
 from archiver.executor import Executor
 from archiver.i18n import _
+from archiver.jobs.delivery import Delivery
 from archiver.jobs.term_end import (
     TermEndRequest,
     TermEndResult,
@@ -46,7 +47,6 @@ from archiver.load import load
 from archiver.model import Dataset
 from archiver.passwords import PasswordChoice, check_strength, choose_password, read_password
 from archiver.render import Progress, RenderedDocument, RunContext
-from archiver.sign import Signer
 from archiver.sign.clock import check_can_sign
 from archiver.views import Period, resolve_period
 
@@ -56,20 +56,14 @@ SLIP_SUFFIX = "-haslo.txt"
 SchoolStarted = Callable[[int, int, str], None]
 
 
-@dataclass
-class ManyRequest:
+@dataclass(kw_only=True)
+class ManyRequest(Delivery):
     """term-end of several exports into one folder."""
 
     sources: Sequence[Path]
     term: str  # "1", "2", ... or "year", the same for every school
-    out_dir: Path
-    operator: str
-    password_file: Path | None = None
     slip_dir: Path | None = None  # folder for the slips of generated passwords
     copy_to: Sequence[Path] = ()
-    jobs: int | None = None
-    state_dir: Path | None = None
-    signer: Signer | None = None
     schools_at_once: int = 1  # >1: the next school renders while one is packed
     use_cache: bool = True  # reuse documents rendered before from the same data (encrypted)
 
