@@ -14,13 +14,12 @@ from typing import Any
 import click
 
 from archiver.i18n import N_, _
+from archiver.views.kinds import DOCUMENT_KINDS
 
 QUIET_HELP = N_("Print no progress (steps and documents) on standard error; the summary, "
                 "warnings and errors are printed all the same.")
 
 ANY_DOCUMENT = N_("document")
-KIND_LABELS = {"register": N_("class register"), "attendance": N_("attendance summary"),
-               "messages": N_("messages")}
 
 
 def quiet_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -108,7 +107,8 @@ class Reporter:
 
     def label(self, document: Any) -> str:
         spec = getattr(document, "spec", None)
-        kind = _(KIND_LABELS.get(getattr(spec, "kind", ""), ANY_DOCUMENT))
+        found = DOCUMENT_KINDS.get(getattr(spec, "kind", ""))
+        kind = _(found.progress if found and found.progress else ANY_DOCUMENT)
         class_id = getattr(spec, "class_id", None)
         if not self.classes and getattr(document, "file_name", None):
             return str(document.file_name)  # class, kind and period; never a name

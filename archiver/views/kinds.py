@@ -18,7 +18,7 @@ from typing import Any
 
 from archiver.config import Config
 from archiver.errors import UsageError
-from archiver.i18n import _
+from archiver.i18n import N_, _
 from archiver.model import Dataset
 from archiver.views.attendance import build_attendance
 from archiver.views.messages import build_transcript
@@ -53,6 +53,7 @@ class DocumentKind:
     # built from the views of the classes' documents of this kind, over the same period
     # (build(..., class_views={class_id: view})): a batch hands over those it built
     reuses: str | None = None
+    progress: str | None = None  # the CLI's progress lines (an N_ msgid); None: "document"
 
     @property
     def template(self) -> str:
@@ -81,11 +82,11 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.name: kind for kind in (
         "register", build_register, "Dziennik lekcyjny oddziału {cls}", "dziennik",
         _pupil_words("wyciąg z dziennika lekcyjnego: frekwencja, oceny, zachowanie i uwagi"
                      "{ucznia} oraz daty, przedmioty i tematy lekcji"),
-        "dziennik lekcyjny (wyciąg)", "class register"),
+        "dziennik lekcyjny (wyciąg)", "class register", progress=N_("class register")),
     DocumentKind(
         "attendance", build_attendance, "Zestawienie frekwencji oddziału {cls}", "frekwencja",
         _pupil_words("zestawienie frekwencji{ucznia}"), "zestawienie frekwencji",
-        "attendance summary"),
+        "attendance summary", progress=N_("attendance summary")),
     DocumentKind(
         "messages", build_transcript, "Wiadomości – oddział {cls}", "wiadomosci",
         {"M": "korespondencja (moduł WIADOMOŚCI), w której uczestniczył uczeń lub jego "
@@ -97,7 +98,7 @@ DOCUMENT_KINDS: dict[str, DocumentKind] = {kind.name: kind for kind in (
         "korespondencja (wiadomości)", "message transcript",
         student_title="Wiadomości – korespondencja dotycząca jednego ucznia",
         school_title="Wiadomości do całej szkoły", student_per_class=False,
-        slicing="correspondence", parts_may_be_cut=False),
+        slicing="correspondence", parts_may_be_cut=False, progress=N_("messages")),
     DocumentKind(
         "school-attendance", build_school_attendance, "Zestawienie frekwencji szkoły",
         "frekwencja-szkoly", _pupil_words("zestawienie frekwencji szkoły"),
