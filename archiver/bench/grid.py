@@ -46,7 +46,7 @@ def ours_html(weeks: list[WeekView]) -> str:
     parts = [HEAD]
     for week in weeks:
         parts.append('<div style="break-after: page">')
-        parts += [f'<pre class="grid" style="{block_style(b)}" data-marks="{b.marks}">'
+        parts += [f'<pre class="grid" style="{block_style(b)}" data-marks="{b.marks}" data-fold>'
                   f'{b.lines}</pre>' for b in blocks(week)]
         parts.append("</div>")
     return "".join(parts) + "</body></html>"

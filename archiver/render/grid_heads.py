@@ -58,7 +58,7 @@ def grid_head(block: GridBlock) -> Markup:
     # the flow or below it, its height (a line per column) would carry it or its lines
     # to the next page. One absolute box per block (three cost a tenth of the grid pages).
     high = col * len(names)
-    names_box = (f'<pre class="grid-names" style="left: {left + high:.2f}pt; '
+    names_box = (f'<pre class="grid-names" data-fold style="left: {left + high:.2f}pt; '
                  f'top: {tall - 2.5 - high:.2f}pt; width: {tall:.2f}pt; height: {high:.3f}pt; '
                  f'line-height: {col:.3f}pt">'
                  + "\n".join(str(escape(n)) for n in names) + "</pre>")

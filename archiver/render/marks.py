@@ -66,16 +66,22 @@ def split_marks(lines: Markup) -> tuple[Markup, str]:
 
 
 @lru_cache(maxsize=256)
-def _by_line(marks: str, text: str) -> dict[str, tuple[tuple[int, int, str], ...]]:
-    """Each marked line's text and its marks (a block's lines are unique: they begin
-    with the pupil's number or name)."""
-    lines = text.split("\n")
+def _by_index(marks: str) -> dict[int, tuple[tuple[int, int, str], ...]]:
+    """A block's marks by line number: (start, end, kind) in characters of the line."""
     found: dict[int, list[tuple[int, int, str]]] = {}
     for mark in marks.split():
         line, span, kind = mark.split(":")
         start, end = span.split("-")
         found.setdefault(int(line), []).append((int(start), int(end), kind))
-    return {lines[n]: tuple(spans) for n, spans in found.items() if n < len(lines)}
+    return {n: tuple(spans) for n, spans in found.items()}
+
+
+@lru_cache(maxsize=256)
+def _by_line(marks: str, text: str) -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """Each marked line's text and its marks (a block's lines are unique: they begin
+    with the pupil's number or name)."""
+    lines = text.split("\n")
+    return {lines[n]: spans for n, spans in _by_index(marks).items() if n < len(lines)}
 
 
 def line_marks(textbox) -> tuple[tuple[int, int, str], ...]:  # noqa: ANN001 (a TextBox)
@@ -94,6 +100,7 @@ _ffi.cdef("""
         Attr;
     Attr *pango_attr_weight_new (int weight);
     void *pango_attr_list_copy (void *list);
+    void *pango_attr_list_ref (void *list);
     void *pango_attr_list_new (void);
     void pango_attr_list_unref (void *list);
     void pango_attr_list_insert (void *list, Attr *attr);
@@ -112,9 +119,9 @@ def _lib():  # noqa: ANN202
         from weasyprint.text import ffi as weasy_ffi
 
         # the very library WeasyPrint loaded, by the names it tries
-        _pango = weasy_ffi._dlopen(_ffi, "libpango-1.0-0", "pango-1.0-0", "pango-1.0",
-                                   "libpango-1.0.so.0", "libpango-1.0.dylib",
-                                   "libpango-1.0-0.dll")
+        # (the full Linux name first: cffi searches for a bare name, slowly)
+        _pango = weasy_ffi._dlopen(_ffi, "libpango-1.0.so.0", "libpango-1.0-0", "pango-1.0-0",
+                                   "pango-1.0", "libpango-1.0.dylib", "libpango-1.0-0.dll")
     return _pango
 
 
@@ -153,12 +160,12 @@ def _embolden(layout, marks, text: str) -> list[tuple[float, float]]:  # noqa: A
     return spans
 
 
-def _tint_ops(stream, textbox, marks, spans) -> list[bytes]:  # noqa: ANN001
+def _tint_ops(stream, textbox, marks, spans, dy: float = 0.0) -> list[bytes]:  # noqa: ANN001
     from weasyprint.text.line_break import strut
 
     size = textbox.style["font_size"]
     line_height, baseline = strut(textbox.style)
-    top = textbox.position_y + textbox.baseline - baseline + (line_height - size) / 2
+    top = textbox.position_y + dy + textbox.baseline - baseline + (line_height - size) / 2
     ops = []
     for (_start, _end, kind), (left, width) in zip(marks, spans, strict=True):
         if kind not in TINTS or width <= 0:
@@ -184,21 +191,93 @@ def _before_text(stream) -> int:  # noqa: ANN001
     return len(ops)
 
 
+class _Line:
+    """One line of a folded block, as WeasyPrint's draw_first_line reads a text box."""
+
+    def __init__(self, textbox, text: str) -> None:  # noqa: ANN001
+        self.pango_layout, self.style, self.text = textbox.pango_layout, textbox.style, text
+
+
+def _draw_marked(original, stream, textbox, line, marks, dy, args):  # noqa: ANN001, ANN202
+    """Draw one line (`line`: the text box, or a folded block's line) with its marks,
+    `dy` px below the text box's own line."""
+    if marks:
+        spans = _embolden(textbox.pango_layout, marks, line.text)
+        ops = _tint_ops(stream, textbox, marks, spans, dy)
+        if ops:
+            at = _before_text(stream)
+            stream.stream[at:at] = ops
+    text_overflow, block_ellipsis, matrix = args
+    if dy:
+        from weasyprint.matrix import Matrix
+
+        (a, b, _), (c, d, _), (e, f, _) = matrix
+        matrix = Matrix(a, b, c, d, e, f + dy)
+    return original(stream, line, text_overflow, block_ellipsis, matrix)
+
+
 def _marked_first_line(original):  # noqa: ANN001, ANN202
     def draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):  # noqa: ANN001, ANN202
-        marks = line_marks(textbox)
-        if marks:
-            text = textbox.pango_layout.text
-            spans = _embolden(textbox.pango_layout, marks, text)
-            ops = _tint_ops(stream, textbox, marks, spans)
-            if ops:
-                at = _before_text(stream)
-                stream.stream[at:at] = ops
-        return original(stream, textbox, text_overflow, block_ellipsis, matrix)
+        element = getattr(textbox, "element", None)  # SVG text draws boxes without one
+        folded = element.get(FOLDED) if element is not None else None
+        args = (text_overflow, block_ellipsis, matrix)
+        if folded is None:
+            return _draw_marked(original, stream, textbox, textbox, line_marks(textbox), 0,
+                                args)
+        # a folded block: its one laid-out line stands for all its lines (see fold)
+        from weasyprint.text.line_break import strut
+
+        pitch = strut(textbox.style)[0]
+        by_index = _by_index(element.get("data-marks") or "")
+        pango = _lib()
+        layout = _ffi.cast("void *", _address(textbox.pango_layout.layout))
+        base = pango.pango_layout_get_attributes(layout)  # the face's features: each line's
+        if base != _ffi.NULL:
+            pango.pango_attr_list_ref(base)
+        emojis = []
+        try:
+            for number, text in enumerate(folded.split("\n")):
+                if not text.strip():
+                    continue  # as WeasyPrint draws no line of spaces
+                pango.pango_layout_set_attributes(layout, base)  # not the last line's marks
+                textbox.pango_layout.set_text(text, justify=True)
+                emojis += _draw_marked(original, stream, textbox, _Line(textbox, text),
+                                       by_index.get(number, ()), number * pitch, args)
+        finally:
+            if base != _ffi.NULL:
+                pango.pango_attr_list_unref(base)
+        return emojis
 
     draw_first_line.archiver_marks = True
     draw_first_line.archiver_original = original
     return draw_first_line
+
+
+FOLD = "data-fold"  # a <pre> whose lines are laid out as one (fold)
+FOLDED = "data-archiver-lines"  # its lines, set by fold for the drawing
+
+
+def fold(root) -> None:  # noqa: ANN001 (an ElementTree element)
+    """Lay out every `<pre data-fold>` of the document as its first line only: its lines
+    are drawn from `data-archiver-lines` (draw_first_line above), each a line's height
+    below the one before, as WeasyPrint would have laid them out. Such a block has a
+    fixed line height, one face, no child elements and its height set in its style
+    (`fold_height`), so its layout does not depend on its other lines; WeasyPrint's line
+    layout costs about half a millisecond per line, a grid block has some forty."""
+    for element in root.iter("pre"):
+        text = element.text
+        if element.get(FOLD) is None or not text or "\n" not in text or len(element):
+            continue
+        first = text.split("\n", 1)[0]
+        if not first.strip():
+            continue  # no text box to draw from: laid out as it is
+        element.set(FOLDED, text)
+        element.text = first
+
+
+def fold_height(lines: str, line_pt: float) -> str:
+    """The style a folded block needs: its height, as its lines would have made it."""
+    return f"height: {(str(lines).count(chr(10)) + 1) * line_pt:.4f}pt"
 
 
 TESTED = (70,)  # WeasyPrint's major versions whose internals this module is written for

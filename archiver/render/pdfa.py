@@ -144,8 +144,9 @@ def write_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tuple
     fetcher = SafeFetcher()
     options = {"pdf_variant": PDF_VARIANT, "pdf_tags": pdf_tags}
     try:
-        document = HTML(string=html, url_fetcher=fetcher, base_url=None).render(
-            stylesheets=[_stylesheet()], **options)
+        source = HTML(string=html, url_fetcher=fetcher, base_url=None)
+        marks.fold(source.etree_element)  # blocks laid out as one line each (render/marks.py)
+        document = source.render(stylesheets=[_stylesheet()], **options)
         meta = document.metadata
         meta.title, meta.lang = printable(title), "pl"  # XMP is XML: no control characters
         meta.created = meta.modified = _w3c(run_ctx)

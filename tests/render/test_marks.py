@@ -105,3 +105,39 @@ def test_a_weasyprint_of_other_internals_is_refused_not_printed_with(monkeypatch
     monkeypatch.setattr(weasyprint, "__version__", "70.0")
     marks.install()
     assert text.draw_first_line.archiver_marks
+
+
+def _text(pdf: bytes, *options: str) -> str:
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        return subprocess.run(["pdftotext", *options, file.name, "-"], capture_output=True,
+                              check=True, text=True).stdout
+
+
+def test_a_folded_block_prints_what_its_lines_laid_out_one_by_one_print():
+    from render_helpers import CTX
+
+    from archiver.render.marks import fold_height
+    from archiver.render.pdfa import html_to_pdfa
+
+    lines = Markup("dzień  pn 01.09\n 1 Żółć &amp; Co <b class=\"absent\">nb</b> ob <b>sp</b>"
+                   "\n\n 2 Kowalska Anna    ob  u")
+    plain, marks = split_marks(lines)
+    style = f"width: 300pt; {fold_height(plain, 9.0)}"
+
+    def document(fold: str) -> bytes:
+        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+                f'</head><body><p>przed</p><pre class="grid" style="{style}" '
+                f'data-marks="{marks}"{fold}>{plain}</pre><p>po</p></body></html>')
+        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+
+    folded, whole = document(" data-fold"), document("")
+    for options in ((), ("-layout",), ("-raw",)):
+        assert _text(folded, *options) == _text(whole, *options)
+    assert "Kowalska Anna" in _text(folded, "-layout")
+    glyphs, _tints = _bold_mono_glyphs_and_tints(folded, [0])
+    assert glyphs == 4  # "nb" and "sp" bold, in the folded block too
