@@ -67,10 +67,6 @@ def test_a_usage_error_is_polish_with_exit_code_2(path) -> None:
 
 
 def test_a_validation_failure_is_polish_under_lang_c(tmp_path) -> None:
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal"))
     from minimal_export import minimal_tables, write_minimal
 
     tables = minimal_tables()
@@ -93,10 +89,6 @@ def test_errors_of_each_class_are_polish_under_lang_c(tmp_path) -> None:
     """InputError, ValidationFailed, RefusedError, StorageError, UsageError,
     VerificationError, ConfigError, PartialFailure and a damaged audit log as the CLI
     prints them, looked up with nothing missing."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal"))
     from minimal_export import minimal_tables, write_minimal
 
     (tmp_path / "good").mkdir()

@@ -3,22 +3,18 @@ ambiguous name refused listing the candidates, `archiver list` on every containe
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from minimal_export import minimal_tables, write_minimal
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal"))
-
-from minimal_export import minimal_tables, write_minimal  # noqa: E402
-
-from archiver.cli import main_group  # noqa: E402
-from archiver.errors import ExitCode, UsageError  # noqa: E402
-from archiver.load import load_dataset  # noqa: E402
-from archiver.people import find_staff, find_student, the_director  # noqa: E402
+from archiver.cli import main_group
+from archiver.errors import ExitCode, UsageError
+from archiver.load import load_dataset
+from archiver.people import find_staff, find_student, the_director
 
 
 def _with_namesake(tmp_path: Path) -> Path:

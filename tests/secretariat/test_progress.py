@@ -11,12 +11,9 @@ from pathlib import Path
 
 import pexpect
 from click.testing import CliRunner
+from minimal_export import write_minimal
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "minimal"))
-
-from minimal_export import write_minimal  # noqa: E402
-
-from archiver.cli import main_group  # noqa: E402
+from archiver.cli import main_group
 
 
 def test_redirected_stderr_gets_a_line_per_step_and_per_document(tmp_path, demo_export) -> None:
@@ -111,7 +108,6 @@ def test_beside_every_bundle_a_note_says_how_to_open_it(tmp_path, demo_export) -
 
 
 def test_the_protocols_media_rows_name_the_slips_folder() -> None:
-    from pathlib import Path
 
     from archiver.views.handover import media_rows
 

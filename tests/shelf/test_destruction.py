@@ -126,10 +126,8 @@ def test_a_category_a_bundle_is_never_destroyed(ended_shelf, tmp_path) -> None:
 def _printed_polish_rules():
     """FORBIDDEN and ENGLISH of tests/render/test_printed_polish.py (one list, one place)."""
     import importlib.util
-    import sys
 
     folder = Path(__file__).resolve().parents[1] / "render"
-    sys.path.insert(0, str(folder))
     spec = importlib.util.spec_from_file_location("printed_polish_rules",
                                                   folder / "test_printed_polish.py")
     module = importlib.util.module_from_spec(spec)
