@@ -227,6 +227,16 @@ def publish_new(temporary: Path, final: Path, what: str = N_("a bundle"), *,
     release_partial(temporary)
 
 
+def publish(temporary: Path, final: Path, what: str = N_("a bundle"), *,
+            replace: bool = False, output: bool = True) -> None:
+    """publish_new, or with `replace` one atomic rename over an existing `final` (asked
+    for: a repaired copy, a printout with --force): `final` is the old file until then."""
+    if replace:
+        os.replace(temporary, final)
+    else:
+        publish_new(temporary, final, what, output=output)
+
+
 def write_whole(path: Path, data: bytes, *, what: str, replace: bool = False,
                 kind: str | None = None, output: bool = True) -> Path:
     """Write `data` to `path` whole or not at all: a partial file (0600), synced, given its
@@ -238,10 +248,7 @@ def write_whole(path: Path, data: bytes, *, what: str, replace: bool = False,
     partial = partial_path(path)
     try:
         write_new_file(partial, data)
-        if replace:
-            os.replace(partial, path)
-        else:
-            publish_new(partial, path, what, output=output)
+        publish(partial, path, what, replace=replace, output=output)
         if output:
             published.note(path, kind)
         fsync_dir(path.parent)

@@ -11,7 +11,7 @@ from archiver.cli import main_group
 from archiver.i18n import _
 from archiver.load import load
 from archiver.people import ROLE_NAMES, staff_candidates, student_candidates
-from archiver.render.plan import class_ids_by_name
+from archiver.render import class_ids_by_name
 from archiver.views.polish import list_name, polish_key
 
 WHAT = ("classes", "students", "staff")

@@ -20,8 +20,7 @@ from archiver.config import Config
 from archiver.errors import InputError, RefusedError, UsageError
 from archiver.files import fsync_dir, storage_error, write_whole
 from archiver.i18n import N_, _
-from archiver.render import render_pdf
-from archiver.render.context import RunContext
+from archiver.render import RunContext, render_pdf
 from archiver.shelf.find import find_bundles
 from archiver.shelf.index import BundleRecord, ShelfIndex, index_path, locked_index
 from archiver.shelf.report import page_header, report_day

@@ -9,7 +9,6 @@ rename. Until that moment the damaged copy is untouched.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from archiver.errors import RefusedError, StorageError, UsageError, Verification
 from archiver.files import (
     fsync_dir,
     partial_path,
-    publish_new,
+    publish,
     remove_quietly,
     storage_error,
     write_new_file,
@@ -102,13 +101,6 @@ def _verify_partial(partial: Path, bundle_id: str, expected: str,
               "was").format(folder=partial.parent), problems=[str(p) for p in report.problems])
 
 
-def _publish(partial: Path, final: Path, replaces: bool) -> None:
-    if replaces:
-        os.replace(partial, final)  # one rename: the damaged copy is there until now
-    else:
-        publish_new(partial, final)
-
-
 def write_copy(source: Path, final: Path, bundle_id: str, expected: str,
                password: Password | None) -> None:
     """Copy, sync, read back and verify under a partial name, then publish the copy and
@@ -118,8 +110,8 @@ def write_copy(source: Path, final: Path, bundle_id: str, expected: str,
         _copy_to_partial(source, partial, expected)
         _verify_partial(partial, bundle_id, expected, password)
         write_new_file(sidecar_partial, sidecar_text(expected, final.name))
-        _publish(sidecar_partial, sidecar_path(final), sidecar_path(final).exists())
-        _publish(partial, final, final.exists())
+        publish(sidecar_partial, sidecar_path(final), replace=sidecar_path(final).exists())
+        publish(partial, final, replace=final.exists())  # the damaged copy is there until now
         fsync_dir(final.parent)
     except OSError as exc:
         raise storage_error(exc, _("write the new copy of {bundle_id}").format(

@@ -17,8 +17,7 @@ from archiver.config import Config
 from archiver.errors import UsageError
 from archiver.files import write_whole
 from archiver.i18n import N_, _
-from archiver.render import render_pdf
-from archiver.render.context import RunContext
+from archiver.render import RunContext, render_pdf
 from archiver.shelf.index import ShelfIndex, load_index
 from archiver.views.kinds import PAGE_KINDS
 from archiver.views.shelf_report import (

@@ -18,15 +18,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from archiver.audit.entry import AuditEntry
 from archiver.audit.listing import entry_time
 from archiver.errors import UsageError
 from archiver.i18n import _
-from archiver.render.context import RunContext
 from archiver.views.kinds import DOCUMENT_KINDS, PAGE_KINDS
+
+if TYPE_CHECKING:
+    from archiver.render.context import RunContext
 
 DISCLOSE_COMMAND = "disclose"
 TITLE = PAGE_KINDS["disclosures"].title
