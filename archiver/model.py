@@ -87,6 +87,13 @@ class Dataset:
     # from the whole export once and carried by every slice, so that a document's file
     # name is the same whether it is made from a slice or from the whole export.
     name_key: bytes | None = field(default=None, compare=False, repr=False)
+    # Digests of the tables of its documents' slices (render.slicing.Slicer), by (table,
+    # slice); kept with the dataset when an export read once is kept in the render cache
+    # (render.export_cache), so that an unchanged re-run hashes no rows again.
+    slice_digests: dict[tuple[str, str], str] = field(default_factory=dict, compare=False,
+                                                      repr=False)
+    # Its entry's key in the render cache, when it can be kept there (export_cache).
+    origin: str | None = field(default=None, compare=False, repr=False)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables")

@@ -44,10 +44,11 @@ from archiver.jobs.term_end import TermEndRequest, archive_term
 from archiver.load import load
 from archiver.passwords import generate_password
 from archiver.render import ceiling
-from archiver.render.batch import RenderStats
+from archiver.render.batch import RenderStats, open_render_cache
 from archiver.render.chunks import body_class
 from archiver.render.context import RunContext
 from archiver.render.documents import RenderedDocument, prepare_document
+from archiver.render.export_cache import load_export
 from archiver.render.plan import plan_documents
 from archiver.render.slicing import Slicer
 from archiver.views import KINDS, Period, build_register
@@ -211,7 +212,8 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
 def _measured_term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunContext,
                        say: Say) -> RunFigures:
     started, mark = time.perf_counter(), cpu_mark()
-    ds = load(export)
+    # as run_term_end does: an export read before comes from the render cache
+    ds = load_export(export, open_render_cache(Config(), folder / "state"))
     load_s = time.perf_counter() - started
     inner = SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
     executor = MeasuredExecutor(inner)

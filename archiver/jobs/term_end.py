@@ -19,7 +19,6 @@ from archiver.files import remove_stale_partials
 from archiver.i18n import _
 from archiver.jobs.delivery import Delivery
 from archiver.jobs.packing import PackResult, base_bag_info, pack_bundle, write_how_to_open
-from archiver.load import load
 from archiver.model import Dataset
 from archiver.passwords import (
     Password,
@@ -34,6 +33,8 @@ from archiver.render import (
     RenderStats,
     RunContext,
     document_title,
+    keep_export,
+    load_export,
     open_render_cache,
     page_header,
     period_text,
@@ -149,6 +150,7 @@ def archive_term(ds: Dataset, config: Config, request: TermEndRequest, run_ctx: 
         vendor_files=vendor_files,
         media=lambda size: _media_rows(out_dir, request, choice.generated, size),
     )
+    keep_export(cache, ds)  # with its slices' digests, for the next run
     slip_path = None
     if choice.generated:
         slip = PasswordSlip(pack.bundle.path.name, pack.bundle.sha256, choice.password,
@@ -193,7 +195,8 @@ def run_term_end(request: TermEndRequest, config: Config, *,
     run_ctx = RunContext.create(request.operator)
     if request.source is None:
         raise UsageError(_("give the export to archive (SOURCE) or --demo"))
-    ds = load(Path(request.source))
+    cache = open_render_cache(config, request.state_dir) if request.use_cache else None
+    ds = load_export(Path(request.source), cache)  # an unchanged export: from the cache
     if on_loaded:
         on_loaded(ds)
     log = AuditLog.for_config(config, request.state_dir)

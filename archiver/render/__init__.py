@@ -9,7 +9,9 @@ Public API for jobs (render, term-end, disclose):
   (batch.py, slicing.py, chunks.py, cache.py, cache_keys.py);
 - `render_document(spec, dataset, config, run_ctx) -> RenderedDocument`: one, in process;
 - `render_pdf(template, context, run_ctx, title=...) -> (bytes, pages)`: a single-template
-  document (the handover protocol, the cover letter, the register of disclosures).
+  document (the handover protocol, the cover letter, the register of disclosures);
+- `load_export(path, cache)` / `keep_export(cache, dataset)`: an unchanged export answered
+  from the render cache (export_cache.py).
 """
 
 from archiver.render.batch import Progress, RenderStats, open_render_cache, render_documents
@@ -29,6 +31,7 @@ from archiver.render.documents import (
     render_pdf,
     student_file_part,
 )
+from archiver.render.export_cache import keep_export, load_export
 from archiver.render.naming import FIXED_WORDS as FILE_NAME_WORDS
 from archiver.render.naming import safe_part
 from archiver.render.pdfa import PDF_VARIANT, EmbeddedFile, RenderError, html_to_pdfa
@@ -38,6 +41,7 @@ __all__ = [
     "FILE_NAME_WORDS", "AccountName", "CachedDocument", "DocumentSpec", "EmbeddedFile",
     "PDF_VARIANT",
     "PageHeader", "Progress", "RenderCache", "RenderError", "RenderStats", "RenderedDocument",
+    "keep_export", "load_export",
     "RunContext", "class_ids_by_name", "document_file_name", "document_title", "html_to_pdfa",
     "open_render_cache", "page_header", "period_phrase", "period_text", "plan_documents",
     "render_document", "render_documents", "render_html", "render_pdf", "run_time", "safe_part",

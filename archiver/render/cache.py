@@ -112,42 +112,22 @@ class RenderCache:
     def get(self, material: str) -> CachedDocument | None:
         """The document stored under `material`, or None (missing or unreadable: dropped)."""
         path = self.entry_path(material)
-        try:
-            blob = _read_own_file(path)
-        except FileNotFoundError:
-            self.stats.misses += 1
+        found = self._read(path)
+        if found is None:
             return None
-        except OSError as exc:
-            raise StorageError(_("cannot read the render cache entry {path}: {strerror}").format(
-                                   path=path, strerror=exc.strerror),
-                               hint=_("run with --no-cache")) from None
-        document = self._decrypt(path.name, blob)
-        if document is None:
-            self.stats.dropped += 1
+        header, pdf = found
+        if "file_name" not in header:  # another kind of entry: not a document
             self.stats.misses += 1
-            _unlink(path)
             return None
         self.stats.hits += 1
-        try:
-            os.utime(path)  # recently used: evicted last
-        except OSError:
-            pass
-        return document
+        self._touch(path)
+        return CachedDocument(header["file_name"], pdf, int(header["pages"]), header["kind"])
 
     def put(self, material: str, document: CachedDocument) -> None:
         """Store `document` (atomically: a temporary file renamed into place). A failure
         to write (full disk) is counted, never fatal: the document is already rendered."""
         path = self.entry_path(material)
-        blob = self._encrypt(path.name, document)
-        try:
-            write_whole(path, blob, what=N_("a render cache entry"), replace=True,
-                        output=False)
-        except StorageError as exc:
-            self.stats.write_errors += 1
-            self.stats.notes.append(exc.message)
-            return
-        self.stats.stored += 1
-        self.evict()
+        self._write(path, self._encrypt(path.name, document))
 
     def evict(self) -> None:
         """Drop the least recently used entries until the folder is under its limit."""
@@ -176,26 +156,86 @@ class RenderCache:
             _unlink(path)
         _unlink(self.folder / KEY_FILE)
 
+    def get_bytes(self, material: str, kind: str) -> bytes | None:
+        """The bytes stored with put_bytes(material, kind), or None (missing, unreadable or
+        of another kind: an unreadable one is dropped)."""
+        path = self.entry_path(material)
+        found = self._read(path)
+        if found is None:
+            return None
+        header, payload = found
+        if header.get("bytes") != kind:
+            self.stats.misses += 1
+            return None
+        self.stats.hits += 1
+        self._touch(path)
+        return payload
+
+    def put_bytes(self, material: str, kind: str, data: bytes) -> None:
+        """Store `data` under `material` (as put() does: atomically, a failure counted)."""
+        path = self.entry_path(material)
+        self._write(path, self._seal(path.name, {"bytes": kind}, data))
+
+    def _read(self, path: Path) -> tuple[dict, bytes] | None:
+        """The entry's header and payload; None when missing or unreadable (dropped)."""
+        try:
+            blob = _read_own_file(path)
+        except FileNotFoundError:
+            self.stats.misses += 1
+            return None
+        except OSError as exc:
+            raise StorageError(_("cannot read the render cache entry {path}: {strerror}").format(
+                                   path=path, strerror=exc.strerror),
+                               hint=_("run with --no-cache")) from None
+        found = self._open(path.name, blob)
+        if found is None:
+            self.stats.dropped += 1
+            self.stats.misses += 1
+            _unlink(path)
+        return found
+
+    @staticmethod
+    def _touch(path: Path) -> None:
+        try:
+            os.utime(path)  # recently used: evicted last
+        except OSError:
+            pass
+
+    def _write(self, path: Path, blob: bytes) -> None:
+        try:
+            write_whole(path, blob, what=N_("a render cache entry"), replace=True,
+                        output=False)
+        except StorageError as exc:
+            self.stats.write_errors += 1
+            self.stats.notes.append(exc.message)
+            return
+        self.stats.stored += 1
+        self.evict()
+
     def _encrypt(self, name: str, document: CachedDocument) -> bytes:
-        header = json.dumps({"file_name": document.file_name, "pages": document.pages,
-                             "kind": document.kind,
-                             "sha256": hashlib.sha256(document.pdf).hexdigest()}).encode()
-        plain = len(header).to_bytes(4, "big") + header + document.pdf
+        return self._seal(name, {"file_name": document.file_name, "pages": document.pages,
+                                 "kind": document.kind}, document.pdf)
+
+    def _seal(self, name: str, header: dict, payload: bytes) -> bytes:
+        header = {**header, "sha256": hashlib.sha256(payload).hexdigest()}
+        head = json.dumps(header).encode()
+        plain = len(head).to_bytes(4, "big") + head + payload
         nonce = os.urandom(_NONCE)
         return nonce + self._aead.encrypt(nonce, plain, FORMAT + b"\0" + name.encode())
 
-    def _decrypt(self, name: str, blob: bytes) -> CachedDocument | None:
+    def _open(self, name: str, blob: bytes) -> tuple[dict, bytes] | None:
         try:
             plain = self._aead.decrypt(blob[:_NONCE], blob[_NONCE:],
                                        FORMAT + b"\0" + name.encode())
             size = int.from_bytes(plain[:4], "big")
             header = json.loads(plain[4:4 + size])
-            pdf = plain[4 + size:]
+            payload = plain[4 + size:]
         except (InvalidTag, ValueError, UnicodeDecodeError):
             return None
-        if hashlib.sha256(pdf).hexdigest() != header.get("sha256"):
+        if not isinstance(header, dict) or \
+                hashlib.sha256(payload).hexdigest() != header.get("sha256"):
             return None
-        return CachedDocument(header["file_name"], pdf, int(header["pages"]), header["kind"])
+        return header, payload
 
 
 def _load_or_create_key(path: Path) -> bytes:

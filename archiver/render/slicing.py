@@ -34,26 +34,38 @@ class Slicer:
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
-        tables = dataset.tables
-        self._students = _positions(tables["students"]["class_id"])
-        self._lessons = _positions(tables["lessons"]["class_id"])
-        lesson_class = pd.Series(tables["lessons"]["class_id"].to_numpy(),
-                                 index=tables["lessons"]["lesson_id"].to_numpy())
-        classes = tables["attendance"]["lesson_id"].map(lesson_class)
-        self._attendance = _positions(classes)
-        self._digests: dict[tuple[str, str], str] = {}
+        self._digests = dataset.slice_digests  # by (table, slice): kept with the dataset
+        self._meta: str | None = None
+        self._rows: tuple[dict[str, np.ndarray], ...] | None = None
+
+    def _positions_of(self) -> tuple[dict[str, np.ndarray], ...]:
+        """Row positions of each class's students, lessons and marks (made once)."""
+        if self._rows is None:
+            tables = self.dataset.tables
+            lesson_class = pd.Series(tables["lessons"]["class_id"].to_numpy(),
+                                     index=tables["lessons"]["lesson_id"].to_numpy())
+            classes = tables["attendance"]["lesson_id"].map(lesson_class)
+            self._rows = (_positions(tables["students"]["class_id"]),
+                          _positions(tables["lessons"]["class_id"]), _positions(classes))
+        return self._rows
 
     def digest_for(self, spec: DocumentSpec) -> str:
         """dataset_digest() of slice_for(spec), each table hashed once per class (a
-        register and an attendance summary share theirs; whole tables are hashed once)."""
-        sliced = self.slice_for(spec)
-        digest = hashlib.sha256(_meta_digest(sliced).encode())
-        for name in sorted(sliced.tables):
-            whole = sliced.tables[name] is self.dataset.tables[name]
-            memo = (name, "*" if whole else f"{_slicing(spec)}:{spec.class_id}")
-            if memo not in self._digests:
-                self._digests[memo] = table_digest(name, sliced.tables[name])
-            digest.update(self._digests[memo].encode())
+        register and an attendance summary share theirs; whole tables are hashed once;
+        digests the dataset already holds are not computed again)."""
+        whole = _whole_tables(_slicing(spec))
+        memos = {name: (name, "*" if name in whole else f"{_slicing(spec)}:{spec.class_id}")
+                 for name in self.dataset.tables}
+        if any(memo not in self._digests for memo in memos.values()):
+            sliced = self.slice_for(spec)
+            for name, memo in memos.items():
+                if memo not in self._digests:
+                    self._digests[memo] = table_digest(name, sliced.tables[name])
+        if self._meta is None:
+            self._meta = _meta_digest(self.dataset)  # a slice keeps its dataset's meta
+        digest = hashlib.sha256(self._meta.encode())
+        for name in sorted(memos):
+            digest.update(self._digests[memos[name]].encode())
         return digest.hexdigest()
 
     def _dataset(self, tables: dict[str, pd.DataFrame]) -> Dataset:
@@ -63,13 +75,8 @@ class Slicer:
     def slice_for(self, spec: DocumentSpec) -> Dataset:
         """A dataset holding only the rows `spec`'s document is made from."""
         tables = self.dataset.tables
-        if _slicing(spec) == "correspondence":
-            keep = set(WHOLE) | set(MESSAGES) | set(PEOPLE)
-            sliced = {name: frame if name in keep else frame.iloc[0:0]
-                      for name, frame in tables.items()}
-            return self._dataset(sliced)
-        if _slicing(spec) == "school":  # every class's pupils, lessons and marks
-            keep = set(WHOLE) | {"students", "lessons", "attendance"}
+        if _slicing(spec) in ("correspondence", "school"):
+            keep = _whole_tables(_slicing(spec))
             sliced = {name: frame if name in keep else frame.iloc[0:0]
                       for name, frame in tables.items()}
             return self._dataset(sliced)
@@ -77,14 +84,24 @@ class Slicer:
         sliced = {name: tables[name].iloc[0:0] for name in tables}
         for name in WHOLE:
             sliced[name] = tables[name]
-        sliced["students"] = _take(tables["students"], self._students.get(class_id))
-        sliced["lessons"] = _take(tables["lessons"], self._lessons.get(class_id))
-        sliced["attendance"] = _take(tables["attendance"], self._attendance.get(class_id))
+        students, lessons, attendance = self._positions_of()
+        sliced["students"] = _take(tables["students"], students.get(class_id))
+        sliced["lessons"] = _take(tables["lessons"], lessons.get(class_id))
+        sliced["attendance"] = _take(tables["attendance"], attendance.get(class_id))
         ids = set(sliced["students"]["student_id"])
         for name in PER_STUDENT:
             frame = tables[name]
             sliced[name] = frame[frame["student_id"].isin(ids)].reset_index(drop=True)
         return self._dataset(sliced)
+
+
+def _whole_tables(slicing: str) -> set[str]:
+    """The tables a slice of this kind takes whole (the others: its rows, or none)."""
+    if slicing == "correspondence":
+        return set(WHOLE) | set(MESSAGES) | set(PEOPLE)
+    if slicing == "school":  # every class's pupils, lessons and marks
+        return set(WHOLE) | {"students", "lessons", "attendance"}
+    return set(WHOLE)
 
 
 def _slicing(spec: DocumentSpec) -> str:

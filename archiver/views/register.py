@@ -300,8 +300,8 @@ def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame
     numbers = dict(zip(stays["student_id"], stays["register_number"].astype(int), strict=True))
     entries = _lesson_entries(ds, lessons, cells, numbers, scope.student_id is not None,
                               scope.class_id)
-    lookup = dict(zip(zip(cells["lesson_id"].tolist(), cells["student_id"].tolist()),
-                      cells["symbol"].tolist()))
+    pairs = zip(cells["lesson_id"].tolist(), cells["student_id"].tolist(), strict=True)
+    lookup = dict(zip(pairs, cells["symbol"].tolist(), strict=True))
     weeks: dict[date, list[tuple[LessonEntry, str]]] = {}
     for entry, lesson_id in zip(entries, lessons["lesson_id"], strict=True):
         weeks.setdefault(entry.day - timedelta(days=entry.day.weekday()), []).append(

@@ -1,0 +1,124 @@
+"""An export read once: the validated dataset kept in the render cache under the digest of
+the export's bytes, so that an unchanged re-run neither reads, validates nor hashes its rows
+again (issue 18: it spent a third of its time doing so).
+
+The key holds the SHA-256 of the container as the reader reads it (a zip, xlsx or SQLite
+file's bytes; a folder's export.json and TABLE.csv files, names and bytes, through the
+folder reader's own checks), the container kind, and what turns those bytes into the
+dataset: archiver's own reading, validating and slicing code (its source files hashed), the
+rendering software's digest, and the pandas, numpy and Python versions that pickle the
+frames. Any changed byte of the export gives another key: a changed export is never
+answered from the cache. The entry is encrypted and authenticated as every entry is
+(render/cache.py): what is unpickled was written by this account with this cache's key.
+It also keeps the digests of the documents' slices (Dataset.slice_digests), the cache keys'
+core, so that a re-run finds every document without hashing a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import platform
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from archiver.load import load
+from archiver.model import Dataset, SourceInfo
+from archiver.render.cache import RenderCache
+from archiver.render.cache_keys import PACKAGE_DIR, _tree_digest, software_digest
+from archiver.schema.tables import TABLES
+from archiver.sources import detect_container
+
+KIND = "export"
+# Code that turns an export's bytes into a Dataset and its slices' digests.
+READING_CODE = ("sources", "schema", "load.py", "model.py", "render/slicing.py")
+# Entries stored (or read) in this process, by cache folder and key: how many slice
+# digests they hold.
+_KEPT: dict[tuple[str, str], int] = {}
+
+
+@lru_cache(maxsize=1)
+def reading_digest() -> str:
+    """The reading code's and the libraries' digest (see READING_CODE)."""
+    files = []
+    for name in READING_CODE:
+        path = PACKAGE_DIR / name
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    versions = [pd.__version__, np.__version__, platform.python_implementation(),
+                sys.version.split()[0], str(pickle.HIGHEST_PROTOCOL)]
+    return hashlib.sha256(("|".join(versions) + "|" + _tree_digest(files, PACKAGE_DIR) + "|"
+                           + software_digest()).encode()).hexdigest()
+
+
+def container_digest(path: Path) -> tuple[str, str]:
+    """(container kind, SHA-256 of what the reader reads from it); OSError or InputError
+    as reading it would raise."""
+    kind = detect_container(path)
+    digest = hashlib.sha256(kind.encode() + b"\0")
+    if kind == "folder":
+        from archiver.sources.folder import _inside
+
+        root = path.resolve()
+        own = {"export.json", *(f"{table}.csv" for table in TABLES)}
+        for file in sorted(path.iterdir()):
+            if file.name in own:
+                data = _inside(root, file)
+                digest.update(file.name.encode() + b"\0" + hashlib.sha256(data).digest())
+    else:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return kind, digest.hexdigest()
+
+
+def _material(kind: str, digest: str) -> str:
+    return "\x1f".join(["export", kind, digest, "reading", reading_digest()])
+
+
+def load_export(path: Path, cache: RenderCache | None) -> Dataset:
+    """The validated dataset of the export at `path`: from the cache when these exact bytes
+    were read before with this software, else read and validated (archiver.load.load)."""
+    path = Path(path)
+    if cache is None:
+        return load(path)
+    try:
+        kind, digest = container_digest(path)
+    except Exception:  # noqa: BLE001 - reading it again says what is wrong, in its words
+        return load(path)
+    material = _material(kind, digest)
+    data = cache.get_bytes(material, KIND)
+    if data is not None:
+        try:
+            dataset = pickle.loads(data)  # written by this account, authenticated
+        except Exception:  # noqa: BLE001 - another pandas: read the export again
+            dataset = None
+        if isinstance(dataset, Dataset):
+            dataset.source = SourceInfo(str(path), kind)  # the same bytes, maybe elsewhere
+            dataset.origin = material
+            _KEPT[(str(cache.folder), material)] = len(dataset.slice_digests)
+            return dataset
+    _KEPT.pop((str(cache.folder), material), None)
+    dataset = load(path)
+    dataset.origin = material
+    return dataset
+
+
+def keep_export(cache: RenderCache | None, dataset: Dataset) -> None:
+    """Keep the dataset (with the slice digests computed for it) for the next run, unless
+    the cache already holds it with as many digests."""
+    material = dataset.origin
+    if cache is None or material is None:
+        return
+    if _KEPT.get((str(cache.folder), material)) == len(dataset.slice_digests):
+        return
+    source, dataset.source = dataset.source, None  # the path is this run's
+    try:
+        data = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
+    finally:
+        dataset.source = source
+    cache.put_bytes(material, KIND, data)
+    _KEPT[(str(cache.folder), material)] = len(dataset.slice_digests)
