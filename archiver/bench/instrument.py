@@ -28,6 +28,8 @@ class TaskCost:
     peak_rss_mb: float  # the process's peak so far (ru_maxrss)
     pages: int  # pages of the document laid out (a part's dropped lead page not counted)
     title: str = ""  # the document's title, when the task was a part of one
+    started: float = 0.0  # wall clock (time.time(), the same in every process)
+    ended: float = 0.0
 
 
 def peak_rss_mb() -> float:
@@ -36,12 +38,41 @@ def peak_rss_mb() -> float:
 
 
 def _measured(fn: Callable[[Any, Any], Any], shared: Any, item: Any) -> tuple[Any, TaskCost]:
-    cpu, wall = time.process_time(), time.perf_counter()
+    cpu, wall, started = time.process_time(), time.perf_counter(), time.time()
     result = fn(shared, item)
     pages = getattr(result, "pages", 0) - int(getattr(item, "lead_page", False))
     return result, TaskCost(os.getpid(), time.process_time() - cpu,
                             time.perf_counter() - wall, peak_rss_mb(), pages,
-                            str(getattr(item, "title", "")))
+                            str(getattr(item, "title", "")), started, time.time())
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """When the workers worked, within a run of `span_s` seconds of wall time: how long the
+    run went before its first task started and after its last task ended (the main
+    process alone: loading, the first views; the last merge, the protocol, packing), and
+    each worker's seconds in tasks."""
+
+    span_s: float
+    before_s: float
+    after_s: float
+    busy_s: dict[int, float]
+
+    def idle_s(self) -> float:
+        """Worker-seconds with no task between the first task's start and the last's end."""
+        inside = self.span_s - self.before_s - self.after_s
+        return sum(max(0.0, inside - busy) for busy in self.busy_s.values())
+
+
+def timeline(costs: list[TaskCost], started: float, ended: float) -> Timeline | None:
+    """The timeline of the tasks in `costs`, of a run from `started` to `ended` (time.time)."""
+    if not costs:
+        return None
+    busy: dict[int, float] = {}
+    for cost in costs:
+        busy[cost.pid] = busy.get(cost.pid, 0.0) + cost.ended - cost.started
+    first, last = min(c.started for c in costs), max(c.ended for c in costs)
+    return Timeline(ended - started, max(0.0, first - started), max(0.0, ended - last), busy)
 
 
 class MeasuredExecutor:

@@ -47,6 +47,12 @@ def _run_lines(name: str, run: RunFigures, jobs: int, ceilings: dict[str, Ceilin
         f"{jobs if jobs > 1 else 0} workers, {run.other_cpu_s:.1f} s in other processes "
         f"(worker start-up, forkserver, resource tracker): {run.total_cpu_s:.1f} s in all",
     ]
+    if run.timeline is not None:
+        line = run.timeline
+        busy = ", ".join(f"{100 * b / line.span_s:.0f}%" for _, b in sorted(line.busy_s.items()))
+        lines.append(f"  workers busy {busy} of the wall time; the main process alone "
+                     f"{line.before_s:.1f} s before the first task and {line.after_s:.1f} s "
+                     f"after the last; workers idle in between {line.idle_s():.1f} s in all")
     if run.rendered:
         lines.append(f"  {'document kind':20s} {'docs':>4s} {'pages':>6s} {'layout CPU s':>12s} "
                      f"{'main CPU s':>10s} {'pages/CPU-s':>11s} {'layout only':>11s} "

@@ -32,10 +32,12 @@ from typing import TypeVar
 from archiver.bench import grid
 from archiver.bench.instrument import (
     MeasuredExecutor,
+    Timeline,
     TreeSampler,
     cpu_mark,
     cpu_since,
     peak_rss_mb,
+    timeline,
 )
 from archiver.config import Config
 from archiver.executor import ProcessExecutor, SerialExecutor
@@ -100,6 +102,7 @@ class RunFigures:
     other_cpu_s: float = 0.0  # every other process: worker start-up, forkserver, tracker
     loads: tuple[float, float] = (0.0, 0.0)  # 1-minute load average: lowest, highest
     process_peaks_mb: dict[int, float] = field(default_factory=dict)  # sampled, every pid
+    timeline: Timeline | None = None  # when the workers had tasks
 
     @property
     def total_cpu_s(self) -> float:
@@ -211,7 +214,7 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
 
 def _measured_term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunContext,
                        say: Say) -> RunFigures:
-    started, mark = time.perf_counter(), cpu_mark()
+    started, mark, clock = time.perf_counter(), cpu_mark(), time.time()
     # as run_term_end does: an export read before comes from the render cache
     ds = load_export(export, open_render_cache(Config(), folder / "state"))
     load_s = time.perf_counter() - started
@@ -245,6 +248,8 @@ def _measured_term_end(export: Path, folder: Path, label: str, jobs: int, run_ct
         rendered=result.rendering.rendered, cached=result.rendering.cached,
         parent_cpu_s=own_cpu, worker_cpu_s=worker_cpu,
         bundle_bytes=result.pack.bundle.size, kinds=kinds, workers=workers,
+        timeline=timeline([c for c in executor.costs if c.pid != os.getpid()], clock,
+                          time.time()),
         other_cpu_s=max(0.0, others_cpu - worker_cpu))
 
 

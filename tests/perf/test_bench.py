@@ -141,3 +141,17 @@ def test_every_document_title_is_told_to_its_kind(small) -> None:
     specs = year_specs(small) + plan_documents(small, student=student, period=Period())
     for spec in specs:
         assert kind_of(document_title(spec, "7a")) == spec.kind, spec
+
+
+def test_timeline_tells_the_main_process_alone_and_the_idle_workers() -> None:
+    from archiver.bench.instrument import TaskCost, timeline
+
+    def task(pid: int, start: float, end: float) -> TaskCost:
+        return TaskCost(pid, end - start, end - start, 100.0, 1, "", start, end)
+
+    # a run from t=100 to t=130: worker 1 busy 105-125, worker 2 busy 106-110 and 115-120
+    line = timeline([task(1, 105, 125), task(2, 106, 110), task(2, 115, 120)], 100.0, 130.0)
+    assert line.before_s == 5 and line.after_s == 5
+    assert line.busy_s == {1: 20, 2: 9}
+    assert line.idle_s() == 11  # worker 2 had nothing for 11 of the 20 seconds
+    assert timeline([], 0.0, 1.0) is None
