@@ -34,3 +34,34 @@ def test_long_temporary_folder_falls_back_to_spawn(tmp_path, monkeypatch) -> Non
     monkeypatch.setattr(tempfile, "tempdir", str(long_dir))
     assert start_method() == "spawn"
     assert list(ProcessExecutor(2).map(_slow_power, [1, 2, 3], 2)) == [1, 4, 9]
+
+
+def test_a_long_first_item_does_not_keep_the_other_workers_waiting() -> None:
+    """Later items keep being submitted while the first (a long school-wide transcript)
+    runs; results still come in input order."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from archiver.executor import in_order
+
+    release, started, freed_by_others = threading.Event(), [], []
+
+    def work(i: int) -> int:
+        started.append(i)
+        if i == 0:
+            release.wait(10)
+        return i
+
+    def release_once_all_started() -> None:
+        deadline = time.monotonic() + 5
+        while len(started) < 6 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        freed_by_others.append(len(started) == 6)
+        release.set()
+
+    with ThreadPoolExecutor(2) as pool:
+        threading.Thread(target=release_once_all_started, daemon=True).start()
+        assert list(in_order(lambda i: pool.submit(work, i), range(6), window=2)) == \
+            list(range(6))
+    assert freed_by_others == [True]

@@ -70,15 +70,22 @@ def _call_with_shared(fn: Callable[[Any, T], R], item: T) -> R:
     return fn(_SHARED, item)
 
 
-def in_order(submit: Callable[[T], Future], items: Iterable[T], window: int) -> Iterator[Any]:
-    """Submit items keeping at most `window` in flight; yield results in input order."""
+def in_order(submit: Callable[[T], Future], items: Iterable[T], window: int,
+             buffer: int | None = None) -> Iterator[Any]:
+    """Submit items keeping at most `window` in flight; yield results in input order.
+
+    Results that finish before an earlier one wait, up to `buffer` of them (default four
+    windows), while new items keep being submitted: one long item (a school-wide message
+    transcript, one part) no longer leaves the other workers without work once a window's
+    worth of later items has finished behind it."""
+    buffer = 4 * window if buffer is None else buffer
     pending: dict[int, Future] = {}
     done: dict[int, Any] = {}
     next_out = 0
     iterator = iter(enumerate(items))
     exhausted = False
     while True:
-        while not exhausted and len(pending) + len(done) < window:
+        while not exhausted and len(pending) < window and len(done) < buffer:
             try:
                 index, item = next(iterator)
             except StopIteration:
@@ -108,7 +115,8 @@ def start_method() -> str:
 
 class ProcessExecutor:
     """A local process pool, started for each map() with its shared data. At most
-    `window` items are in flight, so memory stays bounded however many there are."""
+    `window` items are in flight (and `in_order`'s buffer of finished ones waiting), so
+    memory stays bounded however many there are."""
 
     def __init__(self, jobs: int, window: int | None = None) -> None:
         self.jobs = jobs
