@@ -32,6 +32,10 @@ import cffi
 from markupsafe import Markup
 
 KINDS = {None: "b", "absent": "a", "gap": "g", "risk": "r"}  # <b class=...>: a letter
+LINE_KINDS = {"cancelled": "c"}  # <span class=...> around a whole line: a letter
+# The text colours of line kinds, as style.css has them (.cancelled).
+COLOURS = {"c": (0x33, 0x33, 0x33)}
+_LINE_SPAN = re.compile(r'<span class="([a-z]+)">(.*)</span>')
 # The tints, as style.css has them for .absent, .gap and .risk (bold only: none).
 TINTS = {"a": (200, 200, 200), "g": (217, 217, 217), "r": (200, 200, 200)}
 _BOLD = re.compile(r'<b(?: class="([a-z]+)")?>([^<]*)</b>')
@@ -43,10 +47,17 @@ def split_marks(lines: Markup) -> tuple[Markup, str]:
     `line:start-end:kind`, in characters of the unescaped line (a `<b>` per mark, never
     across lines; kind a, g, r: bold on a tint, b: bold)."""
     text = str(lines)
-    if "<b" not in text:
+    if "<b" not in text and "<span" not in text:
         return lines, ""
     marks = []
     for number, line in enumerate(text.split("\n")):
+        whole = _LINE_SPAN.fullmatch(line)
+        if whole:
+            if whole.group(1) not in LINE_KINDS:
+                raise ValueError(f"no line of class {whole.group(1)!r}")
+            line = whole.group(2)
+            length = len(Markup(_BOLD.sub(r"\2", line)).unescape())
+            marks.append(f"{number}:0-{length}:{LINE_KINDS[whole.group(1)]}")
         if "<b" not in line:
             continue
         position, at = 0, 0
@@ -62,7 +73,10 @@ def split_marks(lines: Markup) -> tuple[Markup, str]:
             at = found.end()
         if _TAG.search(line[at:]):
             raise ValueError("a marked line holds other markup than <b>")
-    return Markup(_BOLD.sub(r"\2", text)), " ".join(marks)
+    plain = _BOLD.sub(r"\2", text)
+    if "<span" in plain:
+        plain = "\n".join(_LINE_SPAN.sub(r"\2", line) for line in plain.split("\n"))
+    return Markup(plain), " ".join(marks)
 
 
 @lru_cache(maxsize=256)
@@ -142,7 +156,9 @@ def _embolden(layout, marks, text: str) -> list[tuple[float, float]]:  # noqa: A
     byte = [0]
     for char in text:
         byte.append(byte[-1] + len(char.encode("utf-8")))
-    for start, end, _kind in marks:
+    for start, end, kind in marks:
+        if kind in COLOURS:
+            continue
         attr = pango.pango_attr_weight_new(WEIGHT_BOLD)
         attr.start_index, attr.end_index = byte[start], byte[min(end, len(text))]
         pango.pango_attr_list_insert(copy, attr)
@@ -208,12 +224,19 @@ def _draw_marked(original, stream, textbox, line, marks, dy, args):  # noqa: ANN
             at = _before_text(stream)
             stream.stream[at:at] = ops
     text_overflow, block_ellipsis, matrix = args
+    colour = next((COLOURS[k] for _s, _e, k in marks if k in COLOURS), None)
+    if colour is not None:  # a line of another colour: set inside the text object
+        stream.stream.append("{:f} {:f} {:f} rg".format(*(c / 255 for c in colour)).encode())
     if dy:
         from weasyprint.matrix import Matrix
 
         (a, b, _), (c, d, _), (e, f, _) = matrix
         matrix = Matrix(a, b, c, d, e, f + dy)
-    return original(stream, line, text_overflow, block_ellipsis, matrix)
+    emojis = original(stream, line, text_overflow, block_ellipsis, matrix)
+    if colour is not None:  # back to the block's colour for its next line
+        red, green, blue = textbox.style["color"].to("srgb").coordinates
+        stream.stream.append(f"{red:f} {green:f} {blue:f} rg".encode())
+    return emojis
 
 
 def _marked_first_line(original):  # noqa: ANN001, ANN202
@@ -254,6 +277,8 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
 
 
 FOLD = "data-fold"  # a <pre> whose lines are laid out as one (fold)
+FOLD_MAX_PT = 400.0  # a taller block is laid out line by line: a page might not hold it
+_HEIGHT = re.compile(r"(?:^|;)\s*height:")
 FOLDED = "data-archiver-lines"  # its lines, set by fold for the drawing
 
 
@@ -268,6 +293,8 @@ def fold(root) -> None:  # noqa: ANN001 (an ElementTree element)
         text = element.text
         if element.get(FOLD) is None or not text or "\n" not in text or len(element):
             continue
+        if not _HEIGHT.search(element.get("style") or ""):
+            continue  # too tall to be sure of one page (fold_height): laid out as it is
         first = text.split("\n", 1)[0]
         if not first.strip():
             continue  # no text box to draw from: laid out as it is
@@ -276,8 +303,10 @@ def fold(root) -> None:  # noqa: ANN001 (an ElementTree element)
 
 
 def fold_height(lines: str, line_pt: float) -> str:
-    """The style a folded block needs: its height, as its lines would have made it."""
-    return f"height: {(str(lines).count(chr(10)) + 1) * line_pt:.4f}pt"
+    """The style a folded block needs: its height, as its lines would have made it;
+    nothing for a block taller than FOLD_MAX_PT, which is then laid out as it is."""
+    height = (str(lines).count(chr(10)) + 1) * line_pt
+    return f"height: {height:.4f}pt" if height <= FOLD_MAX_PT else ""
 
 
 TESTED = (70,)  # WeasyPrint's major versions whose internals this module is written for

@@ -66,7 +66,7 @@ def block_operators(x: float, top: float, width: float, height: float,
     (skip, *_), light, heavy, under = geometry[0] or [0.0], geometry[1], geometry[2], geometry[3]
     CHAR_PT, LINE_PT = BASE_CHAR_PT * scale, BASE_LINE_PT * scale  # noqa: N806
     bottom = top - height
-    lines = int(height // LINE_PT + 0.01)
+    lines = int(height / LINE_PT + 0.01)  # (floor division lost the last line now and then)
     # row rules: the last 0.4pt of every line (of the lines listed)
     chosen = range(1, lines + 1) if geometry[4] is None else [int(n) for n in geometry[4]]
     rows = [_rect(x, top - n * LINE_PT, width, 0.4) for n in chosen if n <= lines]

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from archiver.render.marks import fold_height, split_marks
 from archiver.render.textgrid import CHAR_PT, ruled
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
@@ -268,6 +269,7 @@ class LineBlock:
 
     lines: Markup
     style: str
+    marks: str = ""  # bold, gap and cancelled text, for the <pre>'s data-marks (marks.py)
 
 
 def block(entries: Sequence[tuple[list[list[Piece]], str]], width: float = PAGE_PT,
@@ -289,4 +291,5 @@ def block(entries: Sequence[tuple[list[list[Piece]], str]], width: float = PAGE_
         style += "; break-inside: avoid"
     if extra:
         style += "; " + extra
-    return LineBlock(Markup("\n".join(lines)), style)  # every text escaped in markup()
+    plain, marks = split_marks(Markup("\n".join(lines)))  # every text escaped in markup()
+    return LineBlock(plain, "; ".join(filter(None, [style, fold_height(plain, LINE_PT)])), marks)

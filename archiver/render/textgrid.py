@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from archiver.render.marks import fold_height, split_marks
-
 from archiver.views.polish import weekday
 from archiver.views.register import MISSING, NOT_ENROLLED, NOT_IN_GROUP, WeekView
 
@@ -148,7 +147,8 @@ def block_style(block: GridBlock) -> str:
     """Inline CSS of the block: its width, size and rules (drawn by render/rules.py), and
     its height, as its lines make it (it is laid out folded: render/marks.py)."""
     line_pt = LINE_PT if block.scale == 1.0 else round(LINE_PT * block.scale, 3)
-    return f"{_scaled(_block_rules(block), block.scale)}; {fold_height(block.lines, line_pt)}"
+    return "; ".join(filter(None, [_scaled(_block_rules(block), block.scale),
+                                   fold_height(block.lines, line_pt)]))
 
 
 def _scaled(style: str, scale: float) -> str:

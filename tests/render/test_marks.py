@@ -141,3 +141,14 @@ def test_a_folded_block_prints_what_its_lines_laid_out_one_by_one_print():
     assert "Kowalska Anna" in _text(folded, "-layout")
     glyphs, _tints = _bold_mono_glyphs_and_tints(folded, [0])
     assert glyphs == 4  # "nb" and "sp" bold, in the folded block too
+
+
+def test_a_ruled_block_gets_the_rule_under_its_last_line_whatever_its_height_rounds_to():
+    # rows "*": a light rule under every line; the block's height comes back from layout in
+    # px, where 9.0pt x n (or 10.8pt x n) is not always exactly n lines again
+    from archiver.render.rules import block_operators
+
+    for scale, n in [(1.0, n) for n in range(1, 60)] + [(1.2, n) for n in range(1, 60)]:
+        height = n * 9.0 * scale * 4 / 3 * 0.75
+        ops = block_operators(0.0, 500.0, 100.0, height, [[0.0], [], [], [], None], True, scale)
+        assert sum(op.endswith(" re") and " 0.400 re" in op for op in ops) == n, (scale, n)
