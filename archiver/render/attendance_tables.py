@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from archiver.render.marks import split_marks
-from archiver.render.textgrid import PAGE_CHARS, ruled
+from archiver.render.marks import fold_height, split_marks
+from archiver.render.textgrid import LINE_PT, PAGE_CHARS, ruled
 from archiver.views.attendance import (
     AttendanceRow,
     AttendanceSection,
@@ -117,8 +117,9 @@ def table_blocks(name_head: str, columns: list[Column], rows: list[Row],
             lines.append(escape(_label(row.label, name_ch))
                          + Markup("").join(Markup(" ") + row.cells[i] for i in chosen))
         plain, marked = split_marks(Markup("\n").join(lines))
-        blocks.append(TableBlock(plain, _style(name_ch, [columns[i] for i in chosen], depth,
-                                               total_at), marked))
+        style = _style(name_ch, [columns[i] for i in chosen], depth, total_at)
+        height = fold_height(plain, LINE_PT)  # laid out folded (render/marks.py)
+        blocks.append(TableBlock(plain, "; ".join(filter(None, [style, height])), marked))
     return blocks
 
 
