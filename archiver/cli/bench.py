@@ -29,9 +29,9 @@ def bench_command(size: str, jobs: int) -> None:
     document measured where it ran: CPU, peak RSS, pages; the CPU of every process
     counted); runs it again with nothing changed (the encrypted render cache answers);
     and times hashing, encryption and packing of the bundle's payload. Prints the
-    figures and each goal of issues 6 and 18 as met or not. Everything it writes is removed at the end; the demo data is
-    invented. Timings depend on what else the machine is doing: the load average is
-    printed with them.
+    figures and each goal of issues 6 and 18 as met or not. Everything it writes is
+    removed at the end; the demo data is invented. Timings depend on what else the
+    machine is doing: the load average is printed with them.
     """
     report = run_bench(size, jobs, say=lambda line: click.echo(line, err=True))
     for line in format_report(report):

@@ -88,17 +88,24 @@ def fit_pt(text: str, room: float, bold: bool = False) -> str:
 SPACES = ("\u2003", "\u2002", " ")  # em, en and word spaces, then hair spaces: few glyphs
 
 
+@lru_cache(maxsize=2)
+def _space_pts(bold: bool) -> tuple[float, tuple[float, ...], float]:
+    """Widths of a word space, of each of SPACES, and of a hair space."""
+    return text_pt(" ", bold), tuple(text_pt(c, bold) for c in SPACES), text_pt(HAIR, bold)
+
+
 def _pad(x: float, target: float, bold: bool = False) -> str:
     """White space taking the pen from `x` to `target` (at least a word space): as few
     glyphs as will do, the last of them hair spaces. (pdftotext reads words from where
     glyphs stand, so the kind of space never reaches the extracted text.)"""
-    gap = max(target - x, text_pt(" ", bold))
+    space, widths, hair = _space_pts(bold)
+    gap = max(target - x, space)
     out = []
-    for char in SPACES:
-        count = int(gap // text_pt(char, bold))
+    for char, width in zip(SPACES, widths, strict=True):
+        count = int(gap // width)
         out.append(char * count)
-        gap -= count * text_pt(char, bold)
-    out.append(HAIR * round(gap / text_pt(HAIR, bold)))
+        gap -= count * width
+    out.append(HAIR * round(gap / hair))
     return "".join(out)
 
 

@@ -9,6 +9,7 @@ geometry: name width, column width, day boundaries, counted in characters.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -42,6 +43,7 @@ def _cell(text: str, width: int) -> str:
     return text.center(width - 1).rjust(width) if len(text) < width else text[:width]
 
 
+@lru_cache(maxsize=4096)  # a school's marks are a few symbols in a few widths
 def _mark(mark: str, width: int, emphasis: str = "") -> Markup:
     if mark == MISSING:
         return Markup(' <b class="gap">') + escape(_cell(GAP_TEXT, width)[1:]) + Markup("</b>")
@@ -114,9 +116,10 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROW
             lines = [escape(h) for h in header]
             for index in range(r0, min(r0 + max_rows, len(week.rows))):
                 row = week.rows[index]
-                line = escape(_name(row.number, row.name, name_ch)) + Markup("").join(
+                # every _mark is Markup already: joined as plain strings (the same text)
+                line = escape(_name(row.number, row.name, name_ch)) + Markup("".join([
                     _mark(row.marks[i], col_ch, (marks or {}).get(row.marks[i], ""))
-                    for i in cols)
+                    for i in cols]))
                 if last:
                     line += escape(f"{week.absent[index]:>{COUNT_CH - 1}} "
                                    f"{week.late[index]:>{COUNT_CH - 1}} ")

@@ -34,6 +34,16 @@ def rows(frame: pd.DataFrame) -> list:
     return list(map(record._make, zip(*columns, strict=True)))
 
 
+def terms_of(ds: Dataset, days: pd.Series) -> list[int]:
+    """The term of each date of a date column (ds.meta.term_of), each distinct date
+    looked up once (a class's grades hold a few thousand rows of some 180 dates)."""
+    codes, uniques = pd.factorize(days, use_na_sentinel=True)
+    if (codes < 0).any():  # a missing date: as ds.meta.term_of says of it
+        return [ds.meta.term_of(d.date()) for d in days]
+    found = [ds.meta.term_of(d.date()) for d in uniques]
+    return [found[c] for c in codes.tolist()]
+
+
 def as_date(value: object) -> date | None:
     """A pandas date cell as a date (None when missing)."""
     if value is None or pd.isna(value):

@@ -112,7 +112,7 @@ def class_grades(ds: Dataset, stays: pd.DataFrame, first: date, last: date) -> p
     """The grades given while the students were in this class, within [first, last]."""
     grades = ds.grades[ds.grades["date"].between(pd.Timestamp(first), pd.Timestamp(last))]
     grades = in_stays(grades, "date", stays).copy()
-    terms = [ds.meta.term_of(d.date()) for d in grades["date"]]
+    terms = common.terms_of(ds, grades["date"])
     grades["term_no"] = grades["term"].fillna(pd.Series(terms, index=grades.index, dtype="Int64"))
     return grades
 
@@ -172,10 +172,13 @@ def build_behaviour(ds: Dataset, stays: pd.DataFrame, first: date,
     beh = beh[beh["on"].between(pd.Timestamp(first), pd.Timestamp(last))]
     beh = in_stays(beh, "on", stays)
     entries = []
+    # each pupil's rows taken once (a groupby keeps their order), sorted as before
+    by_student = dict(tuple(beh.groupby("student_id", sort=False)))
     for stay in common.rows(stays):
-        mine = beh[beh["student_id"] == stay.student_id].sort_values(["on", "kind"])
-        if mine.empty:
+        mine = by_student.get(stay.student_id)
+        if mine is None or mine.empty:
             continue
+        mine = mine.sort_values(["on", "kind"])
         grades = tuple((str(r.term), str(r.kind), str(r.value)) for r in common.rows(mine))
         entries.append(BehaviourEntry(int(stay.register_number),
                                       polish.list_name(stay.first_name, stay.last_name), grades))

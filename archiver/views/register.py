@@ -141,14 +141,17 @@ class RegisterView:
     sources: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
 
-def _guardians(ds: Dataset, student_id: str) -> tuple[GuardianEntry, ...]:
-    rows = ds.guardians[ds.guardians["student_id"] == student_id]
+def _guardians(rows: pd.DataFrame | None) -> tuple[GuardianEntry, ...]:
+    """A pupil's guardians, in the export's order (`rows`: theirs, None: none)."""
+    if rows is None:
+        return ()
     t = polish.text
     return tuple(GuardianEntry(polish.full_name(r.first_name, r.last_name), t(r.relation),
                                t(r.address), t(r.email), t(r.phone)) for r in common.rows(rows))
 
 
 def _student_list(ds: Dataset, stays: pd.DataFrame) -> tuple[StudentEntry, ...]:
+    guardians = dict(tuple(ds.guardians.groupby("student_id", sort=False)))
     entries = [
         StudentEntry(
             int(s.register_number),
@@ -156,7 +159,7 @@ def _student_list(ds: Dataset, stays: pd.DataFrame) -> tuple[StudentEntry, ...]:
                                  polish.text(s.middle_name)) if p),
             common.as_date(s.birth_date), polish.text(s.birth_place), polish.text(s.address),
             common.as_date(s.enrolled_on), common.as_date(s.left_on),
-            _guardians(ds, s.student_id))
+            _guardians(guardians.get(s.student_id)))
         for s in common.rows(stays)
     ]
     return tuple(sorted(entries, key=lambda e: (polish.polish_key(e.name), e.number)))
@@ -216,7 +219,7 @@ def _summaries(ds: Dataset, scope: Scope, lessons: pd.DataFrame) -> tuple[Summar
     subject and group: for each term the period touches, then for the whole period."""
     staff = common.staff_names(ds)
     names = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
-    les = lessons.assign(term_no=[ds.meta.term_of(d.date()) for d in lessons["date"]])
+    les = lessons.assign(term_no=common.terms_of(ds, lessons["date"]))
 
     def rows(frame: pd.DataFrame) -> tuple[SubjectSummary, ...]:
         result = []
