@@ -237,7 +237,7 @@ def _section(kind: str, first: date, last: date, marks: _Marks, stays: pd.DataFr
     present = stays[(stays["first_day"] <= pd.Timestamp(last))
                     & (stays["last_day"] >= pd.Timestamp(first))]
     rows = []
-    for s in common.rows(present):
+    for s in common.rows(present, *common.PUPIL):
         index = marks.pupil_index.get(s.student_id)
         counts = {} if index is None else marks.as_dict(per_pupil[index])
         rows.append(_row(int(s.register_number), polish.list_name(s.first_name, s.last_name),
@@ -280,7 +280,7 @@ def _subject_table(kind: str, first: date, last: date, cells: pd.DataFrame,
         SubjectRow(int(s.register_number), polish.list_name(s.first_name, s.last_name),
                    tuple(share([s.student_id], c.subject_id) for c in subjects),
                    str(s.student_id))
-        for s in common.rows(listed)
+        for s in common.rows(listed, *common.PUPIL)
     )
     total = None
     if with_total:

@@ -22,12 +22,18 @@ def _record(fields: tuple[str, ...]) -> type:
     return namedtuple("Row", fields, rename=True)
 
 
-def rows(frame: pd.DataFrame) -> list:
-    """The records of `frame.itertuples()` (Index first, then the columns by name), each
-    column converted to Python values once (`Series.tolist`): pandas' own iteration boxes
-    the cells of a string or nullable column one call at a time, which cost the views
-    seconds per register. Values are the same, as plain Python scalars (int, not
-    numpy.int64; pd.NA and NaT as before)."""
+# the columns of a pupil's line in a table: who, and their number in the register
+PUPIL = ("student_id", "register_number", "first_name", "last_name")
+
+
+def rows(frame: pd.DataFrame, *names: str) -> list:
+    """The records of `frame.itertuples()` (Index first, then the columns by name; only
+    the columns `names` when given), each column converted to Python values once
+    (`Series.tolist`): pandas' own iteration boxes the cells of a string or nullable
+    column one call at a time, which cost the views seconds per register. Values are the
+    same, as plain Python scalars (int, not numpy.int64; pd.NA and NaT as before)."""
+    if names:
+        frame = frame[list(names)]
     record = _record(("Index", *(str(c) for c in frame.columns)))
     columns = [frame.index.tolist(), *(frame.iloc[:, k].tolist()
                                        for k in range(frame.shape[1]))]

@@ -152,7 +152,7 @@ def build_grades(ds: Dataset, grades: pd.DataFrame, stays: pd.DataFrame, subject
     for r in common.rows(grades.sort_values(["date", "grade_id"], kind="stable")):
         by_key.setdefault((r.subject_id, r.student_id), []).append(r)
     people = [(s.student_id, int(s.register_number), polish.list_name(s.first_name, s.last_name))
-              for s in common.rows(stays)]
+              for s in common.rows(stays, *common.PUPIL)]
     return tuple(
         SubjectGrades(str(names.get(subject_id, subject_id)), tuple(
             _student(number, name, by_key.get((subject_id, student_id), []), term_numbers,
@@ -174,7 +174,7 @@ def build_behaviour(ds: Dataset, stays: pd.DataFrame, first: date,
     entries = []
     # each pupil's rows taken once (a groupby keeps their order), sorted as before
     by_student = dict(tuple(beh.groupby("student_id", sort=False)))
-    for stay in common.rows(stays):
+    for stay in common.rows(stays, *common.PUPIL):
         mine = by_student.get(stay.student_id)
         if mine is None or mine.empty:
             continue
@@ -191,7 +191,7 @@ def build_notes(ds: Dataset, stays: pd.DataFrame, first: date,
     notes = ds.notes[ds.notes["date"].between(pd.Timestamp(first), pd.Timestamp(last))]
     notes = in_stays(notes, "date", stays).sort_values(["date", "note_id"], kind="stable")
     staff = common.staff_names(ds)
-    by_id = {s.student_id: s for s in common.rows(stays)}
+    by_id = {s.student_id: s for s in common.rows(stays, *common.PUPIL)}
     entries = tuple(
         NoteEntry(r.date.date(), int(by_id[r.student_id].register_number),
                   polish.list_name(by_id[r.student_id].first_name,

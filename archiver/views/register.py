@@ -290,7 +290,8 @@ def _grid(held: list[tuple[LessonEntry, str]], in_week: pd.DataFrame,
     return tuple(
         GridRow(int(s.register_number), polish.list_name(s.first_name, s.last_name),
                 tuple(marks[i]))
-        for i, s in enumerate(common.rows(in_week)))
+        for i, s in enumerate(common.rows(in_week, "register_number", "first_name",
+                                          "last_name")))
 
 
 def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame,
