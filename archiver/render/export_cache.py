@@ -10,13 +10,15 @@ rendering software's digest, and the pandas, numpy and Python versions that pick
 frames. Any changed byte of the export gives another key: a changed export is never
 answered from the cache. The entry is encrypted and authenticated as every entry is
 (render/cache.py): what is unpickled was written by this account with this cache's key.
-It also keeps the digests of the documents' slices (Dataset.slice_digests), the cache keys'
-core, so that a re-run finds every document without hashing a row.
+A second entry beside it keeps the digests of the documents' slices (Dataset.slice_digests,
+the cache keys' core), written once a run has computed them, so that a re-run finds every
+document without hashing a row.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 import platform
 import sys
@@ -34,6 +36,7 @@ from archiver.schema.tables import TABLES
 from archiver.sources import detect_container
 
 KIND = "export"
+SLICES = "export slice digests"
 # Code that turns an export's bytes into a Dataset and its slices' digests.
 READING_CODE = ("sources", "schema", "load.py", "model.py", "render/slicing.py")
 # Entries stored (or read) in this process, by cache folder and key: how many slice
@@ -79,9 +82,15 @@ def _material(kind: str, digest: str) -> str:
     return "\x1f".join(["export", kind, digest, "reading", reading_digest()])
 
 
+def _slices_material(material: str) -> str:
+    return material + "\x1fslice digests"
+
+
 def load_export(path: Path, cache: RenderCache | None) -> Dataset:
     """The validated dataset of the export at `path`: from the cache when these exact bytes
-    were read before with this software, else read and validated (archiver.load.load)."""
+    were read before with this software, else read and validated (archiver.load.load)
+    and kept in the cache at once (while the process holds little else: the entry's
+    pickling and sealing hold three copies of it for a moment)."""
     path = Path(path)
     if cache is None:
         return load(path)
@@ -90,6 +99,7 @@ def load_export(path: Path, cache: RenderCache | None) -> Dataset:
     except Exception:  # noqa: BLE001 - reading it again says what is wrong, in its words
         return load(path)
     material = _material(kind, digest)
+    folder = str(cache.folder)
     data = cache.get_bytes(material, KIND)
     if data is not None:
         try:
@@ -99,26 +109,41 @@ def load_export(path: Path, cache: RenderCache | None) -> Dataset:
         if isinstance(dataset, Dataset):
             dataset.source = SourceInfo(str(path), kind)  # the same bytes, maybe elsewhere
             dataset.origin = material
-            _KEPT[(str(cache.folder), material)] = len(dataset.slice_digests)
+            dataset.slice_digests.update(_slice_digests(cache, material))
+            _KEPT[(folder, material)] = len(dataset.slice_digests)
             return dataset
-    _KEPT.pop((str(cache.folder), material), None)
     dataset = load(path)
-    dataset.origin = material
-    return dataset
-
-
-def keep_export(cache: RenderCache | None, dataset: Dataset) -> None:
-    """Keep the dataset (with the slice digests computed for it) for the next run, unless
-    the cache already holds it with as many digests."""
-    material = dataset.origin
-    if cache is None or material is None:
-        return
-    if _KEPT.get((str(cache.folder), material)) == len(dataset.slice_digests):
-        return
     source, dataset.source = dataset.source, None  # the path is this run's
     try:
         data = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
     finally:
         dataset.source = source
     cache.put_bytes(material, KIND, data)
+    del data
+    dataset.origin = material
+    _KEPT[(folder, material)] = 0
+    return dataset
+
+
+def _slice_digests(cache: RenderCache, material: str) -> dict[tuple[str, str], str]:
+    data = cache.get_bytes(_slices_material(material), SLICES)
+    if data is None:
+        return {}
+    try:
+        found = json.loads(data)
+        return {(str(table), str(part)): str(value) for table, part, value in found}
+    except (ValueError, TypeError):
+        return {}
+
+
+def keep_export(cache: RenderCache | None, dataset: Dataset) -> None:
+    """Keep the slice digests computed for the dataset for the next run (beside the
+    dataset's own entry), unless the cache holds as many already."""
+    material = dataset.origin
+    if cache is None or material is None:
+        return
+    if _KEPT.get((str(cache.folder), material)) == len(dataset.slice_digests):
+        return
+    rows = sorted([table, part, value] for (table, part), value in dataset.slice_digests.items())
+    cache.put_bytes(_slices_material(material), SLICES, json.dumps(rows).encode())
     _KEPT[(str(cache.folder), material)] = len(dataset.slice_digests)
