@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import select
 import signal
 import tempfile
 import threading
@@ -58,12 +59,47 @@ class SerialExecutor:
         pass
 
 
-def _set_shared(shared: Any) -> None:
+def _set_shared(shared: Any, main_pid: int | None = None) -> None:
     global _SHARED
     # The main process handles Ctrl-C and stops the workers; a worker that took it too
     # would print its own traceback (issue 13).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if main_pid is not None:
+        _end_with_parent(main_pid)
     _SHARED = shared
+
+
+def _end_with_parent(main_pid: int) -> None:
+    """A worker ends when the main process ends, even if that was killed (SIGKILL, the
+    OOM killer) and could stop nobody: otherwise the worker waited forever for work or to
+    hand back a result, holding pupils' data in its memory, and kept the forkserver and
+    the resource tracker alive (a forked worker holds the forkserver's "alive" pipe).
+
+    A daemon thread waits on a pidfd of the main process (readable once it has ended; a
+    check each second where pidfds are missing) and then ends the worker at once."""
+    try:
+        pidfd: int | None = os.pidfd_open(main_pid)
+    except ProcessLookupError:  # gone already, before this worker started
+        os._exit(1)
+    except (AttributeError, OSError):  # not Linux 5.3 or later
+        pidfd = None
+    threading.Thread(target=_wait_for_end, args=(main_pid, pidfd), daemon=True,
+                     name="archiver-main-watch").start()
+
+
+def _wait_for_end(main_pid: int, pidfd: int | None) -> None:
+    if pidfd is not None:
+        select.select([pidfd], [], [])
+    else:
+        while True:
+            time.sleep(1.0)
+            try:
+                os.kill(main_pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:  # alive under another account
+                continue
+    os._exit(1)
 
 
 def _call_with_shared(fn: Callable[[Any, T], R], item: T) -> R:
@@ -127,7 +163,7 @@ class ProcessExecutor:
         if self._context.get_start_method() == "forkserver":
             _start_forkserver_deaf_to_ctrl_c()
         pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._context,
-                                   initializer=_set_shared, initargs=(shared,))
+                                   initializer=_set_shared, initargs=(shared, os.getpid()))
         try:
             yield from in_order(lambda item: pool.submit(_call_with_shared, fn, item),
                                 items, self.window)
