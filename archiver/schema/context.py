@@ -10,7 +10,14 @@ import pandas as pd
 
 from archiver.i18n import Message
 from archiver.model import ExportMeta
-from archiver.schema.report import Problem, Report, make_problem, with_subject
+from archiver.schema.report import (
+    MAX_VALUE_CHARS,
+    Problem,
+    Report,
+    make_problem,
+    show_value,
+    with_subject,
+)
 from archiver.sources.raw import RawTable
 
 
@@ -92,15 +99,15 @@ class Context:
             parts = []
             if _filled(row.class_id):
                 parts.append(Message("class {name}",
-                                     name=classes.get(row.class_id) or row.class_id))
+                                     name=_one_line(classes.get(row.class_id) or row.class_id)))
             if _filled(row.date):
                 parts.append(row.date.strftime("%d.%m.%Y"))
             if _filled(row.period):
                 parts.append(Message("period {number}", number=row.period))
             if _filled(row.subject_id):
-                parts.append(str(subjects.get(row.subject_id) or row.subject_id))
+                parts.append(_one_line(subjects.get(row.subject_id) or row.subject_id))
             if _filled(row.teacher_id):
-                parts.append(str(teachers.get(row.teacher_id) or row.teacher_id).strip())
+                parts.append(_one_line(teachers.get(row.teacher_id) or row.teacher_id))
             said.append(Message.join(", ", parts) if parts else None)
         return said
 
@@ -115,6 +122,16 @@ class Context:
     def usable(self, *tables: str) -> bool:
         """True when every named table was present (rules across tables need them)."""
         return not any(t in self.missing for t in tables)
+
+
+def _one_line(value: object) -> str:
+    """A name or id from the export as part of a one-line message: as it is when it is
+    printable text of a sensible length, else quoted with its escapes and cut (a line
+    break, a control character or a thousand characters never reach the message raw)."""
+    text = str(value).strip()
+    if text and text.isprintable() and len(text) <= MAX_VALUE_CHARS:
+        return text
+    return show_value(str(value))
 
 
 def _filled(value: object) -> bool:

@@ -54,8 +54,9 @@ def _is_workbook(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return path.suffix.lower() in (".xlsx", ".xlsm")  # let the reader word the error
+    except (zipfile.BadZipFile, OSError, NotImplementedError, EOFError, ValueError):
+        # damaged, or of a zip version zipfile cannot open: the reader words the error
+        return path.suffix.lower() in (".xlsx", ".xlsm")
     return "[Content_Types].xml" in names and "xl/workbook.xml" in names
 
 

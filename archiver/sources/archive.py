@@ -85,7 +85,8 @@ def read_zip(path: Path, wanted: Collection[str] | None = None) -> RawExport:
                 data = _read(archive, by_name[name], where)
                 raw.tables[table] = read_csv_table(table, data, f"{table}.csv")
             return raw
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, EOFError):  # or of a zip version
+        #                                                  zipfile cannot open
         raise InputError(_("{where}: not a zip archive, or a damaged one").format(
                              where=where)) from None
     except OSError as exc:
