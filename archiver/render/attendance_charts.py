@@ -43,7 +43,7 @@ def _n(value: float) -> str:
 def _svg(width: float, height: float, body: list[str], title: str) -> Markup:
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}pt" height="{_n(height)}pt" '
-        f'viewBox="0 0 {_n(width)} {_n(height)}" role="img">'
+        f'viewBox="0 0 {_n(width)} {_n(height)}" role="img" data-chart="">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>")
 
 

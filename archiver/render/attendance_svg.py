@@ -1,0 +1,194 @@
+"""The attendance summaries' charts drawn without WeasyPrint's general SVG machinery.
+
+The charts (render/attendance_charts.py) are plain SVG: rectangles, lines and one-line
+labels, every attribute set on the element itself. WeasyPrint draws such an SVG with its
+general code: a CSS cascade per node, a graphics state per node, and each `<text>` laid
+out and drawn LETTER BY LETTER (a Pango layout per character) and, when anchored at its
+middle or end, drawn in a form XObject of its own that is then moved by the text's width.
+That was about 30% of an attendance summary's layout and writing time (issue 18).
+
+An `<svg data-chart>` is drawn here instead, inside WeasyPrint's own drawing of the
+replaced box (so it keeps its place, its transform and its tagging: a Figure with the
+`<title>` as its alternative text): each shape with the same operators, each label laid
+out once as a whole (one Pango layout per face and size, its text set for each label,
+kerning and ligatures off, so that its glyphs stand where the letter-by-letter layout put
+them), anchored by its width, drawn in the same order. Anything else than what the
+charts use (another element, a nested one, a transform, a style) is drawn by WeasyPrint
+as before: the markup stays an ordinary SVG, and prints the same either way.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CHART = "data-chart"  # on the <svg> of a chart drawn here
+_SVG = "{http://www.w3.org/2000/svg}"
+_SHAPES = {"rect", "line"}
+_KNOWN = {"rect", "line", "text", "title"}
+# attributes the fast path understands, per element (anything else: WeasyPrint draws it)
+_ATTRS = {
+    "rect": {"x", "y", "width", "height", "fill", "stroke", "stroke-width"},
+    "line": {"x1", "y1", "x2", "y2", "fill", "stroke", "stroke-width", "stroke-dasharray"},
+    "text": {"x", "y", "font-size", "font-family", "font-weight", "text-anchor", "fill"},
+    "title": set(),
+}
+
+
+def _local(tag: str) -> str:
+    return tag.split("}", 1)[-1]
+
+
+def drawable(root) -> bool:  # noqa: ANN001 (an ElementTree element)
+    """Whether every child of the chart is one the fast path draws as WeasyPrint would."""
+    for child in root:
+        tag = _local(child.tag) if isinstance(child.tag, str) else ""
+        if tag not in _KNOWN or len(child) or not set(child.attrib) <= _ATTRS[tag]:
+            return False
+        if tag == "text" and child.get("text-anchor", "start") not in (
+                "start", "middle", "end"):
+            return False
+    return True
+
+
+@lru_cache(maxsize=16)
+def _colour(value: str):  # noqa: ANN202
+    from weasyprint.svg.utils import color
+
+    return color(value)
+
+
+def _number(value: str | None) -> float:
+    return float(value) if value else 0.0
+
+
+class _Texts:
+    """One Pango layout per face and size, reused for every label of that face."""
+
+    def __init__(self, svg) -> None:  # noqa: ANN001 (a WeasyPrint SVG)
+        self.svg, self.layouts = svg, {}
+
+    def layout(self, family: str, weight: int, size: float):  # noqa: ANN201
+        key = (family, weight, size)
+        found = self.layouts.get(key)
+        if found is None:
+            from weasyprint.css.properties import INITIAL_VALUES
+            from weasyprint.svg.text import Style
+            from weasyprint.text.line_break import Layout
+
+            style = Style()
+            style.update(INITIAL_VALUES)
+            style.font_config = self.svg.font_config
+            style["font_family"] = [f.strip("\"'") for f in family.split(",")]
+            style["font_weight"] = weight
+            style["font_size"] = size
+            # as laid out letter by letter: no kerning, no ligature between letters
+            style["font_kerning"] = "none"
+            style["font_variant_ligatures"] = "none"
+            found = self.layouts[key] = (Layout(style), style)
+        return found
+
+
+def _draw_text(svg, texts: _Texts, element) -> None:  # noqa: ANN001
+    from weasyprint.draw import text as draw_text
+    from weasyprint.matrix import Matrix
+    from weasyprint.svg.text import TextBox
+    from weasyprint.text.line_break import line_size
+
+    # white space as WeasyPrint's SVG text has it (Node.text_children): line breaks
+    # dropped, tabs and runs of spaces one space, none at the start
+    label = re.sub(" +", " ", re.sub("[\n\r]", "", element.text or "").replace("\t", " "))
+    label = label.lstrip(" ")
+    if not label:
+        return
+    weight = 700 if element.get("font-weight") == "bold" else 400
+    layout, style = texts.layout(element.get("font-family", "sans-serif"), weight,
+                                 float(element.get("font-size")))
+    layout.set_text(label)
+    first_line, _ = layout.get_first_line()
+    width = line_size(first_line, style)[0]
+    anchor = element.get("text-anchor", "start")
+    shift = 0.0 if anchor == "start" else width / 2 if anchor == "middle" else width
+    stream = svg.stream
+    stream.push_state()
+    fill = element.get("fill")
+    if fill:
+        stream.set_color(_colour(fill))
+    stream.begin_text()
+    stream.set_text_rendering(0 if fill else 3)
+    textbox = TextBox(layout, style)
+    draw_text.draw_first_line(stream, textbox, "none", "none", Matrix(
+        a=1, d=-1, e=_number(element.get("x")) - shift, f=_number(element.get("y"))))
+    stream.end_text()
+    stream.pop_state()
+
+
+def _draw_shape(svg, tag: str, element) -> None:  # noqa: ANN001
+    stream = svg.stream
+    stream.push_state()
+    fill = element.get("fill", "black")  # SVG's initial fill, a line's too (WeasyPrint
+    stroke = element.get("stroke")  # fills and strokes it: "B", its look at low resolution)
+    width = _number(element.get("stroke-width", "1"))
+    if fill and fill != "none":
+        stream.set_color(_colour(fill))
+    else:
+        fill = None
+    if stroke and stroke != "none" and width:
+        stream.set_color(_colour(stroke), stroke=True)
+        stream.set_line_width(width)
+    else:
+        stroke = None
+    dash = tuple(float(v) for v in (element.get("stroke-dasharray") or "").split())
+    if dash and any(dash) and min(dash) >= 0:
+        stream.set_dash(dash, 0)
+    if tag == "rect":
+        stream.rectangle(_number(element.get("x")), _number(element.get("y")),
+                         _number(element.get("width")), _number(element.get("height")))
+    else:
+        stream.move_to(_number(element.get("x1")), _number(element.get("y1")))
+        stream.line_to(_number(element.get("x2")), _number(element.get("y2")))
+    if fill and stroke:
+        stream.fill_and_stroke()
+    elif stroke:
+        stream.stroke()
+    elif fill:
+        stream.fill()
+    else:
+        stream.end()
+    stream.pop_state()
+
+
+def _draw_chart(svg, node, font_size: float) -> None:  # noqa: ANN001
+    from weasyprint.svg.images import svg as svg_tag
+
+    stream = svg.stream
+    stream.push_state()
+    svg_tag(svg, node, font_size)  # the root's viewBox, as WeasyPrint sets it
+    texts = _Texts(svg)
+    for element in node._etree_node:
+        tag = _local(element.tag)
+        if tag in _SHAPES:
+            _draw_shape(svg, tag, element)
+        elif tag == "text":
+            _draw_text(svg, texts, element)
+    stream.pop_state()
+
+
+def _chart_draw_node(original):  # noqa: ANN001, ANN202
+    def draw_node(self, node, font_size, fill_stroke=True, context=None):  # noqa: ANN001, ANN202
+        if (node is self.tree and node.get(CHART) is not None
+                and drawable(node._etree_node)):
+            return _draw_chart(self, node, font_size)
+        return original(self, node, font_size, fill_stroke, context)
+
+    draw_node.archiver_charts = True
+    return draw_node
+
+
+def install() -> None:
+    """Draw `<svg data-chart>` charts here (idempotent; marks.install has checked the
+    WeasyPrint version these internals are written for)."""
+    from weasyprint.svg import SVG
+
+    if not getattr(SVG.draw_node, "archiver_charts", False):
+        SVG.draw_node = _chart_draw_node(SVG.draw_node)

@@ -1,0 +1,90 @@
+"""The attendance charts drawn as a whole (render/attendance_svg.py) print what WeasyPrint's
+own SVG drawing prints: the same words at the same places, in the same order, still a
+Figure with its alternative text."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pikepdf
+from render_helpers import CTX
+
+from archiver.render.attendance_charts import Bar, column_bars, horizontal_bars
+from archiver.render.attendance_svg import CHART, drawable
+from archiver.render.pdfa import html_to_pdfa
+from archiver.views.attendance import Share
+
+WORD = re.compile(r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" '
+                  r'yMax="([-\d.]+)">([^<]*)</word>')
+
+
+def _charts() -> str:
+    bars = [Bar(" 1 Żółkiewska-Wąs Agnieszka Łucja", Share(40, 60),
+                "– poniżej progu: 3 przedmioty"),
+            Bar("12 Nowak  Jan", Share(99, 1)), Bar("13 Ząb Teodor", None),
+            Bar("14 Wawrzyniak Tomasz", Share(100, 0))]
+    months = [Bar("wrz", Share(9, 1)), Bar("paź", Share(3, 7)), Bar("sem.", None, "1"),
+              Bar("rok", Share(1, 1))]
+    return (f'<div class="chart">{horizontal_bars(bars, 50.0, "Frekwencja uczniów")}</div>'
+            f'<div class="chart">{column_bars(months, 50.0, "Frekwencja w miesiącach")}</div>')
+
+
+def _pdf(body: str) -> bytes:
+    html = f'<!DOCTYPE html><html lang="pl"><body class="wide">{body}</body></html>'
+    return html_to_pdfa(html, title="wykres", run_ctx=CTX, running=False)[0]
+
+
+def _words(pdf: bytes, tmp_path, name: str) -> list[tuple[str, tuple[float, ...]]]:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", "-bbox", path, "-"], check=True,
+                         capture_output=True).stdout.decode()
+    return [(w[4], tuple(float(v) for v in w[:4])) for w in WORD.findall(out)]
+
+
+def _raw(pdf: bytes, tmp_path, name: str) -> str:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-raw", path, "-"], check=True,
+                          capture_output=True).stdout.decode()
+
+
+def test_a_chart_drawn_as_a_whole_prints_what_weasyprints_svg_drawing_prints(tmp_path):
+    charts = _charts()
+    assert charts.count(f'{CHART}=""') == 2
+    ours = _pdf(charts)
+    theirs = _pdf(charts.replace(f' {CHART}=""', ""))  # drawn by WeasyPrint's SVG code
+    words, expected = _words(ours, tmp_path, "ours"), _words(theirs, tmp_path, "theirs")
+    assert [w for w, _ in words] == [w for w, _ in expected]
+    assert "Żółkiewska-Wąs" in [w for w, _ in words] and "próg" in [w for w, _ in words]
+    for (word, box), (_, other) in zip(words, expected, strict=True):
+        assert max(abs(a - b) for a, b in zip(box, other, strict=True)) < 0.05, word
+    assert _raw(ours, tmp_path, "ours") == _raw(theirs, tmp_path, "theirs")
+    with pikepdf.open(io.BytesIO(ours)) as pdf:  # far fewer objects: no XObject per label
+        figures = [e for e in _elements(pdf.Root.StructTreeRoot) if e.get("/S") == "/Figure"]
+        assert [str(f.Alt) for f in figures] == ["Frekwencja uczniów", "Frekwencja w miesiącach"]
+        xobjects = sum(len(p.Resources.get("/XObject", {})) for p in pdf.pages)
+    with pikepdf.open(io.BytesIO(theirs)) as pdf:
+        assert xobjects < sum(len(p.Resources.get("/XObject", {})) for p in pdf.pages)
+
+
+def _elements(node):  # noqa: ANN001, ANN202
+    if isinstance(node, pikepdf.Dictionary):
+        yield node
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids else []:
+            yield from _elements(kid)
+
+
+def test_only_what_the_charts_use_is_drawn_as_a_whole():
+    svg = "http://www.w3.org/2000/svg"
+    chart = ET.fromstring(str(horizontal_bars([Bar("a", Share(1, 1))], 50.0, "t")))
+    assert drawable(chart)
+    ET.SubElement(chart, f"{{{svg}}}circle", r="3")  # another element: WeasyPrint draws it
+    assert not drawable(chart)
+    chart = ET.fromstring(str(horizontal_bars([Bar("a", Share(1, 1))], 50.0, "t")))
+    chart.find(f"{{{svg}}}text").set("transform", "rotate(90)")  # an attribute it ignores
+    assert not drawable(chart)
