@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -82,7 +83,17 @@ class Share:
     def below(self, threshold: float) -> bool:
         """Strictly below `threshold` percent (exact: 50,0% is not below 50)."""
         total = self.present + self.absent
-        return total > 0 and Fraction(self.present * 100, total) < Fraction(str(threshold))
+        if total <= 0:
+            return False
+        numerator, denominator = _ratio(threshold)  # present/total*100 < n/d, in integers
+        return self.present * 100 * denominator < numerator * total
+
+
+@lru_cache(maxsize=64)
+def _ratio(threshold: float) -> tuple[int, int]:
+    """The threshold as the exact fraction its decimal digits write (50.5: 101/2)."""
+    exact = Fraction(str(threshold))
+    return exact.numerator, exact.denominator
 
 
 @dataclass(frozen=True)
@@ -188,14 +199,6 @@ def _terms(ds: Dataset, scope: Scope) -> list[tuple[int, date, date]]:
     return spans
 
 
-def _row(number: int | None, name: str, counts: dict[str, int], unmarked: int,
-         categories: tuple[Category, ...]) -> AttendanceRow:
-    per = tuple(int(counts.get(c.symbol, 0)) for c in categories)
-    present = sum(n for c, n in zip(categories, per, strict=True) if c.counts_as == "present")
-    absent = sum(n for c, n in zip(categories, per, strict=True) if c.counts_as == "absent")
-    return AttendanceRow(number, name, per, unmarked, present, absent)
-
-
 class _Marks:
     """The cells of a summary as codes (day, pupil, symbol), counted per section with
     numpy: the same counts as a pandas groupby per section, at a fraction of the cost
@@ -208,6 +211,7 @@ class _Marks:
         self.pupil_codes, self.symbol_codes = pupil_codes, symbol_codes
         self.pupil_index = {p: i for i, p in enumerate(pupils.tolist())}
         self.symbols = [str(y) for y in symbols.tolist()]
+        self.symbol_index = {y: i for i, y in enumerate(self.symbols)}
 
     def count(self, first: date, last: date) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """Between first and last (inclusive): marks per (pupil, symbol), unmarked cells
@@ -226,25 +230,54 @@ class _Marks:
         per_symbol = np.bincount(self.symbol_codes[marked], minlength=symbols)
         return per_pupil, blank, per_symbol, int(unmarked.sum())
 
-    def as_dict(self, counts: np.ndarray) -> dict[str, int]:
-        return {y: int(n) for y, n in zip(self.symbols, counts.tolist(), strict=True) if n}
+
+@dataclass(frozen=True)
+class _Pupil:
+    """A stay in the class, read once per summary (common.rows of the stays)."""
+
+    student_id: str
+    number: int
+    name: str
+    first_day: pd.Timestamp
+    last_day: pd.Timestamp
 
 
-def _section(kind: str, first: date, last: date, marks: _Marks, stays: pd.DataFrame,
+def _pupils(stays: pd.DataFrame) -> list[_Pupil]:
+    return [_Pupil(s.student_id, int(s.register_number),
+                   polish.list_name(s.first_name, s.last_name), s.first_day, s.last_day)
+            for s in common.rows(stays, *common.PUPIL, "first_day", "last_day")]
+
+
+def _staying(pupils: list[_Pupil], first: date, last: date) -> list[_Pupil]:
+    """The stays overlapping first..last, in the stays' order."""
+    first_day, last_day = pd.Timestamp(first), pd.Timestamp(last)
+    return [p for p in pupils if p.first_day <= last_day and p.last_day >= first_day]
+
+
+def _counted_row(number: int | None, name: str, counts: np.ndarray, unmarked: int,
+                 categories: tuple[Category, ...], at: list[int | None]) -> AttendanceRow:
+    """A row from counts per symbol (`at`: each category's symbol's index in them)."""
+    per = tuple(0 if i is None else int(counts[i]) for i in at)
+    present = sum(n for c, n in zip(categories, per, strict=True) if c.counts_as == "present")
+    absent = sum(n for c, n in zip(categories, per, strict=True) if c.counts_as == "absent")
+    return AttendanceRow(number, name, per, unmarked, present, absent)
+
+
+def _section(kind: str, first: date, last: date, marks: _Marks, pupils: list[_Pupil],
              categories: tuple[Category, ...], with_total: bool,
              term: int | None = None) -> AttendanceSection:
     per_pupil, blank, per_symbol, unmarked = marks.count(first, last)
-    present = stays[(stays["first_day"] <= pd.Timestamp(last))
-                    & (stays["last_day"] >= pd.Timestamp(first))]
+    at = [marks.symbol_index.get(c.symbol) for c in categories]
+    nothing = np.zeros(len(marks.symbols), dtype=np.int64)
     rows = []
-    for s in common.rows(present, *common.PUPIL):
-        index = marks.pupil_index.get(s.student_id)
-        counts = {} if index is None else marks.as_dict(per_pupil[index])
-        rows.append(_row(int(s.register_number), polish.list_name(s.first_name, s.last_name),
-                         counts, 0 if index is None else int(blank[index]), categories))
+    for pupil in _staying(pupils, first, last):
+        index = marks.pupil_index.get(pupil.student_id)
+        rows.append(_counted_row(pupil.number, pupil.name,
+                                 nothing if index is None else per_pupil[index],
+                                 0 if index is None else int(blank[index]), categories, at))
     total = None
     if with_total:
-        total = _row(None, "Razem oddział", marks.as_dict(per_symbol), unmarked, categories)
+        total = _counted_row(None, "Razem oddział", per_symbol, unmarked, categories, at)
     return AttendanceSection(kind, first, last, tuple(rows), total, term)
 
 
@@ -261,32 +294,54 @@ def _subjects(ds: Dataset, subject_ids: set[str]) -> tuple[SubjectColumn, ...]:
     return tuple(sorted(columns, key=lambda c: (polish.polish_key(c.name), c.subject_id)))
 
 
-def _subject_table(kind: str, first: date, last: date, cells: pd.DataFrame,
-                   stays: pd.DataFrame, subjects: tuple[SubjectColumn, ...], with_total: bool,
+class _Shares:
+    """The cells counted present or absent, by pupil and subject, counted per span with
+    numpy (the same shares as a pandas groupby per span and a sum per cell)."""
+
+    PRESENT, ABSENT = 1, 2
+
+    def __init__(self, marks: _Marks, subject_ids: pd.Series, counted: np.ndarray) -> None:
+        self.marks, self.counted = marks, counted
+        self.subject_codes, subjects = pd.factorize(subject_ids)
+        self.subject_index = {s: i for i, s in enumerate(subjects.tolist())}
+
+    def count(self, first: date, last: date) -> np.ndarray:
+        """Lessons present [..., 0] and absent [..., 1] per (pupil, subject)."""
+        marks = self.marks
+        inside = (marks.days >= np.datetime64(pd.Timestamp(first))) & (
+            marks.days <= np.datetime64(pd.Timestamp(last))) & (self.counted > 0) & (
+            marks.pupil_codes >= 0) & (self.subject_codes >= 0)
+        pupils, subjects = len(marks.pupil_index), len(self.subject_index)
+        flat = ((marks.pupil_codes[inside] * subjects + self.subject_codes[inside]) * 2
+                + self.counted[inside] - 1)
+        return np.bincount(flat, minlength=pupils * subjects * 2).reshape(pupils, subjects, 2)
+
+
+def _share(counts: np.ndarray | None, subject: int | None) -> Share | None:
+    if counts is None or subject is None:
+        return None
+    present, absent = int(counts[subject, 0]), int(counts[subject, 1])
+    return Share(present, absent) if present + absent else None
+
+
+def _subject_table(kind: str, first: date, last: date, shares: _Shares,
+                   pupils: list[_Pupil], subjects: tuple[SubjectColumn, ...], with_total: bool,
                    term: int | None = None) -> SubjectTable:
     """Per pupil and subject, the present and absent lessons between first and last."""
-    inside = cells[cells["date"].between(pd.Timestamp(first), pd.Timestamp(last))
-                   & cells["counts_as"].isin(("present", "absent"))]
-    counts = inside.groupby(["student_id", "subject_id", "counts_as"]).size().to_dict()
-
-    def share(student_ids: list[str], subject_id: str) -> Share | None:
-        present = sum(counts.get((s, subject_id, "present"), 0) for s in student_ids)
-        absent = sum(counts.get((s, subject_id, "absent"), 0) for s in student_ids)
-        return Share(int(present), int(absent)) if present + absent else None
-
-    listed = stays[(stays["first_day"] <= pd.Timestamp(last))
-                   & (stays["last_day"] >= pd.Timestamp(first))]
+    counts = shares.count(first, last)
+    columns = [shares.subject_index.get(c.subject_id) for c in subjects]
+    listed = _staying(pupils, first, last)
+    indexes = [shares.marks.pupil_index.get(p.student_id) for p in listed]
     rows = tuple(
-        SubjectRow(int(s.register_number), polish.list_name(s.first_name, s.last_name),
-                   tuple(share([s.student_id], c.subject_id) for c in subjects),
-                   str(s.student_id))
-        for s in common.rows(listed, *common.PUPIL)
+        SubjectRow(p.number, p.name,
+                   tuple(_share(None if i is None else counts[i], c) for c in columns),
+                   str(p.student_id))
+        for p, i in zip(listed, indexes, strict=True)
     )
     total = None
-    if with_total:
-        everyone = list(listed["student_id"])
-        total = SubjectRow(None, "Razem oddział",
-                           tuple(share(everyone, c.subject_id) for c in subjects))
+    if with_total:  # every stay's lessons (a pupil back in the class: each stay)
+        everyone = counts[[i for i in indexes if i is not None]].sum(axis=0)
+        total = SubjectRow(None, "Razem oddział", tuple(_share(everyone, c) for c in columns))
     return SubjectTable(kind, first, last, rows, total, term)
 
 
@@ -306,42 +361,53 @@ def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceVie
     categories = categories_of(ds, config)
     stays = common.stays(ds, scope.class_id, scope)
     lessons = common.lessons_in(ds, scope.class_id, scope)
-    cells = common.lesson_cells(ds, lessons, stays).merge(
-        lessons[["lesson_id", "date"]], on="lesson_id")
+    cells = common.lesson_cells(ds, lessons, stays)
+    at = pd.Index(lessons["lesson_id"]).get_indexer(cells["lesson_id"])  # each cell's lesson
+    cells["date"] = lessons["date"].to_numpy()[at]
     with_total = scope.student_id is None
     # Months without a single held lesson (holidays) are left out, not printed as zeros.
-    held_days = lessons.loc[lessons["status"] == "held", "date"]
+    held = lessons["status"] == "held"
+    held_days = lessons.loc[held, "date"]
     marks = _Marks(cells)
-    sections = [_section("month", a, b, marks, stays, categories, with_total)
+    pupils = _pupils(stays)
+    sections = [_section("month", a, b, marks, pupils, categories, with_total)
                 for a, b in _months(scope.date_from, scope.date_to)
                 if held_days.between(pd.Timestamp(a), pd.Timestamp(b)).any()]
     terms = _terms(ds, scope)
     if len(terms) > 1:
-        sections += [_section("term", a, b, marks, stays, categories, with_total, n)
+        sections += [_section("term", a, b, marks, pupils, categories, with_total, n)
                      for n, a, b in terms]
     # A month or term in which no listed student was in the class (a student's extract
     # after they left) says nothing: leave it out. The whole period always stays.
     sections = [s for s in sections if s.rows]
-    sections.append(_section("period", scope.date_from, scope.date_to, marks, stays,
+    sections.append(_section("period", scope.date_from, scope.date_to, marks, pupils,
                              categories, with_total, scope.term))
     # Per subject: each cell's category after the configuration's overrides.
-    mapping = {c.symbol: c.counts_as for c in categories}
-    cells = cells.merge(lessons[["lesson_id", "subject_id"]], on="lesson_id")
-    cells["counts_as"] = cells["symbol"].map(mapping)
-    subjects = _subjects(ds, set(cells["subject_id"]) if scope.student_id is not None
-                         else set(lessons.loc[lessons["status"] == "held", "subject_id"]))
-    by_subject = [_subject_table("period", scope.date_from, scope.date_to, cells, stays,
+    kinds = {"present": _Shares.PRESENT, "absent": _Shares.ABSENT}
+    counted_as = [kinds.get(c.counts_as, 0) for c in categories]
+    by_symbol = {c.symbol: k for c, k in zip(categories, counted_as, strict=True)}
+    counted = np.array([0] + [by_symbol.get(y, 0) for y in marks.symbols],
+                       dtype=np.int64)[marks.symbol_codes + 1]
+    subject_ids = lessons["subject_id"].iloc[at].reset_index(drop=True)
+    shares = _Shares(marks, subject_ids, counted)
+    subjects = _subjects(ds, set(subject_ids) if scope.student_id is not None
+                         else set(lessons.loc[held, "subject_id"]))
+    by_subject = [_subject_table("period", scope.date_from, scope.date_to, shares, pupils,
                                  subjects, with_total, scope.term)]
     if len(terms) > 1:
-        by_subject += [_subject_table("term", a, b, cells, stays, subjects, with_total, n)
+        by_subject += [_subject_table("term", a, b, shares, pupils, subjects, with_total, n)
                        for n, a, b in terms]
         by_subject = [by_subject[0], *(t for t in by_subject[1:] if t.rows)]
     threshold = config.attendance.risk_threshold
-    used = ds.attendance.merge(cells[["lesson_id", "student_id"]], on=["lesson_id", "student_id"])
+    # the marks the summary counted: those of its held lessons by its pupils (every
+    # marked cell; lesson_cells adds the unmarked ones), in the export's order
+    att = ds.attendance
+    used = att[att["lesson_id"].isin(lessons.loc[held, "lesson_id"])
+               & att["student_id"].isin(set(stays["student_id"]))].reset_index(drop=True)
     sources = {
         "attendance_types": ds.attendance_types,
         "students": stays.drop(columns=["first_day", "last_day", "pesel"]),
-        "lessons": lessons[lessons["status"] == "held"],
+        "lessons": lessons[held],
         "attendance": used,
         "subjects": ds.subjects[ds.subjects["subject_id"].isin([c.subject_id for c in subjects])],
     }
