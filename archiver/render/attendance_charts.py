@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from archiver.render.attendance_svg import packed
 from archiver.render.attendance_tables import span_head
 from archiver.views.attendance import AttendanceView, Share
 from archiver.views.polish import counted, percent_pl
@@ -206,3 +207,11 @@ def classes_chart(view: SchoolAttendanceView) -> Markup:
     bars.append(Bar(view.total.name, view.total.shares[period]))
     return horizontal_bars(bars, view.risk_threshold, "Frekwencja oddziałów w całym okresie",
                            width=330.0, label_width=62.0)
+
+
+# The charts as the templates print them: packed (render/attendance_svg.packed)
+TEMPLATE_CHARTS = {
+    "trend_chart": lambda view: packed(trend_chart(view)),
+    "pupils_charts": lambda view: [packed(chart) for chart in pupils_charts(view)],
+    "classes_chart": lambda view: packed(classes_chart(view)),
+}

@@ -19,8 +19,12 @@ as before: the markup stays an ordinary SVG, and prints the same either way.
 
 from __future__ import annotations
 
+import base64
 import re
 from functools import lru_cache
+from xml.etree import ElementTree
+
+from markupsafe import Markup
 
 CHART = "data-chart"  # on the <svg> of a chart drawn here
 _SVG = "{http://www.w3.org/2000/svg}"
@@ -39,9 +43,9 @@ def _local(tag: str) -> str:
     return tag.split("}", 1)[-1]
 
 
-def drawable(root) -> bool:  # noqa: ANN001 (an ElementTree element)
-    """Whether every child of the chart is one the fast path draws as WeasyPrint would."""
-    for child in root:
+def drawable(children) -> bool:  # noqa: ANN001 (ElementTree elements)
+    """Whether every element of the chart is one the fast path draws as WeasyPrint would."""
+    for child in children:
         tag = _local(child.tag) if isinstance(child.tag, str) else ""
         if tag not in _KNOWN or len(child) or not set(child.attrib) <= _ATTRS[tag]:
             return False
@@ -158,14 +162,14 @@ def _draw_shape(svg, tag: str, element) -> None:  # noqa: ANN001
     stream.pop_state()
 
 
-def _draw_chart(svg, node, font_size: float) -> None:  # noqa: ANN001
+def _draw_chart(svg, node, children: list, font_size: float) -> None:  # noqa: ANN001
     from weasyprint.svg.images import svg as svg_tag
 
     stream = svg.stream
     stream.push_state()
     svg_tag(svg, node, font_size)  # the root's viewBox, as WeasyPrint sets it
     texts = _Texts(svg)
-    for element in node._etree_node:
+    for element in children:
         tag = _local(element.tag)
         if tag in _SHAPES:
             _draw_shape(svg, tag, element)
@@ -174,11 +178,43 @@ def _draw_chart(svg, node, font_size: float) -> None:  # noqa: ANN001
     stream.pop_state()
 
 
+def packed(chart: Markup) -> Markup:
+    """The chart as printed: its drawing (every element but the `<title>`) moved into
+    its `data-chart` attribute, base64-encoded. Some 160 SVG elements and 900 attributes
+    a summary were a sixth of its worker time before anything was drawn: WeasyPrint's
+    HTML parser (Python) read them character by character and its cascade styled each
+    element; one long attribute is read at once, and decoded only to be drawn."""
+    text = str(chart)
+    head, rest = text.split("</title>", 1)
+    body = rest.removesuffix("</svg>")
+    if f'{CHART}=""' not in head or rest == body:
+        raise ValueError("not a chart of attendance_charts")
+    # in lines of 64 characters, a line break at either end (printable() would break a
+    # run of more than 80 with U+200B: the blob, or the title after it)
+    code = base64.b64encode(body.encode("utf-8")).decode("ascii")
+    blob = "\n" + "\n".join(code[i:i + 64] for i in range(0, len(code), 64)) + "\n"
+    return Markup(head.replace(f'{CHART}=""', f'{CHART}="{blob}"') + "</title></svg>")
+
+
+def _children(node) -> list:  # noqa: ANN001 (a WeasyPrint SVG node)
+    """The chart's drawing: its packed elements, else the ones in the tree."""
+    blob = node.get(CHART)
+    if not blob:
+        return [e for e in node._etree_node if isinstance(e.tag, str)]
+    body = base64.b64decode(blob).decode("utf-8")
+    return list(ElementTree.fromstring(f'<g xmlns="{_SVG[1:-1]}">{body}</g>'))
+
+
 def _chart_draw_node(original):  # noqa: ANN001, ANN202
     def draw_node(self, node, font_size, fill_stroke=True, context=None):  # noqa: ANN001, ANN202
-        if (node is self.tree and node.get(CHART) is not None
-                and drawable(node._etree_node)):
-            return _draw_chart(self, node, font_size)
+        if node is self.tree and node.get(CHART) is not None:
+            children = _children(node)
+            if drawable(children):
+                return _draw_chart(self, node, children, font_size)
+            if node.get(CHART):  # something else packed: WeasyPrint draws it as SVG
+                node._etree_node.extend(children)
+                node._wrapper.etree_children = [*node._wrapper.etree_children, *children]
+                node._children = None
         return original(self, node, font_size, fill_stroke, context)
 
     draw_node.archiver_charts = True

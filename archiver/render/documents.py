@@ -18,7 +18,7 @@ from archiver.errors import UsageError
 from archiver.i18n import _
 from archiver.model import Dataset
 from archiver.render import naming
-from archiver.render.attendance_charts import classes_chart, pupils_charts, trend_chart
+from archiver.render.attendance_charts import TEMPLATE_CHARTS
 from archiver.render.attendance_tables import (
     counts_as_phrase,
     overview_blocks,
@@ -313,10 +313,8 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         recipient_lines=recipient_lines, category_codes=category_codes,
         subject_blocks=subject_blocks, risk_line=risk_line, counts_as_phrase=counts_as_phrase,
         overview_blocks=overview_blocks, pupil_subject_blocks=pupil_subject_blocks,
-        pupils_charts=pupils_charts, trend_chart=trend_chart,
         compact_recipients=compact_recipients, read_tally=read_tally,
-        behaviour_terms=behaviour_terms,
-        school_blocks=school_blocks, classes_chart=classes_chart,
+        behaviour_terms=behaviour_terms, school_blocks=school_blocks, **TEMPLATE_CHARTS,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),
         show_year=_show_year(view, spec),
