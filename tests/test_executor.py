@@ -65,3 +65,51 @@ def test_a_long_first_item_does_not_keep_the_other_workers_waiting() -> None:
         assert list(in_order(lambda i: pool.submit(work, i), range(6), window=2)) == \
             list(range(6))
     assert freed_by_others == [True]
+
+
+def _pid(_shared: object, _item: int) -> int:
+    import os
+
+    return os.getpid()
+
+
+def _started_workers(executor: ProcessExecutor, jobs: int) -> set[int]:
+    """The pids of the workers a started executor's pool holds, once all have started."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        pool = executor._early
+        assert pool is not None
+        pids = set(getattr(pool, "_processes", None) or {})
+        if len(pids) == jobs:
+            return pids
+        time.sleep(0.05)
+    raise AssertionError("the workers did not start")
+
+
+def test_workers_started_before_map_do_its_work_and_close_stops_unused_ones(tmp_path,
+                                                                              monkeypatch
+                                                                              ) -> None:
+    """A term-end starts its workers before reading the export: the map() that follows
+    runs on them; workers no map() used are stopped by close() (a run that fails while
+    reading). Both start methods (a long temporary folder: spawn)."""
+    import tempfile
+
+    import psutil
+
+    for start in ("forkserver", "spawn"):
+        if start == "spawn":
+            long_dir = tmp_path / ("x" * 70)
+            long_dir.mkdir()
+            monkeypatch.setattr(tempfile, "tempdir", str(long_dir))
+        executor = ProcessExecutor(2)
+        executor.start(["json"])
+        started = _started_workers(executor, 2)
+        assert set(executor.map(_pid, range(8), None)) <= started
+        executor.close()
+
+        unused = ProcessExecutor(2)
+        unused.start()
+        idle = _started_workers(unused, 2)
+        unused.close()
+        assert not [pid for pid in idle if psutil.pid_exists(pid)
+                    and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE], start

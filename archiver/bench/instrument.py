@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import resource
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from archiver.executor import Executor
+from archiver.executor import Executor, start_early
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,9 @@ class MeasuredExecutor:
         for result, cost in self.inner.map(partial(_measured, fn), items, shared):
             self.costs.append(cost)
             yield result
+
+    def start(self, modules: Sequence[str] = ()) -> None:
+        start_early(self.inner, modules)
 
     def close(self) -> None:
         self.inner.close()

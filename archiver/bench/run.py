@@ -46,7 +46,7 @@ from archiver.jobs.term_end import TermEndRequest, archive_term
 from archiver.load import load
 from archiver.passwords import generate_password
 from archiver.render import ceiling
-from archiver.render.batch import RenderStats, open_render_cache
+from archiver.render.batch import RenderStats, open_render_cache, start_layout_workers
 from archiver.render.chunks import body_class
 from archiver.render.context import RunContext
 from archiver.render.documents import RenderedDocument, prepare_document
@@ -215,11 +215,13 @@ def _term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunCon
 def _measured_term_end(export: Path, folder: Path, label: str, jobs: int, run_ctx: RunContext,
                        say: Say) -> RunFigures:
     started, mark, clock = time.perf_counter(), cpu_mark(), time.time()
-    # as run_term_end does: an export read before comes from the render cache
-    ds = load_export(export, open_render_cache(Config(), folder / "state"))
-    load_s = time.perf_counter() - started
     inner = SerialExecutor() if jobs == 1 else ProcessExecutor(jobs)
     executor = MeasuredExecutor(inner)
+    # as run_term_end does: an export read before comes from the render cache, a new one
+    # is read while the workers start
+    ds = load_export(export, open_render_cache(Config(), folder / "state"),
+                     on_read=lambda: start_layout_workers(executor))
+    load_s = time.perf_counter() - started
     kinds: dict[str, KindFigures] = {}
 
     def progress(done: int, total: int, document: RenderedDocument) -> None:
@@ -230,7 +232,11 @@ def _measured_term_end(export: Path, folder: Path, label: str, jobs: int, run_ct
     request = TermEndRequest(source=export, term="year", out_dir=folder / label,
                              operator="bench", password_file=folder / "password.txt",
                              state_dir=folder / "state", jobs=jobs)
-    result = archive_term(ds, Config(), request, run_ctx, progress=progress, executor=executor)
+    try:
+        result = archive_term(ds, Config(), request, run_ctx, progress=progress,
+                              executor=executor)
+    finally:
+        executor.close()
     own_cpu, others_cpu = cpu_since(mark)
     workers: dict[int, float] = {}
     for cost in executor.costs:

@@ -9,6 +9,7 @@ process pool.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import select
@@ -16,8 +17,9 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -44,6 +46,14 @@ class Executor(Protocol):
     def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]: ...
 
     def close(self) -> None: ...
+
+
+def start_early(executor: Executor, modules: Sequence[str] = ()) -> None:
+    """Let `executor` start its workers now, with `modules` imported, for a map() to come
+    without shared data (a process pool; other executors start as they do)."""
+    start = getattr(executor, "start", None)
+    if start is not None:
+        start(modules)
 
 
 class SerialExecutor:
@@ -102,6 +112,17 @@ def _wait_for_end(main_pid: int, pidfd: int | None) -> None:
     os._exit(1)
 
 
+def _ready(modules: tuple[str, ...]) -> None:
+    """A worker's first task, sent when the pool is started early: the worker process
+    starts now, not when the first item is submitted, and imports `modules`. It lasts a
+    moment at least, so that the pool starts another worker for the next one (it only
+    does when none is idle)."""
+    started = time.monotonic()
+    for name in modules:
+        importlib.import_module(name)
+    time.sleep(max(0.0, 0.2 - (time.monotonic() - started)))
+
+
 def _call_with_shared(fn: Callable[[Any, T], R], item: T) -> R:
     return fn(_SHARED, item)
 
@@ -150,20 +171,49 @@ def start_method() -> str:
 
 
 class ProcessExecutor:
-    """A local process pool, started for each map() with its shared data. At most
-    `window` items are in flight (and `in_order`'s buffer of finished ones waiting), so
-    memory stays bounded however many there are."""
+    """A local process pool, started for each map() with its shared data (or before it,
+    by start()). At most `window` items are in flight (and `in_order`'s buffer of
+    finished ones waiting), so memory stays bounded however many there are."""
 
     def __init__(self, jobs: int, window: int | None = None) -> None:
         self.jobs = jobs
         self.window = window or jobs * 2
         self._context = multiprocessing.get_context(start_method())
+        self._early: ProcessPoolExecutor | None = None
 
-    def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
+    def start(self, modules: Sequence[str] = ()) -> None:
+        """Start the workers now, for the next map() without shared data (shared None),
+        each importing `modules` meanwhile, while this process goes on (a term-end reads
+        its export). (Not the forkserver's preload: in Python 3.11 it imports from the
+        forkserver's own path, the current folder first, not this process's.)"""
+        if self._early is not None:
+            return
         if self._context.get_start_method() == "forkserver":
             _start_forkserver_deaf_to_ctrl_c()
-        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._context,
+        # A spawned worker (and the resource tracker) takes SIGINT's disposition when it
+        # starts and is not deaf to it before the pool's initializer runs: they start
+        # with SIGINT ignored. A start does not wait for the worker to be ready.
+        with _deaf_to_ctrl_c():
+            pool = self._pool(None)
+            for _ in range(self.jobs):
+                pool.submit(_ready, tuple(modules))
+        self._early = pool
+
+    def _pool(self, shared: object) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._context,
                                    initializer=_set_shared, initargs=(shared, os.getpid()))
+
+    def _started(self) -> ProcessPoolExecutor | None:
+        """The pool start() started, handed over once, or None."""
+        pool, self._early = self._early, None
+        return pool
+
+    def map(self, fn: Callable[[S, T], R], items: Iterable[T], shared: S) -> Iterator[R]:
+        pool = self._started() if shared is None else None
+        if pool is None:
+            if self._context.get_start_method() == "forkserver":
+                _start_forkserver_deaf_to_ctrl_c()
+            pool = self._pool(shared)
         try:
             yield from in_order(lambda item: pool.submit(_call_with_shared, fn, item),
                                 items, self.window)
@@ -173,7 +223,16 @@ class ProcessExecutor:
         pool.shutdown(wait=True)
 
     def close(self) -> None:
-        pass
+        """Stop workers start() started that no map() used."""
+        pool = self._started()
+        if pool is not None:
+            stop_pool(pool)
+
+
+def _forkserver_running() -> bool:
+    from multiprocessing import forkserver
+
+    return getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
 
 
 def _start_forkserver_deaf_to_ctrl_c() -> None:
@@ -182,15 +241,24 @@ def _start_forkserver_deaf_to_ctrl_c() -> None:
     its traceback. SIGINT is blocked meanwhile, so one pressed now is not lost."""
     from multiprocessing import forkserver
 
-    if getattr(forkserver._forkserver, "_forkserver_pid", None) is not None:
+    if _forkserver_running():
         return
-    if threading.current_thread() is not threading.main_thread():
+    with _deaf_to_ctrl_c():
         forkserver.ensure_running()
+
+
+@contextmanager
+def _deaf_to_ctrl_c() -> Iterator[None]:
+    """SIGINT ignored (in the main thread; elsewhere it cannot be changed) for the block,
+    so that processes started in it inherit it ignored; blocked meanwhile, so that one
+    pressed now is not lost."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
         return
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        forkserver.ensure_running()
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

@@ -14,7 +14,7 @@ from archiver.audit import AuditLog, record
 from archiver.bundle import copy_verified
 from archiver.config import Config
 from archiver.errors import UsageError
-from archiver.executor import Executor
+from archiver.executor import Executor, make_executor
 from archiver.files import remove_stale_partials
 from archiver.i18n import _
 from archiver.jobs.delivery import Delivery
@@ -41,6 +41,7 @@ from archiver.render import (
     plan_documents,
     render_documents,
     safe_part,
+    start_layout_workers,
 )
 from archiver.sign.clock import check_can_sign
 from archiver.sign.vendor import read_vendor_exports, refuse_broken
@@ -196,13 +197,23 @@ def run_term_end(request: TermEndRequest, config: Config, *,
     if request.source is None:
         raise UsageError(_("give the export to archive (SOURCE) or --demo"))
     cache = open_render_cache(config, request.state_dir) if request.use_cache else None
-    ds = load_export(Path(request.source), cache)  # an unchanged export: from the cache
-    if on_loaded:
-        on_loaded(ds)
-    log = AuditLog.for_config(config, request.state_dir)
-    with files.output_folder(request.out_dir):
-        return archive_recorded(ds, config, request, run_ctx, log, progress=progress,
-                                executor=executor)
+    own = executor is None
+    if executor is None:
+        executor = make_executor(request.jobs)
+    try:
+        # An unchanged export comes from the cache (and so, most likely, every document);
+        # a new one is read while the workers start.
+        ds = load_export(Path(request.source), cache,
+                         on_read=(lambda: start_layout_workers(executor)) if own else None)
+        if on_loaded:
+            on_loaded(ds)
+        log = AuditLog.for_config(config, request.state_dir)
+        with files.output_folder(request.out_dir):
+            return archive_recorded(ds, config, request, run_ctx, log, progress=progress,
+                                    executor=executor)
+    finally:
+        if own:
+            executor.close()
 
 
 def archive_recorded(ds: Dataset, config: Config, request: TermEndRequest,

@@ -14,7 +14,13 @@ Public API for jobs (render, term-end, disclose):
   from the render cache (export_cache.py).
 """
 
-from archiver.render.batch import Progress, RenderStats, open_render_cache, render_documents
+from archiver.render.batch import (
+    Progress,
+    RenderStats,
+    open_render_cache,
+    render_documents,
+    start_layout_workers,
+)
 from archiver.render.cache import CachedDocument, RenderCache
 from archiver.render.context import AccountName, RunContext, run_time
 from archiver.render.documents import (
@@ -45,5 +51,6 @@ __all__ = [
     "RunContext", "class_ids_by_name", "document_file_name", "document_title", "html_to_pdfa",
     "open_render_cache", "page_header", "period_phrase", "period_text", "plan_documents",
     "render_document", "render_documents", "render_html", "render_pdf", "run_time", "safe_part",
+    "start_layout_workers",
     "student_file_part",
 ]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.config import Config
-from archiver.executor import Executor, default_jobs, make_executor
+from archiver.executor import Executor, default_jobs, make_executor, start_early
 from archiver.model import Dataset
 from archiver.render.cache import CachedDocument, RenderCache
 from archiver.render.cache_keys import document_key
@@ -71,6 +71,13 @@ def render_one(shared: Shared, spec: DocumentSpec) -> RenderedDocument:
 def lay_out_part(_shared: object, job: PartJob) -> PartPdf:
     """The worker's task: lay out one part of a document."""
     return render_part(job)
+
+
+def start_layout_workers(executor: Executor) -> None:
+    """Start `executor`'s workers now, WeasyPrint and the layout code imported (by the
+    forkserver, once for all), for the render_documents() to come: a term-end starts
+    them before reading a new export, so that they are ready when its first document is."""
+    start_early(executor, (lay_out_part.__module__,))
 
 
 def _from_cache(entry: CachedDocument, spec: DocumentSpec) -> RenderedDocument:

@@ -22,6 +22,7 @@ import json
 import pickle
 import platform
 import sys
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,18 +87,27 @@ def _slices_material(material: str) -> str:
     return material + "\x1fslice digests"
 
 
-def load_export(path: Path, cache: RenderCache | None) -> Dataset:
+def load_export(path: Path, cache: RenderCache | None,
+                on_read: Callable[[], None] | None = None) -> Dataset:
     """The validated dataset of the export at `path`: from the cache when these exact bytes
     were read before with this software, else read and validated (archiver.load.load)
     and kept in the cache at once (while the process holds little else: the entry's
-    pickling and sealing hold three copies of it for a moment)."""
+    pickling and sealing hold three copies of it for a moment). `on_read()` is called
+    before the export is read (not when the cache answers): a term-end starts its
+    workers then, since documents of a new export are to be laid out."""
     path = Path(path)
-    if cache is None:
+
+    def read() -> Dataset:
+        if on_read is not None:
+            on_read()
         return load(path)
+
+    if cache is None:
+        return read()
     try:
         kind, digest = container_digest(path)
     except Exception:  # noqa: BLE001 - reading it again says what is wrong, in its words
-        return load(path)
+        return read()
     material = _material(kind, digest)
     folder = str(cache.folder)
     data = cache.get_bytes(material, KIND)
@@ -112,7 +122,7 @@ def load_export(path: Path, cache: RenderCache | None) -> Dataset:
             dataset.slice_digests.update(_slice_digests(cache, material))
             _KEPT[(folder, material)] = len(dataset.slice_digests)
             return dataset
-    dataset = load(path)
+    dataset = read()
     source, dataset.source = dataset.source, None  # the path is this run's
     try:
         data = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
