@@ -1,0 +1,191 @@
+"""Text measured and wrapped by Pango itself, as WeasyPrint would lay it out (issue 18).
+
+WeasyPrint lays out a line in Python around Pango (half a millisecond a line, whatever its
+length), and a `<pre data-fold>` block (render/marks.py) is laid out as one line and costs
+almost nothing. Text that must wrap, a message's body or a run of names, can be folded
+once its lines are known: this module asks Pango for them, with the same font map
+(fontconfig), font description, language and attributes WeasyPrint gives a text box, so a
+line ends where WeasyPrint would have ended it (`white-space: pre-wrap; overflow-wrap:
+anywhere`: broken at Pango's word breaks, a word wider than a line broken between
+characters), and a width is the width Pango draws (kerning included).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+PX_PER_PT = 4 / 3  # CSS px (WeasyPrint's unit) per pt
+WINDOW = 600  # characters laid out at a time: a line never holds this many but in odd text
+
+
+@lru_cache(maxsize=1)
+def _font_map():  # noqa: ANN202 (a cffi pointer)
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    return config, config.font_map  # the configuration keeps the map's fonts alive
+
+
+@dataclass(frozen=True)
+class Face:
+    """A face as CSS gives it: family, size in pt, bold or not, condensed or not."""
+
+    family: str = "DejaVu Sans"
+    size_pt: float = 9.0
+    bold: bool = False
+    condensed: bool = False
+
+
+class _Layout:
+    """One PangoLayout for a face, reused for every text measured in it."""
+
+    def __init__(self, face: Face) -> None:
+        from weasyprint.text.constants import PANGO_STRETCH
+        from weasyprint.text.ffi import ffi, gobject, pango
+
+        self.ffi, self.pango = ffi, pango
+        context = ffi.gc(pango.pango_font_map_create_context(_font_map()[1]),
+                         gobject.g_object_unref)
+        pango.pango_context_set_round_glyph_positions(context, False)
+        pango.pango_context_set_base_dir(context, pango.PANGO_DIRECTION_LTR)
+        self._lang = ffi.new("char[]", b"pl")
+        pango.pango_context_set_language(context, pango.pango_language_from_string(self._lang))
+        description = ffi.gc(pango.pango_font_description_new(),
+                             pango.pango_font_description_free)
+        self._family = ffi.new("char[]", face.family.encode())
+        pango.pango_font_description_set_family(description, self._family)
+        pango.pango_font_description_set_style(description, pango.PANGO_STYLE_NORMAL)
+        pango.pango_font_description_set_stretch(
+            description, PANGO_STRETCH["condensed" if face.condensed else "normal"])
+        pango.pango_font_description_set_weight(description, 700 if face.bold else 400)
+        pango.pango_font_description_set_absolute_size(
+            description, int(face.size_pt * PX_PER_PT * 1024))
+        pango.pango_font_description_set_variant(description, pango.PANGO_VARIANT_NORMAL)
+        self.layout = ffi.gc(pango.pango_layout_new(context), gobject.g_object_unref)
+        pango.pango_layout_set_auto_dir(self.layout, False)
+        pango.pango_layout_set_font_description(self.layout, description)
+        self._context, self._description = context, description
+        self._rect = ffi.new("PangoRectangle *")
+        self._tab: int | None = None
+
+    def set(self, text: bytes, width_px: float | None, char_wrap: bool = False,
+            bold: int = 0) -> None:
+        pango = self.pango
+        if b"\t" in text:  # tab-size 8, as WeasyPrint sets it (measured before the text)
+            self._tabs()
+        pango.pango_layout_set_width(self.layout, -1 if width_px is None
+                                     else int(max(0.0, width_px) * 1024))
+        pango.pango_layout_set_wrap(self.layout, pango.PANGO_WRAP_CHAR if char_wrap
+                                    else pango.PANGO_WRAP_WORD)
+        pango.pango_layout_set_text(self.layout, text, len(text))
+        # overflow-wrap: anywhere, as WeasyPrint sets it: no hyphen where a word is broken
+        attrs = pango.pango_attr_list_new()
+        attr = pango.pango_attr_insert_hyphens_new(False)
+        attr.start_index, attr.end_index = 0, len(text)
+        pango.pango_attr_list_change(attrs, attr)
+        if bold:  # the first `bold` bytes in bold, as marks.py draws them
+            from archiver.render import marks
+
+            weight = marks._lib().pango_attr_weight_new(marks.WEIGHT_BOLD)
+            weight.start_index, weight.end_index = 0, bold
+            marks._lib().pango_attr_list_insert(
+                marks._ffi.cast("void *", marks._address(attrs)), weight)
+        pango.pango_layout_set_attributes(self.layout, attrs)
+        pango.pango_attr_list_unref(attrs)
+
+    def _tabs(self) -> None:
+        pango = self.pango
+        if self._tab is None:
+            self._tab = round(self._width(b" " * 8))
+        width = self._tab
+        array = self.ffi.gc(pango.pango_tab_array_new_with_positions(
+            1, True, pango.PANGO_TAB_LEFT, width or 1), pango.pango_tab_array_free)
+        pango.pango_layout_set_tabs(self.layout, array)
+
+    def _width(self, text: bytes) -> float:
+        pango = self.pango
+        pango.pango_layout_set_width(self.layout, -1)
+        pango.pango_layout_set_text(self.layout, text, len(text))
+        line = pango.pango_layout_get_line_readonly(self.layout, 0)
+        pango.pango_layout_line_get_extents(line, self.ffi.NULL, self._rect)
+        return self._rect.width / 1024
+
+    def lines(self) -> list[tuple[int, int, float]]:
+        """(start byte, length in bytes, width px) of each line of the layout."""
+        pango, out, index = self.pango, [], 0
+        while (line := pango.pango_layout_get_line_readonly(self.layout, index)) \
+                != self.ffi.NULL:
+            pango.pango_layout_line_get_extents(line, self.ffi.NULL, self._rect)
+            out.append((line.start_index, line.length, self._rect.width / 1024))
+            index += 1
+        return out
+
+
+@lru_cache(maxsize=8)
+def _layout(face: Face) -> _Layout:
+    return _Layout(face)
+
+
+@lru_cache(maxsize=65536)
+def width_pt(text: str, face: Face) -> float:
+    """The width Pango lays `text` out at, in pt (one line, kerning included)."""
+    if not text:
+        return 0.0
+    layout = _layout(face)
+    layout.set(text.encode(), None)
+    return sum(w for _s, _l, w in layout.lines()) / PX_PER_PT
+
+
+def wrap(text: str, room_pt: float, face: Face, bold: int = 0,
+         collapse: bool = False) -> list[str]:
+    """`text` in lines as WeasyPrint lays it out `white-space: pre-wrap; overflow-wrap:
+    anywhere` in `room_pt`: a line break ends a line; Pango breaks a line at a word break,
+    and a word wider than the line between characters. Every character is kept, in order
+    ("".join of the lines is `text` without its line breaks). `bold`: its first characters
+    are bold. `collapse`: `white-space: normal` instead (runs of white space are one space,
+    none at a line's ends, line breaks are spaces)."""
+    if collapse:
+        text = " ".join(filter(None, re.split("[ \t\n\r\f]+", text)))
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += _paragraph(paragraph, room_pt * PX_PER_PT, _layout(face), bold)
+        bold = 0
+    return [line.rstrip(" ") for line in lines] if collapse else lines
+
+
+def _paragraph(text: str, room: float, layout: _Layout, bold: int = 0) -> list[str]:
+    """One paragraph's lines (room in px). Laid out a window of text at a time, so that a
+    megabyte without a line break costs as much as its lines, not their square."""
+    if not text:
+        return [""]
+    lines: list[str] = []
+    position, window = 0, WINDOW
+    while position < len(text):
+        whole = position + window >= len(text)
+        data = text[position:position + window].encode()
+        heavy = len(text[position:bold].encode()) if bold > position else 0
+        layout.set(data, room, bold=heavy)
+        found = layout.lines()
+        if found[0][2] > room:  # a word wider than the line: broken between characters
+            layout.set(data, room, char_wrap=True, bold=heavy)
+            found = layout.lines()
+            if len(found) == 1 and not whole:
+                window *= 2  # no break within the window: look further
+                continue
+            line = data[:found[0][1]].decode()
+            lines.append(line)
+            position, window = position + len(line), WINDOW
+            continue
+        if len(found) == 1 and not whole:
+            window *= 2  # the window's last line may go on after it: never take it
+            continue
+        consumed = 0
+        for start, length, width in found if whole else found[:-1]:
+            if width > room:  # an overlong word further down: from there again
+                break
+            lines.append(data[start:start + length].decode())
+            consumed = start + length
+        position, window = position + len(data[:consumed].decode()), WINDOW
+    return lines
