@@ -22,7 +22,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from archiver.render.marks import fold_height, split_marks
+from archiver.render.marks import KINDS as MARK_KINDS
+from archiver.render.marks import LINE_KINDS, fold_height, split_marks
 from archiver.render.textgrid import CHAR_PT, ruled
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
@@ -284,6 +285,53 @@ def block(entries: Sequence[tuple[list[list[Piece]], str]], width: float = PAGE_
     """Entries (an entry's lines, and a class for them or "") as one block with a light
     rule under each entry (a heavy one under the first `head` lines), not split across
     pages when `keep`."""
+    made = _plain_and_marks(entries)
+    if made is None:  # a piece holding a line break: as its markup reads
+        plain, marks, ends = _from_markup(entries)
+    else:
+        plain, marks, ends = made
+    style = ruled(width / CHAR_PT, [], [], [head] if head else [],
+                  row_rules=[e for e in ends if e != head])
+    if keep:
+        style += "; break-inside: avoid"
+    if extra:
+        style += "; " + extra
+    return LineBlock(plain, "; ".join(filter(None, [style, fold_height(plain, LINE_PT)])), marks)
+
+
+_MARK_KINDS = {"b": MARK_KINDS[None], "gap": MARK_KINDS["gap"]}
+
+
+def _plain_and_marks(entries: Sequence[tuple[list[list[Piece]], str]]
+                     ) -> tuple[Markup, str, list[int]] | None:
+    """The entries' lines as escaped text and their marks (what split_marks reads from
+    their markup, without writing and parsing it: the same text and marks), and where
+    each entry ends; None when a piece holds a line break."""
+    lines: list[str] = []
+    ends: list[int] = []
+    marks: list[str] = []
+    for wrapped, css in entries:
+        line_kind = LINE_KINDS[css] if css else ""
+        for line in wrapped:
+            number = len(lines)
+            whole = "".join([text for text, _how in line])
+            if "\n" in whole:
+                return None
+            if line_kind:
+                marks.append(f"{number}:0-{len(whole)}:{line_kind}")
+            position = 0
+            for text, how in line:
+                if how and text:
+                    marks.append(f"{number}:{position}-{position + len(text)}:"
+                                 f"{_MARK_KINDS[how]}")
+                position += len(text)
+            lines.append(str(escape(whole)))
+        ends.append(len(lines))
+    return Markup("\n".join(lines)), " ".join(marks), ends
+
+
+def _from_markup(entries: Sequence[tuple[list[list[Piece]], str]]
+                 ) -> tuple[Markup, str, list[int]]:
     lines: list[str] = []
     ends: list[int] = []
     for wrapped, css in entries:
@@ -292,11 +340,5 @@ def block(entries: Sequence[tuple[list[list[Piece]], str]], width: float = PAGE_
             marked = [f'<span class="{css}">' + m + "</span>" for m in marked]
         lines += marked
         ends.append(len(lines))
-    style = ruled(width / CHAR_PT, [], [], [head] if head else [],
-                  row_rules=[e for e in ends if e != head])
-    if keep:
-        style += "; break-inside: avoid"
-    if extra:
-        style += "; " + extra
     plain, marks = split_marks(Markup("\n".join(lines)))  # every text escaped in markup()
-    return LineBlock(plain, "; ".join(filter(None, [style, fold_height(plain, LINE_PT)])), marks)
+    return plain, marks, ends

@@ -99,3 +99,29 @@ def test_a_name_longer_than_any_schools_is_cut_to_its_column_and_no_line_leaves_
         assert all(_pens(part)[1] <= PAGE_PT for part in line)
     assert layout.cells(rows[1]) == rows[1]  # an ordinary name is never cut
     assert layout.cells(rows[0])[1].endswith("…")
+
+
+def test_a_block_prints_the_text_and_marks_its_markup_would_give() -> None:
+    """block() writes the lines' text and marks directly: the same as marks.split_marks
+    reads from the lines' markup (<b>, <b class="gap">, a cancelled line's <span>),
+    escaping included, and a piece holding a line break is read from its markup."""
+    from markupsafe import Markup
+
+    from archiver.render import tablines
+    from archiver.render.marks import split_marks
+
+    entries = [
+        ([[("1", ""), (" ", ""), ("(zastępstwo)", "b"), (" Ułamki <a> & \"b\"", "")],
+          [("   ", ""), ("[BRAK TEMATU]", "gap"), ("", "b")]], ""),
+        ([[("2", ""), ("ODWOŁANA (lekcja nie odbyła się)", "b")]], "cancelled"),
+        ([[("3 'x'", "")]], ""),
+    ]
+    for case in (entries, entries + [([[("a\nb", "")]], "")]):
+        lines = []
+        for wrapped, css in case:
+            marked = [tablines.markup(line) for line in wrapped]
+            lines += [f'<span class="{css}">{m}</span>' if css else m for m in marked]
+        plain, marks = split_marks(Markup("\n".join(lines)))
+        made = tablines.block(case)
+        assert (str(made.lines), made.marks) == (str(plain), marks)
+    assert tablines.block(entries).marks == "0:2-14:b 1:3-16:g 2:0-33:c 2:1-33:b"
