@@ -272,26 +272,49 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
     return entries
 
 
-def _grid(held: list[tuple[LessonEntry, str]], in_week: pd.DataFrame,
-          lookup: dict[tuple[str, str], object]) -> tuple[GridRow, ...]:
-    """The week's marks: students x held lessons, filled column by column with numpy."""
+class _Pupils:
+    """A register's stays as plain columns, read once for all its weeks."""
+
+    def __init__(self, stays: pd.DataFrame) -> None:
+        self.first = stays["first_day"].to_numpy(dtype="datetime64[ns]")
+        self.last = stays["last_day"].to_numpy(dtype="datetime64[ns]")
+        self.ids = stays["student_id"].tolist()
+        self.lines = [(int(s.register_number), polish.list_name(s.first_name, s.last_name))
+                      for s in common.rows(stays, "register_number", "first_name",
+                                           "last_name")]
+
+    def in_week(self, first: date, last: date) -> list[int]:
+        """The stays that touch the week (their index, in order)."""
+        return np.flatnonzero((self.first <= np.datetime64(last, "ns"))
+                              & (self.last >= np.datetime64(first, "ns"))).tolist()
+
+
+def _marks_by_lesson(cells: pd.DataFrame) -> dict[object, dict[object, str]]:
+    """Each lesson's marks by student: the symbol, or MISSING for a cell without one."""
+    found: dict[object, dict[object, str]] = {}
+    missing = cells["symbol"].isna().tolist()
+    for lesson_id, student_id, symbol, gap in zip(
+            cells["lesson_id"].tolist(), cells["student_id"].tolist(),
+            cells["symbol"].tolist(), missing, strict=True):
+        found.setdefault(lesson_id, {})[student_id] = MISSING if gap else str(symbol)
+    return found
+
+
+def _grid(held: list[tuple[LessonEntry, str]], pupils: _Pupils, rows: list[int],
+          by_lesson: dict[object, dict[object, str]]) -> tuple[GridRow, ...]:
+    """The week's marks: students (`rows` of `pupils`) x held lessons."""
     days = np.array([pd.Timestamp(e.day).to_datetime64() for e, _ in held],
                     dtype="datetime64[ns]")
-    first = in_week["first_day"].to_numpy(dtype="datetime64[ns]")[:, None]
-    last = in_week["last_day"].to_numpy(dtype="datetime64[ns]")[:, None]
-    marks = np.full((len(in_week), len(held)), NOT_IN_GROUP, dtype=object)
-    marks[(days < first) | (days > last)] = NOT_ENROLLED
-    students = list(in_week["student_id"])
-    for col, (_, lesson_id) in enumerate(held):
-        for row, student_id in enumerate(students):
-            if (lesson_id, student_id) in lookup and marks[row, col] != NOT_ENROLLED:
-                symbol = lookup[(lesson_id, student_id)]
-                marks[row, col] = MISSING if pd.isna(symbol) else str(symbol)
-    return tuple(
-        GridRow(int(s.register_number), polish.list_name(s.first_name, s.last_name),
-                tuple(marks[i]))
-        for i, s in enumerate(common.rows(in_week, "register_number", "first_name",
-                                          "last_name")))
+    out = ((days < pupils.first[rows][:, None])
+           | (days > pupils.last[rows][:, None])).tolist()
+    columns = [by_lesson.get(lesson_id, {}) for _, lesson_id in held]
+    grid = []
+    for row, outside in zip(rows, out, strict=True):
+        student_id = pupils.ids[row]
+        marks = tuple(NOT_ENROLLED if off else column.get(student_id, NOT_IN_GROUP)
+                      for off, column in zip(outside, columns, strict=True))
+        grid.append(GridRow(*pupils.lines[row], marks))
+    return tuple(grid)
 
 
 def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame,
@@ -304,8 +327,8 @@ def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame
     numbers = dict(zip(stays["student_id"], stays["register_number"].astype(int), strict=True))
     entries = _lesson_entries(ds, lessons, cells, numbers, scope.student_id is not None,
                               scope.class_id)
-    pairs = zip(cells["lesson_id"].tolist(), cells["student_id"].tolist(), strict=True)
-    lookup = dict(zip(pairs, cells["symbol"].tolist(), strict=True))
+    by_lesson = _marks_by_lesson(cells)
+    pupils = _Pupils(stays)
     weeks: dict[date, list[tuple[LessonEntry, str]]] = {}
     for entry, lesson_id in zip(entries, lessons["lesson_id"], strict=True):
         weeks.setdefault(entry.day - timedelta(days=entry.day.weekday()), []).append(
@@ -317,9 +340,7 @@ def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame
         columns = tuple(_with_column(e, i + 1) for i, (e, _) in enumerate(held))
         numbered = iter(columns)
         listed = tuple(next(numbered) if e.status == "held" else e for e, _ in items)
-        in_week = stays[(stays["first_day"] <= pd.Timestamp(last))
-                        & (stays["last_day"] >= pd.Timestamp(first))]
-        rows = _grid(held, in_week, lookup)
+        rows = _grid(held, pupils, pupils.in_week(first, last), by_lesson)
         off = tuple(d for d in days_off if first <= d[0] <= last)
         absent = tuple(sum(kinds.get(m) == "absent" for m in r.marks) for r in rows)
         late = tuple(sum(m in lateness for m in r.marks) for r in rows)
