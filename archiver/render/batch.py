@@ -126,15 +126,27 @@ def render_documents(specs: Sequence[DocumentSpec], dataset: Dataset, config: Co
     processes (or `executor`); documents found in `cache` are not rendered again."""
     stats = stats if stats is not None else RenderStats()
     slicer = Slicer(dataset)
-    keys = [document_key(spec, slicer.digest_for(spec), config, run_ctx,
-                         dataset.meta.timezone) if cache else None for spec in specs]
-    hits = [cache is not None and cache.contains(key) for key in keys]
+    # Each document's key (its slice's digest) is worked out when it is first needed, not
+    # all before the first is laid out: the workers start on the first document while
+    # the others' slices are hashed.
+    keys: dict[int, str | None] = {}
+    hits: dict[int, bool] = {}
+
+    def looked_up(index: int) -> tuple[str | None, bool]:
+        if index not in hits:
+            key = document_key(specs[index], slicer.digest_for(specs[index]), config,
+                               run_ctx, dataset.meta.timezone) if cache else None
+            keys[index], hits[index] = key, cache is not None and cache.contains(key)
+        return keys[index], hits[index]
+
     prepared: deque[tuple[int, PreparedDocument]] = deque()
-    order = submission_order(specs, hits)
+    order = submission_order(specs, [False] * len(specs))  # the cached ones skipped
     views = ViewMemo()  # class views a school-wide document is built from
 
     def part_jobs() -> Iterator[PartJob]:
         for index in order:
+            if looked_up(index)[1]:
+                continue
             started = time.process_time()
             document = prepare_document(specs[index], slicer.slice_for(specs[index]), config,
                                         run_ctx, views)
@@ -143,9 +155,10 @@ def render_documents(specs: Sequence[DocumentSpec], dataset: Dataset, config: Co
             yield from document.parts
 
     if executor is None:
-        executor = make_executor(min(jobs or default_jobs(), max(1, len(order) * 2)))
+        executor = make_executor(min(jobs or default_jobs(), max(1, len(specs) * 2)))
     laid_out = _LaidOut(executor.map(lay_out_part, part_jobs(), None), prepared)
-    for done, (spec, key, hit) in enumerate(zip(specs, keys, hits, strict=True), start=1):
+    for done, spec in enumerate(specs, start=1):
+        key, hit = looked_up(done - 1)
         entry = cache.get(key) if hit and cache is not None else None
         if entry is not None:
             document = _from_cache(entry, spec)
