@@ -34,10 +34,12 @@ from archiver.render.grade_lines import grade_blocks, note_blocks
 from archiver.render.grid_heads import grid_head
 from archiver.render.lessons import lesson_blocks
 from archiver.render.lines import (
+    body_blocks,
     category_codes,
     compact_recipients,
+    message_head,
     read_tally,
-    recipient_lines,
+    tally_lines,
 )
 from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
 from archiver.render.sources import source_files
@@ -310,10 +312,11 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         tz=dataset.meta.timezone, block_style=block_style, grid_head=grid_head,
         grid_blocks=partial(blocks, marks=mark_emphasis(dataset, config)),
         lesson_blocks=lesson_blocks, grade_blocks=grade_blocks, note_blocks=note_blocks,
-        recipient_lines=recipient_lines, category_codes=category_codes,
+        category_codes=category_codes,
         subject_blocks=subject_blocks, risk_line=risk_line, counts_as_phrase=counts_as_phrase,
         overview_blocks=overview_blocks, pupil_subject_blocks=pupil_subject_blocks,
-        compact_recipients=compact_recipients, read_tally=read_tally,
+        compact_recipients=compact_recipients, read_tally=read_tally, body_blocks=body_blocks,
+        message_head=message_head, tally_lines=tally_lines,
         behaviour_terms=behaviour_terms, school_blocks=school_blocks, **TEMPLATE_CHARTS,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),

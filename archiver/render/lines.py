@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from archiver.render.marks import FOLD_MAX_PT, fold_height
 from archiver.render.pango_text import Face, width_pt, wrap
 from archiver.render.printable import printable
 from archiver.render.tablines import PORTRAIT_PT
@@ -55,21 +57,6 @@ def read_time(read_at: datetime, sent_at: datetime) -> str:
     if read_at.year == sent_at.year:
         return read_at.strftime("%d.%m %H:%M")
     return read_at.strftime("%d.%m.%Y %H:%M")
-
-
-def recipient_lines(message: MessageEntry, timezone: str) -> Markup:
-    """One line per named recipient with the read time or "nieprzeczytana"; then the count
-    of recipients left out by student-scoped minimisation."""
-    lines = []
-    for receipt in message.recipients:
-        who = receipt.person.name + (f" ({receipt.person.role})" if receipt.person.role else "")
-        status = ("przeczytana " + datetime_pl(receipt.read_at, timezone)
-                  if receipt.read_at else "nieprzeczytana")
-        lines.append(Markup("<div>") + escape(f"{who} – ")
-                     + (escape(status) if receipt.read_at
-                        else Markup("<b>") + escape(status) + Markup("</b>"))
-                     + Markup("</div>"))
-    return Markup("").join(lines)
 
 
 # The folded recipient lines (.rlines in style.css): the face of .rcols and .unread.
@@ -145,18 +132,16 @@ def _folded(lines: list[str], bold: dict[int, int], last: str) -> list[Markup]:
     lines (never a last block of one line when two can be had): each block stays on its
     page, a page may end between them. `bold`: line -> length of its bold head; `last`: the
     class of the last block (its margin)."""
-    count = -(-len(lines) // CHUNK)
-    size = -(-len(lines) // count)
-    blocks = []
-    for first in range(0, len(lines), size):
-        chunk = lines[first:first + size]
+    blocks, first = [], 0
+    chunks = _chunks(lines, CHUNK)
+    for number, chunk in enumerate(chunks):
         text = "\n".join(chunk)
         marks = " ".join(f"{n - first}:0-{bold[n]}:b" for n in range(first, first + len(chunk))
                          if bold.get(n))
-        height = f"height: {len(chunk) * LINE_PT:.4f}pt"
-        css = "rlines" + (" " + last if first + size >= len(lines) else "")
+        css = "rlines" + (" " + last if number == len(chunks) - 1 else "")
         blocks.append(Markup('<pre class="{}" data-fold data-marks="{}" style="{}">\n').format(
-            css, marks, height) + escape(text) + Markup("</pre>"))
+            css, marks, fold_height(text, LINE_PT)) + escape(text) + Markup("</pre>"))
+        first += len(chunk)
     return blocks
 
 
@@ -177,6 +162,168 @@ def compact_recipients(group: RecipientGroup, sent_at: datetime) -> Markup:
         rows = _cell_rows([printable(_collapsed(f"{r.person.name} {read_time(r.read_at, sent_at)}"))
                            for r in group.read])
         parts += _folded(rows, {}, "rcols-end")
+    return Markup("").join(parts)
+
+
+BODY_FACE = Face("DejaVu Sans", 9.5)  # .blines in style.css: a message's text
+BODY_LINE_PT = 9.5 * 1.4
+BODY_CHUNK = 5  # lines a folded block of a message's text at most
+
+
+def _chunks(lines: list[str], most: int) -> list[list[str]]:
+    """`lines` in blocks of at most `most` lines, as even as can be (no block of one line
+    after a full one), a block never beginning with an empty line when it can be helped:
+    an empty line stays with the lines before it (a folded block is laid out as its first
+    line: marks.fold)."""
+    count = -(-len(lines) // most)
+    size = -(-len(lines) // count)
+    blocks: list[list[str]] = []
+    for line in lines:
+        if blocks and (len(blocks[-1]) < size or not line.strip()):
+            blocks[-1].append(line)
+        else:
+            blocks.append([line])
+    return blocks
+
+
+def body_blocks(body: str) -> Markup:
+    """A message's text exactly as sent, in the lines WeasyPrint broke it into (`white-space:
+    pre-wrap; overflow-wrap: anywhere` in the message box: render/pango_text), as folded
+    `<pre class="blines">` blocks of at most BODY_CHUNK lines: each laid out as one line
+    (marks.fold), a page may end between them."""
+    text = printable(body.replace("\r\n", "\n").replace("\r", "\n"))  # as HTML reads it
+    blocks = []
+    for chunk in _chunks(wrap(text, MESSAGE_PT, BODY_FACE), BODY_CHUNK):
+        lines = "\n".join(chunk)
+        style = fold_height(lines, BODY_LINE_PT)
+        blocks.append(Markup('<pre class="blines" data-fold style="{}">\n').format(style)
+                      + escape(lines) + Markup("</pre>"))
+    return Markup("").join(blocks)
+
+
+META_FACE = Face("DejaVu Sans", 8.0)  # .message .meta: 8pt, line height 1.35
+META_GAP_PT = 0.4 / 25.4 * 72  # .message .meta div's margin-bottom
+META_PITCH_PT = 8.0 * 1.35 + META_GAP_PT  # a header line and its gap (.mlines)
+TALLY_FACE = Face("DejaVu Sans", 8.5)  # .recipients: 8.5pt, line height 1.3
+TALLY_LINE_PT = 8.5 * 1.3
+Piece = tuple[str, str]  # text, and "" plain, "b" bold, "n" a note (.note's colour)
+
+
+def marked_lines(pieces: Sequence[Piece], face: Face) -> tuple[list[str], str]:
+    """Inline text of a message box (`white-space: normal`: runs of white space one space,
+    none at a line's ends) in the lines WeasyPrint would break it into, bold pieces in
+    bold; and its marks for `data-marks` (render/marks.py: b bold, n the note colour)."""
+    chars: list[str] = []
+    kinds: list[str] = []
+    for text, kind in pieces:
+        for char in printable(text):
+            if char in " \t\n\r\f":
+                if not chars or chars[-1] == " ":
+                    continue
+                char = " "
+            chars.append(char)
+            kinds.append(kind)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        kinds.pop()
+    text = "".join(chars)
+    bold, start = [], None
+    for index, kind in enumerate([*kinds, ""]):
+        if kind == "b" and start is None:
+            start = index
+        elif kind != "b" and start is not None:
+            bold.append((start, index))
+            start = None
+    raw = wrap(text, MESSAGE_PT, face, bold=bold)
+    lines, marks, offset = [], [], 0
+    for number, line in enumerate(raw):
+        kept = line.rstrip(" ")
+        own = kinds[offset:offset + len(kept)]
+        start = 0
+        for index in range(1, len(own) + 1):
+            if index == len(own) or own[index] != own[start]:
+                if own[start]:
+                    marks.append(f"{number}:{start}-{index}:{own[start]}")
+                start = index
+        lines.append(kept)
+        offset += len(line)
+    return lines, " ".join(marks)
+
+
+def _renumbered(marks: str, first: int, count: int) -> str:
+    """The marks of lines first..first+count-1, numbered from the block's first line."""
+    out = []
+    for mark in marks.split():
+        line, rest = mark.split(":", 1)
+        if first <= int(line) < first + count:
+            out.append(f"{int(line) - first}:{rest}")
+    return " ".join(out)
+
+
+def _marked_pre(css: str, lines: list[str], marks: str, style: str) -> Markup:
+    return (Markup('<pre class="{}" data-fold data-marks="{}" style="{}">\n').format(
+        css, marks, style) + escape("\n".join(lines)) + Markup("</pre>"))
+
+
+def message_head(message: MessageEntry, timezone: str) -> Markup:
+    """The header lines of a message (subject and number, sent, sender, audience, approval)
+    as one folded `<pre class="mlines">` (render/marks.py), each line where its `<div>`
+    stood: a line and its gap apart (META_PITCH_PT), the block raised by half a gap so that
+    each baseline is where the div's was. The flag of a missing approval and the
+    attachments' lines (a bordered flag, a monospaced checksum) stay `<div>`s after it."""
+    note = f"({message.message_id}" + (f", odpowiedź na {message.reply_to}"
+                                       if message.reply_to else "") + ")"
+    sender = message.sender.name + (f" ({message.sender.role})" if message.sender.role else "")
+    if message.audience == "school":
+        audience = "cała szkoła"
+    elif message.audience == "class":
+        audience = f"oddział {message.audience_class}"
+    else:
+        audience = "wiadomość indywidualna"
+    entries: list[list[Piece]] = [
+        [(message.subject, "b"), (" ", ""), (note, "n")],
+        [(f"Wysłano: {datetime_pl(message.sent_at, timezone)} · Nadawca: {sender}", "")],
+        [(f"Adresaci: {audience}", "")],
+    ]
+    if message.approved_by:
+        entries.append([(f"Zatwierdzenie: {message.approved_by.name} "
+                         f"({message.approved_by.role}), "
+                         f"{datetime_pl(message.approved_at, timezone)}", "")])
+    lines, marks = [], []
+    for entry in entries:
+        wrapped, own = marked_lines(entry, META_FACE)
+        marks += [f"{int(m.split(':', 1)[0]) + len(lines)}:{m.split(':', 1)[1]}"
+                  for m in own.split()]
+        lines += wrapped
+    height = len(lines) * META_PITCH_PT - META_GAP_PT / 2
+    style = f"height: {height:.4f}pt" if height <= FOLD_MAX_PT else ""  # else laid out as is
+    return _marked_pre("mlines", lines, " ".join(marks), style)
+
+
+def tally_lines(message: MessageEntry, timezone: str) -> Markup:
+    """The recipients' count of a message to a few people, then one line per named
+    recipient with the read time or "nieprzeczytana" (bold), as folded `<pre>`s: the count
+    (.tally, its margin after it), the recipients in blocks of at most CHUNK lines."""
+    tally, marks = marked_lines([(f"Odbiorcy: {message.recipient_count}", "b")] + (
+        [(" – " + read_tally(message.read_count, message.recipient_count), "")]
+        if message.recipient_count else []), TALLY_FACE)
+    parts = [_marked_pre("tlines tally", tally, marks, fold_height("\n".join(tally),
+                                                                   TALLY_LINE_PT))]
+    lines, marks = [], []
+    for receipt in message.recipients:
+        who = receipt.person.name + (f" ({receipt.person.role})" if receipt.person.role else "")
+        status = (("przeczytana " + datetime_pl(receipt.read_at, timezone), "")
+                  if receipt.read_at else ("nieprzeczytana", "b"))
+        wrapped, own = marked_lines([(f"{who} – ", ""), status], TALLY_FACE)
+        marks += [f"{int(m.split(':', 1)[0]) + len(lines)}:{m.split(':', 1)[1]}"
+                  for m in own.split()]
+        lines += wrapped
+    joined = " ".join(marks)
+    first = 0
+    for chunk in _chunks(lines, CHUNK) if lines else []:
+        parts.append(_marked_pre("tlines", chunk, _renumbered(joined, first, len(chunk)),
+                                 fold_height("\n".join(chunk), TALLY_LINE_PT)))
+        first += len(chunk)
     return Markup("").join(parts)
 
 

@@ -35,6 +35,9 @@ KINDS = {None: "b", "absent": "a", "gap": "g", "risk": "r"}  # <b class=...>: a 
 LINE_KINDS = {"cancelled": "c"}  # <span class=...> around a whole line: a letter
 # The text colours of line kinds, as style.css has them (.cancelled).
 COLOURS = {"c": (0x33, 0x33, 0x33)}
+# Ranges of a line in another colour, as style.css has them (.note in a message's header):
+# the line is drawn in pieces, each where the one before ended (render/lines.py).
+PARTS = {"n": (0x33, 0x33, 0x33)}
 _LINE_SPAN = re.compile(r'<span class="([a-z]+)">(.*)</span>')
 # The tints, as style.css has them for .absent, .gap and .risk (bold only: none).
 TINTS = {"a": (200, 200, 200), "g": (217, 217, 217), "r": (200, 200, 200)}
@@ -157,7 +160,7 @@ def _embolden(layout, marks, text: str) -> list[tuple[float, float]]:  # noqa: A
     for char in text:
         byte.append(byte[-1] + len(char.encode("utf-8")))
     for start, end, kind in marks:
-        if kind in COLOURS:
+        if kind in COLOURS or kind in PARTS:
             continue
         attr = pango.pango_attr_weight_new(WEIGHT_BOLD)
         attr.start_index, attr.end_index = byte[start], byte[min(end, len(text))]
@@ -214,9 +217,57 @@ class _Line:
         self.pango_layout, self.style, self.text = textbox.pango_layout, textbox.style, text
 
 
+def _draw_parts(original, stream, textbox, line, marks, dy, args):  # noqa: ANN001, ANN202
+    """Draw a line with ranges of another colour (PARTS) piece by piece in one text object,
+    each piece where the one before ended (as the inline boxes of the HTML it replaces
+    were laid out one after the other), with its own marks."""
+    from weasyprint.matrix import Matrix
+    from weasyprint.text.line_break import line_size
+
+    text, cuts = line.text, {0, len(line.text)}
+    for start, end, kind in marks:
+        if kind in PARTS:
+            cuts |= {min(start, len(text)), min(end, len(text))}
+    cuts = sorted(cuts)
+    coloured = {(s, e): PARTS[k] for s, e, k in marks if k in PARTS}
+    pango = _lib()
+    layout = _ffi.cast("void *", _address(textbox.pango_layout.layout))
+    base = pango.pango_layout_get_attributes(layout)
+    if base != _ffi.NULL:
+        pango.pango_attr_list_ref(base)
+    (a, b, _), (c, d, _), (e, f, _) = args[2]
+    dx, emojis = 0.0, []
+    try:
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            piece = text[start:end]
+            pango.pango_layout_set_attributes(layout, base)
+            textbox.pango_layout.set_text(piece, justify=True)
+            own = tuple((max(s, start) - start, min(t, end) - start, k) for s, t, k in marks
+                        if k not in PARTS and s < end and t > start)
+            colour = coloured.get((start, end))
+            if colour is not None:
+                stream.stream.append("{:f} {:f} {:f} rg".format(
+                    *(x / 255 for x in colour)).encode())
+            matrix = Matrix(a, b, c, d, e + dx * a, f)
+            if piece.strip():
+                emojis += _draw_marked(original, stream, textbox, _Line(textbox, piece), own,
+                                       dy, (args[0], args[1], matrix))
+            if colour is not None:
+                red, green, blue = textbox.style["color"].to("srgb").coordinates
+                stream.stream.append(f"{red:f} {green:f} {blue:f} rg".encode())
+            first_line, _index = textbox.pango_layout.get_first_line()
+            dx += line_size(first_line, textbox.style)[0]
+    finally:
+        if base != _ffi.NULL:
+            pango.pango_attr_list_unref(base)
+    return emojis
+
+
 def _draw_marked(original, stream, textbox, line, marks, dy, args):  # noqa: ANN001, ANN202
     """Draw one line (`line`: the text box, or a folded block's line) with its marks,
     `dy` px below the text box's own line."""
+    if any(kind in PARTS for _s, _e, kind in marks):
+        return _draw_parts(original, stream, textbox, line, marks, dy, args)
     if marks:
         spans = _embolden(textbox.pango_layout, marks, line.text)
         ops = _tint_ops(stream, textbox, marks, spans, dy)

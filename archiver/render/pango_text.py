@@ -13,6 +13,7 @@ characters), and a width is the width Pango draws (kerning included).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,7 +72,7 @@ class _Layout:
         self._tab: int | None = None
 
     def set(self, text: bytes, width_px: float | None, char_wrap: bool = False,
-            bold: int = 0) -> None:
+            bold: tuple[tuple[int, int], ...] = ()) -> None:
         pango = self.pango
         if b"\t" in text:  # tab-size 8, as WeasyPrint sets it (measured before the text)
             self._tabs()
@@ -85,13 +86,14 @@ class _Layout:
         attr = pango.pango_attr_insert_hyphens_new(False)
         attr.start_index, attr.end_index = 0, len(text)
         pango.pango_attr_list_change(attrs, attr)
-        if bold:  # the first `bold` bytes in bold, as marks.py draws them
+        if bold:  # these byte ranges in bold, as marks.py draws them
             from archiver.render import marks
 
-            weight = marks._lib().pango_attr_weight_new(marks.WEIGHT_BOLD)
-            weight.start_index, weight.end_index = 0, bold
-            marks._lib().pango_attr_list_insert(
-                marks._ffi.cast("void *", marks._address(attrs)), weight)
+            for start, end in bold:
+                weight = marks._lib().pango_attr_weight_new(marks.WEIGHT_BOLD)
+                weight.start_index, weight.end_index = start, end
+                marks._lib().pango_attr_list_insert(
+                    marks._ffi.cast("void *", marks._address(attrs)), weight)
         pango.pango_layout_set_attributes(self.layout, attrs)
         pango.pango_attr_list_unref(attrs)
 
@@ -123,6 +125,47 @@ class _Layout:
         return out
 
 
+FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
+_FILES = {("DejaVu Sans", False): "DejaVuSans-Bold.ttf", ("DejaVu Sans", True):
+          "DejaVuSansCondensed-Bold.ttf"}  # the bold faces: as wide as the regular or wider
+_ODD = re.compile("[\t\u2028\u2029\x0b\x0c\x85]")  # tabs, breaks Pango makes itself
+
+
+@lru_cache(maxsize=8)
+def _widest(face: Face) -> dict[int, float] | None:
+    """Bold advance widths (pt) of the face's characters: a bound of any text's width in
+    it, for lines that plainly fit (None: no font file, always ask Pango)."""
+    name = _FILES.get((face.family, face.condensed))
+    if name is None:
+        return None
+    try:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(FONT_DIR + name, lazy=True)
+        scale = face.size_pt / font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        return {code: metrics[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
+    except (OSError, ImportError, KeyError):
+        return None
+
+
+def _plainly_fits(text: str, room_pt: float, face: Face) -> bool:
+    """Whether `text` is surely one line in `room_pt` (its characters' bold advances, with a
+    margin for kerning, within the room): then Pango need not be asked."""
+    if len(text) > room_pt / 2 or _ODD.search(text):
+        return False
+    widths = _widest(face)
+    if widths is None:
+        return False
+    total = 0.0
+    for char in text:
+        width = widths.get(ord(char))
+        if width is None:
+            return False  # drawn from another font: Pango knows its width
+        total += width
+    return total * 1.02 + 1.0 <= room_pt
+
+
 @lru_cache(maxsize=8)
 def _layout(face: Face) -> _Layout:
     return _Layout(face)
@@ -138,24 +181,34 @@ def width_pt(text: str, face: Face) -> float:
     return sum(w for _s, _l, w in layout.lines()) / PX_PER_PT
 
 
-def wrap(text: str, room_pt: float, face: Face, bold: int = 0,
-         collapse: bool = False) -> list[str]:
+def wrap(text: str, room_pt: float, face: Face,
+         bold: int | Sequence[tuple[int, int]] = 0, collapse: bool = False) -> list[str]:
     """`text` in lines as WeasyPrint lays it out `white-space: pre-wrap; overflow-wrap:
     anywhere` in `room_pt`: a line break ends a line; Pango breaks a line at a word break,
     and a word wider than the line between characters. Every character is kept, in order
     ("".join of the lines is `text` without its line breaks). `bold`: its first characters
-    are bold. `collapse`: `white-space: normal` instead (runs of white space are one space,
-    none at a line's ends, line breaks are spaces)."""
+    are bold, or these (start, end) ranges of them (with `collapse` False). `collapse`:
+    `white-space: normal` instead (runs of white space are one space, none at a line's
+    ends, line breaks are spaces)."""
     if collapse:
         text = " ".join(filter(None, re.split("[ \t\n\r\f]+", text)))
+    spans = [(0, bold)] if isinstance(bold, int) else list(bold)
     lines: list[str] = []
+    offset = 0
     for paragraph in text.split("\n"):
-        lines += _paragraph(paragraph, room_pt * PX_PER_PT, _layout(face), bold)
-        bold = 0
+        if _plainly_fits(paragraph, room_pt, face):
+            lines.append(paragraph)
+            offset += len(paragraph) + 1
+            continue
+        own = tuple((max(0, a - offset), min(len(paragraph), b - offset)) for a, b in spans
+                    if b > offset and a < offset + len(paragraph))
+        lines += _paragraph(paragraph, room_pt * PX_PER_PT, _layout(face), own)
+        offset += len(paragraph) + 1
     return [line.rstrip(" ") for line in lines] if collapse else lines
 
 
-def _paragraph(text: str, room: float, layout: _Layout, bold: int = 0) -> list[str]:
+def _paragraph(text: str, room: float, layout: _Layout,
+               bold: tuple[tuple[int, int], ...] = ()) -> list[str]:
     """One paragraph's lines (room in px). Laid out a window of text at a time, so that a
     megabyte without a line break costs as much as its lines, not their square."""
     if not text:
@@ -165,7 +218,9 @@ def _paragraph(text: str, room: float, layout: _Layout, bold: int = 0) -> list[s
     while position < len(text):
         whole = position + window >= len(text)
         data = text[position:position + window].encode()
-        heavy = len(text[position:bold].encode()) if bold > position else 0
+        heavy = tuple((len(text[position:max(a, position)].encode()),
+                       len(text[position:min(b, position + window)].encode()))
+                      for a, b in bold if b > position and a < position + window)
         layout.set(data, room, bold=heavy)
         found = layout.lines()
         if found[0][2] > room:  # a word wider than the line: broken between characters

@@ -98,3 +98,97 @@ def test_padding_reaches_its_column_within_half_a_hair_space() -> None:
     for x in (0.0, 13.37, 61.5, 117.2):
         target = 124.4
         assert abs(x + width_pt(_pad(x, target), CELL_FACE) - target) <= 0.36
+
+
+def _words(pdf: bytes) -> list[tuple[str, float, float]]:
+    import re
+    import subprocess
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        out = subprocess.run(["pdftotext", "-bbox", file.name, "-"], capture_output=True,
+                             check=True, text=True).stdout
+    return [(w, float(x), float(y)) for x, y, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
+
+
+def test_a_message_header_folded_prints_where_its_divs_printed_it() -> None:
+    """message_head and tally_lines (folded lines, the note in its grey, bold pieces bold)
+    put every word where the header's <div>s, <b> and <span class="note"> put it."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from render_helpers import CTX
+
+    from archiver.render.lines import message_head, tally_lines
+    from archiver.render.pdfa import html_to_pdfa
+    from archiver.views.messages import MessageEntry, Receipt
+    from archiver.views.people import Person
+
+    tz = "Europe/Warsaw"
+    at = datetime(2025, 10, 3, 11, 13, tzinfo=ZoneInfo(tz))
+    teacher = Person("staff", "S1", "Bianka Łuckiewicz", "pedagog")
+    mother = Person("guardian", "G1", "Apolonia Bogusiewicz", "matka: Bogusiewicz Antoni")
+    message = MessageEntry("M000069", at, teacher, "Prośba o kontakt  w sprawie wycieczki",
+                           "treść", "individual", "", (Receipt(mother, None),
+                                                       Receipt(teacher, at)), 0, teacher,
+                           at, "M000068", ())
+    old = ('<div class="meta"><div><b>Prośba o kontakt  w sprawie wycieczki</b> <span '
+           'class="note">(M000069, odpowiedź na M000068)</span></div>'
+           "<div>Wysłano: 03.10.2025 11:13 · Nadawca: Bianka Łuckiewicz (pedagog)</div>"
+           "<div>Adresaci: wiadomość indywidualna</div>"
+           "<div>Zatwierdzenie: Bianka Łuckiewicz (pedagog), 03.10.2025 11:13</div></div>"
+           '<div class="recipients"><p class="tally"><b>Odbiorcy: 2</b> – przeczytał 1 z 2 '
+           "odbiorców</p><div>Apolonia Bogusiewicz (matka: Bogusiewicz Antoni) – <b>"
+           "nieprzeczytana</b></div><div>Bianka Łuckiewicz (pedagog) – przeczytana "
+           "03.10.2025 11:13</div></div>")
+    new = (f'<div class="meta">{message_head(message, tz)}</div>'
+           f'<div class="recipients">{tally_lines(message, tz)}</div>')
+
+    def pdf(inner: str) -> bytes:
+        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+                f'</head><body><div class="message">{inner}<p>po</p></div></body></html>')
+        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+
+    before, after = _words(pdf(old)), _words(pdf(new))
+    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
+    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
+        assert abs(x0 - x1) < 0.1 and abs(y0 - y1) < 0.05, word  # a tenth of a point
+    assert b"0.200000 0.200000 0.200000 rg" in _content(pdf(new))  # the note's #333
+
+
+def _content(pdf: bytes) -> bytes:
+    import io
+
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        return b"".join(page.Contents.read_bytes() if not isinstance(page.Contents, pikepdf.Array)
+                        else b"".join(c.read_bytes() for c in page.Contents)
+                        for page in document.pages)
+
+
+def test_a_message_body_folded_prints_what_its_pre_wrap_printed() -> None:
+    from html import escape
+
+    from render_helpers import CTX
+
+    from archiver.render.lines import body_blocks
+    from archiver.render.pdfa import html_to_pdfa
+    from archiver.render.printable import printable
+
+    def pdf(inner: str) -> bytes:
+        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+                f'</head><body><div class="message">{inner}</div></body></html>')
+        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+
+    for text in TEXTS[:4]:
+        old = f'<div class="body" style="font: 9.5pt/1.4 \'DejaVu Sans\'; white-space: ' \
+              f'pre-wrap; overflow-wrap: anywhere">{escape(printable(text))}</div>'  # as finalize
+        new = f'<div class="body">{body_blocks(text)}</div>'
+        before, after = _words(pdf(old)), _words(pdf(new))
+        assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
+        for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
+            assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
