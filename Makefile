@@ -8,6 +8,7 @@ DEMO_OUT ?= demo-out
 # The password slip never lies beside the bundle; one file per run, never overwritten.
 DEMO_SLIP ?= demo-hasla/haslo-$(shell date +%Y%m%d-%H%M%S).txt
 JOBS   ?= 2
+FUZZ_ROUNDS ?= 4
 
 .PHONY: demo test test-slow fuzz bench lint messages clean system-deps system-deps-test
 
@@ -31,9 +32,13 @@ test: $(BIN)/.installed system-deps-test
 test-slow: $(BIN)/.installed system-deps-test
 	$(BIN)/python -m pytest -n $(JOBS) -q --run-slow
 
-# The long hostile-input run alone: thousands of random exports per loader (docs/reliability.md)
+# The long hostile-input run alone: thousands of random exports per loader, FUZZ_ROUNDS
+# rounds of fresh random examples (about 16-20 minutes each on 2 cores; docs/reliability.md)
 fuzz: $(BIN)/.installed system-deps-test
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/hostile -n $(JOBS) -q --run-slow
+	for round in $$(seq $(FUZZ_ROUNDS)); do \
+	  echo "fuzzing, round $$round of $(FUZZ_ROUNDS)"; \
+	  HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/hostile -n $(JOBS) -q --run-slow || exit 1; \
+	done
 
 bench: $(BIN)/.installed
 	$(BIN)/archiver bench --size large --jobs $(JOBS)
