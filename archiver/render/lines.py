@@ -190,13 +190,15 @@ def body_blocks(body: str) -> Markup:
     """A message's text exactly as sent, in the lines WeasyPrint broke it into (`white-space:
     pre-wrap; overflow-wrap: anywhere` in the message box: render/pango_text), as folded
     `<pre class="blines">` blocks of at most BODY_CHUNK lines: each laid out as one line
-    (marks.fold), a page may end between them."""
+    (marks.fold), a page may end between them; the first with the rule above the text
+    (.body: no box of its own around the blocks)."""
     text = printable(body.replace("\r\n", "\n").replace("\r", "\n"))  # as HTML reads it
     blocks = []
     for chunk in _chunks(wrap(text, MESSAGE_PT, BODY_FACE), BODY_CHUNK):
         lines = "\n".join(chunk)
         style = fold_height(lines, BODY_LINE_PT)
-        blocks.append(Markup('<pre class="blines" data-fold style="{}">\n').format(style)
+        css = "blines" if blocks else "blines body"
+        blocks.append(Markup('<pre class="{}" data-fold style="{}">\n').format(css, style)
                       + escape(lines) + Markup("</pre>"))
     return Markup("").join(blocks)
 
@@ -265,12 +267,14 @@ def _marked_pre(css: str, lines: list[str], marks: str, style: str) -> Markup:
         css, marks, style) + escape("\n".join(lines)) + Markup("</pre>"))
 
 
-def message_head(message: MessageEntry, timezone: str) -> Markup:
+def message_head(message: MessageEntry, timezone: str, last: bool = False) -> Markup:
     """The header lines of a message (subject and number, sent, sender, audience, approval)
     as one folded `<pre class="mlines">` (render/marks.py), each line where its `<div>`
     stood: a line and its gap apart (META_PITCH_PT), the block raised by half a gap so that
     each baseline is where the div's was. The flag of a missing approval and the
-    attachments' lines (a bordered flag, a monospaced checksum) stay `<div>`s after it."""
+    attachments' lines (a bordered flag, a monospaced checksum) stay `<div>`s after it, in
+    the header's `<div class="meta">`; without them the block needs no box around it:
+    `last`, it has the header's margin itself (.end)."""
     note = f"({message.message_id}" + (f", odpowiedź na {message.reply_to}"
                                        if message.reply_to else "") + ")"
     sender = message.sender.name + (f" ({message.sender.role})" if message.sender.role else "")
@@ -297,13 +301,15 @@ def message_head(message: MessageEntry, timezone: str) -> Markup:
         lines += wrapped
     height = len(lines) * META_PITCH_PT - META_GAP_PT / 2
     style = f"height: {height:.4f}pt" if height <= FOLD_MAX_PT else ""  # else laid out as is
-    return _marked_pre("mlines", lines, " ".join(marks), style)
+    return _marked_pre("mlines end" if last else "mlines", lines, " ".join(marks), style)
 
 
-def tally_lines(message: MessageEntry, timezone: str) -> Markup:
+def tally_lines(message: MessageEntry, timezone: str, last: bool = False) -> Markup:
     """The recipients' count of a message to a few people, then one line per named
     recipient with the read time or "nieprzeczytana" (bold), as folded `<pre>`s: the count
-    (.tally, its margin after it), the recipients in blocks of at most CHUNK lines."""
+    (.tally, its margin after it), the recipients in blocks of at most CHUNK lines. `last`:
+    nothing follows them in the recipients' `<div>`, which is left out: the last block
+    has its margin (.end)."""
     tally, marks = marked_lines([(f"Odbiorcy: {message.recipient_count}", "b")] + (
         [(" – " + read_tally(message.read_count, message.recipient_count), "")]
         if message.recipient_count else []), TALLY_FACE)
@@ -320,8 +326,10 @@ def tally_lines(message: MessageEntry, timezone: str) -> Markup:
         lines += wrapped
     joined = " ".join(marks)
     first = 0
-    for chunk in _chunks(lines, CHUNK) if lines else []:
-        parts.append(_marked_pre("tlines", chunk, _renumbered(joined, first, len(chunk)),
+    chunks = _chunks(lines, CHUNK) if lines else []
+    for number, chunk in enumerate(chunks):
+        css = "tlines end" if last and number == len(chunks) - 1 else "tlines"
+        parts.append(_marked_pre(css, chunk, _renumbered(joined, first, len(chunk)),
                                  fold_height("\n".join(chunk), TALLY_LINE_PT)))
         first += len(chunk)
     return Markup("").join(parts)
