@@ -53,9 +53,13 @@ def _moments_text(column: pd.Series) -> list[str]:
     and pandas' strftime costs a microsecond a value."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     moments = pd.Series(uniques)
-    if isinstance(column.dtype, pd.DatetimeTZDtype):
-        texts = moments.dt.tz_convert("UTC").dt.strftime("%Y-%m-%dT%H:%M:%SZ").tolist()
-    else:
+    if isinstance(moments.dtype, pd.DatetimeTZDtype):  # in UTC, to the second, with Z
+        seconds = moments.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
+        texts = [text + "Z" for text in np.datetime_as_string(seconds, unit="s").tolist()]
+    elif str(moments.dtype).startswith("datetime64"):
+        days = moments.to_numpy("datetime64[ns]").astype("datetime64[D]")
+        texts = np.datetime_as_string(days, unit="D").tolist()
+    else:  # as pandas formats what it holds
         texts = moments.dt.strftime("%Y-%m-%d").tolist()
     texts.append("")  # code -1: missing
     return np.array(texts, dtype=object)[codes].tolist()
