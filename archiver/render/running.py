@@ -412,32 +412,45 @@ def _runs(glyphs: dict[str, Glyph], text: str, size: float,
           resource: Callable[[Glyph], pikepdf.Name]) -> tuple[list[tuple], float]:
     """`text` as runs of (font resource, TJ items) spaced as WeasyPrint spaces them (its
     glyph widths, HarfBuzz's pair kerning for DejaVu Sans), and its width in points."""
-    kern, px = _kerning(), round(size / PX_PT * 1024) / 1024  # Pango's size, 1/1024 px
     runs: list[tuple[pikepdf.Name, list]] = []
     width = 0.0
     chars = [glyphs[c] for c in text]
+    names: dict[int, pikepdf.Name] = {}
     for i, glyph in enumerate(chars):
-        name = resource(glyph)
+        name = names.get(id(glyph))
+        if name is None:
+            name = names[id(glyph)] = resource(glyph)
         if not runs or runs[-1][0] != name:
             runs.append((name, []))
         items = runs[-1][1]
         items.append(glyph.code)
-        cid = int.from_bytes(glyph.code, "big")
         following = chars[i + 1] if i + 1 < len(chars) else None
-        advance = glyph.width
-        if glyph.dejavu and cid in kern.advances:
-            pair = kern(cid, int.from_bytes(following.code, "big")) if (
-                following is not None and following.dejavu) else 0
-            # HarfBuzz's advance at Pango's scale (1/1024 px), as WeasyPrint turns it into
-            # a TJ adjustment against the glyph's width
-            scale = (round(px * 1024) << 16) // kern.units
-            units = _em_scale(kern.advances[cid], scale) + _em_scale(pair, scale)
-            adjust = int(glyph.width - units * 1000 / 1024 / px)
-            if adjust:
-                items.append(adjust)
-            advance = units * 1000 / 1024 / px  # Pango's line width sets the alignment
+        adjust, advance = _spacing(glyph.code, glyph.width, glyph.dejavu,
+                                   following.code if following is not None else None,
+                                   following is not None and following.dejavu, size)
+        if adjust:
+            items.append(adjust)
         width += advance * size / 1000
     return runs, width
+
+
+@lru_cache(maxsize=65536)
+def _spacing(code: bytes, glyph_width: float, dejavu: bool, following: bytes | None,
+             following_dejavu: bool, size: float) -> tuple[int, float]:
+    """A glyph's TJ adjustment and advance (1/1000 of the font size) before `following`
+    (the same pairs recur on every page: worked out once)."""
+    kern, px = _kerning(), round(size / PX_PT * 1024) / 1024  # Pango's size, 1/1024 px
+    cid = int.from_bytes(code, "big")
+    if not (dejavu and cid in kern.advances):
+        return 0, glyph_width
+    pair = kern(cid, int.from_bytes(following, "big")) if (
+        following is not None and following_dejavu) else 0
+    # HarfBuzz's advance at Pango's scale (1/1024 px), as WeasyPrint turns it into a TJ
+    # adjustment against the glyph's width
+    scale = (round(px * 1024) << 16) // kern.units
+    units = _em_scale(kern.advances[cid], scale) + _em_scale(pair, scale)
+    # Pango's line width sets the alignment
+    return int(glyph_width - units * 1000 / 1024 / px), units * 1000 / 1024 / px
 
 
 def _px(size: float) -> str:
