@@ -280,11 +280,15 @@ def build_transcript(ds: Dataset, config: Config, scope: Scope) -> TranscriptVie
     for record in common.rows(files):
         files_by.setdefault(record.message_id, []).append(record)
     empty_r, empty_f = [], []
+    by_thread: dict[object, list] = {}  # in order of first appearance, as groupby(sort=False)
+    for record in common.rows(chosen):
+        if not pd.isna(record.thread_id):  # (groupby leaves out a missing key)
+            by_thread.setdefault(record.thread_id, []).append(record)
     threads = []
-    for thread_id, rows in chosen.groupby("thread_id", sort=False):
+    for thread_id, rows in by_thread.items():
         entries = tuple(_entry(ds, r, by_message.get(r.message_id, empty_r),
                                files_by.get(r.message_id, empty_f), directory, own, classes)
-                        for r in common.rows(rows))
+                        for r in rows)
         threads.append(ThreadEntry(str(thread_id), entries[0].subject, entries,
                                    int(omitted.get(thread_id, 0))))
     kept = recips[[_shown(k, p, a, own) for k, p, a in zip(
