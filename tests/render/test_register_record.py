@@ -102,3 +102,33 @@ def test_grade_tables_only_for_subjects_with_grades_and_behaviour_as_a_table(sma
     assert graded
     if view.behaviour:
         assert "proponowana wystawiona" in text
+
+
+def test_behaviour_grades_keep_the_order_of_the_date_and_kind_sort(small):
+    """Each pupil's behaviour grades in (date, kind) order, ties in the export's order:
+    as a stable sort of the pupil's rows by those two columns puts them."""
+    import dataclasses
+
+    import pandas as pd
+
+    from archiver.views import common
+    from archiver.views.grades import build_behaviour
+
+    scope = make_scope(small.meta, "C7A", WEEKS)
+    stays = common.stays(small, "C7A", scope)
+    beh = small.behaviour
+    first = beh[beh["student_id"].isin(stays["student_id"])].iloc[0]
+    twins = pd.DataFrame([first, first, first]).assign(value=["a-1", "a-2", "a-3"])
+    ds = dataclasses.replace(small, tables={
+        **small.tables, "behaviour": pd.concat([twins, beh], ignore_index=True)})
+    entries, rows = build_behaviour(ds, stays, scope.date_from, scope.date_to)
+    ends = {str(t.number): pd.Timestamp(t.end) for t in small.meta.terms}
+    ends["year"] = pd.Timestamp(small.meta.year_end)
+    mine = rows.assign(on=rows["date"].fillna(rows["term"].map(ends)))
+    for entry in entries:
+        student = stays[stays["register_number"] == entry.number]["student_id"].iloc[0]
+        expected = mine[mine["student_id"] == student].sort_values(["on", "kind"],
+                                                                   kind="stable")
+        assert [g[2] for g in entry.grades] == [str(v) for v in expected["value"]]
+    assert any([g[2] for g in e.grades if g[2].startswith("a-")] == ["a-1", "a-2", "a-3"]
+               for e in entries)
