@@ -267,7 +267,12 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
                     numbers: dict[str, int], scoped: bool, class_id: str) -> list[LessonEntry]:
     staff = common.staff_names(ds)
     subjects = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
-    members = cells.groupby("lesson_id")["student_id"].agg(list).to_dict()
+    members: dict[object, list] = {}  # each lesson's students, in the cells' order
+    for lesson_id, student_id, missing in zip(
+            cells["lesson_id"].tolist(), cells["student_id"].tolist(),
+            cells["lesson_id"].isna().tolist(), strict=True):
+        if not missing:  # as groupby drops a missing key
+            members.setdefault(lesson_id, []).append(student_id)
     within = lesson_numbers(ds, class_id)
     codes = subject_codes(ds)
     shorts = subject_short_names(ds)
