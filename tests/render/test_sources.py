@@ -24,3 +24,19 @@ def test_dates_and_moments_are_written_as_the_export_writes_them() -> None:
         "2026-06-30T21:59:59Z,",
         "2026-01-12T08:05:07Z,2025-09-01",
     ]
+
+
+def test_a_tables_csv_is_reused_only_for_the_same_rows():
+    from archiver.render.sources import REUSE_ROWS, frame_to_csv, table_csv
+
+    frame = pd.DataFrame({"lesson_id": pd.array([f"L{i}" for i in range(REUSE_ROWS)],
+                                                dtype="string"),
+                          "symbol": pd.array(["ob"] * REUSE_ROWS, dtype="string")})
+    first = table_csv("attendance", frame)
+    assert first == frame_to_csv(frame)
+    assert table_csv("attendance", frame.copy()) is first  # the same rows: the same bytes
+    changed = frame.copy()
+    changed.loc[REUSE_ROWS - 1, "symbol"] = "nb"  # one mark differs: written again
+    assert table_csv("attendance", changed) == frame_to_csv(changed) != first
+    frame.loc[0, "symbol"] = "u"  # the caller's frame changed after: not the kept copy
+    assert table_csv("attendance", frame) == frame_to_csv(frame)
