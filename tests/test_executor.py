@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 
 from archiver.executor import ProcessExecutor, SerialExecutor, make_executor
@@ -113,3 +116,34 @@ def test_workers_started_before_map_do_its_work_and_close_stops_unused_ones(tmp_
         unused.close()
         assert not [pid for pid in idle if psutil.pid_exists(pid)
                     and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE], start
+
+
+def _ctrl_c_acts() -> None:
+    # As from a terminal (a test runner's worker may pass SIGINT on ignored or blocked).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+_CTRL_C_IN_THE_WINDOW = """
+import os, signal
+from multiprocessing import resource_tracker
+from archiver.executor import _deaf_to_ctrl_c
+try:
+    with _deaf_to_ctrl_c():
+        resource_tracker.ensure_running()  # what a new pool's first semaphore does
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while the workers start
+    print("lost")
+except KeyboardInterrupt:
+    print("kept")
+"""
+
+
+def test_ctrl_c_pressed_while_workers_start_is_kept_for_when_they_have_started() -> None:
+    """The resource tracker's first start unblocks SIGINT in the calling thread: inside the
+    window where SIGINT is ignored (so that workers inherit it ignored), a Ctrl-C was then
+    thrown away and the run went on to the end (seen as a skip of
+    test_ctrl_c_while_the_workers_start_prints_no_traceback in make test-slow)."""
+    done = subprocess.run([sys.executable, "-c", _CTRL_C_IN_THE_WINDOW], capture_output=True,
+                          text=True, timeout=60, start_new_session=True,
+                          preexec_fn=_ctrl_c_acts)
+    assert done.stdout.strip() == "kept", done.stderr[-2000:]

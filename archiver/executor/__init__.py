@@ -255,6 +255,11 @@ def _deaf_to_ctrl_c() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    # The resource tracker's first start unblocks SIGINT in this thread when it is done:
+    # inside the block that would throw a Ctrl-C away. It starts first, deaf on its own.
+    from multiprocessing import resource_tracker
+
+    resource_tracker.ensure_running()
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
