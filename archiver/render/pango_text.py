@@ -13,11 +13,15 @@ characters), and a width is the width Pango draws (kerning included).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 PX_PER_PT = 4 / 3  # CSS px (WeasyPrint's unit) per pt
+# One layout per face is shared by every caller, and Pango objects are not thread-safe: a
+# term-end of many schools prepares documents in threads (Pango aborted the process).
+_PANGO = threading.RLock()
 WINDOW = 600  # characters laid out at a time: a line never holds this many but in odd text
 
 
@@ -176,9 +180,10 @@ def width_pt(text: str, face: Face) -> float:
     """The width Pango lays `text` out at, in pt (one line, kerning included)."""
     if not text:
         return 0.0
-    layout = _layout(face)
-    layout.set(text.encode(), None)
-    return sum(w for _s, _l, w in layout.lines()) / PX_PER_PT
+    with _PANGO:
+        layout = _layout(face)
+        layout.set(text.encode(), None)
+        return sum(w for _s, _l, w in layout.lines()) / PX_PER_PT
 
 
 def wrap(text: str, room_pt: float, face: Face,
@@ -202,7 +207,8 @@ def wrap(text: str, room_pt: float, face: Face,
             continue
         own = tuple((max(0, a - offset), min(len(paragraph), b - offset)) for a, b in spans
                     if b > offset and a < offset + len(paragraph))
-        lines += _paragraph(paragraph, room_pt * PX_PER_PT, _layout(face), own)
+        with _PANGO:
+            lines += _paragraph(paragraph, room_pt * PX_PER_PT, _layout(face), own)
         offset += len(paragraph) + 1
     return [line.rstrip(" ") for line in lines] if collapse else lines
 

@@ -192,3 +192,34 @@ def test_a_message_body_folded_prints_what_its_pre_wrap_printed() -> None:
         assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
         for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
             assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
+
+
+_FROM_THREADS = """
+import threading
+from archiver.render.pango_text import Face, wrap, width_pt
+face = Face("DejaVu Sans", 9.0)
+text = "Szanowni Państwo, zapraszam na zebranie z rodzicami w sali nr 12. " * 60
+def work(n):
+    for i in range(40):
+        wrap(text + str(n * 1000 + i), 200.0, face)
+        width_pt(f"Anna Kowalska {n} {i}", face)
+threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print("ok")
+"""
+
+
+def test_texts_wrapped_in_several_threads_at_once_do_not_break_pango() -> None:
+    """A term-end of many schools prepares documents in threads: the layout shared per face
+    was used by two at once and Pango aborted the process (make test's Dask run; on the
+    code before the lock this prints Pango-CRITICAL ref_count errors or aborts)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _FROM_THREADS], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
+    assert "CRITICAL" not in done.stderr and "WARNING" not in done.stderr, done.stderr[-2000:]
