@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from archiver.render.marks import FOLD_MAX_PT, fold_height
 from archiver.render.pango_text import Face, width_pt, wrap
 from archiver.render.printable import printable
-from archiver.render.tablines import PORTRAIT_PT
+from archiver.render.tablines import PORTRAIT_PT, font_advances
 from archiver.views.grades import SubjectGrades
 from archiver.views.messages import MessageEntry, RecipientGroup
 from archiver.views.polish import datetime_pl
@@ -20,23 +20,17 @@ from archiver.views.polish import datetime_pl
 # A recipient cell (.rc in style.css): a quarter of a message box on portrait A4, less its
 # padding, in pt; a text wider than that at 8pt DejaVu Sans Condensed takes two quarters.
 CELL_PT = 116.0
-CELL_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf"
+CELL_FONT = "DejaVuSansCondensed.ttf"  # in tablines.FONT_DIR
 CELL_SIZE = 8.0
 
 
 @lru_cache(maxsize=1)
 def _advances() -> tuple[dict[int, float], float]:
     """Advance widths (in em) of the cell font's characters, and the widest of them."""
-    try:
-        from fontTools.ttLib import TTFont
-
-        font = TTFont(CELL_FONT, lazy=True)
-        scale = 1 / font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        widths = {code: metrics[name][0] * scale for code, name in font.getBestCmap().items()}
-        return widths, max(widths.values())
-    except (OSError, ImportError, KeyError):
+    widths = font_advances(CELL_FONT, 1.0)
+    if not widths:
         return {}, 0.75  # no font file: every character counted as wide
+    return widths, max(widths.values())
 
 
 def text_pt(text: str) -> float:

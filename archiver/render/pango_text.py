@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from archiver.render.tablines import font_advances
+
 PX_PER_PT = 4 / 3  # CSS px (WeasyPrint's unit) per pt
 # One layout per face is shared by every caller, and Pango objects are not thread-safe: a
 # term-end of many schools prepares documents in threads (Pango aborted the process).
@@ -129,7 +131,6 @@ class _Layout:
         return out
 
 
-FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 _FILES = {("DejaVu Sans", False): "DejaVuSans-Bold.ttf", ("DejaVu Sans", True):
           "DejaVuSansCondensed-Bold.ttf"}  # the bold faces: as wide as the regular or wider
 _ODD = re.compile("[\t\u2028\u2029\x0b\x0c\x85]")  # tabs, breaks Pango makes itself
@@ -140,17 +141,7 @@ def _widest(face: Face) -> dict[int, float] | None:
     """Bold advance widths (pt) of the face's characters: a bound of any text's width in
     it, for lines that plainly fit (None: no font file, always ask Pango)."""
     name = _FILES.get((face.family, face.condensed))
-    if name is None:
-        return None
-    try:
-        from fontTools.ttLib import TTFont
-
-        font = TTFont(FONT_DIR + name, lazy=True)
-        scale = face.size_pt / font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        return {code: metrics[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
-    except (OSError, ImportError, KeyError):
-        return None
+    return None if name is None else font_advances(name, face.size_pt)
 
 
 def _plainly_fits(text: str, room_pt: float, face: Face) -> bool:

@@ -42,20 +42,28 @@ _OPEN = {"": "", "b": "<b>", "gap": '<b class="gap">'}
 _CLOSE = {"": "", "b": "</b>", "gap": "</b>"}
 
 
+def font_advances(file_name: str, size_pt: float) -> dict[int, float] | None:
+    """Advance widths (pt at `size_pt`) of the characters of the DejaVu font file
+    `file_name`, by code point; None when the font file cannot be read."""
+    try:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(FONT_DIR + file_name, lazy=True)
+        scale = size_pt / font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        return {code: metrics[name][0] * scale for code, name in font.getBestCmap().items()}
+    except (OSError, ImportError, KeyError):
+        return None
+
+
 @lru_cache(maxsize=2)
 def _advances(bold: bool) -> tuple[dict[int, float], float]:
     """Advance widths (pt at SIZE_PT) of the face's characters, and the widest of them
     (for a character the face lacks, which a fallback font draws)."""
-    try:
-        from fontTools.ttLib import TTFont
-
-        font = TTFont(FONT_DIR + FONTS[bold], lazy=True)
-        scale = SIZE_PT / font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        widths = {code: metrics[name][0] * scale for code, name in font.getBestCmap().items()}
-        return widths, max(widths.values())
-    except (OSError, ImportError, KeyError):  # no font file: every character counted wide
+    widths = font_advances(FONTS[bold], SIZE_PT)
+    if not widths:  # no font file: every character counted wide
         return {}, 0.75 * SIZE_PT
+    return widths, max(widths.values())
 
 
 _CACHE: dict[tuple[str, bool], float] = {}
