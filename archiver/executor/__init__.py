@@ -22,6 +22,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
+from archiver.interrupts import deferred
+
 T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
@@ -190,14 +192,14 @@ class ProcessExecutor:
             return
         if self._context.get_start_method() == "forkserver":
             _start_forkserver_deaf_to_ctrl_c()
-        # A spawned worker (and the resource tracker) takes SIGINT's disposition when it
-        # starts and is not deaf to it before the pool's initializer runs: they start
-        # with SIGINT ignored. A start does not wait for the worker to be ready.
-        with _deaf_to_ctrl_c():
+        # A spawned worker is not deaf to SIGINT before the pool's initializer runs: it
+        # starts with SIGINT blocked. A start does not wait for the worker to be ready.
+        # A Ctrl-C meanwhile acts when the block ends: close() then stops them.
+        with _children_deaf_to_ctrl_c():
             pool = self._pool(None)
             for _ in range(self.jobs):
                 pool.submit(_ready, tuple(modules))
-        self._early = pool
+            self._early = pool
 
     def _pool(self, shared: object) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=self.jobs, mp_context=self._context,
@@ -236,37 +238,45 @@ def _forkserver_running() -> bool:
 
 
 def _start_forkserver_deaf_to_ctrl_c() -> None:
-    """Start the forkserver (once per process) with SIGINT ignored, which it and every
+    """Start the forkserver (once per process) with SIGINT blocked, which it and every
     worker forked from it inherit: a Ctrl-C reaching a worker still starting up printed
-    its traceback. SIGINT is blocked meanwhile, so one pressed now is not lost."""
+    its traceback."""
     from multiprocessing import forkserver
 
     if _forkserver_running():
         return
-    with _deaf_to_ctrl_c():
+    with _children_deaf_to_ctrl_c():
         forkserver.ensure_running()
 
 
 @contextmanager
-def _deaf_to_ctrl_c() -> Iterator[None]:
-    """SIGINT ignored (in the main thread; elsewhere it cannot be changed) for the block,
-    so that processes started in it inherit it ignored; blocked meanwhile, so that one
-    pressed now is not lost."""
+def _children_deaf_to_ctrl_c() -> Iterator[None]:
+    """SIGINT blocked in this thread (the main one; elsewhere it cannot act anyway) for the
+    block: processes started in it inherit it blocked, so the Ctrl-C a terminal sends to
+    the whole process group does not reach them before they ignore it (the forkserver and
+    the resource tracker do at once, a worker in the pool's initializer), and the
+    forkserver's workers inherit it blocked from the forkserver.
+
+    Blocked and held, never ignored here: the kernel hands a signal blocked in this thread
+    to a thread that does not block it (numpy's OpenBLAS and GLib start their own), where
+    an ignored one was dropped. A Ctrl-C (or SIGTERM, SIGHUP) meanwhile is held and acts
+    when the block ends, not halfway through starting a worker (one started but not yet
+    the pool's would be left to fail on the pool's semaphores, printing a traceback)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     # The resource tracker's first start unblocks SIGINT in this thread when it is done:
-    # inside the block that would throw a Ctrl-C away. It starts first, deaf on its own.
+    # inside the block, processes started after it would not inherit it blocked. It
+    # starts first, deaf on its own.
     from multiprocessing import resource_tracker
 
     resource_tracker.ensure_running()
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    with deferred():
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def stop_pool(pool: ProcessPoolExecutor, grace: float = 2.0) -> None:

@@ -182,8 +182,7 @@ def test_ctrl_c_while_the_workers_start_prints_no_traceback(work: Path, delay: f
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGINT)
     _out, err = proc.communicate(timeout=120)
-    if proc.returncode == 0:
-        pytest.skip("the run ended before Ctrl-C reached it")
+    # The run lasts seconds after its workers appear: exit 0 means a Ctrl-C thrown away.
     assert proc.returncode == 130, err[-3000:]
     assert "Traceback" not in err, err[-3000:]
     assert none_left_after(marker, 5.0) == []
