@@ -22,7 +22,7 @@ from weasyprint import CSS, HTML, Attachment
 
 from archiver.errors import RenderError
 from archiver.i18n import _
-from archiver.render import attendance_svg, deflate, marks
+from archiver.render import attendance_svg, deflate, margins, marks
 from archiver.render.context import RunContext
 from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
 from archiver.render.printable import printable
@@ -41,6 +41,7 @@ STYLESHEET = TEMPLATES_DIR / "style.css"
 deflate.install()  # level 6, each distinct stream deflated once (see render/deflate.py)
 marks.install()  # bold marks on a tint drawn without a <b> box each (render/marks.py)
 attendance_svg.install()  # the attendance charts' SVG drawn as a whole (after marks' check)
+margins.install()  # no margin boxes made for pages without a margin rule (render/margins.py)
 
 
 @dataclass(frozen=True)
