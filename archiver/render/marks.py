@@ -31,6 +31,8 @@ from functools import lru_cache
 import cffi
 from markupsafe import Markup
 
+from archiver.render import drawline
+
 KINDS = {None: "b", "absent": "a", "gap": "g", "risk": "r"}  # <b class=...>: a letter
 LINE_KINDS = {"cancelled": "c"}  # <span class=...> around a whole line: a letter
 # The text colours of line kinds, as style.css has them (.cancelled).
@@ -217,7 +219,7 @@ class _Line:
         self.pango_layout, self.style, self.text = textbox.pango_layout, textbox.style, text
 
 
-def _draw_parts(original, stream, textbox, line, marks, dy, args):  # noqa: ANN001, ANN202
+def _draw_parts(original, stream, textbox, line, marks, dy, args, folded):  # noqa: ANN001, ANN202
     """Draw a line with ranges of another colour (PARTS) piece by piece in one text object,
     each piece where the one before ended (as the inline boxes of the HTML it replaces
     were laid out one after the other), with its own marks."""
@@ -251,7 +253,7 @@ def _draw_parts(original, stream, textbox, line, marks, dy, args):  # noqa: ANN0
             matrix = Matrix(a, b, c, d, e + dx * a, f)
             if piece.strip():
                 emojis += _draw_marked(original, stream, textbox, _Line(textbox, piece), own,
-                                       dy, (args[0], args[1], matrix))
+                                       dy, (args[0], args[1], matrix), folded)
             if colour is not None:
                 red, green, blue = textbox.style["color"].to("srgb").coordinates
                 stream.stream.append(f"{red:f} {green:f} {blue:f} rg".encode())
@@ -263,11 +265,12 @@ def _draw_parts(original, stream, textbox, line, marks, dy, args):  # noqa: ANN0
     return emojis
 
 
-def _draw_marked(original, stream, textbox, line, marks, dy, args):  # noqa: ANN001, ANN202
+def _draw_marked(original, stream, textbox, line, marks, dy, args, folded=False):  # noqa: ANN001, ANN202, PLR0913
     """Draw one line (`line`: the text box, or a folded block's line) with its marks,
-    `dy` px below the text box's own line."""
+    `dy` px below the text box's own line; a folded block's line by drawline.draw (the
+    same operators, its glyphs' parts remembered)."""
     if any(kind in PARTS for _s, _e, kind in marks):
-        return _draw_parts(original, stream, textbox, line, marks, dy, args)
+        return _draw_parts(original, stream, textbox, line, marks, dy, args, folded)
     if marks:
         spans = _embolden(textbox.pango_layout, marks, line.text)
         ops = _tint_ops(stream, textbox, marks, spans, dy)
@@ -283,7 +286,10 @@ def _draw_marked(original, stream, textbox, line, marks, dy, args):  # noqa: ANN
 
         (a, b, _), (c, d, _), (e, f, _) = matrix
         matrix = Matrix(a, b, c, d, e, f + dy)
-    emojis = original(stream, line, text_overflow, block_ellipsis, matrix)
+    if folded:
+        emojis = drawline.draw(original, stream, line, text_overflow, block_ellipsis, matrix)
+    else:
+        emojis = original(stream, line, text_overflow, block_ellipsis, matrix)
     if colour is not None:  # back to the block's colour for its next line
         red, green, blue = textbox.style["color"].to("srgb").coordinates
         stream.stream.append(f"{red:f} {green:f} {blue:f} rg".encode())
@@ -316,7 +322,7 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
                 pango.pango_layout_set_attributes(layout, base)  # not the last line's marks
                 textbox.pango_layout.set_text(text, justify=True)
                 emojis += _draw_marked(original, stream, textbox, _Line(textbox, text),
-                                       by_index.get(number, ()), number * pitch, args)
+                                       by_index.get(number, ()), number * pitch, args, True)
         finally:
             if base != _ffi.NULL:
                 pango.pango_attr_list_unref(base)

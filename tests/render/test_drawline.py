@@ -1,0 +1,58 @@
+"""Folded blocks' lines written from remembered glyph parts (render/drawline.py): the very
+bytes WeasyPrint's own draw_first_line writes, for documents and for odd text."""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import Markup
+from render_helpers import CTX, spec_for
+
+from archiver.config import Config
+from archiver.render import drawline, render_document
+from archiver.render.marks import fold_height, split_marks
+from archiver.render.pdfa import html_to_pdfa
+
+
+def _weasyprint_draws(monkeypatch) -> None:  # noqa: ANN001
+    monkeypatch.setattr(drawline, "draw", lambda original, *args: original(*args))
+
+
+@pytest.mark.parametrize("kind,class_id", [("register", "C7A"), ("attendance", "C7A"),
+                                           ("messages", "C7A")])
+def test_documents_are_the_same_bytes_as_drawn_by_weasyprint(small, monkeypatch, kind,
+                                                             class_id):
+    spec = spec_for(small, kind, class_id)
+    ours = render_document(spec, small, Config(), CTX).pdf
+    _weasyprint_draws(monkeypatch)
+    assert render_document(spec, small, Config(), CTX).pdf == ours
+
+
+# Lines of every sort drawn_line must hand back to WeasyPrint or get right: Polish letters
+# and a bold mark, kerning pairs of the proportional face, an emoji (a colour font), a
+# private-use character (no glyph: .notdef), combining marks, right-to-left text, a
+# zero-width joiner and a glyph met first at another size.
+LINES = ["1 Żółć &amp; Co <b class=\"absent\">nb</b> ob <b>sp</b>",
+         "AVATAR Tą WAWA «ffi» fl",
+         "uwaga 😀 koniec",
+         "znak \ue000 prywatny",
+         "e\u0301 a\u0328 o\u0302\u0323",
+         "שלום עולם مرحبا",
+         "a\u200db\u200cc",
+         "2 Kowalska Anna    ob  u"]
+
+
+@pytest.mark.parametrize("css", ["grid", "tablines"])
+def test_odd_lines_are_the_same_bytes_as_drawn_by_weasyprint(monkeypatch, css):
+    plain, marks = split_marks(Markup("\n".join(LINES)))
+    style = f"width: 400pt; {fold_height(plain, 10.8)}"
+
+    def document() -> bytes:
+        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+                f'</head><body><pre class="{css}" style="{style}" data-marks="{marks}" '
+                f'data-fold>{plain}</pre><pre class="{css}" style="font-size: 13pt; '
+                f'{fold_height(plain, 15.6)}" data-fold>{plain}</pre></body></html>')
+        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+
+    ours = document()
+    _weasyprint_draws(monkeypatch)
+    assert document() == ours
