@@ -27,6 +27,7 @@ from archiver.render.attendance_tables import (
     school_blocks,
     subject_blocks,
 )
+from archiver.render.attendance_text import TEMPLATE_TEXT
 from archiver.render.chunks import PartJob, PartPdf, assemble, plan_parts, render_part
 from archiver.render.context import RunContext
 from archiver.render.environment import environment
@@ -318,6 +319,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         compact_recipients=compact_recipients, read_tally=read_tally, body_blocks=body_blocks,
         message_head=message_head, tally_lines=tally_lines,
         behaviour_terms=behaviour_terms, school_blocks=school_blocks, **TEMPLATE_CHARTS,
+        **TEMPLATE_TEXT,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),
         show_year=_show_year(view, spec),

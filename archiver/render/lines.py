@@ -205,10 +205,15 @@ TALLY_LINE_PT = 8.5 * 1.3
 Piece = tuple[str, str]  # text, and "" plain, "b" bold, "n" a note (.note's colour)
 
 
-def marked_lines(pieces: Sequence[Piece], face: Face) -> tuple[list[str], str]:
+BOLD_KINDS = frozenset("bagr")  # marks.py: bold (b), bold on a tint (a, g, r)
+
+
+def marked_lines(pieces: Sequence[Piece], face: Face,
+                 room_pt: float = MESSAGE_PT) -> tuple[list[str], str]:
     """Inline text of a message box (`white-space: normal`: runs of white space one space,
     none at a line's ends) in the lines WeasyPrint would break it into, bold pieces in
-    bold; and its marks for `data-marks` (render/marks.py: b bold, n the note colour)."""
+    bold; and its marks for `data-marks` (render/marks.py: b bold, n the note colour, a g r
+    bold on a tint). `room_pt`: the width of another box than a message's."""
     chars: list[str] = []
     kinds: list[str] = []
     for text, kind in pieces:
@@ -225,12 +230,12 @@ def marked_lines(pieces: Sequence[Piece], face: Face) -> tuple[list[str], str]:
     text = "".join(chars)
     bold, start = [], None
     for index, kind in enumerate([*kinds, ""]):
-        if kind == "b" and start is None:
+        if kind in BOLD_KINDS and start is None:
             start = index
-        elif kind != "b" and start is not None:
+        elif kind not in BOLD_KINDS and start is not None:
             bold.append((start, index))
             start = None
-    raw = wrap(text, MESSAGE_PT, face, bold=bold)
+    raw = wrap(text, room_pt, face, bold=bold)
     lines, marks, offset = [], [], 0
     for number, line in enumerate(raw):
         kept = line.rstrip(" ")

@@ -25,6 +25,7 @@ same words), and the pages look the same.
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 
@@ -340,13 +341,14 @@ FOLDED = "data-archiver-lines"  # its lines, set by fold for the drawing
 
 
 def fold(root) -> None:  # noqa: ANN001 (an ElementTree element)
-    """Lay out every `<pre data-fold>` of the document as its first line only: its lines
+    """Lay out every `<pre data-fold>` (or `<p data-fold>`: a paragraph, tagged P, with
+    `white-space: pre`) of the document as its first line only: its lines
     are drawn from `data-archiver-lines` (draw_first_line above), each a line's height
     below the one before, as WeasyPrint would have laid them out. Such a block has a
     fixed line height, one face, no child elements and its height set in its style
     (`fold_height`), so its layout does not depend on its other lines; WeasyPrint's line
     layout costs about half a millisecond per line, a grid block has some forty."""
-    for element in root.iter("pre"):
+    for element in itertools.chain(root.iter("pre"), root.iter("p")):
         text = element.text
         if element.get(FOLD) is None or not text or "\n" not in text or len(element):
             continue
