@@ -82,3 +82,38 @@ def test_student_scope_has_only_that_student_and_no_class_total(small):
 def test_student_extract_lists_only_months_of_their_stay(small):
     view = build_attendance(small, Config(), make_scope(small.meta, "C7A", WEEKS, "S4"))
     assert [(s.kind, s.first.month) for s in view.sections] == [("month", 9), ("period", 9)]
+
+
+def _as_rows(at, students, symbols, lessons):
+    import pandas as pd
+
+    ids = lessons["lesson_id"].to_numpy(dtype=object)[at]
+    return sorted((str(i), str(s), "" if pd.isna(sym) else str(sym))
+                  for i, s, sym in zip(ids, students, symbols, strict=True))
+
+
+def test_the_summarys_cells_are_the_registers_cells(small):
+    """attendance._cells (numpy) holds the very rows common.lesson_cells (merges) holds,
+    unmarked cells of whole-class lessons included; with overlapping stays of one pupil
+    too (then it takes lesson_cells' own rows)."""
+    import pandas as pd
+
+    from archiver.views import common
+    from archiver.views.attendance import _cells
+
+    for class_id in sorted(set(small.classes["class_id"])):
+        scope = make_scope(small.meta, class_id, Period(None, None))
+        stays = common.stays(small, class_id, scope)
+        for stays_now in (stays, pd.concat([stays, stays.iloc[:1]], ignore_index=True)):
+            lessons = common.lessons_in(small, class_id, scope)
+            held = lessons["status"] == "held"
+            att = small.attendance
+            marked = att["lesson_id"].isin(lessons.loc[held, "lesson_id"]) & att[
+                "student_id"].isin(set(stays_now["student_id"]))
+            cells = common.lesson_cells(small, lessons, stays_now)
+            expected = _as_rows(pd.Index(lessons["lesson_id"]).get_indexer(cells["lesson_id"]),
+                                cells["student_id"].to_numpy(dtype=object),
+                                cells["symbol"].to_numpy(dtype=object), lessons)
+            got = _as_rows(*_cells(small, marked, lessons, held, stays_now), lessons)
+            assert got == expected
+            assert any(symbol == "" for _l, _s, symbol in got) or class_id != "C7A"
