@@ -119,6 +119,7 @@ _ffi.cdef("""
     typedef struct { const void *klass; unsigned int start_index; unsigned int end_index; }
         Attr;
     Attr *pango_attr_weight_new (int weight);
+    Attr *pango_attr_size_new_absolute (int size);
     void *pango_attr_list_copy (void *list);
     void *pango_attr_list_ref (void *list);
     void *pango_attr_list_new (void);
@@ -310,21 +311,35 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
 
         pitch = strut(textbox.style)[0]
         by_index = _by_index(element.get("data-marks") or "")
+        places = _places(element.get(FOLD_LINES) or "")
+        rules = element.get(FOLD_RULES)
+        if rules:
+            ops = _rule_ops(stream, textbox, rules)
+            at = _before_text(stream)
+            stream.stream[at:at] = ops
         pango = _lib()
         layout = _ffi.cast("void *", _address(textbox.pango_layout.layout))
         base = pango.pango_layout_get_attributes(layout)  # the face's features: each line's
         if base != _ffi.NULL:
             pango.pango_attr_list_ref(base)
+        sized: dict[float, object] = {}  # a size of a line: the base list with that size
         emojis = []
         try:
             for number, text in enumerate(folded.split("\n")):
                 if not text.strip():
                     continue  # as WeasyPrint draws no line of spaces
-                pango.pango_layout_set_attributes(layout, base)  # not the last line's marks
+                dy, size = places[number] if number < len(places) else (None, None)
+                attrs = base if size is None else sized.get(size)
+                if attrs is None:
+                    attrs = sized[size] = _with_size(pango, base, size)
+                pango.pango_layout_set_attributes(layout, attrs)  # not the last line's marks
                 textbox.pango_layout.set_text(text, justify=True)
                 emojis += _draw_marked(original, stream, textbox, _Line(textbox, text),
-                                       by_index.get(number, ()), number * pitch, args, True)
+                                       by_index.get(number, ()),
+                                       number * pitch if dy is None else dy, args, True)
         finally:
+            for attrs in sized.values():
+                pango.pango_attr_list_unref(attrs)
             if base != _ffi.NULL:
                 pango.pango_attr_list_unref(base)
         return emojis
@@ -332,6 +347,53 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
     draw_first_line.archiver_marks = True
     draw_first_line.archiver_original = original
     return draw_first_line
+
+
+# A folded block of lines in several sizes (a message's header, count, recipients and text
+# in one block: render/lines.py): each line's baseline below the first line's and its size,
+# "dy/size" in pt, a line after the last given a line's height below the one before in the
+# block's own size ("dy" alone: the block's size); and rules across the block,
+# "top/height/width/RRGGBB" in pt from the first line's baseline (artifacts, drawn before
+# the text, as a border of a box the lines were in was).
+FOLD_LINES = "data-fold-lines"
+FOLD_RULES = "data-fold-rules"
+
+
+@lru_cache(maxsize=256)
+def _places(lines: str) -> tuple[tuple[float | None, float | None], ...]:
+    """Each line's (dy px, size px) from FOLD_LINES (size None: the block's own)."""
+    out = []
+    for place in lines.split():
+        dy, _, size = place.partition("/")
+        out.append((float(dy) * PX_PER_PT, float(size) * PX_PER_PT if size else None))
+    return tuple(out)
+
+
+PX_PER_PT = 4 / 3
+
+
+def _with_size(pango, base, size: float):  # noqa: ANN001, ANN202
+    """A copy of a layout's attribute list with the whole text in `size` px."""
+    copy = pango.pango_attr_list_new() if base == _ffi.NULL else pango.pango_attr_list_copy(base)
+    attr = pango.pango_attr_size_new_absolute(round(size * PANGO_SCALE))
+    attr.start_index, attr.end_index = 0, 0xFFFFFFFF
+    pango.pango_attr_list_insert(copy, attr)
+    return copy
+
+
+def _rule_ops(stream, textbox, rules: str) -> list[bytes]:  # noqa: ANN001
+    """FOLD_RULES as filled rectangles, from the first line's baseline and the block's left."""
+    baseline = textbox.position_y + textbox.baseline
+    ops = []
+    for rule in rules.split():
+        top, height, width, colour = rule.split("/")
+        red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
+        ops.append(f"q {red:f} {green:f} {blue:f} rg {textbox.position_x:f} "
+                   f"{baseline + float(top) * PX_PER_PT:f} {float(width) * PX_PER_PT:f} "
+                   f"{float(height) * PX_PER_PT:f} re f Q".encode("ascii"))
+    if ops and stream._tags is not None:
+        ops = [b"/Artifact BMC", *ops, b"EMC"]
+    return ops
 
 
 FOLD = "data-fold"  # a <pre> whose lines are laid out as one (fold)
