@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from archiver.render.marks import FOLD_MAX_PT, fold_height
-from archiver.render.pango_text import Face, width_pt, wrap
+from archiver.render.marks import FOLD_LINES, FOLD_MAX_PT, FOLD_RULES, fold_height
+from archiver.render.pango_text import Face, baseline_pt, width_pt, wrap
 from archiver.render.printable import printable
 from archiver.render.tablines import PORTRAIT_PT, font_advances
 from archiver.views.grades import SubjectGrades
@@ -274,6 +274,11 @@ def message_head(message: MessageEntry, timezone: str, last: bool = False) -> Ma
     attachments' lines (a bordered flag, a monospaced checksum) stay `<div>`s after it, in
     the header's `<div class="meta">`; without them the block needs no box around it:
     `last`, it has the header's margin itself (.end)."""
+    return _head_pre(_head_entries(message, timezone), last)
+
+
+def _head_entries(message: MessageEntry, timezone: str) -> list[list[Piece]]:
+    """A message's header lines, as the pieces of their `<div>`s."""
     note = f"({message.message_id}" + (f", odpowiedź na {message.reply_to}"
                                        if message.reply_to else "") + ")"
     sender = message.sender.name + (f" ({message.sender.role})" if message.sender.role else "")
@@ -292,15 +297,25 @@ def message_head(message: MessageEntry, timezone: str, last: bool = False) -> Ma
         entries.append([(f"Zatwierdzenie: {message.approved_by.name} "
                          f"({message.approved_by.role}), "
                          f"{datetime_pl(message.approved_at, timezone)}", "")])
-    lines, marks = [], []
-    for entry in entries:
-        wrapped, own = marked_lines(entry, META_FACE)
+    return entries
+
+
+def _head_pre(entries: list[list[Piece]], last: bool) -> Markup:
+    lines, marks = _joined([marked_lines(entry, META_FACE) for entry in entries])
+    height = len(lines) * META_PITCH_PT - META_GAP_PT / 2
+    style = f"height: {height:.4f}pt" if height <= FOLD_MAX_PT else ""  # else laid out as is
+    return _marked_pre("mlines end" if last else "mlines", lines, marks, style)
+
+
+def _joined(parts: Sequence[tuple[list[str], str]]) -> tuple[list[str], str]:
+    """Lines and their marks (marked_lines) one after the other: the marks renumbered."""
+    lines: list[str] = []
+    marks: list[str] = []
+    for wrapped, own in parts:
         marks += [f"{int(m.split(':', 1)[0]) + len(lines)}:{m.split(':', 1)[1]}"
                   for m in own.split()]
         lines += wrapped
-    height = len(lines) * META_PITCH_PT - META_GAP_PT / 2
-    style = f"height: {height:.4f}pt" if height <= FOLD_MAX_PT else ""  # else laid out as is
-    return _marked_pre("mlines end" if last else "mlines", lines, " ".join(marks), style)
+    return lines, " ".join(marks)
 
 
 def tally_lines(message: MessageEntry, timezone: str, last: bool = False) -> Markup:
@@ -309,21 +324,10 @@ def tally_lines(message: MessageEntry, timezone: str, last: bool = False) -> Mar
     (.tally, its margin after it), the recipients in blocks of at most CHUNK lines. `last`:
     nothing follows them in the recipients' `<div>`, which is left out: the last block
     has its margin (.end)."""
-    tally, marks = marked_lines([(f"Odbiorcy: {message.recipient_count}", "b")] + (
-        [(" – " + read_tally(message.read_count, message.recipient_count), "")]
-        if message.recipient_count else []), TALLY_FACE)
+    tally, marks = _tally(message)
     parts = [_marked_pre("tlines tally", tally, marks, fold_height("\n".join(tally),
                                                                    TALLY_LINE_PT))]
-    lines, marks = [], []
-    for receipt in message.recipients:
-        who = receipt.person.name + (f" ({receipt.person.role})" if receipt.person.role else "")
-        status = (("przeczytana " + datetime_pl(receipt.read_at, timezone), "")
-                  if receipt.read_at else ("nieprzeczytana", "b"))
-        wrapped, own = marked_lines([(f"{who} – ", ""), status], TALLY_FACE)
-        marks += [f"{int(m.split(':', 1)[0]) + len(lines)}:{m.split(':', 1)[1]}"
-                  for m in own.split()]
-        lines += wrapped
-    joined = " ".join(marks)
+    lines, joined = _receipt_lines(message, timezone)
     first = 0
     chunks = _chunks(lines, CHUNK) if lines else []
     for number, chunk in enumerate(chunks):
@@ -332,6 +336,98 @@ def tally_lines(message: MessageEntry, timezone: str, last: bool = False) -> Mar
                                  fold_height("\n".join(chunk), TALLY_LINE_PT)))
         first += len(chunk)
     return Markup("").join(parts)
+
+
+def _tally(message: MessageEntry) -> tuple[list[str], str]:
+    """The count's lines (.tally) and their marks."""
+    return marked_lines([(f"Odbiorcy: {message.recipient_count}", "b")] + (
+        [(" – " + read_tally(message.read_count, message.recipient_count), "")]
+        if message.recipient_count else []), TALLY_FACE)
+
+
+def _receipt_lines(message: MessageEntry, timezone: str) -> tuple[list[str], str]:
+    """A line (or more) per named recipient, and their marks."""
+    parts = []
+    for receipt in message.recipients:
+        who = receipt.person.name + (f" ({receipt.person.role})" if receipt.person.role else "")
+        status = (("przeczytana " + datetime_pl(receipt.read_at, timezone), "")
+                  if receipt.read_at else ("nieprzeczytana", "b"))
+        parts.append(marked_lines([(f"{who} – ", ""), status], TALLY_FACE))
+    return _joined(parts)
+
+
+MM_PT = 72 / 25.4
+META_LINE_PT = 11.933858  # .mlines' line height (META_PITCH_PT as style.css has it)
+RULE_PT, RULE_COLOUR = 0.4, "bbbbbb"  # .body's border-top
+FIRST_BODY = 2  # text lines in a message's first block (never split by a page end)
+WHOLE_MAX_PT = 300.0  # a taller first block: the message's parts laid out as blocks of their own
+
+
+def _lines_at(top: float, count: int, line_pt: float, face: Face) -> list[float]:
+    """The baselines (pt from the block's top) of `count` lines from `top`."""
+    baseline = baseline_pt(face, line_pt)
+    return [top + n * line_pt + baseline for n in range(count)]
+
+
+def _height(count: int, line_pt: float) -> float:
+    """A folded block's height as its style gives it (fold_height's rounding)."""
+    return round(count * line_pt, 4)
+
+
+def message_lines(message: MessageEntry, timezone: str) -> Markup:
+    """A message to a few people, without attachments or a missing approval, as ONE folded
+    block (render/marks.py: laid out as its first line, every line drawn in its own size
+    at its own baseline, FOLD_LINES, and .body's rule, FOLD_RULES): its header lines, the
+    count, the recipients and the first lines of its text, each where its own block
+    (message_head, tally_lines, body_blocks) put it; then the rest of the text in blocks
+    of at most BODY_CHUNK lines, a page may end between them. A message's parts were five
+    or six boxes, each a cascade, a block and a line layout. Empty (the parts are laid out
+    as blocks of their own): any other message, a text with tabs (their stops are measured
+    in the block's own size), a first block taller than WHOLE_MAX_PT."""
+    if (message.compact or not message.recipients or message.other_recipients
+            or message.lacks_approval or message.attachments):
+        return Markup("")
+    text = printable(message.body.replace("\r\n", "\n").replace("\r", "\n"))
+    if "\t" in text:
+        return Markup("")
+    head, head_marks = _joined([marked_lines(e, META_FACE)
+                                for e in _head_entries(message, timezone)])
+    tally, tally_marks = _tally(message)
+    receipts, receipt_marks = _receipt_lines(message, timezone)
+    wrapped = wrap(text, MESSAGE_PT, BODY_FACE)
+    split = FIRST_BODY if len(wrapped) > FIRST_BODY + 1 else len(wrapped)  # no line alone after
+    while 0 < split < len(wrapped) and not wrapped[split].strip():
+        split += 1  # an empty line stays with the lines before it (as _chunks keeps it)
+    first_body = wrapped[:split]
+    body = [first_body, *(_chunks(wrapped[split:], BODY_CHUNK) if wrapped[split:] else [])]
+    baselines = _lines_at(0.0, len(head), META_LINE_PT, META_FACE)
+    top = round(len(head) * META_PITCH_PT - META_GAP_PT / 2, 4) + 1.5 * MM_PT
+    baselines += _lines_at(top, len(tally), TALLY_LINE_PT, TALLY_FACE)
+    top += _height(len(tally), TALLY_LINE_PT) + 0.8 * MM_PT
+    baselines += _lines_at(top, len(receipts), TALLY_LINE_PT, TALLY_FACE)
+    top += _height(len(receipts), TALLY_LINE_PT) + 1.5 * MM_PT
+    rule = top
+    top += RULE_PT + 1.5 * MM_PT
+    baselines += _lines_at(top, len(first_body), BODY_LINE_PT, BODY_FACE)
+    height = top + _height(len(first_body), BODY_LINE_PT)
+    if height > WHOLE_MAX_PT:
+        return Markup("")
+    sizes = ([""] * len(head) + [f"/{TALLY_FACE.size_pt:g}"] * (len(tally) + len(receipts))
+             + [f"/{BODY_FACE.size_pt:g}"] * len(first_body))
+    first = baselines[0]
+    places = " ".join(f"{b - first:.4f}{size}" for b, size in zip(baselines, sizes, strict=True))
+    lines, marks = _joined([(head, head_marks), (tally, tally_marks),
+                            (receipts, receipt_marks), (first_body, "")])
+    rules = f"{rule - first:.4f}/{RULE_PT:g}/{MESSAGE_PT:.4f}/{RULE_COLOUR}"
+    out = [Markup('<pre class="mlines whole" data-fold data-marks="{}" {}="{}" {}="{}" '
+                  'style="height: {:.4f}pt">\n').format(
+        marks, FOLD_LINES, places, FOLD_RULES, rules, height)
+        + escape("\n".join(lines)) + Markup("</pre>")]
+    for chunk in body[1:]:
+        lines = "\n".join(chunk)
+        out.append(Markup('<pre class="blines" data-fold style="{}">\n').format(
+            fold_height(lines, BODY_LINE_PT)) + escape(lines) + Markup("</pre>"))
+    return Markup("").join(out)
 
 
 def category_codes(subject: SubjectGrades) -> dict[str, str]:

@@ -241,3 +241,18 @@ def _paragraph(text: str, room: float, layout: _Layout,
             consumed = start + length
         position, window = position + len(data[:consumed].decode()), WINDOW
     return lines
+
+
+@lru_cache(maxsize=32)
+def baseline_pt(face: Face, line_pt: float) -> float:
+    """Where WeasyPrint puts the baseline of a line of `face` with line height `line_pt`,
+    in pt from the line's top (its strut: half the leading, then the ascent)."""
+    with _PANGO:
+        layout = _layout(face)
+        layout.set(b" ", None)
+        pango = layout.pango
+        line = pango.pango_layout_get_line_readonly(layout.layout, 0)
+        pango.pango_layout_line_get_extents(line, layout.ffi.NULL, layout._rect)
+        height = layout._rect.height / 1024
+        baseline = pango.pango_layout_get_baseline(layout.layout) / 1024
+    return (baseline + (line_pt * PX_PER_PT - height) / 2) / PX_PER_PT

@@ -223,3 +223,55 @@ def test_texts_wrapped_in_several_threads_at_once_do_not_break_pango() -> None:
                           text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]
     assert "CRITICAL" not in done.stderr and "WARNING" not in done.stderr, done.stderr[-2000:]
+
+
+def _message(body: str, receipts: int = 2):  # noqa: ANN202
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from archiver.views.messages import MessageEntry, Receipt
+    from archiver.views.people import Person
+
+    at = datetime(2025, 10, 3, 11, 13, tzinfo=ZoneInfo("Europe/Warsaw"))
+    teacher = Person("staff", "S1", "Bianka Łuckiewicz", "pedagog")
+    mother = Person("guardian", "G1", "Apolonia Bogusiewicz", "matka: Bogusiewicz Antoni")
+    people = [Receipt(mother, None), Receipt(teacher, at)] * receipts
+    return MessageEntry("M000069", at, teacher, "Prośba o kontakt  w sprawie wycieczki " * 3,
+                        body, "individual", "", tuple(people[:receipts]), 0, teacher, at,
+                        "M000068", ())
+
+
+@pytest.mark.parametrize("body", [TEXTS[0], TEXTS[0] * 4, TEXTS[2], ""], ids=range(4))
+def test_a_whole_message_in_one_block_prints_where_its_blocks_printed_it(body: str) -> None:
+    """message_lines: header, count, recipients and the text's first lines as one folded
+    block of lines in three sizes (marks.FOLD_LINES) and the text's rule (FOLD_RULES) put
+    every word where message_head, tally_lines and body_blocks put it, and draw the rule."""
+    from render_helpers import CTX
+
+    from archiver.render.lines import body_blocks, message_head, message_lines, tally_lines
+    from archiver.render.pdfa import html_to_pdfa
+
+    tz = "Europe/Warsaw"
+    message = _message(body, 3)
+    old = f"{message_head(message, tz, last=True)}{tally_lines(message, tz, last=True)}" \
+          f"{body_blocks(message.body)}"
+    new = str(message_lines(message, tz))
+    assert new.count("<pre") <= old.count("<pre") - 2  # header, count, recipients: one block
+
+    def pdf(inner: str) -> bytes:
+        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+                f'</head><body><div class="message">{inner}</div><p>po</p></body></html>')
+        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+
+    before, after = _words(pdf(old)), _words(pdf(new))
+    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
+    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
+        assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
+    assert b"0.733333 0.733333 0.733333 rg" in _content(pdf(new))  # the rule's #bbb
+
+
+def test_a_message_with_tabs_or_attachments_keeps_its_blocks() -> None:
+    from archiver.render.lines import message_lines
+
+    assert not message_lines(_message("a\tb"), "Europe/Warsaw")
+    assert message_lines(_message("a b"), "Europe/Warsaw")
