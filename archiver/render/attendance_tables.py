@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 from markupsafe import Markup, escape
 
-from archiver.render.marks import fold_height, split_marks
+from archiver.render.marks import fold_height
 from archiver.render.textgrid import LINE_PT, PAGE_CHARS, ruled
 from archiver.views.attendance import (
     AttendanceRow,
@@ -49,10 +49,16 @@ class Column:
     group: int = 0
 
 
+class Risk(str):
+    """A cell's text marked bold on a tint (below the risk threshold)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Row:
     label: str  # "12 Kowalska Anna", "Razem oddział", "styczeń 2026"
-    cells: tuple[Markup, ...]  # already padded to their column's width
+    cells: tuple[str, ...]  # plain text padded to their column's width; Risk: marked
     total: bool = False  # the class total: a heavier rule above it
 
 
@@ -107,16 +113,22 @@ def table_blocks(name_head: str, columns: list[Column], rows: list[Row],
         lines = []
         for line in range(depth):
             first = name_head if line == depth - 1 else ""
-            lines.append(escape(first.ljust(name_ch) + "".join(
+            lines.append(first.ljust(name_ch) + "".join(
                 " " + (h[line - depth + len(h)] if line >= depth - len(h) else "").rjust(
-                    columns[i].width) for h, i in zip(heads, chosen, strict=True))))
+                    columns[i].width) for h, i in zip(heads, chosen, strict=True)))
         total_at = None
+        marks = []  # the Risk cells' (render/marks.py: line:start-end:r)
         for n, row in enumerate(rows):
             if row.total:
                 total_at = depth + n
-            lines.append(escape(_label(row.label, name_ch))
-                         + Markup("").join(Markup(" ") + row.cells[i] for i in chosen))
-        plain, marked = split_marks(Markup("\n").join(lines))
+            text = _label(row.label, name_ch)
+            for i in chosen:
+                cell = row.cells[i]
+                if type(cell) is Risk and cell:
+                    marks.append(f"{len(lines)}:{len(text) + 1}-{len(text) + 1 + len(cell)}:r")
+                text += " " + cell
+            lines.append(text)
+        plain, marked = escape("\n".join(lines)), " ".join(marks)
         style = _style(name_ch, [columns[i] for i in chosen], depth, total_at)
         height = fold_height(plain, LINE_PT)  # laid out folded (render/marks.py)
         blocks.append(TableBlock(plain, "; ".join(filter(None, [style, height])), marked))
@@ -124,13 +136,14 @@ def table_blocks(name_head: str, columns: list[Column], rows: list[Row],
 
 
 def _percent(share: Share | None, width: int, threshold: float | None,
-             sign: bool = True) -> Markup:
-    """A percentage right-aligned in `width`; marked when below the threshold (None: never)."""
+             sign: bool = True) -> str:
+    """A percentage right-aligned in `width`; marked (Risk) when below the threshold (None:
+    never)."""
     text = percent_pl(share.percent if share else None)
     text = text if sign else text.removesuffix("%")
-    cell = escape(text.rjust(width))
+    cell = text.rjust(width)
     if threshold is not None and share is not None and share.below(threshold):
-        return Markup('<b class="risk">') + cell + Markup("</b>")
+        return Risk(cell)
     return cell
 
 
@@ -223,9 +236,9 @@ def _count_columns(view: AttendanceView, rows: list[AttendanceRow]) -> list[Colu
     return columns
 
 
-def _counts(row: AttendanceRow, columns: list[Column]) -> tuple[Markup, ...]:
+def _counts(row: AttendanceRow, columns: list[Column]) -> tuple[str, ...]:
     values = [*row.counts, row.unmarked, row.present, row.absent]
-    return tuple(escape(str(v).rjust(c.width)) for v, c in zip(values, columns, strict=True))
+    return tuple(str(v).rjust(c.width) for v, c in zip(values, columns, strict=True))
 
 
 def overview_blocks(view: AttendanceView, page_chars: int = PAGE_CHARS) -> list[TableBlock]:
@@ -289,7 +302,7 @@ def pupil_subject_blocks(view: AttendanceView, page_chars: int = PAGE_CHARS) -> 
         counts = (str(share.present), str(share.absent)) if share else ("—", "—")
         rows.append(Row(subject.name, (*(_percent(c[i], PERCENT_CH, view.risk_threshold)
                                          for c in cells),
-                                       *(escape(n.rjust(width)) for n in counts))))
+                                       *(n.rjust(width) for n in counts))))
     return table_blocks("przedmiot", columns, rows, page_chars)
 
 
@@ -304,10 +317,10 @@ def school_blocks(view: SchoolAttendanceView, page_chars: int = PAGE_CHARS) -> l
     columns = [Column("uczn.", max(width, 5), 0),
                *(Column(heads[s.kind](s), SHORT_CH, 1 + _GROUP[s.kind]) for s in view.spans),
                Column("zagr.", max(width, 5), 4)]
-    rows = [Row(line.name, (escape(str(line.pupils).rjust(columns[0].width)),
+    rows = [Row(line.name, (str(line.pupils).rjust(columns[0].width),
                             *(_percent(sh, SHORT_CH, view.risk_threshold, sign=False)
                               for sh in line.shares),
-                            escape(str(line.at_risk).rjust(columns[-1].width))),
+                            str(line.at_risk).rjust(columns[-1].width)),
                 total=line.class_id is None)
             for line in lines]
     return table_blocks("oddział", columns, rows, page_chars)

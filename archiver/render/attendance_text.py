@@ -13,6 +13,7 @@ paragraph is still a P of the document's structure.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -48,6 +49,7 @@ def _pieces(html: str) -> list[tuple[str, str]]:
     return pieces
 
 
+@lru_cache(maxsize=512)  # the same legends in every class's summary: wrapped once
 def _paragraph(html: str, css: str, room: str, face: Face, line_pt: float) -> Markup:
     lines, marks = marked_lines(_pieces(html), face, ROOMS[room])
     text = "\n".join(lines)
