@@ -190,6 +190,12 @@ def _months(first: date, last: date) -> list[tuple[date, date]]:
     return spans
 
 
+def _any_between(days: np.ndarray, first: date, last: date) -> bool:
+    """Whether any of the sorted `days` is within first..last (inclusive)."""
+    at = np.searchsorted(days, np.datetime64(pd.Timestamp(first)), side="left")
+    return bool(at < len(days) and days[at] <= np.datetime64(pd.Timestamp(last)))
+
+
 def _terms(ds: Dataset, scope: Scope) -> list[tuple[int, date, date]]:
     terms, spans = ds.meta.terms, []
     for i, term in enumerate(terms):
@@ -252,7 +258,9 @@ def _cells(ds: Dataset, marked: pd.Series, lessons: pd.DataFrame, held: pd.Serie
     codes, known = pd.factorize(np.concatenate([marked_ids, pair_ids]))
     marked_keys = marked_at * len(known) + codes[:len(marked_ids)]
     pair_keys = pair_at * len(known) + codes[len(marked_ids):]
-    if len(np.unique(pair_keys)) != len(pair_keys):  # overlapping stays: as the merge has it
+    ids = stays["student_id"]
+    if not ids.is_unique and len(np.unique(pair_keys)) != len(pair_keys):
+        # a pupil's overlapping stays: the cells as the merges have them
         cells = common.lesson_cells(ds, lessons, stays)
         return (lesson_at.get_indexer(cells["lesson_id"]),
                 cells["student_id"].to_numpy(dtype=object), cells["symbol"].to_numpy(dtype=object))
@@ -411,12 +419,12 @@ def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceVie
     at, student_ids, symbols = _cells(ds, marked, lessons, held, stays)  # at: each cell's lesson
     with_total = scope.student_id is None
     # Months without a single held lesson (holidays) are left out, not printed as zeros.
-    held_days = lessons.loc[held, "date"]
+    held_days = np.sort(lessons.loc[held, "date"].to_numpy(dtype="datetime64[ns]"))
     marks = _Marks(lessons["date"].to_numpy(dtype="datetime64[ns]")[at], student_ids, symbols)
     pupils = _pupils(stays)
     sections = [_section("month", a, b, marks, pupils, categories, with_total)
                 for a, b in _months(scope.date_from, scope.date_to)
-                if held_days.between(pd.Timestamp(a), pd.Timestamp(b)).any()]
+                if _any_between(held_days, a, b)]
     terms = _terms(ds, scope)
     if len(terms) > 1:
         sections += [_section("term", a, b, marks, pupils, categories, with_total, n)
