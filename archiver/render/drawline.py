@@ -13,6 +13,13 @@ sets them, in the same order).
 Whatever the table does not cover is drawn by WeasyPrint's own function, unchanged: an
 ellipsis, a colour/bitmap/SVG font (emojis), an empty or unknown glyph (.notdef), a glyph
 raised or lowered (y offset). Such a line's operators written so far are taken back first.
+
+A line without marks whose every character was met before in the same face is not even
+shaped (`known`): Pango shaped each of them alone to one glyph of one font in a line of
+one run (`learn`), and in these faces a Latin letter, digit, space or punctuation mark is
+shaped alike in any context (only blocks whose style turns kerning and ligatures off
+take this way: style.css), so the line is one run of those glyphs. Other scripts,
+combining marks, format characters and characters of another font go to Pango.
 """
 
 from __future__ import annotations
@@ -22,6 +29,40 @@ import struct
 _GLYPH = struct.Struct("<Iiii4x")  # PangoGlyphInfo: glyph, width, x_offset, y_offset, attr
 _GLYPH_SIZE = 20
 _PIECES = "_archiver_pieces"  # on a WeasyPrint pdf Font: {font_size: {glyph record: piece}}
+
+
+# Characters shaped alike in any context: Latin (Basic to Extended-B, without controls and
+# the soft hyphen) and the General Punctuation block's spaces, dashes, quotes and dots
+# (not its zero-width, bidi and format characters).
+_PLAIN = frozenset(
+    [chr(c) for c in range(0x20, 0x7F)] + [chr(c) for c in range(0xA0, 0x250) if c != 0xAD]
+    + [chr(c) for c in range(0x2000, 0x200B)] + [chr(c) for c in range(0x2010, 0x2028)]
+    + [chr(c) for c in range(0x2030, 0x205F)])
+# The style properties that choose a line's font and how Pango shapes it.
+_FACE = ("font_family", "font_size", "font_style", "font_weight", "font_stretch",
+         "font_variant_ligatures", "font_variant_position", "font_variant_caps",
+         "font_variant_numeric", "font_variant_alternates", "font_variant_east_asian",
+         "font_feature_settings", "font_variation_settings", "font_kerning",
+         "font_language_override", "lang", "letter_spacing", "word_spacing",
+         "text_transform")
+_LEARNT: dict[object, dict[str, tuple[object, float, tuple[int, int, int, int]]]] = {}
+_LIMIT = 64  # faces kept (archiver's blocks have a handful)
+
+
+def face(style) -> object | None:  # noqa: ANN001
+    """What a text box's style gives its lines' shaping (None: not to be remembered)."""
+    if style["font_kerning"] != "none" or style["font_variant_ligatures"] != "none":
+        return None  # a character's glyph and advance may depend on its neighbours
+    try:
+        key = tuple(_frozen(style[name]) for name in _FACE)
+        hash(key)
+    except (TypeError, KeyError):
+        return None
+    return key
+
+
+def _frozen(value: object) -> object:
+    return tuple(_frozen(v) for v in value) if isinstance(value, list | tuple) else value
 
 
 class _Fallback(Exception):  # noqa: N818 (not an error: the line goes the general way)
@@ -61,8 +102,11 @@ def _piece(stream, font, pango_font, font_size, record, glyph_item, index, clust
     return piece
 
 
-def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix):  # noqa: ANN001, ANN201, PLR0913
-    """Draw a line (WeasyPrint's `draw_first_line`'s arguments) as `original` would."""
+def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # noqa: ANN001, ANN201, PLR0913
+         learn: object | None = None):
+    """Draw a line (WeasyPrint's `draw_first_line`'s arguments) as `original` would;
+    `learn`: the line's face (`face`), its glyphs then remembered for `known` (a line
+    without marks only: its layout has the face's attributes and no others)."""
     if text_overflow == "ellipsis" or block_ellipsis != "none":
         return original(stream, textbox, text_overflow, block_ellipsis, matrix)
     if not textbox.text.strip():
@@ -101,6 +145,10 @@ def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix):  # n
             string += "<"
             records = _GLYPH.iter_unpack(
                 ffi.buffer(glyph_string.glyphs, num_glyphs * _GLYPH_SIZE))
+            if learn is not None and run == ffi.NULL and string == "<" and \
+                    textbox.pango_layout.text == textbox.text:  # one run, the text as is
+                records = list(records)
+                _learn(learn, textbox.text, records, glyph_string, pango_font, font_size)
             parts = []
             for index, record in enumerate(records):
                 piece = pieces.get(record)
@@ -122,3 +170,70 @@ def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix):  # n
         return original(stream, textbox, text_overflow, block_ellipsis, matrix)
     stream.show_text(string)
     return []
+
+
+def _learn(key, text: str, records, glyph_string, pango_font, font_size: float) -> None:  # noqa: ANN001
+    """Remember the glyphs of a line of one run, one glyph per character."""
+    table = _LEARNT.get(key)
+    if table is None:
+        if len(_LEARNT) >= _LIMIT:
+            return
+        table = _LEARNT[key] = {}
+    if len(records) != len(text) or all(c in table for c in text):
+        return
+    if any(c not in _PLAIN for c in text):
+        return
+    clusters, offset = glyph_string.log_clusters, 0
+    for index, char in enumerate(text):  # one glyph per character, in order
+        if clusters[index] != offset:
+            return
+        offset += len(char.encode())
+    from weasyprint.text.fonts import get_pango_font_key
+
+    font_key = get_pango_font_key(pango_font)[0]
+    for char, record in zip(text, records, strict=True):
+        if record[3] == 0:  # not raised or lowered
+            table.setdefault(char, (font_key, font_size, record))
+
+
+def known(stream, key, text: str, matrix) -> bool:  # noqa: ANN001
+    """Draw a line without marks from the glyphs remembered for its face `key`, when every
+    character of it is known; False (nothing drawn) when not."""
+    table = _LEARNT.get(key)
+    if table is None:
+        return False
+    entries = [table.get(c) for c in text]
+    if None in entries:
+        return False
+    font_key, font_size = entries[0][0], entries[0][1]
+    if any(e[0] != font_key or e[1] != font_size for e in entries):
+        return False
+    font = stream._fonts.get(font_key)  # the font as this document's PDF has it
+    if font is None:
+        return False
+    pieces = font.__dict__.setdefault(_PIECES, {}).setdefault(font_size, {})
+    parts = []
+    for char, (_k, _s, record) in zip(text, entries, strict=True):
+        piece = pieces.get(record)
+        if piece is None:
+            glyph_id, width, x_offset, _y = record
+            if glyph_id not in font.widths:
+                return False  # its width is Pango's to tell: the line goes to Pango
+            font.to_unicode.setdefault(glyph_id, char)  # as WeasyPrint sets it (1:1)
+            offset = x_offset / font_size
+            piece = f">{-offset}<" if offset else ""
+            piece += f"{glyph_id:04x}"
+            kerning = font.widths[glyph_id] + offset - width * 1000 * _FROM_UNITS / font_size
+            if kerning:
+                piece += f">{int(kerning)}<"
+            pieces[record] = piece
+        parts.append(piece)
+    string = "<" + "".join(parts)
+    string = string[:-1] if string[-1] == "<" else string + ">"
+    stream.set_text_matrix(*matrix.values)
+    stream.set_font_size(font.hash, font_size)
+    stream.show_text(string)
+    return True
+
+
+_FROM_UNITS = 1 / 1024  # weasyprint.text.ffi.FROM_UNITS (Pango units to px)

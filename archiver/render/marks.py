@@ -267,11 +267,12 @@ def _draw_parts(original, stream, textbox, line, marks, dy, args, folded):  # no
     return emojis
 
 
-def _draw_marked(original, stream, textbox, line, marks, dy, args, folded=False):  # noqa: ANN001, ANN202, PLR0913
+def _draw_marked(original, stream, textbox, line, marks, dy, args, folded=False,  # noqa: ANN001, ANN202, PLR0913
+                 face=None):
     """Draw one line (`line`: the text box, or a folded block's line) with its marks,
     `dy` px below the text box's own line; a folded block's line by drawline.draw (the
     same operators, its glyphs' parts remembered)."""
-    if any(kind in PARTS for _s, _e, kind in marks):
+    if marks and any(kind in PARTS for _s, _e, kind in marks):
         return _draw_parts(original, stream, textbox, line, marks, dy, args, folded)
     if marks:
         spans = _embolden(textbox.pango_layout, marks, line.text)
@@ -280,7 +281,7 @@ def _draw_marked(original, stream, textbox, line, marks, dy, args, folded=False)
             at = _before_text(stream)
             stream.stream[at:at] = ops
     text_overflow, block_ellipsis, matrix = args
-    colour = next((COLOURS[k] for _s, _e, k in marks if k in COLOURS), None)
+    colour = next((COLOURS[k] for _s, _e, k in marks if k in COLOURS), None) if marks else None
     if colour is not None:  # a line of another colour: set inside the text object
         stream.stream.append("{:f} {:f} {:f} rg".format(*(c / 255 for c in colour)).encode())
     if dy:
@@ -289,7 +290,8 @@ def _draw_marked(original, stream, textbox, line, marks, dy, args, folded=False)
         (a, b, _), (c, d, _), (e, f, _) = matrix
         matrix = Matrix(a, b, c, d, e, f + dy)
     if folded:
-        emojis = drawline.draw(original, stream, line, text_overflow, block_ellipsis, matrix)
+        emojis = drawline.draw(original, stream, line, text_overflow, block_ellipsis, matrix,
+                               None if marks else face)
     else:
         emojis = original(stream, line, text_overflow, block_ellipsis, matrix)
     if colour is not None:  # back to the block's colour for its next line
@@ -307,6 +309,7 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
             return _draw_marked(original, stream, textbox, textbox, line_marks(textbox), 0,
                                 args)
         # a folded block: its one laid-out line stands for all its lines (see fold)
+        from weasyprint.matrix import Matrix
         from weasyprint.text.line_break import strut
 
         pitch = strut(textbox.style)[0]
@@ -324,19 +327,28 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
             pango.pango_attr_list_ref(base)
         sized: dict[float, object] = {}  # a size of a line: the base list with that size
         emojis = []
+        plain = text_overflow != "ellipsis" and block_ellipsis == "none" and \
+            textbox.style["font_size"] >= 1e-6  # lines drawn as draw_first_line would
+        face = drawline.face(textbox.style) if plain else None
+        (a, b, _), (c, d, _), (e, f, _) = matrix
         try:
             for number, text in enumerate(folded.split("\n")):
                 if not text.strip():
                     continue  # as WeasyPrint draws no line of spaces
                 dy, size = places[number] if number < len(places) else (None, None)
+                dy = number * pitch if dy is None else dy
+                marks = by_index.get(number, ())
+                learn = face if size is None and not marks else None  # the face's own size
+                if learn is not None and drawline.known(
+                        stream, learn, text, Matrix(a, b, c, d, e, f + dy) if dy else matrix):
+                    continue  # drawn from the glyphs its characters had before
                 attrs = base if size is None else sized.get(size)
                 if attrs is None:
                     attrs = sized[size] = _with_size(pango, base, size)
                 pango.pango_layout_set_attributes(layout, attrs)  # not the last line's marks
                 textbox.pango_layout.set_text(text, justify=True)
                 emojis += _draw_marked(original, stream, textbox, _Line(textbox, text),
-                                       by_index.get(number, ()),
-                                       number * pitch if dy is None else dy, args, True)
+                                       marks, dy, args, True, learn)
         finally:
             for attrs in sized.values():
                 pango.pango_attr_list_unref(attrs)

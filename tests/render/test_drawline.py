@@ -14,7 +14,22 @@ from archiver.render.pdfa import html_to_pdfa
 
 
 def _weasyprint_draws(monkeypatch) -> None:  # noqa: ANN001
-    monkeypatch.setattr(drawline, "draw", lambda original, *args: original(*args))
+    monkeypatch.setattr(drawline, "draw", lambda original, *args: original(*args[:5]))
+    monkeypatch.setattr(drawline, "known", lambda *args: False)
+
+
+def test_lines_of_known_characters_are_drawn_without_shaping_and_others_are_not(monkeypatch):
+    monkeypatch.setattr(drawline, "_LEARNT", {})  # nothing met before in this process
+    drawn = []
+    known = drawline.known
+    monkeypatch.setattr(drawline, "known", lambda *args: drawn.append(known(*args)) or drawn[-1])
+    lines = ["Kowalska Anna  ob  nb", "Anna Kowalska  nb  ob", "Żółć ąę 😀", "Żółć ąę"]
+    html = ('<!DOCTYPE html><html lang="pl"><body><pre class="tablines" '
+            f'style="width: 400pt; {fold_height(chr(10).join(lines), 10.8)}" data-fold>'
+            + "\n".join(lines) + "</pre></body></html>")
+    html_to_pdfa(html, title="t", run_ctx=CTX)
+    # the second line's characters were all in the first; the emoji is another font's
+    assert drawn[:2] == [False, True] and drawn[2] is False
 
 
 @pytest.mark.parametrize("kind,class_id", [("register", "C7A"), ("attendance", "C7A"),
