@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
-from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from archiver.render.fonts import advances
 from archiver.render.marks import FOLD_LINES, FOLD_MAX_PT, FOLD_RULES, fold_height
 from archiver.render.pango_text import Face, baseline_pt, width_pt, wrap
 from archiver.render.printable import printable
-from archiver.render.tablines import PORTRAIT_PT, font_advances
+from archiver.render.tablines import PORTRAIT_PT
 from archiver.views.grades import SubjectGrades
 from archiver.views.messages import MessageEntry, RecipientGroup
 from archiver.views.polish import datetime_pl
@@ -20,17 +20,13 @@ from archiver.views.polish import datetime_pl
 # A recipient cell (.rc in style.css): a quarter of a message box on portrait A4, less its
 # padding, in pt; a text wider than that at 8pt DejaVu Sans Condensed takes two quarters.
 CELL_PT = 116.0
-CELL_FONT = "DejaVuSansCondensed.ttf"  # in tablines.FONT_DIR
+CELL_FONT = "DejaVuSansCondensed.ttf"  # in fonts.FONT_DIR
 CELL_SIZE = 8.0
 
 
-@lru_cache(maxsize=1)
 def _advances() -> tuple[dict[int, float], float]:
     """Advance widths (in em) of the cell font's characters, and the widest of them."""
-    widths = font_advances(CELL_FONT, 1.0)
-    if not widths:
-        return {}, 0.75  # no font file: every character counted as wide
-    return widths, max(widths.values())
+    return advances(CELL_FONT, 1.0)
 
 
 def text_pt(text: str) -> float:

@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 # Every margin box WeasyPrint's make_margin_boxes makes (css-page-3, 16 of them).
-KEYWORDS = tuple(f"@{side}-{part}" for side, parts in (
-    ("top", ("left", "center", "right")), ("bottom", ("left", "center", "right")),
-    ("left", ("top", "middle", "bottom")), ("right", ("top", "middle", "bottom")))
-    for part in parts) + tuple(f"@{corner}-corner" for corner in (
-        "top-left", "top-right", "bottom-left", "bottom-right"))
+KEYWORDS = ("@top-left", "@top-center", "@top-right",
+            "@bottom-left", "@bottom-center", "@bottom-right",
+            "@left-top", "@left-middle", "@left-bottom",
+            "@right-top", "@right-middle", "@right-bottom",
+            "@top-left-corner", "@top-right-corner",
+            "@bottom-left-corner", "@bottom-right-corner")
 
 
 _NOT_GENERATED = ("normal", "inhibit", "none")

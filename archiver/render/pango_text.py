@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from archiver.render.tablines import font_advances
+from archiver.render.fonts import font_advances
 
 PX_PER_PT = 4 / 3  # CSS px (WeasyPrint's unit) per pt
 # One layout per face is shared by every caller, and Pango objects are not thread-safe: a

@@ -22,11 +22,11 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from archiver.render.fonts import advances
 from archiver.render.marks import KINDS as MARK_KINDS
 from archiver.render.marks import LINE_KINDS, fold_height, split_marks
 from archiver.render.textgrid import CHAR_PT, ruled
 
-FONT_DIR = "/usr/share/fonts/truetype/dejavu/"
 FONTS = {False: "DejaVuSansCondensed.ttf", True: "DejaVuSansCondensed-Bold.ttf"}
 SIZE_PT = 9.0  # `.tablines` in style.css: font size
 LINE_PT = 10.8  # and line height (1.2 x the size: archiver.render.rules draws the row rules
@@ -42,28 +42,9 @@ _OPEN = {"": "", "b": "<b>", "gap": '<b class="gap">'}
 _CLOSE = {"": "", "b": "</b>", "gap": "</b>"}
 
 
-def font_advances(file_name: str, size_pt: float) -> dict[int, float] | None:
-    """Advance widths (pt at `size_pt`) of the characters of the DejaVu font file
-    `file_name`, by code point; None when the font file cannot be read."""
-    try:
-        from fontTools.ttLib import TTFont
-
-        font = TTFont(FONT_DIR + file_name, lazy=True)
-        scale = size_pt / font["head"].unitsPerEm
-        metrics = font["hmtx"].metrics
-        return {code: metrics[name][0] * scale for code, name in font.getBestCmap().items()}
-    except (OSError, ImportError, KeyError):
-        return None
-
-
-@lru_cache(maxsize=2)
 def _advances(bold: bool) -> tuple[dict[int, float], float]:
-    """Advance widths (pt at SIZE_PT) of the face's characters, and the widest of them
-    (for a character the face lacks, which a fallback font draws)."""
-    widths = font_advances(FONTS[bold], SIZE_PT)
-    if not widths:  # no font file: every character counted wide
-        return {}, 0.75 * SIZE_PT
-    return widths, max(widths.values())
+    """Advance widths (pt at SIZE_PT) of the face's characters, and the widest of them."""
+    return advances(FONTS[bold], SIZE_PT)
 
 
 _CACHE: dict[tuple[str, bool], float] = {}
