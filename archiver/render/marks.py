@@ -40,7 +40,10 @@ LINE_KINDS = {"cancelled": "c"}  # <span class=...> around a whole line: a lette
 COLOURS = {"c": (0x33, 0x33, 0x33)}
 # Ranges of a line in another colour, as style.css has them (.note in a message's header):
 # the line is drawn in pieces, each where the one before ended (render/lines.py).
-PARTS = {"n": (0x33, 0x33, 0x33)}
+PARTS = {"n": (0x33, 0x33, 0x33), "N": (0x33, 0x33, 0x33)}
+# Parts in another size than their line's, in pt (N: .note in a heading, as its <span> had it,
+# on the line's baseline).
+PART_SIZES = {"N": 8.0}
 _LINE_SPAN = re.compile(r'<span class="([a-z]+)">(.*)</span>')
 # The tints, as style.css has them for .absent, .gap and .risk (bold only: none).
 TINTS = {"a": (200, 200, 200), "g": (217, 217, 217), "r": (200, 200, 200)}
@@ -120,6 +123,7 @@ _ffi.cdef("""
         Attr;
     Attr *pango_attr_weight_new (int weight);
     Attr *pango_attr_size_new_absolute (int size);
+    Attr *pango_attr_stretch_new (int stretch);
     void *pango_attr_list_copy (void *list);
     void *pango_attr_list_ref (void *list);
     void *pango_attr_list_new (void);
@@ -234,17 +238,23 @@ def _draw_parts(original, stream, textbox, line, marks, dy, args, folded):  # no
             cuts |= {min(start, len(text)), min(end, len(text))}
     cuts = sorted(cuts)
     coloured = {(s, e): PARTS[k] for s, e, k in marks if k in PARTS}
+    sized = {(s, e): PART_SIZES[k] for s, e, k in marks if k in PART_SIZES}
     pango = _lib()
     layout = _ffi.cast("void *", _address(textbox.pango_layout.layout))
     base = pango.pango_layout_get_attributes(layout)
     if base != _ffi.NULL:
         pango.pango_attr_list_ref(base)
     (a, b, _), (c, d, _), (e, f, _) = args[2]
-    dx, emojis = 0.0, []
+    dx, emojis, resized = 0.0, [], []
     try:
         for start, end in zip(cuts, cuts[1:], strict=False):
             piece = text[start:end]
-            pango.pango_layout_set_attributes(layout, base)
+            size = sized.get((start, end))
+            if size is None:
+                pango.pango_layout_set_attributes(layout, base)
+            else:
+                resized.append(_with_size(pango, base, size * PX_PER_PT))
+                pango.pango_layout_set_attributes(layout, resized[-1])
             textbox.pango_layout.set_text(piece, justify=True)
             own = tuple((max(s, start) - start, min(t, end) - start, k) for s, t, k in marks
                         if k not in PARTS and s < end and t > start)
@@ -262,6 +272,8 @@ def _draw_parts(original, stream, textbox, line, marks, dy, args, folded):  # no
             first_line, _index = textbox.pango_layout.get_first_line()
             dx += line_size(first_line, textbox.style)[0]
     finally:
+        for attrs in resized:
+            pango.pango_attr_list_unref(attrs)
         if base != _ffi.NULL:
             pango.pango_attr_list_unref(base)
     return emojis
@@ -325,7 +337,7 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
         base = pango.pango_layout_get_attributes(layout)  # the face's features: each line's
         if base != _ffi.NULL:
             pango.pango_attr_list_ref(base)
-        sized: dict[float, object] = {}  # a size of a line: the base list with that size
+        sized: dict[tuple[float, bool], object] = {}  # a line's face: the base list with it
         emojis = []
         plain = text_overflow != "ellipsis" and block_ellipsis == "none" and \
             textbox.style["font_size"] >= 1e-6  # lines drawn as draw_first_line would
@@ -335,16 +347,16 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
             for number, text in enumerate(folded.split("\n")):
                 if not text.strip():
                     continue  # as WeasyPrint draws no line of spaces
-                dy, size = places[number] if number < len(places) else (None, None)
+                dy, own = places[number] if number < len(places) else (None, None)
                 dy = number * pitch if dy is None else dy
                 marks = by_index.get(number, ())
-                learn = face if size is None and not marks else None  # the face's own size
+                learn = face if own is None and not marks else None  # the face's own size
                 if learn is not None and drawline.known(
                         stream, learn, text, Matrix(a, b, c, d, e, f + dy) if dy else matrix):
                     continue  # drawn from the glyphs its characters had before
-                attrs = base if size is None else sized.get(size)
+                attrs = base if own is None else sized.get(own)
                 if attrs is None:
-                    attrs = sized[size] = _with_size(pango, base, size)
+                    attrs = sized[own] = _with_size(pango, base, *own)
                 pango.pango_layout_set_attributes(layout, attrs)  # not the last line's marks
                 textbox.pango_layout.set_text(text, justify=True)
                 emojis += _draw_marked(original, stream, textbox, _Line(textbox, text),
@@ -364,7 +376,7 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
 # A folded block of lines in several sizes (a message's header, count, recipients and text
 # in one block: render/lines.py): each line's baseline below the first line's and its size,
 # "dy/size" in pt, a line after the last given a line's height below the one before in the
-# block's own size ("dy" alone: the block's size); and rules across the block,
+# block's own size ("dy" alone: the block's face; "dy/size/c": condensed); and rules across the block,
 # "top/height/width/RRGGBB" in pt from the first line's baseline (artifacts, drawn before
 # the text, as a border of a box the lines were in was).
 FOLD_LINES = "data-fold-lines"
@@ -372,22 +384,32 @@ FOLD_RULES = "data-fold-rules"
 
 
 @lru_cache(maxsize=256)
-def _places(lines: str) -> tuple[tuple[float | None, float | None], ...]:
-    """Each line's (dy px, size px) from FOLD_LINES (size None: the block's own)."""
+def _places(lines: str) -> tuple[tuple[float | None, tuple[float, bool] | None], ...]:
+    """Each line's (dy px, (size px, condensed)) from FOLD_LINES (None: the block's own
+    face)."""
     out = []
     for place in lines.split():
-        dy, _, size = place.partition("/")
-        out.append((float(dy) * PX_PER_PT, float(size) * PX_PER_PT if size else None))
+        dy, _, rest = place.partition("/")
+        size, _, stretch = rest.partition("/")
+        out.append((float(dy) * PX_PER_PT,
+                    (float(size) * PX_PER_PT, stretch == "c") if size else None))
     return tuple(out)
 
 
 PX_PER_PT = 4 / 3
 
 
-def _with_size(pango, base, size: float):  # noqa: ANN001, ANN202
-    """A copy of a layout's attribute list with the whole text in `size` px."""
+def _with_size(pango, base, size: float, condensed: bool = False):  # noqa: ANN001, ANN202
+    """A copy of a layout's attribute list with the whole text in `size` px (as WeasyPrint
+    sets a font's size: in whole Pango units), condensed or not."""
     copy = pango.pango_attr_list_new() if base == _ffi.NULL else pango.pango_attr_list_copy(base)
-    attr = pango.pango_attr_size_new_absolute(round(size * PANGO_SCALE))
+    attr = pango.pango_attr_size_new_absolute(int(size * PANGO_SCALE))
+    attr.start_index, attr.end_index = 0, 0xFFFFFFFF
+    pango.pango_attr_list_insert(copy, attr)
+    from weasyprint.text.constants import PANGO_STRETCH
+
+    attr = pango.pango_attr_stretch_new(
+        PANGO_STRETCH["condensed" if condensed else "normal"])
     attr.start_index, attr.end_index = 0, 0xFFFFFFFF
     pango.pango_attr_list_insert(copy, attr)
     return copy
