@@ -42,6 +42,7 @@ from archiver.render.lines import (
     message_lines,
     read_tally,
     tally_lines,
+    thread_heading,
 )
 from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
 from archiver.render.sources import source_files
@@ -319,6 +320,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         overview_blocks=overview_blocks, pupil_subject_blocks=pupil_subject_blocks,
         compact_recipients=compact_recipients, read_tally=read_tally, body_blocks=body_blocks,
         message_head=message_head, message_lines=message_lines, tally_lines=tally_lines,
+        thread_heading=thread_heading,
         behaviour_terms=behaviour_terms, school_blocks=school_blocks, **TEMPLATE_CHARTS,
         **TEMPLATE_TEXT,
         grades_plus=str(config.grades.plus).replace(".", ","),

@@ -356,13 +356,9 @@ MM_PT = 72 / 25.4
 META_LINE_PT = 11.933858  # .mlines' line height (META_PITCH_PT as style.css has it)
 RULE_PT, RULE_COLOUR = 0.4, "bbbbbb"  # .body's border-top
 FIRST_BODY = 2  # text lines in a message's first block (never split by a page end)
-WHOLE_MAX_PT = 300.0  # a taller first block: the message's parts laid out as blocks of their own
 
 
-def _lines_at(top: float, count: int, line_pt: float, face: Face) -> list[float]:
-    """The baselines (pt from the block's top) of `count` lines from `top`."""
-    baseline = baseline_pt(face, line_pt)
-    return [top + n * line_pt + baseline for n in range(count)]
+MERGE_PT = 90.0  # a flow's pieces are put in one block while it stays this short
 
 
 def _height(count: int, line_pt: float) -> float:
@@ -370,60 +366,209 @@ def _height(count: int, line_pt: float) -> float:
     return round(count * line_pt, 4)
 
 
+class _Flow:
+    """A message's lines placed as its boxes placed them (y in pt from the message box's
+    content top), cut into folded blocks where a page may end (render/marks.py:
+    FOLD_LINES, FOLD_RULES): each block is laid out as one line of the .flow face, every
+    line drawn in its own size at its own baseline."""
+
+    def __init__(self) -> None:
+        # (text, marks of the line as "start-end:kind", size pt, condensed, baseline, top)
+        self.lines: list[tuple[str, list[str], float, bool, float, float]] = []
+        self.rules: list[float] = []
+        self.cuts: set[int] = set()  # a block may begin with these lines
+        self.tops: dict[int, float] = {}  # where such a block begins, if above its line
+        self.y = 0.0
+
+    def add(self, lines: list[str], marks: str, face: Face, line_pt: float,
+            cut_every: int = 0) -> None:
+        """Lines of `face`, `line_pt` apart, from the cursor; a block may begin every
+        `cut_every` lines of them (the blocks of at most CHUNK lines they were)."""
+        by_line: dict[int, list[str]] = {}
+        for mark in marks.split():
+            number, rest = mark.split(":", 1)
+            by_line.setdefault(int(number), []).append(rest)
+        baseline = baseline_pt(face, line_pt)
+        starts: list[int] = []
+        if cut_every:
+            first = 0
+            for chunk in _chunks(lines, cut_every):
+                starts.append(first)
+                first += len(chunk)
+        for number, text in enumerate(lines):
+            if number in starts[1:]:
+                self.cuts.add(len(self.lines))
+            self.lines.append((text, by_line.get(number, []), face.size_pt, face.condensed,
+                               self.y + number * line_pt + baseline, self.y + number * line_pt))
+        self.y += _height(len(lines), line_pt)
+
+    def cut(self, top: float | None = None) -> None:
+        """A block may begin with the next line (at `top`, above it, if given)."""
+        self.cuts.add(len(self.lines))
+        if top is not None:
+            self.tops[len(self.lines)] = top
+
+    def _top(self, index: int) -> float:
+        """Where a block beginning with line `index` begins (the first where the box does)."""
+        if not index:
+            return 0.0
+        if index == len(self.lines):
+            return self.y
+        return self.tops.get(index, self.lines[index][5])
+
+    def blocks(self) -> list[Markup] | None:
+        """The folded blocks (None: one too tall for a page, lay the parts out as before)."""
+        ranges, begin = [], 0
+        for index in sorted(self.cuts | {len(self.lines)}):
+            if index <= begin:
+                continue
+            top = self._top(begin)
+            end = self._top(index)
+            if ranges and (index - begin == 1 or end - ranges[-1][2] <= MERGE_PT):
+                ranges[-1] = (ranges[-1][0], index, ranges[-1][2])
+            else:
+                ranges.append((begin, index, top))
+            begin = index
+        out = []
+        base = baseline_pt(META_FACE, META_LINE_PT)  # where .flow's own line has its baseline
+        for number, (first, last, top) in enumerate(ranges):
+            bottom = ranges[number + 1][2] if number + 1 < len(ranges) else self.y
+            if bottom - top > FOLD_MAX_PT or last - first < 2:
+                return None
+            origin = top + base
+            places, marks, texts = [], [], []
+            for index, (text, own, size, condensed, baseline, _t) in \
+                    enumerate(self.lines[first:last]):
+                places.append(f"{baseline - origin:.4f}/{size:g}" + ("/c" if condensed else ""))
+                marks += [f"{index}:{m}" for m in own]
+                texts.append(text)
+            rules = " ".join(f"{y - origin:.4f}/{RULE_PT:g}/{MESSAGE_PT:.4f}/{RULE_COLOUR}"
+                             for y in self.rules if top <= y < bottom)
+            out.append(Markup('<pre class="flow" data-fold data-marks="{}" {}="{}" {}="{}" '
+                              'style="height: {:.4f}pt">\n').format(
+                " ".join(marks), FOLD_LINES, " ".join(places), FOLD_RULES, rules,
+                bottom - top) + escape("\n".join(texts)) + Markup("</pre>"))
+        return out
+
+
+RGROUP_HEAD_FACE = Face("DejaVu Sans", 8.5, bold=True)  # .rgroup-head
+
+
+def _compact_flow(flow: _Flow, message: MessageEntry) -> bool:
+    """A class's or the school's message: the count and the note, then each group's head
+    (its rule under it) and its names (compact_recipients' lines), as their boxes put
+    them; False if it has other parts (laid out as before)."""
+    if not message.recipient_count or message.other_recipients:
+        return False
+    lines, marks = marked_lines([(f"Odbiorcy: {message.recipient_count}", "b"), (
+        " – " + read_tally(message.read_count, message.recipient_count), "")], TALLY_FACE)
+    note, note_marks = marked_lines([(COMPACT_NOTE, "n")], META_FACE)
+    lines, marks = _joined([(lines, marks), (note, note_marks)])
+    start = len(flow.lines)
+    flow.add(lines, marks, TALLY_FACE, TALLY_LINE_PT)
+    for index in range(start + len(lines) - len(note), start + len(lines)):
+        text, own, _size, condensed, baseline, top = flow.lines[index]
+        flow.lines[index] = (text, own, META_FACE.size_pt, condensed, baseline, top)
+    flow.y += 0.8 * MM_PT  # .recipients p's margin-bottom (it wins over .rgroup-head's top)
+    after = 0.8 * MM_PT
+    for number, group in enumerate(message.groups()):
+        flow.cut()  # a page may end before a group's head (not after it)
+        head, head_marks = marked_lines([(f"{group.label}: " + read_tally(
+            len(group.read), len(group.unread) + len(group.read)), "b")], TALLY_FACE)
+        flow.add(head, head_marks, TALLY_FACE, TALLY_LINE_PT)
+        flow.rules.append(flow.y)
+        flow.y += RULE_PT + 0.8 * MM_PT
+        if group.unread:
+            unread, bold = _unread_lines(printable(", ".join(
+                r.person.name for r in group.unread)), len(group.unread))
+            flow.add(unread, f"0:0-{bold}:b", CELL_FACE, LINE_PT, CHUNK)
+            after = 0.8 * MM_PT  # .unread-end
+            flow.y += after
+        if group.read:
+            if group.unread:
+                flow.cut()
+            rows = _cell_rows([printable(_collapsed(
+                f"{r.person.name} {read_time(r.read_at, message.sent_at)}"))
+                for r in group.read])
+            flow.add(rows, "", CELL_FACE, LINE_PT, CHUNK)
+            after = 1.0 * MM_PT  # .rcols-end
+            flow.y += after
+    flow.y += 1.5 * MM_PT - after  # .recipients' margin-bottom (the last block's collapses in it)
+    return True
+
+
+COMPACT_NOTE = ("W każdej grupie najpierw ci, którzy wiadomości nie przeczytali, potem odbiorcy, "
+                "którzy ją przeczytali, z dniem i godziną odczytu.")
+
+
 def message_lines(message: MessageEntry, timezone: str) -> Markup:
-    """A message to a few people, without attachments or a missing approval, as ONE folded
-    block (render/marks.py: laid out as its first line, every line drawn in its own size
-    at its own baseline, FOLD_LINES, and .body's rule, FOLD_RULES): its header lines, the
-    count, the recipients and the first lines of its text, each where its own block
-    (message_head, tally_lines, body_blocks) put it; then the rest of the text in blocks
-    of at most BODY_CHUNK lines, a page may end between them. A message's parts were five
-    or six boxes, each a cascade, a block and a line layout. Empty (the parts are laid out
-    as blocks of their own): any other message, a text with tabs (their stops are measured
-    in the block's own size), a first block taller than WHOLE_MAX_PT."""
-    if (message.compact or not message.recipients or message.other_recipients
-            or message.lacks_approval or message.attachments):
+    """A message without attachments or a missing approval as few folded blocks (a `_Flow`):
+    its header lines, the count, the recipients (a line each, or a class's groups) and the
+    first lines of its text, each where its own block (message_head, tally_lines,
+    compact_recipients, body_blocks) put it, cut where a page may end between a group's
+    head and the next or between blocks of at most CHUNK names; then the rest of the text
+    in blocks of at most BODY_CHUNK lines. A message's parts were five to twenty boxes,
+    each a cascade, a block and a line layout. Empty (the parts are laid out as blocks of
+    their own): a text with tabs (their stops are measured in the block's own size), a
+    message with other parts, a block too tall for a page."""
+    if not message.recipients or message.lacks_approval or message.attachments:
         return Markup("")
     text = printable(message.body.replace("\r\n", "\n").replace("\r", "\n"))
     if "\t" in text:
         return Markup("")
+    flow = _Flow()
+    flow.y = -0.566929  # .mlines' margin-top
     head, head_marks = _joined([marked_lines(e, META_FACE)
                                 for e in _head_entries(message, timezone)])
-    tally, tally_marks = _tally(message)
-    receipts, receipt_marks = _receipt_lines(message, timezone)
+    flow.add(head, head_marks, META_FACE, META_LINE_PT)
+    flow.y += -META_GAP_PT / 2 + 1.5 * MM_PT  # its height, its margin-bottom (.end)
+    if message.compact:
+        if not _compact_flow(flow, message):
+            return Markup("")
+    else:
+        if message.other_recipients:
+            return Markup("")
+        tally, tally_marks = _tally(message)
+        flow.add(tally, tally_marks, TALLY_FACE, TALLY_LINE_PT)
+        flow.y += 0.8 * MM_PT
+        receipts, receipt_marks = _receipt_lines(message, timezone)
+        flow.add(receipts, receipt_marks, TALLY_FACE, TALLY_LINE_PT, CHUNK)
+        flow.y += 1.5 * MM_PT
+    flow.cut(flow.y)  # a page may end before the text (its rule on the next page)
+    flow.rules.append(flow.y)
+    flow.y += RULE_PT + 1.5 * MM_PT
     wrapped = wrap(text, MESSAGE_PT, BODY_FACE)
     split = FIRST_BODY if len(wrapped) > FIRST_BODY + 1 else len(wrapped)  # no line alone after
     while 0 < split < len(wrapped) and not wrapped[split].strip():
         split += 1  # an empty line stays with the lines before it (as _chunks keeps it)
-    first_body = wrapped[:split]
-    body = [first_body, *(_chunks(wrapped[split:], BODY_CHUNK) if wrapped[split:] else [])]
-    baselines = _lines_at(0.0, len(head), META_LINE_PT, META_FACE)
-    top = round(len(head) * META_PITCH_PT - META_GAP_PT / 2, 4) + 1.5 * MM_PT
-    baselines += _lines_at(top, len(tally), TALLY_LINE_PT, TALLY_FACE)
-    top += _height(len(tally), TALLY_LINE_PT) + 0.8 * MM_PT
-    baselines += _lines_at(top, len(receipts), TALLY_LINE_PT, TALLY_FACE)
-    top += _height(len(receipts), TALLY_LINE_PT) + 1.5 * MM_PT
-    rule = top
-    top += RULE_PT + 1.5 * MM_PT
-    baselines += _lines_at(top, len(first_body), BODY_LINE_PT, BODY_FACE)
-    height = top + _height(len(first_body), BODY_LINE_PT)
-    if height > WHOLE_MAX_PT:
+    flow.add(wrapped[:split], "", BODY_FACE, BODY_LINE_PT)
+    out = flow.blocks()
+    if out is None:
         return Markup("")
-    sizes = ([""] * len(head) + [f"/{TALLY_FACE.size_pt:g}"] * (len(tally) + len(receipts))
-             + [f"/{BODY_FACE.size_pt:g}"] * len(first_body))
-    first = baselines[0]
-    places = " ".join(f"{b - first:.4f}{size}" for b, size in zip(baselines, sizes, strict=True))
-    lines, marks = _joined([(head, head_marks), (tally, tally_marks),
-                            (receipts, receipt_marks), (first_body, "")])
-    rules = f"{rule - first:.4f}/{RULE_PT:g}/{MESSAGE_PT:.4f}/{RULE_COLOUR}"
-    out = [Markup('<pre class="mlines whole" data-fold data-marks="{}" {}="{}" {}="{}" '
-                  'style="height: {:.4f}pt">\n').format(
-        marks, FOLD_LINES, places, FOLD_RULES, rules, height)
-        + escape("\n".join(lines)) + Markup("</pre>")]
-    for chunk in body[1:]:
+    for chunk in _chunks(wrapped[split:], BODY_CHUNK) if wrapped[split:] else []:
         lines = "\n".join(chunk)
         out.append(Markup('<pre class="blines" data-fold style="{}">\n').format(
             fold_height(lines, BODY_LINE_PT)) + escape(lines) + Markup("</pre>"))
     return Markup("").join(out)
+
+
+HEADING_FACE = Face("DejaVu Sans", 11.0, bold=True)  # h2
+HEADING_NOTE_FACE = Face("DejaVu Sans", 8.0, bold=True)  # h2 .note
+
+
+def thread_heading(subject: str, note: str) -> Markup:
+    """A thread's `<h2>`: "Wątek: subject" and its note "(T00004, wiadomości: 2)" in the
+    note's size and grey. On one line (measured by Pango, with a point to spare) it is the
+    heading's own text, the note a mark (marks.PART_SIZES, drawn on the line's baseline
+    where its `<span>` stood): no inline box; else the `<span>` as before."""
+    head = _collapsed(printable(f"Wątek: {subject}"))
+    note = _collapsed(printable(note))
+    if width_pt(head + " ", HEADING_FACE) + width_pt(note, HEADING_NOTE_FACE) \
+            <= PORTRAIT_PT - 1.0 and head:
+        start = len(head) + 1
+        return Markup('<h2 data-marks="0:{}-{}:N">{}</h2>').format(
+            start, start + len(note), f"{head} {note}")
+    return Markup('<h2>{} <span class="note">{}</span></h2>').format(head, note)
 
 
 def category_codes(subject: SubjectGrades) -> dict[str, str]:

