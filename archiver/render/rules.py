@@ -12,6 +12,7 @@ marked as an artifact (they are decoration, not content, for a screen reader).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 
@@ -26,9 +27,11 @@ RULE_RGB = (0.541, 0.541, 0.541)  # #8a8a8a: row and column rules
 STRONG_RGB = (0.133, 0.133, 0.133)  # #222: under the header lines, at day boundaries
 
 _RULES = re.compile(r"--rules:\s*([-*0-9. /]+)")
+DOTS = "--dots"  # a box's bottom padding drawn as a dotted line (a signature line)
+DOTS_RGB = (0.0, 0.0, 0.0)
 
 
-def _ruled_blocks(box: boxes.Box) -> Iterator[tuple[boxes.Box, list[float]]]:
+def _ruled_blocks(box: boxes.Box) -> Iterator[tuple[boxes.Box, list[float] | None]]:
     if isinstance(box, boxes.LineBox):
         return
     element = getattr(box, "element", None)
@@ -39,6 +42,9 @@ def _ruled_blocks(box: boxes.Box) -> Iterator[tuple[boxes.Box, list[float]]]:
         if found:
             yield box, _geometry(found.group(1))
             return
+    if style and DOTS in style:
+        yield box, None
+        return
     for child in box.all_children():
         yield from _ruled_blocks(child)
 
@@ -81,6 +87,27 @@ def block_operators(x: float, top: float, width: float, height: float,
     return ops
 
 
+def dots_operators(x: float, bottom: float, width: float, thickness: float) -> list[str]:
+    """A dotted line of `thickness` along the bottom of a box (x, width; `bottom`: its
+    lower edge, PDF points), as WeasyPrint draws a `border-bottom: dotted` without rounded
+    corners: round dots `thickness` wide (four Bezier curves each, WeasyPrint's), one at
+    each end, evenly spaced at least a dot apart: one dot's operators written once, each
+    moved a pitch from the one before, where WeasyPrint clipped the border to the dots
+    and wrote each curve through pydyf (~1,000 curves a line)."""
+    spaces = int(width / thickness / 2)
+    if spaces < 1:
+        return []
+    pitch = thickness + (width - (spaces + 1) * thickness) / spaces
+    r = thickness / 2
+    k = r / math.sqrt(math.pi)  # WeasyPrint's control distance (draw/border.py draw_dash)
+    dot = (f"{r:.4f} 0 m {r:.4f} {k:.4f} {k:.4f} {r:.4f} 0 {r:.4f} c {-k:.4f} {r:.4f} "
+           f"{-r:.4f} {k:.4f} {-r:.4f} 0 c {-r:.4f} {-k:.4f} {-k:.4f} {-r:.4f} 0 {-r:.4f} c "
+           f"{k:.4f} {-r:.4f} {r:.4f} {-k:.4f} {r:.4f} 0 c h f")  # a dot round (0, 0)
+    step = f"1 0 0 1 {pitch:.5f} 0 cm {dot}"  # the next dot, a pitch to the right
+    return ["q {:.3f} {:.3f} {:.3f} rg".format(*DOTS_RGB),
+            f"1 0 0 1 {x + r:.4f} {bottom + r:.4f} cm {dot}", *[step] * spaces, "Q"]
+
+
 def draw_rules(document, pdf) -> None:
     """Append the rules of every ruled block to its page's content stream."""
     kids = list(pdf.pages["Kids"])[::3]  # pydyf keeps references as number, 0, "R"
@@ -89,6 +116,11 @@ def draw_rules(document, pdf) -> None:
         ops: list[str] = []
         page_top = page.height * PX_PT
         for box, values in _ruled_blocks(page._page_box):
+            if values is None:  # a dotted line (DOTS) in the box's bottom padding
+                ops += dots_operators(box.border_box_x() * PX_PT, page_top - (
+                    box.border_box_y() + box.border_height()) * PX_PT,
+                    box.border_width() * PX_PT, box.padding_bottom * PX_PT)
+                continue
             first = id(box.element) not in seen
             seen.add(id(box.element))
             ops += block_operators(box.padding_box_x() * PX_PT,

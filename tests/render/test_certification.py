@@ -111,3 +111,22 @@ def test_the_password_slip_prints_the_time_in_the_schools_zone_like_the_protocol
     assert made_at(small, account) == "27.06.2026 14:00"  # 12:00 UTC in Warsaw's summer
     assert "Utworzono:     27.06.2026 14:00" in slip
     assert "Sporządził(a): nie podano (konto systemowe „root”)" in slip
+
+
+@pytest.mark.parametrize("kind, class_id", [("register", "C7A"), ("attendance", "C7A"),
+                                            ("messages", None)])
+def test_the_signature_line_is_drawn_dotted_across_its_width(rendered, kind, class_id):
+    """The certification's dotted line (render/rules.py, --dots): round dots 0.6pt wide,
+    one at each end of the 95mm block, at least a dot apart, as an artifact."""
+    with pikepdf.open(io.BytesIO(rendered(kind, class_id).pdf)) as document:
+        page = document.pages[-1]
+        contents = page.Contents
+        content = b"".join(c.read_bytes() for c in contents) if isinstance(
+            contents, pikepdf.Array) else contents.read_bytes()
+    steps = re.findall(rb"1 0 0 1 ([\d.]+) 0 cm 0\.3000 0 m", content)
+    first = re.search(rb"1 0 0 1 ([\d.]+) [\d.]+ cm 0\.3000 0 m", content)
+    assert first and steps and len(set(steps)) == 1
+    pitch, width = float(steps[0]), 95 / 25.4 * 72
+    assert 1.1 < pitch < 1.3 and abs(len(steps) * pitch + 0.6 - width) < 0.01
+    artifact = content.rfind(b"/Artifact BMC", 0, first.start())  # inside an artifact
+    assert artifact >= 0 and b"EMC" not in content[artifact:first.start()]
