@@ -358,7 +358,7 @@ RULE_PT, RULE_COLOUR = 0.4, "bbbbbb"  # .body's border-top
 FIRST_BODY = 2  # text lines in a message's first block (never split by a page end)
 
 
-MERGE_PT = 90.0  # a flow's pieces are put in one block while it stays this short
+MERGE_PT = 100.0  # a flow's pieces are put in one block while it stays this short
 
 
 def _height(count: int, line_pt: float) -> float:
@@ -424,7 +424,8 @@ class _Flow:
                 continue
             top = self._top(begin)
             end = self._top(index)
-            if ranges and (index - begin == 1 or end - ranges[-1][2] <= MERGE_PT):
+            if ranges and (index - begin == 1 or not self.lines[begin][0].strip()
+                           or end - ranges[-1][2] <= MERGE_PT):  # (fold draws from line 1)
                 ranges[-1] = (ranges[-1][0], index, ranges[-1][2])
             else:
                 ranges.append((begin, index, top))
@@ -542,14 +543,11 @@ def message_lines(message: MessageEntry, timezone: str) -> Markup:
     while 0 < split < len(wrapped) and not wrapped[split].strip():
         split += 1  # an empty line stays with the lines before it (as _chunks keeps it)
     flow.add(wrapped[:split], "", BODY_FACE, BODY_LINE_PT)
+    if wrapped[split:]:
+        flow.cut()
+        flow.add(wrapped[split:], "", BODY_FACE, BODY_LINE_PT, BODY_CHUNK)
     out = flow.blocks()
-    if out is None:
-        return Markup("")
-    for chunk in _chunks(wrapped[split:], BODY_CHUNK) if wrapped[split:] else []:
-        lines = "\n".join(chunk)
-        out.append(Markup('<pre class="blines" data-fold style="{}">\n').format(
-            fold_height(lines, BODY_LINE_PT)) + escape(lines) + Markup("</pre>"))
-    return Markup("").join(out)
+    return Markup("") if out is None else Markup("").join(out)
 
 
 HEADING_FACE = Face("DejaVu Sans", 11.0, bold=True)  # h2
