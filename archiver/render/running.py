@@ -524,6 +524,7 @@ class _Drawing:
         # a line's operators and the fonts they use, per page height and own font: the
         # same header on every page is set once
         self._lines: dict[tuple, tuple[list[bytes], dict[str, pikepdf.Name]] | None] = {}
+        self._glyph_lines: dict[tuple, tuple[list[bytes], dict[str, pikepdf.Name]]] = {}
 
     def __enter__(self) -> _Drawing:
         return self
@@ -563,10 +564,16 @@ class _Drawing:
                 self._lines[key] = None
                 return None
             found[char] = glyph
-        added: dict[str, pikepdf.Name] = {}
-        ops = _text_ops(found, lambda g: self._resource(g, added), line, height)
-        self._lines[key] = (ops, added)
-        return ops, added
+        # pages of one part pick their own font from different resources (61 for 141
+        # pages of a register): the same glyphs give the same operators
+        same = (line, height, frozenset(found.items()))
+        done = self._glyph_lines.get(same)
+        if done is None:
+            added: dict[str, pikepdf.Name] = {}
+            ops = _text_ops(found, lambda g: self._resource(g, added), line, height)
+            done = self._glyph_lines[same] = (ops, added)
+        self._lines[key] = done
+        return done
 
     def page(self, index: int, page: pikepdf.Page, frame: PageFrame, values: dict[str, str],
              placed: list[Placed], mine: dict[str, Glyph]) -> tuple[bytes, bytes]:
