@@ -82,7 +82,7 @@ def frame_to_csv(frame: pd.DataFrame) -> bytes:
 # The last frame written of each table (at least REUSE_ROWS rows), and its CSV: a class's
 # register and attendance summary come one after the other and embed the same marks
 # (33,000 rows of a year: 50 ms of the summary's 110 in the main process).
-_LAST: dict[str, tuple[pd.DataFrame, bytes]] = {}
+_LAST: dict[str, list] = {}  # name: [frame, its CSV, its records' ends (lazily)]
 REUSE_ROWS = 1000  # below this, writing costs about what comparing does
 
 
@@ -95,16 +95,62 @@ def _same(frame: pd.DataFrame, seen: pd.DataFrame) -> bool:
         and frame.equals(seen))
 
 
+SUBSET_ROWS = 200  # a frame this long is kept too: a later frame of its rows reuses them
+
+
+def _subset(frame: pd.DataFrame, seen: pd.DataFrame) -> np.ndarray | None:
+    """The positions in `seen` of `frame`'s rows when `frame` is rows of it (taken by a
+    mask or positions from a frame numbered 0..n-1, as a summary's held lessons are of the
+    register's lessons: the index says which, and every value is compared), else None."""
+    index, whole = frame.index, seen.index
+    if isinstance(index, pd.RangeIndex) or not isinstance(whole, pd.RangeIndex) or \
+            whole.start != 0 or whole.step != 1 or not len(index) or \
+            index.dtype.kind not in "iu" or not index.is_monotonic_increasing or \
+            not index.is_unique or index[0] < 0 or index[-1] >= len(seen):
+        return None
+    if list(frame.columns) != list(seen.columns) or \
+            frame.dtypes.astype(str).tolist() != seen.dtypes.astype(str).tolist():
+        return None
+    positions = index.to_numpy()
+    if not frame.equals(seen.iloc[positions]):
+        return None
+    return positions
+
+
+def _records(data: bytes) -> np.ndarray:
+    """Where each record of a CSV ends (its line break), the header's first: a line break
+    inside a quoted field (an odd number of quotes before it) ends none."""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    breaks = np.flatnonzero(raw == 10)
+    quotes = np.cumsum(raw == 34)
+    return breaks[quotes[breaks] % 2 == 0]
+
+
+def _rows_csv(data: bytes, ends: np.ndarray, positions: np.ndarray) -> bytes:
+    """The header and these rows' records of a CSV (each row's text depends on its values
+    only: the same bytes frame_to_csv writes for those rows)."""
+    starts = ends[:-1] + 1  # row i: from after record i's end to record i+1's end
+    stops = ends[1:] + 1
+    return data[:ends[0] + 1] + b"".join(
+        data[a:b] for a, b in zip(starts[positions].tolist(), stops[positions].tolist(),
+                                  strict=True))
+
+
 def table_csv(name: str, frame: pd.DataFrame) -> bytes:
     """frame_to_csv(frame), from the last CSV made of table `name` when its frame is
-    the same (compared in full: a few ms)."""
-    if len(frame) < REUSE_ROWS:
-        return frame_to_csv(frame)
+    the same (compared in full: a few ms), or the rows of it `frame` holds (_subset)."""
     found = _LAST.get(name)
-    if found is not None and _same(frame, found[0]):
-        return found[1]
+    if found is not None and len(frame) >= SUBSET_ROWS:
+        if len(frame) >= REUSE_ROWS and _same(frame, found[0]):
+            return found[1]
+        positions = _subset(frame, found[0])
+        if positions is not None:
+            if found[2] is None:
+                found[2] = _records(found[1])
+            return _rows_csv(found[1], found[2], positions)
     data = frame_to_csv(frame)
-    _LAST[name] = (frame.copy(), data)  # a copy: the caller may change its frame later
+    if len(frame) >= SUBSET_ROWS:
+        _LAST[name] = [frame.copy(), data, None]  # a copy: the caller may change its frame
     return data
 
 

@@ -40,3 +40,29 @@ def test_a_tables_csv_is_reused_only_for_the_same_rows():
     assert table_csv("attendance", changed) == frame_to_csv(changed) != first
     frame.loc[0, "symbol"] = "u"  # the caller's frame changed after: not the kept copy
     assert table_csv("attendance", frame) == frame_to_csv(frame)
+
+
+def test_rows_of_the_last_frame_of_a_table_are_cut_from_its_csv_byte_for_byte():
+    """A summary's held lessons are rows of its register's lessons: their CSV is cut from
+    the register's, quoted fields with commas, quotes and line breaks included, and only
+    when every value of those rows is the same."""
+    from archiver.render import sources
+    from archiver.render.sources import SUBSET_ROWS, frame_to_csv, table_csv
+
+    n = SUBSET_ROWS * 2
+    topics = [f"Temat {i}" if i % 7 else f'Temat, "cz. {i}"\nciąg dalszy' for i in range(n)]
+    lessons = pd.DataFrame({
+        "lesson_id": pd.array([f"L{i}" for i in range(n)], dtype="string"),
+        "topic": pd.array(topics, dtype="string"),
+        "period": pd.array([i % 8 if i % 11 else None for i in range(n)], dtype="Int64"),
+        "status": pd.array(["held" if i % 5 else "cancelled" for i in range(n)],
+                           dtype="string"),
+        "date": pd.to_datetime([f"2025-09-{1 + i % 28:02d}" for i in range(n)])})
+    table_csv("lessons", lessons)
+    held = lessons[lessons["status"] == "held"]
+    cut = table_csv("lessons", held)
+    assert cut == frame_to_csv(held)
+    assert sources._LAST["lessons"][2] is not None  # really cut from the kept CSV
+    other = held.copy()
+    other.loc[other.index[3], "topic"] = "inny temat"  # not the register's rows: written
+    assert table_csv("lessons", other) == frame_to_csv(other) != cut
