@@ -69,3 +69,17 @@ def test_student_transcript_never_names_another_family(small):
     roles = {r.person.role for t in view.threads for m in t.messages for r in m.recipients}
     assert all("Wiśniewska" not in role for role in roles)
     assert "matka: Kowalska Anna" in roles
+
+
+def test_a_class_transcript_of_another_export_is_not_made_from_the_last_ones_messages(small):
+    # the pupils in individual messages are kept for the next class of the same export
+    # (views/messages._pupils_in_messages): another export's must not be taken for them
+    from dataclasses import replace
+
+    _, before = _threads(small, "C7B")
+    assert before == ["TH5"]
+    other = replace(small, tables={**small.tables, "guardians": small.guardians.iloc[0:0]})
+    _, after = _threads(other, "C7B")
+    assert after == []
+    _, again = _threads(small, "C7B")
+    assert again == ["TH5"]
