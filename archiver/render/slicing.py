@@ -37,6 +37,10 @@ class Slicer:
         self._digests = dataset.slice_digests  # by (table, slice): kept with the dataset
         self._meta: str | None = None
         self._rows: tuple[dict[str, np.ndarray], ...] | None = None
+        # the last class slice made, by (slicing, class): a class's register and attendance
+        # summary come one after the other and are made from the same rows (views never
+        # change a dataset's tables)
+        self._last: tuple[tuple[str, str], Dataset] | None = None
 
     def _positions_of(self) -> tuple[dict[str, np.ndarray], ...]:
         """Row positions of each class's students, lessons and marks (made once)."""
@@ -81,6 +85,10 @@ class Slicer:
                       for name, frame in tables.items()}
             return self._dataset(sliced)
         class_id = str(spec.class_id)
+        key = (_slicing(spec), class_id)
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1]
         sliced = {name: tables[name].iloc[0:0] for name in tables}
         for name in WHOLE:
             sliced[name] = tables[name]
@@ -92,7 +100,9 @@ class Slicer:
         for name in PER_STUDENT:
             frame = tables[name]
             sliced[name] = frame[frame["student_id"].isin(ids)].reset_index(drop=True)
-        return self._dataset(sliced)
+        made = self._dataset(sliced)
+        self._last = (key, made)
+        return made
 
 
 def _whole_tables(slicing: str) -> set[str]:

@@ -79,6 +79,23 @@ def test_a_slice_renders_what_the_whole_export_renders(small) -> None:
             prepare_document(spec, small, Config(), CTX), spec
 
 
+def test_a_summary_after_its_register_is_made_from_the_registers_slice(small) -> None:
+    """A class's register and attendance summary come one after the other: the slice is
+    cut once (Slicer keeps the last one), equal to a fresh one; another class gets its own."""
+    specs = year_specs(small)
+    register = next(s for s in specs if s.kind == "register")
+    summary = next(s for s in specs if s.kind == "attendance" and s.class_id == register.class_id
+                   and s.student_id is None)
+    other = next(s for s in specs if s.kind == "attendance" and s.class_id != register.class_id)
+    slicer = Slicer(small)
+    first = slicer.slice_for(register)
+    assert slicer.slice_for(summary) is first
+    fresh = slice_for(small, summary)
+    assert all(first.tables[n].equals(fresh.tables[n]) for n in fresh.tables)
+    assert slicer.slice_for(other) is not first
+    assert set(slicer.slice_for(other).students["class_id"]) == {other.class_id}
+
+
 def test_a_class_slice_holds_only_that_class(small) -> None:
     spec = next(s for s in year_specs(small) if s.kind == "register")
     sliced = slice_for(small, spec)
