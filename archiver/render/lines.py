@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from itertools import groupby
 
 from markupsafe import Markup, escape
 
@@ -210,38 +211,45 @@ def marked_lines(pieces: Sequence[Piece], face: Face,
     none at a line's ends) in the lines WeasyPrint would break it into, bold pieces in
     bold; and its marks for `data-marks` (render/marks.py: b bold, n the note colour, a g r
     bold on a tint). `room_pt`: the width of another box than a message's."""
-    chars: list[str] = []
-    kinds: list[str] = []
+    runs: list[tuple[str, str]] = []  # the pieces' texts, white space collapsed
+    spaced = True  # white space here is dropped (at the start, after a space)
     for text, kind in pieces:
-        for char in printable(text):
-            if char in " \t\n\r\f":
-                if not chars or chars[-1] == " ":
-                    continue
-                char = " "
-            chars.append(char)
-            kinds.append(kind)
-    while chars and chars[-1] == " ":
-        chars.pop()
-        kinds.pop()
-    text = "".join(chars)
+        text = _COLLAPSED.sub(" ", printable(text))
+        if spaced and text[:1] == " ":
+            text = text[1:]
+        if text:
+            runs.append((text, kind))
+            spaced = text[-1] == " "
+    while runs:  # none at the end
+        text, kind = runs[-1]
+        kept = text.rstrip(" ")
+        if kept == text:
+            break
+        if kept:
+            runs[-1] = (kept, kind)
+            break
+        runs.pop()
+    kinds: list[str] = []
     bold, start = [], None
-    for index, kind in enumerate([*kinds, ""]):
+    for text, kind in runs:
         if kind in BOLD_KINDS and start is None:
-            start = index
+            start = len(kinds)
         elif kind not in BOLD_KINDS and start is not None:
-            bold.append((start, index))
+            bold.append((start, len(kinds)))
             start = None
-    raw = wrap(text, room_pt, face, bold=bold)
+        kinds += [kind] * len(text)
+    if start is not None:
+        bold.append((start, len(kinds)))
+    raw = wrap("".join(text for text, _kind in runs), room_pt, face, bold=bold)
     lines, marks, offset = [], [], 0
     for number, line in enumerate(raw):
         kept = line.rstrip(" ")
-        own = kinds[offset:offset + len(kept)]
         start = 0
-        for index in range(1, len(own) + 1):
-            if index == len(own) or own[index] != own[start]:
-                if own[start]:
-                    marks.append(f"{number}:{start}-{index}:{own[start]}")
-                start = index
+        for kind, group in groupby(kinds[offset:offset + len(kept)]):
+            count = sum(1 for _ in group)
+            if kind:
+                marks.append(f"{number}:{start}-{start + count}:{kind}")
+            start += count
         lines.append(kept)
         offset += len(line)
     return lines, " ".join(marks)
@@ -445,10 +453,11 @@ class _Flow:
                 texts.append(text)
             rules = " ".join(f"{y - origin:.4f}/{RULE_PT:g}/{MESSAGE_PT:.4f}/{RULE_COLOUR}"
                              for y in self.rules if top <= y < bottom)
-            out.append(Markup('<pre class="flow" data-fold data-marks="{}" {}="{}" {}="{}" '
-                              'style="height: {:.4f}pt">\n').format(
-                " ".join(marks), FOLD_LINES, " ".join(places), FOLD_RULES, rules,
-                bottom - top) + escape("\n".join(texts)) + Markup("</pre>"))
+            # (the attributes hold numbers and mark letters only: nothing to escape)
+            out.append(Markup(f'<pre class="flow" data-fold data-marks="{" ".join(marks)}" '
+                              f'{FOLD_LINES}="{" ".join(places)}" {FOLD_RULES}="{rules}" '
+                              f'style="height: {bottom - top:.4f}pt">\n')
+                       + escape("\n".join(texts)) + Markup("</pre>"))
         return out
 
 
@@ -472,7 +481,7 @@ def _compact_flow(flow: _Flow, message: MessageEntry) -> bool:
         flow.lines[index] = (text, own, META_FACE.size_pt, condensed, baseline, top)
     flow.y += 0.8 * MM_PT  # .recipients p's margin-bottom (it wins over .rgroup-head's top)
     after = 0.8 * MM_PT
-    for number, group in enumerate(message.groups()):
+    for group in message.groups():
         flow.cut()  # a page may end before a group's head (not after it)
         head, head_marks = marked_lines([(f"{group.label}: " + read_tally(
             len(group.read), len(group.unread) + len(group.read)), "b")], TALLY_FACE)

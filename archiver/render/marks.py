@@ -375,10 +375,10 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
 
 # A folded block of lines in several sizes (a message's header, count, recipients and text
 # in one block: render/lines.py): each line's baseline below the first line's and its size,
-# "dy/size" in pt, a line after the last given a line's height below the one before in the
-# block's own size ("dy" alone: the block's face; "dy/size/c": condensed); and rules across the block,
-# "top/height/width/RRGGBB" in pt from the first line's baseline (artifacts, drawn before
-# the text, as a border of a box the lines were in was).
+# "dy/size" in pt ("dy" alone: the block's face; "dy/size/c": condensed), a line after the
+# last given a line's height below the one before in the block's own face; and rules
+# across the block, "top/height/width/RRGGBB" in pt from the first line's baseline
+# (artifacts, drawn before the text, as a border of a box the lines were in was).
 FOLD_LINES = "data-fold-lines"
 FOLD_RULES = "data-fold-rules"
 

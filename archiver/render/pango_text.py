@@ -149,16 +149,21 @@ def _plainly_fits(text: str, room_pt: float, face: Face) -> bool:
     margin for kerning, within the room): then Pango need not be asked."""
     if len(text) > room_pt / 2 or _ODD.search(text):
         return False
-    widths = _widest(face)
+    widths = _widest_chars(face)
     if widths is None:
         return False
-    total = 0.0
-    for char in text:
-        width = widths.get(ord(char))
-        if width is None:
-            return False  # drawn from another font: Pango knows its width
-        total += width
+    try:
+        total = sum([widths[char] for char in text])
+    except KeyError:
+        return False  # drawn from another font: Pango knows its width
     return total * 1.02 + 1.0 <= room_pt
+
+
+@lru_cache(maxsize=8)
+def _widest_chars(face: Face) -> dict[str, float] | None:
+    """_widest by character."""
+    widths = _widest(face)
+    return None if widths is None else {chr(code): w for code, w in widths.items()}
 
 
 @lru_cache(maxsize=8)

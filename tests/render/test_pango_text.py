@@ -333,7 +333,6 @@ def test_a_class_message_in_few_blocks_prints_where_its_boxes_printed_it(body: s
     rule and its names (compact_recipients) in few folded blocks, every word where the
     template's boxes put it, a rule under each head and over the text."""
     from markupsafe import escape
-
     from render_helpers import CTX
 
     from archiver.render.lines import (
