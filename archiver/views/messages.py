@@ -152,31 +152,40 @@ def _participants(msgs: pd.DataFrame, recipients: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([senders, received], ignore_index=True)
 
 
-# The last export's pupils in individual messages (a term-end prepares every class's
-# transcript of one export in turn): (its frames, the period, the frame). A tuple set in
-# one step, its frames compared by identity (an export's frames are not changed).
-_LAST_PUPILS: tuple | None = None
+# What a term-end's transcripts of one export share (it prepares every class's in turn):
+# by name, the last value made, with the frames it was made from and the other values it
+# depends on. Frames are compared by identity (an export's frames are not changed; a
+# transcript's slice takes them whole), a slot is replaced in one step.
+_LAST: dict[str, tuple[tuple, tuple, object]] = {}
+
+
+def _kept(name: str, frames: tuple, values: tuple, make):  # noqa: ANN001, ANN202
+    """The last value `make()` gave for these frames and values, or a new one."""
+    last = _LAST.get(name)
+    if last is not None and len(last[0]) == len(frames) and values == last[1] and all(
+            a is b for a, b in zip(last[0], frames, strict=True)):
+        return last[2]
+    value = make()
+    _LAST[name] = (frames, values, value)
+    return value
 
 
 def _pupils_in_messages(ds: Dataset, scope: Scope, msgs: pd.DataFrame) -> pd.DataFrame:
     """(message_id, day, student) of every pupil in an individual message of the period,
     as sender or recipient, themselves or through a guardian: the same for every class of
     an export, made once (about a fifth of a class transcript's view)."""
-    global _LAST_PUPILS
-    key = (ds.messages, ds.message_recipients, ds.guardians, ds.meta.timezone, scope.date_from,
-           scope.date_to)
-    last = _LAST_PUPILS
-    if last is not None and all(a is b if isinstance(a, pd.DataFrame) else a == b
-                                for a, b in zip(last[0], key, strict=True)):
-        return last[1]
+    return _kept("pupils", (ds.messages, ds.message_recipients, ds.guardians),
+                 (ds.meta.timezone, scope.date_from, scope.date_to),
+                 lambda: _make_pupils(ds, msgs))
+
+
+def _make_pupils(ds: Dataset, msgs: pd.DataFrame) -> pd.DataFrame:
     people = _participants(msgs[msgs["audience"] == "individual"], ds.message_recipients)
     links = ds.guardians[["guardian_id", "student_id"]].rename(columns={"guardian_id": "gid"})
     people = people.merge(links, how="left", left_on="person_id", right_on="gid")
     people["student"] = people["person_id"].where(people["kind"] == "student",
                                                   people["student_id"])
-    people = people.loc[people["kind"] != "staff", ["message_id", "day", "student"]]
-    _LAST_PUPILS = (key, people)
-    return people
+    return people.loc[people["kind"] != "staff", ["message_id", "day", "student"]]
 
 
 def _class_message_ids(ds: Dataset, scope: Scope, msgs: pd.DataFrame) -> set[str]:
@@ -288,8 +297,10 @@ def build_transcript(ds: Dataset, config: Config, scope: Scope) -> TranscriptVie
     chosen, omitted = _select(ds, scope, _in_period(ds, scope))
     chosen = chosen.sort_values(["sent_at", "message_id"], kind="stable")
     own = _own_people(ds, scope.student_id) if scope.student_id is not None else None
-    directory = Directory(ds, scope.student_id)
-    classes = _Classes(ds)
+    directory = _kept("directory", (ds.staff, ds.students, ds.guardians), (scope.student_id,),
+                      lambda: Directory(ds, scope.student_id))  # (neither changes once made)
+    classes = _kept("classes", (ds.students, ds.guardians, ds.classes),
+                    (ds.meta.year_start, ds.meta.year_end), lambda: _Classes(ds))
     recips = ds.message_recipients[ds.message_recipients["message_id"].isin(chosen["message_id"])]
     files = ds.message_attachments[
         ds.message_attachments["message_id"].isin(chosen["message_id"])]

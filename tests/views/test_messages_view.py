@@ -83,3 +83,17 @@ def test_a_class_transcript_of_another_export_is_not_made_from_the_last_ones_mes
     assert after == []
     _, again = _threads(small, "C7B")
     assert again == ["TH5"]
+
+
+def test_another_exports_names_are_its_own_in_its_transcript(small):
+    # the directory of names is kept for the next transcript of the same export
+    # (views/messages._kept): another export's staff must not be named from the last one's
+    from dataclasses import replace
+
+    view, _ = _threads(small, "C7A")
+    names = {m.sender.name for t in view.threads for m in t.messages}
+    staff = small.staff.assign(last_name=small.staff["last_name"] + "-Inna")
+    other = replace(small, tables={**small.tables, "staff": staff})
+    view, _ = _threads(other, "C7A")
+    renamed = {m.sender.name for t in view.threads for m in t.messages}
+    assert renamed != names and any(name.endswith("-Inna") for name in renamed)
