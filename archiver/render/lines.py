@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from itertools import groupby
 
 from markupsafe import Markup, escape
@@ -32,8 +33,15 @@ def _advances() -> tuple[dict[int, float], float]:
 
 def text_pt(text: str) -> float:
     """Width of `text` in a recipient cell, in pt (unknown characters counted as widest)."""
+    widths, widest = _cell_chars()
+    return sum([widths.get(c, widest) for c in text]) * CELL_SIZE
+
+
+@lru_cache(maxsize=1)
+def _cell_chars() -> tuple[dict[str, float], float]:
+    """_advances by character."""
     widths, widest = _advances()
-    return sum(widths.get(ord(c), widest) for c in text) * CELL_SIZE
+    return {chr(code): w for code, w in widths.items()}, widest
 
 
 def read_tally(read: int, total: int) -> str:

@@ -263,6 +263,18 @@ class _Classes:
         return found[0] if found else ""
 
 
+def _class_names(ds: Dataset) -> dict[str, str]:
+    """common.class_name of every class (the first row of an id), made once an export."""
+    def make() -> dict[str, str]:
+        names: dict[str, str] = {}
+        for class_id, name in zip(ds.classes["class_id"].tolist(), ds.classes["name"].tolist(),
+                                  strict=True):
+            names.setdefault(str(class_id), str(name))
+        return names
+
+    return _kept("class names", (ds.classes,), (), make)
+
+
 def _entry(ds: Dataset, row, recipients: list, attachments: list,  # noqa: ANN001
            directory: Directory, own: set[tuple[str, str]] | None,
            classes: _Classes) -> MessageEntry:
@@ -283,7 +295,8 @@ def _entry(ds: Dataset, row, recipients: list, attachments: list,  # noqa: ANN00
     approver = None if pd.isna(row.approved_by) else directory.get("staff", str(row.approved_by))
     audience_class = ""
     if row.audience == "class" and pd.notna(row.audience_class_id):
-        audience_class = common.class_name(ds, str(row.audience_class_id))
+        audience_class = _class_names(ds).get(str(row.audience_class_id)) or \
+            common.class_name(ds, str(row.audience_class_id))  # (its error if not there)
     return MessageEntry(
         str(row.message_id), local(row.sent_at, tz),
         _sender(directory, row.sender_kind, str(row.sender_id), own), str(row.subject),
