@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any
 
 import numpy as np
@@ -46,6 +47,9 @@ def _column_text(column: pd.Series) -> list[str]:
                 for v in column.to_numpy(dtype=object, na_value=None).tolist()]
     if isinstance(dtype, pd.BooleanDtype):
         return [_BOOLEAN[v] for v in column.to_numpy(dtype=object, na_value=None).tolist()]
+    if isinstance(dtype, pd.Float64Dtype):  # Python floats, None for missing: as _cell
+        return ["" if v is None or v != v else str(int(v)) if v.is_integer() else str(v)
+                for v in column.to_numpy(dtype=object, na_value=None).tolist()]
     if isinstance(dtype, pd.DatetimeTZDtype) or str(dtype).startswith("datetime64"):
         return _moments_text(column)
     return [_cell(value) for value in column]
@@ -75,8 +79,18 @@ def frame_to_csv(frame: pd.DataFrame) -> bytes:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(frame.columns))
     columns = [_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
-    writer.writerows(zip(*columns, strict=True))
+    if len(columns) > 1 and not any(map(_QUOTED.search, map("".join, columns))):
+        # nothing csv would quote (a row of one empty field is the one other case, and
+        # it needs one column): the rows joined as csv writes them, without its per-cell
+        # work (a register's 33,000 marks: 25 ms -> 5)
+        if columns[0]:
+            out.write("\n".join(map(",".join, zip(*columns, strict=True))) + "\n")
+    else:
+        writer.writerows(zip(*columns, strict=True))
     return out.getvalue().encode("utf-8")
+
+
+_QUOTED = re.compile('[,"\r\n]')  # what csv.writer (QUOTE_MINIMAL, no escapechar) quotes
 
 
 # The last frame written of each table (at least REUSE_ROWS rows), and its CSV: a class's

@@ -66,3 +66,35 @@ def test_rows_of_the_last_frame_of_a_table_are_cut_from_its_csv_byte_for_byte():
     other = held.copy()
     other.loc[other.index[3], "topic"] = "inny temat"  # not the register's rows: written
     assert table_csv("lessons", other) == frame_to_csv(other) != cut
+
+
+def test_a_csv_is_what_the_csv_module_writes_whatever_its_cells_hold():
+    """Cells with commas, quotes, line breaks, empty ones, one column or none, missing
+    weights and whole ones: the same bytes as csv.writer writes from _cell's texts."""
+    import csv
+    import io
+
+    from archiver.render.sources import _cell, frame_to_csv
+
+    def reference(frame: pd.DataFrame) -> bytes:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(list(frame.columns))
+        writer.writerows([_cell(v) for v in row] for row in frame.itertuples(index=False))
+        return out.getvalue().encode()
+
+    plain = ["a", "", "zażółć", " x ", "b'c"]
+    frames = [
+        pd.DataFrame({"t": pd.array(plain, dtype="string"),
+                      "w": pd.array([1.0, None, 2.5, -0.0, float("inf")], dtype="Float64")}),
+        pd.DataFrame({"t": pd.array(plain, dtype="string"), "u": pd.array(plain[::-1],
+                                                                          dtype="string")}),
+        pd.DataFrame({"t": pd.array(["", "a"], dtype="string")}),  # a lone empty cell
+        pd.DataFrame({"t": pd.array([], dtype="string"), "u": pd.array([], dtype="string")}),
+    ]
+    for odd in ("a,b", 'say "hi"', "two\nlines", "cr\rhere"):
+        frames.append(pd.DataFrame({"t": pd.array(["x", odd], dtype="string"),
+                                    "u": pd.array(["", "y"], dtype="string")}))
+    for frame in frames:
+        assert frame_to_csv(frame) == reference(frame)
+    assert frame_to_csv(frames[4]).decode().splitlines()[2] == '"a,b",y'
