@@ -99,6 +99,22 @@ def _pad(x: float, target: float, bold: bool = False) -> str:
     return "".join(out)
 
 
+_PADS: dict[tuple[float, bool], tuple[str, float]] = {}
+
+
+def _pad_pt(x: float, target: float, bold: bool = False) -> tuple[str, float]:
+    """_pad(x, target, bold) and its width (cached by the gap: the same gaps recur on
+    every line of a block)."""
+    key = (target - x, bold)
+    found = _PADS.get(key)
+    if found is None:
+        pad = _pad(x, target, bold)
+        found = (pad, text_pt(pad, bold))
+        if len(_PADS) < 100_000:
+            _PADS[key] = found
+    return found
+
+
 @dataclass(frozen=True)
 class Layout:
     """Where columns start (pt from the line's start, each on a tab stop) and how wide the
@@ -146,8 +162,9 @@ class Layout:
         out, x = [], 0.0
         for column, text in enumerate(cells):
             if column:
-                out.append(_pad(x, self.starts[column], bold=True))
-                x += text_pt(out[-1], True)
+                pad, width = _pad_pt(x, self.starts[column], True)
+                out.append(pad)
+                x += width
             out.append(text)
             x += text_pt(text, True)
         return [("".join(out), "b")]
@@ -156,14 +173,15 @@ class Layout:
         out: list[Piece] = []
         x = 0.0
         if self.starts[first]:
-            out.append((_pad(0.0, self.starts[first]), ""))
-            x = text_pt(out[-1][0])
+            pad, x = _pad_pt(0.0, self.starts[first])
+            out.append((pad, ""))
         for index, cell in enumerate(cells):
             piece = (cell, "") if isinstance(cell, str) else cell
             column = first + index
             if index:
-                out.append((_pad(x, self.starts[column]), ""))
-                x += text_pt(out[-1][0])  # the pen as laid out, within 0.4pt of the start
+                pad, width = _pad_pt(x, self.starts[column])
+                out.append((pad, ""))
+                x += width  # the pen as laid out, within 0.4pt of the start
             if piece[0]:
                 out.append(piece)
                 x += _piece_pt(piece)
@@ -178,8 +196,9 @@ class Layout:
         if not last:
             return [line]
         lines = wrap(last, self.width - self.starts[column])
-        hang = _pad(0.0, self.starts[column])
-        result = [line + [(_pad(x, self.starts[column]) if cells else hang, "")] + lines[0]]
+        hang = _pad_pt(0.0, self.starts[column])[0]
+        result = [line + [(_pad_pt(x, self.starts[column])[0] if cells else hang, "")]
+                  + lines[0]]
         result += [[(hang, "")] + more for more in lines[1:]]
         return result
 
@@ -192,20 +211,23 @@ def _words(pieces: list[Piece]) -> list[tuple[list[Piece], float, str]]:
     spaces that follow it). Breaks are at spaces and after zero-width spaces."""
     words: list[tuple[list[Piece], float, str]] = []
     current: list[Piece] = []
+    width = 0  # of `current`, added up as sum() adds its pieces' widths
     for text, how in pieces:
+        bold = how != ""
         for token in _BREAKS.split(text):
             if token.startswith(" "):
                 if current:
-                    words.append((current, sum(map(_piece_pt, current)), token))
-                current = []
+                    words.append((current, width, token))
+                current, width = [], 0
             elif token == "\u200b":
                 current.append((token, how))
-                words.append((current, sum(map(_piece_pt, current)), ""))
-                current = []
+                words.append((current, width + text_pt(token, bold), ""))
+                current, width = [], 0
             elif token:
                 current.append((token, how))
+                width += text_pt(token, bold)
     if current:
-        words.append((current, sum(map(_piece_pt, current)), ""))
+        words.append((current, width, ""))
     return words
 
 
