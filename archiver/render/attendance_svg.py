@@ -26,6 +26,8 @@ from xml.etree import ElementTree
 
 from markupsafe import Markup
 
+from archiver.render import drawline
+
 CHART = "data-chart"  # on the <svg> of a chart drawn here
 _SVG = "{http://www.w3.org/2000/svg}"
 _SHAPES = {"rect", "line"}
@@ -89,7 +91,7 @@ class _Texts:
             # as laid out letter by letter: no kerning, no ligature between letters
             style["font_kerning"] = "none"
             style["font_variant_ligatures"] = "none"
-            found = self.layouts[key] = (Layout(style), style)
+            found = self.layouts[key] = (Layout(style), style, drawline.face(style))
         return found
 
 
@@ -106,11 +108,15 @@ def _draw_text(svg, texts: _Texts, element) -> None:  # noqa: ANN001
     if not label:
         return
     weight = 700 if element.get("font-weight") == "bold" else 400
-    layout, style = texts.layout(element.get("font-family", "sans-serif"), weight,
-                                 float(element.get("font-size")))
-    layout.set_text(label)
-    first_line, _ = layout.get_first_line()
-    width = line_size(first_line, style)[0]
+    layout, style, face = texts.layout(element.get("font-family", "sans-serif"), weight,
+                                       float(element.get("font-size")))
+    # a label of characters met before in its face: its width and glyphs remembered
+    # (drawline.known: kerning and ligatures are off), not laid out by Pango again
+    width = None if face is None else drawline.known_width(face, label)
+    if width is None:
+        layout.set_text(label)
+        first_line, _ = layout.get_first_line()
+        width = line_size(first_line, style)[0]
     anchor = element.get("text-anchor", "start")
     shift = 0.0 if anchor == "start" else width / 2 if anchor == "middle" else width
     stream = svg.stream
@@ -120,9 +126,15 @@ def _draw_text(svg, texts: _Texts, element) -> None:  # noqa: ANN001
         stream.set_color(_colour(fill))
     stream.begin_text()
     stream.set_text_rendering(0 if fill else 3)
-    textbox = TextBox(layout, style)
-    draw_text.draw_first_line(stream, textbox, "none", "none", Matrix(
-        a=1, d=-1, e=_number(element.get("x")) - shift, f=_number(element.get("y"))))
+    matrix = Matrix(a=1, d=-1, e=_number(element.get("x")) - shift,
+                    f=_number(element.get("y")))
+    if face is None or not drawline.known(stream, face, label, matrix):
+        if getattr(layout, "text", None) != label:
+            layout.set_text(label)
+        original = getattr(draw_text.draw_first_line, "archiver_original",
+                           draw_text.draw_first_line)  # no marks: drawline (same operators)
+        drawline.draw(original, stream, TextBox(layout, style), "none", "none", matrix,
+                      face)
     stream.end_text()
     stream.pop_state()
 

@@ -196,6 +196,19 @@ def _learn(key, text: str, records, glyph_string, pango_font, font_size: float) 
             table.setdefault(char, (font_key, font_size, record))
 
 
+def known_width(key, text: str) -> float | None:  # noqa: ANN001
+    """The width (px) a line of `text` has in face `key` when every character of it is
+    known (`known` can draw it), else None: its glyphs' advances (one run, one glyph per
+    character, no kerning: the width Pango lays such a line out at)."""
+    table = _LEARNT.get(key)
+    if table is None:
+        return None
+    entries = [table.get(c) for c in text]
+    if None in entries:
+        return None
+    return sum(e[2][1] for e in entries) * _FROM_UNITS
+
+
 def known(stream, key, text: str, matrix) -> bool:  # noqa: ANN001
     """Draw a line without marks from the glyphs remembered for its face `key`, when every
     character of it is known; False (nothing drawn) when not."""

@@ -95,3 +95,22 @@ def test_only_what_the_charts_use_is_drawn_as_a_whole(tmp_path):
     markup = ET.tostring(chart, encoding="unicode").replace("ns0:", "").replace(":ns0", "")
     words = [w for w, _ in _words(_pdf(str(packed(Markup(markup)))), tmp_path, "other")]
     assert "próg" in words and "a" in words and "100%" in words
+
+
+def test_labels_of_known_characters_print_as_when_pango_laid_them_out(tmp_path):
+    """A label whose characters its face has shaped before is drawn from their remembered
+    glyphs and widths (drawline.known): the same bytes as when each went through Pango."""
+    from archiver.render import drawline
+
+    body = "".join(f'<div class="chart">{packed(c)}</div>' for c in _charts())
+    drawline._LEARNT.clear()
+    fresh = _pdf(body)  # every label laid out by Pango (learning its glyphs)
+    assert drawline._LEARNT  # learnt
+    calls = []
+    known = drawline.known
+    drawline.known = lambda *a: calls.append(a[2]) or known(*a)
+    try:
+        again = _pdf(body)
+    finally:
+        drawline.known = known
+    assert "100%" in calls and again == fresh
