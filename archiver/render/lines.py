@@ -519,7 +519,7 @@ COMPACT_NOTE = ("W każdej grupie najpierw ci, którzy wiadomości nie przeczyta
                 "którzy ją przeczytali, z dniem i godziną odczytu.")
 
 
-def message_lines(message: MessageEntry, timezone: str) -> Markup:
+def message_lines(message: MessageEntry, timezone: str, head: bool = True) -> Markup:
     """A message without attachments or a missing approval as few folded blocks (a `_Flow`):
     its header lines, the count, the recipients (a line each, or a class's groups) and the
     first lines of its text, each where its own block (message_head, tally_lines,
@@ -529,17 +529,18 @@ def message_lines(message: MessageEntry, timezone: str) -> Markup:
     each a cascade, a block and a line layout. Empty (the parts are laid out as blocks of
     their own): a text with tabs (their stops are measured in the block's own size), a
     message with other parts, a block too tall for a page."""
-    if not message.recipients or message.lacks_approval or message.attachments:
+    if not message.recipients or (head and (message.lacks_approval or message.attachments)):
         return Markup("")
     text = printable(message.body.replace("\r\n", "\n").replace("\r", "\n"))
     if "\t" in text:
         return Markup("")
     flow = _Flow()
-    flow.y = -0.566929  # .mlines' margin-top
-    head, head_marks = _joined([marked_lines(e, META_FACE)
+    if head:
+        flow.y = -0.566929  # .mlines' margin-top
+        lines, marks = _joined([marked_lines(e, META_FACE)
                                 for e in _head_entries(message, timezone)])
-    flow.add(head, head_marks, META_FACE, META_LINE_PT)
-    flow.y += -META_GAP_PT / 2 + 1.5 * MM_PT  # its height, its margin-bottom (.end)
+        flow.add(lines, marks, META_FACE, META_LINE_PT)
+        flow.y += -META_GAP_PT / 2 + 1.5 * MM_PT  # its height, its margin-bottom (.end)
     if message.compact:
         if not _compact_flow(flow, message):
             return Markup("")

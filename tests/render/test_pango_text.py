@@ -369,3 +369,54 @@ def test_a_class_message_in_few_blocks_prints_where_its_boxes_printed_it(body: s
     for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
         assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
     assert _content(pdf(new)).count(b"0.733333 0.733333 0.733333 rg") == 3 + 1  # heads, text
+
+
+@pytest.mark.parametrize("kind", ["individual", "class"])
+def test_a_message_with_an_attachment_has_its_recipients_and_text_where_its_boxes_had_them(
+        kind: str) -> None:
+    """message_lines(head=False) after the header's <div class="meta"> (an attachment's
+    line): the count, recipients and text where the old boxes put them."""
+    from markupsafe import escape
+
+    from render_helpers import CTX
+
+    from archiver.render.lines import (
+        body_blocks,
+        compact_recipients,
+        message_head,
+        message_lines,
+        read_tally,
+        tally_lines,
+    )
+    from archiver.render.pdfa import html_to_pdfa
+
+    tz = "Europe/Warsaw"
+    message = _class_message(TEXTS[0]) if kind == "class" else _message(TEXTS[0], 3)
+    meta = (f'<div class="meta">{message_head(message, tz)}<div>Załącznik: plan.pdf (1 kB) · '
+            'SHA-256: <span class="hash">9f86d081884c7d659a2feaa0c55ad015</span></div></div>')
+    if kind == "class":
+        groups = "".join(
+            f'<div class="rgroup"><p class="rgroup-head">{escape(g.label)}: '
+            f"{read_tally(len(g.read), len(g.unread) + len(g.read))}</p>"
+            f"{compact_recipients(g, message.sent_at)}</div>" for g in message.groups())
+        rest = (f'<div class="recipients"><p class="tally"><b>Odbiorcy: '
+                f"{message.recipient_count}</b> – "
+                f"{read_tally(message.read_count, message.recipient_count)}<br><span "
+                'class="note">W każdej grupie najpierw ci, którzy wiadomości nie przeczytali, '
+                "potem odbiorcy, którzy ją przeczytali, z dniem i godziną odczytu.</span></p>"
+                f"{groups}</div>")
+    else:
+        rest = str(tally_lines(message, tz, last=True))
+    old = meta + rest + str(body_blocks(message.body))
+    new = meta + str(message_lines(message, tz, head=False))
+    assert new.count("<pre") < old.count("<pre")
+
+    def pdf(inner: str) -> bytes:
+        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+                f'</head><body><div class="message">{inner}</div><p>po</p></body></html>')
+        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+
+    before, after = _words(pdf(old)), _words(pdf(new))
+    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
+    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
+        assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
