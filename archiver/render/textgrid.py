@@ -13,7 +13,8 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
-from archiver.render.marks import fold_height, split_marks
+from archiver.render.marks import KINDS as MARK_KINDS
+from archiver.render.marks import fold_height
 from archiver.views.polish import weekday
 from archiver.views.register import MISSING, NOT_ENROLLED, NOT_IN_GROUP, WeekView
 
@@ -44,15 +45,18 @@ def _cell(text: str, width: int) -> str:
 
 
 @lru_cache(maxsize=4096)  # a school's marks are a few symbols in a few widths
-def _mark(mark: str, width: int, emphasis: str = "") -> Markup:
+def _mark_text(mark: str, width: int, emphasis: str = "") -> tuple[str, str]:
+    """A mark's cell, and the kind of its emphasis (marks.KINDS; "" for none), which
+    covers all of the cell but its first space: bold on a tint for a gap and an absence,
+    bold for lateness, excused or excluded marks."""
     if mark == MISSING:
-        return Markup(' <b class="gap">') + escape(_cell(GAP_TEXT, width)[1:]) + Markup("</b>")
+        return " " + _cell(GAP_TEXT, width)[1:], MARK_KINDS["gap"]
     shown = OUT_TEXT if mark == NOT_ENROLLED else ("" if mark == NOT_IN_GROUP else mark)
-    if emphasis == "absent":  # bold on a tint: stands out in black and white
-        return Markup(' <b class="absent">') + escape(_cell(shown, width)[1:]) + Markup("</b>")
-    if emphasis:  # lateness, excused or excluded marks: bold
-        return Markup(" <b>") + escape(_cell(shown, width)[1:]) + Markup("</b>")
-    return escape(_cell(shown, width))
+    if emphasis == "absent":
+        return " " + _cell(shown, width)[1:], MARK_KINDS["absent"]
+    if emphasis:
+        return " " + _cell(shown, width)[1:], MARK_KINDS[None]
+    return _cell(shown, width), ""
 
 
 def _day_labels(week: WeekView, cols: range, col_ch: int) -> str:
@@ -112,23 +116,34 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROW
         ]
         starts = tuple(i - c0 for i in cols
                        if i > c0 and week.columns[i].day != week.columns[i - 1].day)
+        emphasis = marks or {}
         for r0 in range(0, len(week.rows), max_rows):
-            lines = [escape(h) for h in header]
+            # the lines as text and their marks, as split_marks would read them from
+            # <b> markup (not written and parsed again: the same text and marks)
+            lines = list(header)
+            found: list[str] = []
             for index in range(r0, min(r0 + max_rows, len(week.rows))):
                 row = week.rows[index]
-                # every _mark is Markup already: joined as plain strings (the same text)
-                line = escape(_name(row.number, row.name, name_ch)) + Markup("".join([
-                    _mark(row.marks[i], col_ch, (marks or {}).get(row.marks[i], ""))
-                    for i in cols]))
+                texts = [_name(row.number, row.name, name_ch)]
+                position = len(texts[0])
+                for i in cols:
+                    text, kind = _mark_text(row.marks[i], col_ch,
+                                            emphasis.get(row.marks[i], ""))
+                    if kind and len(text) > 1:
+                        found.append(f"{len(lines)}:{position + 1}-{position + len(text)}:"
+                                     f"{kind}")
+                    position += len(text)
+                    texts.append(text)
                 if last:
-                    line += escape(f"{week.absent[index]:>{COUNT_CH - 1}} "
-                                   f"{week.late[index]:>{COUNT_CH - 1}} ")
-                lines.append(line)
+                    texts.append(f"{week.absent[index]:>{COUNT_CH - 1}} "
+                                 f"{week.late[index]:>{COUNT_CH - 1}} ")
+                lines.append("".join(texts))
             chars = name_ch + 0.5 + col_ch * len(cols) + (2 * COUNT_CH if last else 0)
             rows = min(max_rows, len(week.rows) - r0) + HEADER_LINES
             scale = max(1.0, min(MAX_SCALE, (page_chars - 1) / chars,
                                  BLOCK_HEIGHT_PT / (rows * LINE_PT)))
-            plain, marked = split_marks(Markup("\n").join(lines))
+            plain = Markup("\n".join([str(escape(line)) for line in lines]))
+            marked = " ".join(found)
             result.append(GridBlock(plain, name_ch, col_ch, len(cols),
                                     starts, 2 if last else 0, round(scale, 3),
                                     tuple(week.columns[i].short for i in cols), marked))

@@ -152,3 +152,45 @@ def test_a_ruled_block_gets_the_rule_under_its_last_line_whatever_its_height_rou
         height = n * 9.0 * scale * 4 / 3 * 0.75
         ops = block_operators(0.0, 500.0, 100.0, height, [[0.0], [], [], [], None], True, scale)
         assert sum(op.endswith(" re") and " 0.400 re" in op for op in ops) == n, (scale, n)
+
+
+def test_a_grids_lines_and_marks_are_what_its_markup_would_give():
+    """A week's grid (a name with HTML characters, gaps, absences, lateness, marks outside
+    the stay and the group): its lines and marks are what split_marks reads from the same
+    grid written as <b> markup, each emphasised mark in bold over its cell."""
+    from datetime import date
+
+    from markupsafe import escape
+
+    from archiver.render.textgrid import GAP_TEXT, OUT_TEXT, _cell
+    from archiver.views.register import (MISSING, NOT_ENROLLED, NOT_IN_GROUP, GridRow,
+                                         LessonEntry, WeekView)
+
+    day = date(2025, 9, 1)
+    columns = tuple(LessonEntry(day, p, "matematyka", "T", "held", "", "", False, None,
+                                column=p, code="ma", short="mat.") for p in range(1, 6))
+    rows = (GridRow(1, "Żółć & <b>Co</b>", ("nb", MISSING, "sp", "ob", NOT_ENROLLED)),
+            GridRow(2, "Ąę", (NOT_IN_GROUP, "u", "nb", "ob", "sp")))
+    week = WeekView(day, day, columns, columns, rows, (), (1, 1), (1, 1))
+    emphasis = {"nb": "absent", "sp": "late", "u": "excused"}
+    block = blocks(week, marks=emphasis)[0]
+
+    def cell(mark: str) -> str:
+        width = block.col_ch
+        if mark == MISSING:
+            return ' <b class="gap">' + str(escape(_cell(GAP_TEXT, width)[1:])) + "</b>"
+        shown = OUT_TEXT if mark == NOT_ENROLLED else "" if mark == NOT_IN_GROUP else mark
+        kind = emphasis.get(mark, "")
+        if kind:
+            tag = '<b class="absent">' if kind == "absent" else "<b>"
+            return " " + tag + str(escape(_cell(shown, width)[1:])) + "</b>"
+        return str(escape(_cell(shown, width)))
+
+    text = block.lines.unescape().split("\n")
+    names = [line[:block.name_ch] for line in text[2:]]
+    counts = [line[block.name_ch + block.col_ch * 5:] for line in text[2:]]
+    markup = Markup("\n".join([str(escape(line)) for line in text[:2]] + [
+        str(escape(name)) + "".join(cell(m) for m in row.marks) + str(escape(tail))
+        for name, row, tail in zip(names, rows, counts, strict=True)]))
+    assert (block.lines, block.marks) == split_marks(markup)
+    assert "&lt;b&gt;Co&lt;/b&gt;" in str(block.lines) and len(block.marks.split()) == 6
