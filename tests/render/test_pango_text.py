@@ -377,7 +377,6 @@ def test_a_message_with_an_attachment_has_its_recipients_and_text_where_its_boxe
     """message_lines(head=False) after the header's <div class="meta"> (an attachment's
     line): the count, recipients and text where the old boxes put them."""
     from markupsafe import escape
-
     from render_helpers import CTX
 
     from archiver.render.lines import (
