@@ -196,27 +196,29 @@ def _learn(key, text: str, records, glyph_string, pango_font, font_size: float) 
             table.setdefault(char, (font_key, font_size, record))
 
 
+def _known_glyphs(key, text: str) -> list | None:  # noqa: ANN001
+    """The remembered (font, size, glyph record) of each character of `text` in face
+    `key`, or None when one of them (or the face) is not known, or there is no text."""
+    table = _LEARNT.get(key)
+    if table is None or not text:
+        return None
+    entries = [table.get(c) for c in text]
+    return None if None in entries else entries
+
+
 def known_width(key, text: str) -> float | None:  # noqa: ANN001
     """The width (px) a line of `text` has in face `key` when every character of it is
     known (`known` can draw it), else None: its glyphs' advances (one run, one glyph per
     character, no kerning: the width Pango lays such a line out at)."""
-    table = _LEARNT.get(key)
-    if table is None:
-        return None
-    entries = [table.get(c) for c in text]
-    if None in entries:
-        return None
-    return sum(e[2][1] for e in entries) * _FROM_UNITS
+    entries = _known_glyphs(key, text)
+    return None if entries is None else sum(e[2][1] for e in entries) * _FROM_UNITS
 
 
 def known(stream, key, text: str, matrix) -> bool:  # noqa: ANN001
     """Draw a line without marks from the glyphs remembered for its face `key`, when every
     character of it is known; False (nothing drawn) when not."""
-    table = _LEARNT.get(key)
-    if table is None:
-        return False
-    entries = [table.get(c) for c in text]
-    if None in entries:
+    entries = _known_glyphs(key, text)
+    if entries is None:
         return False
     font_key, font_size = entries[0][0], entries[0][1]
     if any(e[0] != font_key or e[1] != font_size for e in entries):

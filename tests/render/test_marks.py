@@ -163,8 +163,14 @@ def test_a_grids_lines_and_marks_are_what_its_markup_would_give():
     from markupsafe import escape
 
     from archiver.render.textgrid import GAP_TEXT, OUT_TEXT, _cell
-    from archiver.views.register import (MISSING, NOT_ENROLLED, NOT_IN_GROUP, GridRow,
-                                         LessonEntry, WeekView)
+    from archiver.views.register import (
+        MISSING,
+        NOT_ENROLLED,
+        NOT_IN_GROUP,
+        GridRow,
+        LessonEntry,
+        WeekView,
+    )
 
     day = date(2025, 9, 1)
     columns = tuple(LessonEntry(day, p, "matematyka", "T", "held", "", "", False, None,

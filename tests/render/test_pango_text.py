@@ -114,16 +114,33 @@ def _words(pdf: bytes) -> list[tuple[str, float, float]]:
         r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
 
 
+def _pdf(body: str) -> bytes:
+    """A PDF/A of a page whose body is `body`."""
+    from render_helpers import CTX
+
+    from archiver.render.pdfa import html_to_pdfa
+
+    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+            f"</head><body>{body}</body></html>")
+    return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+
+
+def _assert_same_places(before_pdf: bytes, after_pdf: bytes, dx: float = 0.05) -> None:
+    """The same words in the same order, each within dx pt across and 0.05 pt down of
+    where it printed before."""
+    before, after = _words(before_pdf), _words(after_pdf)
+    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
+    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
+        assert abs(x0 - x1) < dx and abs(y0 - y1) < 0.05, word
+
+
 def test_a_message_header_folded_prints_where_its_divs_printed_it() -> None:
     """message_head and tally_lines (folded lines, the note in its grey, bold pieces bold)
     put every word where the header's <div>s, <b> and <span class="note"> put it."""
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from render_helpers import CTX
-
     from archiver.render.lines import message_head, tally_lines
-    from archiver.render.pdfa import html_to_pdfa
     from archiver.views.messages import MessageEntry, Receipt
     from archiver.views.people import Person
 
@@ -148,14 +165,9 @@ def test_a_message_header_folded_prints_where_its_divs_printed_it() -> None:
            f'<div class="recipients">{tally_lines(message, tz)}</div>')
 
     def pdf(inner: str) -> bytes:
-        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-                f'</head><body><div class="message">{inner}<p>po</p></div></body></html>')
-        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+        return _pdf(f'<div class="message">{inner}<p>po</p></div>')
 
-    before, after = _words(pdf(old)), _words(pdf(new))
-    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
-    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
-        assert abs(x0 - x1) < 0.1 and abs(y0 - y1) < 0.05, word  # a tenth of a point
+    _assert_same_places(pdf(old), pdf(new), dx=0.1)
     assert b"0.200000 0.200000 0.200000 rg" in _content(pdf(new))  # the note's #333
 
 
@@ -173,25 +185,17 @@ def _content(pdf: bytes) -> bytes:
 def test_a_message_body_folded_prints_what_its_pre_wrap_printed() -> None:
     from html import escape
 
-    from render_helpers import CTX
-
     from archiver.render.lines import body_blocks
-    from archiver.render.pdfa import html_to_pdfa
     from archiver.render.printable import printable
 
     def pdf(inner: str) -> bytes:
-        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-                f'</head><body><div class="message">{inner}</div></body></html>')
-        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+        return _pdf(f'<div class="message">{inner}</div>')
 
     for text in TEXTS[:4]:
         old = f'<div class="body" style="font: 9.5pt/1.4 \'DejaVu Sans\'; white-space: ' \
               f'pre-wrap; overflow-wrap: anywhere">{escape(printable(text))}</div>'  # as finalize
         new = str(body_blocks(text))  # its first block carries .body's rule
-        before, after = _words(pdf(old)), _words(pdf(new))
-        assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
-        for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
-            assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
+        _assert_same_places(pdf(old), pdf(new))
 
 
 _FROM_THREADS = """
@@ -246,10 +250,8 @@ def test_a_whole_message_in_one_block_prints_where_its_blocks_printed_it(body: s
     """message_lines: header, count, recipients and the text's first lines as one folded
     block of lines in three sizes (marks.FOLD_LINES) and the text's rule (FOLD_RULES) put
     every word where message_head, tally_lines and body_blocks put it, and draw the rule."""
-    from render_helpers import CTX
 
     from archiver.render.lines import body_blocks, message_head, message_lines, tally_lines
-    from archiver.render.pdfa import html_to_pdfa
 
     tz = "Europe/Warsaw"
     message = _message(body, 3)
@@ -259,14 +261,9 @@ def test_a_whole_message_in_one_block_prints_where_its_blocks_printed_it(body: s
     assert new.count("<pre") < old.count("<pre")  # header, count, recipients: one block
 
     def pdf(inner: str) -> bytes:
-        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-                f'</head><body><div class="message">{inner}</div><p>po</p></body></html>')
-        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+        return _pdf(f'<div class="message">{inner}</div><p>po</p>')
 
-    before, after = _words(pdf(old)), _words(pdf(new))
-    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
-    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
-        assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
+    _assert_same_places(pdf(old), pdf(new))
     assert b"0.733333 0.733333 0.733333 rg" in _content(pdf(new))  # the rule's #bbb
 
 
@@ -285,10 +282,7 @@ def test_a_threads_heading_prints_where_its_span_printed_it(subject: str) -> Non
     own text (no <span>), printed in its size and grey where the span printed it."""
     from html import escape
 
-    from render_helpers import CTX
-
     from archiver.render.lines import thread_heading
-    from archiver.render.pdfa import html_to_pdfa
 
     note = "(T00004, wiadomości: 2)"
     old = f'<h2>Wątek: {escape(subject)} <span class="note">{note}</span></h2>'
@@ -296,14 +290,9 @@ def test_a_threads_heading_prints_where_its_span_printed_it(subject: str) -> Non
     assert ("<span" not in new) == (len(subject) < 60)
 
     def pdf(inner: str) -> bytes:
-        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-                f'</head><body><p>przed</p>{inner}<p>po</p></body></html>')
-        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+        return _pdf(f'<p>przed</p>{inner}<p>po</p>')
 
-    before, after = _words(pdf(old)), _words(pdf(new))
-    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
-    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
-        assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
+    _assert_same_places(pdf(old), pdf(new))
     if "<span" not in new:
         assert b"0.200000 0.200000 0.200000 rg" in _content(pdf(new))  # the note's #333
 
@@ -333,7 +322,6 @@ def test_a_class_message_in_few_blocks_prints_where_its_boxes_printed_it(body: s
     rule and its names (compact_recipients) in few folded blocks, every word where the
     template's boxes put it, a rule under each head and over the text."""
     from markupsafe import escape
-    from render_helpers import CTX
 
     from archiver.render.lines import (
         body_blocks,
@@ -342,7 +330,6 @@ def test_a_class_message_in_few_blocks_prints_where_its_boxes_printed_it(body: s
         message_lines,
         read_tally,
     )
-    from archiver.render.pdfa import html_to_pdfa
 
     tz = "Europe/Warsaw"
     message = _class_message(body)
@@ -360,14 +347,9 @@ def test_a_class_message_in_few_blocks_prints_where_its_boxes_printed_it(body: s
     assert new.count("<pre") < old.count("<pre") and "<p " not in new and "<div" not in new
 
     def pdf(inner: str) -> bytes:
-        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-                f'</head><body><div class="message">{inner}</div><p>po</p></body></html>')
-        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+        return _pdf(f'<div class="message">{inner}</div><p>po</p>')
 
-    before, after = _words(pdf(old)), _words(pdf(new))
-    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
-    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
-        assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
+    _assert_same_places(pdf(old), pdf(new))
     assert _content(pdf(new)).count(b"0.733333 0.733333 0.733333 rg") == 3 + 1  # heads, text
 
 
@@ -377,7 +359,6 @@ def test_a_message_with_an_attachment_has_its_recipients_and_text_where_its_boxe
     """message_lines(head=False) after the header's <div class="meta"> (an attachment's
     line): the count, recipients and text where the old boxes put them."""
     from markupsafe import escape
-    from render_helpers import CTX
 
     from archiver.render.lines import (
         body_blocks,
@@ -387,7 +368,6 @@ def test_a_message_with_an_attachment_has_its_recipients_and_text_where_its_boxe
         read_tally,
         tally_lines,
     )
-    from archiver.render.pdfa import html_to_pdfa
 
     tz = "Europe/Warsaw"
     message = _class_message(TEXTS[0]) if kind == "class" else _message(TEXTS[0], 3)
@@ -411,11 +391,6 @@ def test_a_message_with_an_attachment_has_its_recipients_and_text_where_its_boxe
     assert new.count("<pre") < old.count("<pre")
 
     def pdf(inner: str) -> bytes:
-        html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-                f'</head><body><div class="message">{inner}</div><p>po</p></body></html>')
-        return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+        return _pdf(f'<div class="message">{inner}</div><p>po</p>')
 
-    before, after = _words(pdf(old)), _words(pdf(new))
-    assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
-    for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
-        assert abs(x0 - x1) < 0.05 and abs(y0 - y1) < 0.05, word
+    _assert_same_places(pdf(old), pdf(new))
