@@ -155,3 +155,18 @@ def test_timeline_tells_the_main_process_alone_and_the_idle_workers() -> None:
     assert line.busy_s == {1: 20, 2: 9}
     assert line.idle_s() == 11  # worker 2 had nothing for 11 of the 20 seconds
     assert timeline([], 0.0, 1.0) is None
+
+
+def test_the_ceiling_is_the_least_of_its_timings_each_on_a_collected_heap(monkeypatch) -> None:
+    """A single timing of a short layout may hold a full garbage collection or not: the
+    ceiling keeps the least of its timings, each begun right after a collection."""
+    from archiver.render import ceiling
+
+    clock, events = iter([0.0, 5.0, 10.0, 12.0, 20.0, 27.0]), []  # timings 5, 2 and 7 s
+    monkeypatch.setattr(ceiling.time, "process_time", lambda: events.append("clock")
+                        or next(clock))
+    monkeypatch.setattr(ceiling.gc, "collect", lambda: events.append("gc"))
+    monkeypatch.setattr(ceiling, "html_to_pdfa", lambda *_a, **_k: (b"", 4))
+    found = measure("messages", [ceiling.PageText("a", 100.0)], "", CTX, repeats=3)
+    assert found.cpu_s == 2.0 and found.pages == 4
+    assert events == ["gc", "clock", "clock"] * 3
