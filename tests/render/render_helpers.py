@@ -31,3 +31,17 @@ def pdf_pages(pdf: bytes, layout: bool = True) -> list[str]:
         args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), handle.name, "-"]
         out = subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8")
     return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
+
+
+def pdf_words(pdf: bytes) -> list[tuple[str, float, float]]:
+    """Every word the PDF prints with its box's left and top (pt), as pdftotext -bbox
+    reads them, in reading order."""
+    import re
+
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        out = subprocess.run(["pdftotext", "-bbox", file.name, "-"], capture_output=True,
+                             check=True, text=True).stdout
+    return [(w, float(x), float(y)) for x, y, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]

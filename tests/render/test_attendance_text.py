@@ -5,14 +5,11 @@ lines, bold and tinted words included, and stay paragraphs (P) of the tagged PDF
 from __future__ import annotations
 
 import io
-import re
-import subprocess
-import tempfile
 
 import pikepdf
 import pytest
 from jinja2 import Environment
-from render_helpers import CTX
+from render_helpers import CTX, pdf_words
 
 from archiver.render.attendance_text import TEMPLATE_TEXT
 from archiver.render.pdfa import html_to_pdfa
@@ -25,16 +22,6 @@ LEGEND = ("Frekwencja ucznia na lekcjach każdego przedmiotu (tylko lekcje jego 
                   ("godz. wych.", "Godzina wychowawcza"), ("j. ang.", "Język angielski"),
                   ("wf", "Wychowanie fizyczne"), ("x&lt;y", "Przedmiot &lt;b&gt; &amp; inny"),
                   ("zaj. art.", "Zajęcia artystyczne " * 6)]) + ".")
-
-
-def _words(pdf: bytes) -> list[tuple[str, float, float]]:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(pdf)
-        file.flush()
-        out = subprocess.run(["pdftotext", "-bbox", file.name, "-"], capture_output=True,
-                             check=True, text=True).stdout
-    return [(w, float(x), float(y)) for x, y, w in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
 
 
 def _pdf(body: str) -> bytes:
@@ -54,8 +41,8 @@ def test_a_folded_legend_prints_its_words_where_the_paragraph_did(room: str,
     folded = env.from_string('{% call legend(room) %}' + LEGEND + "{% endcall %}").render(
         room=room, **TEMPLATE_TEXT)
     assert "<b" not in folded and "data-fold" in folded
-    before = _words(_pdf(wrapper.format(f'<p class="legend">{LEGEND}</p>')))
-    after = _words(_pdf(wrapper.format(folded)))
+    before = pdf_words(_pdf(wrapper.format(f'<p class="legend">{LEGEND}</p>')))
+    after = pdf_words(_pdf(wrapper.format(folded)))
     assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
     assert len({y for _w, _x, y in before}) >= 4  # wrapped over several lines
     for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):

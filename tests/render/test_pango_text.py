@@ -4,6 +4,7 @@ it, so that transcripts' folded lines print as their wrapped paragraphs did."""
 from __future__ import annotations
 
 import pytest
+from render_helpers import pdf_words
 from weasyprint import HTML
 
 from archiver.render.lines import CELL_FACE, MESSAGE_PT, _cell_rows, _pad
@@ -100,20 +101,6 @@ def test_padding_reaches_its_column_within_half_a_hair_space() -> None:
         assert abs(x + width_pt(_pad(x, target), CELL_FACE) - target) <= 0.36
 
 
-def _words(pdf: bytes) -> list[tuple[str, float, float]]:
-    import re
-    import subprocess
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(pdf)
-        file.flush()
-        out = subprocess.run(["pdftotext", "-bbox", file.name, "-"], capture_output=True,
-                             check=True, text=True).stdout
-    return [(w, float(x), float(y)) for x, y, w in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
-
-
 def _pdf(body: str) -> bytes:
     """A PDF/A of a page whose body is `body`."""
     from render_helpers import CTX
@@ -128,7 +115,7 @@ def _pdf(body: str) -> bytes:
 def _assert_same_places(before_pdf: bytes, after_pdf: bytes, dx: float = 0.05) -> None:
     """The same words in the same order, each within dx pt across and 0.05 pt down of
     where it printed before."""
-    before, after = _words(before_pdf), _words(after_pdf)
+    before, after = pdf_words(before_pdf), pdf_words(after_pdf)
     assert [w for w, _x, _y in after] == [w for w, _x, _y in before]
     for (word, x0, y0), (_w, x1, y1) in zip(before, after, strict=True):
         assert abs(x0 - x1) < dx and abs(y0 - y1) < 0.05, word
