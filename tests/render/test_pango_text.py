@@ -284,6 +284,25 @@ def test_a_threads_heading_prints_where_its_span_printed_it(subject: str) -> Non
         assert b"0.200000 0.200000 0.200000 rg" in _content(pdf(new))  # the note's #333
 
 
+def _old_class_recipients(message) -> str:  # noqa: ANN001
+    """A class message's recipients as the template's boxes printed them (a tally with its
+    note, then one .rgroup per class)."""
+    from markupsafe import escape
+
+    from archiver.render.lines import compact_recipients, read_tally
+
+    groups = "".join(
+        f'<div class="rgroup"><p class="rgroup-head">{escape(g.label)}: '
+        f"{read_tally(len(g.read), len(g.unread) + len(g.read))}</p>"
+        f"{compact_recipients(g, message.sent_at)}</div>" for g in message.groups())
+    return (f'<div class="recipients"><p class="tally"><b>Odbiorcy: '
+            f"{message.recipient_count}</b> – "
+            f"{read_tally(message.read_count, message.recipient_count)}<br><span "
+            'class="note">W każdej grupie najpierw ci, którzy wiadomości nie przeczytali, '
+            "potem odbiorcy, którzy ją przeczytali, z dniem i godziną odczytu.</span></p>"
+            f"{groups}</div>")
+
+
 def _class_message(body: str):  # noqa: ANN202
     from dataclasses import replace
     from datetime import datetime, timedelta
@@ -308,28 +327,17 @@ def test_a_class_message_in_few_blocks_prints_where_its_boxes_printed_it(body: s
     """message_lines of a class's message: the count and its note, each group's head and
     rule and its names (compact_recipients) in few folded blocks, every word where the
     template's boxes put it, a rule under each head and over the text."""
-    from markupsafe import escape
 
     from archiver.render.lines import (
         body_blocks,
-        compact_recipients,
         message_head,
         message_lines,
-        read_tally,
     )
 
     tz = "Europe/Warsaw"
     message = _class_message(body)
-    groups = "".join(
-        f'<div class="rgroup"><p class="rgroup-head">{escape(g.label)}: '
-        f"{read_tally(len(g.read), len(g.unread) + len(g.read))}</p>"
-        f"{compact_recipients(g, message.sent_at)}</div>" for g in message.groups())
-    old = (f'{message_head(message, tz, last=True)}<div class="recipients"><p class="tally">'
-           f"<b>Odbiorcy: {message.recipient_count}</b> – "
-           f"{read_tally(message.read_count, message.recipient_count)}<br><span class=\"note\">"
-           "W każdej grupie najpierw ci, którzy wiadomości nie przeczytali, potem odbiorcy, "
-           "którzy ją przeczytali, z dniem i godziną odczytu.</span></p>"
-           f"{groups}</div>{body_blocks(message.body)}")
+    old = (f"{message_head(message, tz, last=True)}{_old_class_recipients(message)}"
+           f"{body_blocks(message.body)}")
     new = str(message_lines(message, tz))
     assert new.count("<pre") < old.count("<pre") and "<p " not in new and "<div" not in new
 
@@ -345,14 +353,11 @@ def test_a_message_with_an_attachment_has_its_recipients_and_text_where_its_boxe
         kind: str) -> None:
     """message_lines(head=False) after the header's <div class="meta"> (an attachment's
     line): the count, recipients and text where the old boxes put them."""
-    from markupsafe import escape
 
     from archiver.render.lines import (
         body_blocks,
-        compact_recipients,
         message_head,
         message_lines,
-        read_tally,
         tally_lines,
     )
 
@@ -361,16 +366,7 @@ def test_a_message_with_an_attachment_has_its_recipients_and_text_where_its_boxe
     meta = (f'<div class="meta">{message_head(message, tz)}<div>Załącznik: plan.pdf (1 kB) · '
             'SHA-256: <span class="hash">9f86d081884c7d659a2feaa0c55ad015</span></div></div>')
     if kind == "class":
-        groups = "".join(
-            f'<div class="rgroup"><p class="rgroup-head">{escape(g.label)}: '
-            f"{read_tally(len(g.read), len(g.unread) + len(g.read))}</p>"
-            f"{compact_recipients(g, message.sent_at)}</div>" for g in message.groups())
-        rest = (f'<div class="recipients"><p class="tally"><b>Odbiorcy: '
-                f"{message.recipient_count}</b> – "
-                f"{read_tally(message.read_count, message.recipient_count)}<br><span "
-                'class="note">W każdej grupie najpierw ci, którzy wiadomości nie przeczytali, '
-                "potem odbiorcy, którzy ją przeczytali, z dniem i godziną odczytu.</span></p>"
-                f"{groups}</div>")
+        rest = _old_class_recipients(message)
     else:
         rest = str(tally_lines(message, tz, last=True))
     old = meta + rest + str(body_blocks(message.body))
