@@ -10,6 +10,7 @@ import pandas as pd
 
 from archiver.errors import InputError
 from archiver.i18n import _
+from archiver.interrupts import deferred
 from archiver.sources.raw import RawTable
 
 
@@ -50,11 +51,16 @@ def read_csv_table(name: str, data: bytes, location: str) -> RawTable:
     if not text.strip():
         raise InputError(_("{location}: the file is empty; expected at least a header "
                            "line").format(location=location))
+    # pandas' C reader loses a KeyboardInterrupt raised while it takes text from its
+    # source and reports "Calling read(nbytes) on source failed": a Ctrl-C or SIGTERM then
+    # read as a fault of a good file and the run went on or stopped with the wrong words.
+    # Held for the parse (a fraction of a second), the signal acts as soon as it ends.
     try:
-        grid = pd.read_csv(
-            io.StringIO(text), header=None, dtype=object, na_filter=False,
-            skip_blank_lines=False, keep_default_na=False, engine="c",
-        )
+        with deferred():
+            grid = pd.read_csv(
+                io.StringIO(text), header=None, dtype=object, na_filter=False,
+                skip_blank_lines=False, keep_default_na=False, engine="c",
+            )
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError(_("{location}: not readable as CSV ({parser_reason})").format(
                              location=location, parser_reason=_parser_reason(exc))) from None

@@ -222,3 +222,47 @@ def test_ctrl_c_while_archiver_starts_prints_no_traceback(work: Path, lang: str,
     assert words in run.stderr
     assert not list((work / "out").iterdir())
     assert none_left_after(marker, 5.0) == []
+
+
+# A signal arrives while pandas' C reader takes the next piece of a CSV of the export from
+# its in-memory source (seen in CI: Ctrl-C as the workers started). pandas turns the
+# KeyboardInterrupt raised there into "Calling read(nbytes) on source failed": the run must
+# still stop as interrupted, never blame a good file of the export, never go on.
+_SIGNAL_WHILE_PANDAS_READS = """
+import os, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)
+signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+number = getattr(signal, sys.argv[1])
+def signal_in_read(frame, event, arg):
+    if event == "c_call" and getattr(arg, "__qualname__", "") == "StringIO.read":
+        sys.setprofile(None)
+        os.kill(os.getpid(), number)
+import archiver.sources.csvtext as csvtext
+real = csvtext.pd.read_csv
+def reading(*args, **kwargs):
+    csvtext.pd.read_csv = real
+    sys.setprofile(signal_in_read)
+    try:
+        return real(*args, **kwargs)
+    finally:
+        sys.setprofile(None)
+csvtext.pd.read_csv = reading
+sys.argv = ["archiver", *sys.argv[2:]]
+from archiver.entry import main
+main()
+"""
+
+
+@pytest.mark.parametrize("name,code", [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_while_a_csv_is_parsed_stops_the_run_and_blames_no_file(
+        work: Path, name: str, code: int) -> None:
+    marker = uuid.uuid4().hex
+    run = subprocess.run([sys.executable, "-c", _SIGNAL_WHILE_PANDAS_READS, name,
+                          *command(work, "term-end")], capture_output=True, text=True,
+                         env=environment(work, marker), timeout=120)
+    assert run.returncode == code, run.stderr[-3000:]
+    assert "CSV" not in run.stderr and ".csv" not in run.stderr, run.stderr[-3000:]
+    assert "Traceback" not in run.stderr, run.stderr[-3000:]
+    assert "interrupted" in run.stderr
+    assert not list((work / "out").iterdir())
+    assert none_left_after(marker, 5.0) == []
