@@ -10,6 +10,7 @@ from itertools import groupby
 
 from markupsafe import Markup, escape
 
+from archiver.render.foldbreak import FOLD_CUTS
 from archiver.render.fonts import advances
 from archiver.render.marks import FOLD_LINES, FOLD_MAX_PT, FOLD_RULES, fold_height
 from archiver.render.pango_text import Face, baseline_pt, width_pt, wrap
@@ -389,8 +390,9 @@ class _Flow:
     line drawn in its own size at its own baseline."""
 
     def __init__(self) -> None:
-        # (text, marks of the line as "start-end:kind", size pt, condensed, baseline, top)
-        self.lines: list[tuple[str, list[str], float, bool, float, float]] = []
+        # (text, marks of the line as "start-end:kind", size pt, condensed, baseline, top,
+        # bottom)
+        self.lines: list[tuple[str, list[str], float, bool, float, float, float]] = []
         self.rules: list[float] = []
         self.cuts: set[int] = set()  # a block may begin with these lines
         self.tops: dict[int, float] = {}  # where such a block begins, if above its line
@@ -414,8 +416,9 @@ class _Flow:
         for number, text in enumerate(lines):
             if number in starts[1:]:
                 self.cuts.add(len(self.lines))
+            top = self.y + number * line_pt
             self.lines.append((text, by_line.get(number, []), face.size_pt, face.condensed,
-                               self.y + number * line_pt + baseline, self.y + number * line_pt))
+                               top + baseline, top, top + line_pt))
         self.y += _height(len(lines), line_pt)
 
     def cut(self, top: float | None = None) -> None:
@@ -432,19 +435,31 @@ class _Flow:
             return self.y
         return self.tops.get(index, self.lines[index][5])
 
+    def _end(self, begin: int, index: int) -> float:
+        """Where the content of lines begin..index-1 ends: their last line's bottom, or the
+        bottom of a rule among them (the space after it is not theirs)."""
+        top, following = self._top(begin), self._top(index)
+        return max([self.lines[index - 1][6]]
+                   + [y + RULE_PT for y in self.rules if top <= y < following])
+
     def blocks(self) -> list[Markup] | None:
-        """The folded blocks (None: one too tall for a page, lay the parts out as before)."""
+        """The folded blocks (None: one too tall for a page, lay the parts out as before),
+        each with its pieces (FOLD_CUTS: a page may end between them, render/foldbreak)."""
         ranges, begin = [], 0
+        pieces: list[list[int]] = []  # each block's pieces' first lines
         for index in sorted(self.cuts | {len(self.lines)}):
             if index <= begin:
                 continue
             top = self._top(begin)
             end = self._top(index)
-            if ranges and (index - begin == 1 or not self.lines[begin][0].strip()
-                           or end - ranges[-1][2] <= MERGE_PT):  # (fold draws from line 1)
+            if ranges and (index - begin == 1 or not self.lines[begin][0].strip()):
+                ranges[-1] = (ranges[-1][0], index, ranges[-1][2])  # (fold draws from line 1)
+            elif ranges and end - ranges[-1][2] <= MERGE_PT:
                 ranges[-1] = (ranges[-1][0], index, ranges[-1][2])
+                pieces[-1].append(begin)
             else:
                 ranges.append((begin, index, top))
+                pieces.append([begin])
             begin = index
         out = []
         base = baseline_pt(META_FACE, META_LINE_PT)  # where .flow's own line has its baseline
@@ -454,17 +469,22 @@ class _Flow:
                 return None
             origin = top + base
             places, marks, texts = [], [], []
-            for index, (text, own, size, condensed, baseline, _t) in \
+            for index, (text, own, size, condensed, baseline, _t, _b) in \
                     enumerate(self.lines[first:last]):
                 places.append(f"{baseline - origin:.4f}/{size:g}" + ("/c" if condensed else ""))
                 marks += [f"{index}:{m}" for m in own]
                 texts.append(text)
             rules = " ".join(f"{y - origin:.4f}/{RULE_PT:g}/{MESSAGE_PT:.4f}/{RULE_COLOUR}"
                              for y in self.rules if top <= y < bottom)
+            starts = pieces[number]
+            cuts = " ".join(
+                f"{start - first}/{self._top(start) - top:.4f}/"
+                f"{self._end(start, following) - top:.4f}"
+                for start, following in zip(starts, [*starts[1:], last], strict=True))
             # (the attributes hold numbers and mark letters only: nothing to escape)
             out.append(Markup(f'<pre class="flow" data-fold data-marks="{" ".join(marks)}" '
                               f'{FOLD_LINES}="{" ".join(places)}" {FOLD_RULES}="{rules}" '
-                              f'style="height: {bottom - top:.4f}pt">\n')
+                              f'{FOLD_CUTS}="{cuts}" style="height: {bottom - top:.4f}pt">\n')
                        + escape("\n".join(texts)) + Markup("</pre>"))
         return out
 
@@ -485,8 +505,8 @@ def _compact_flow(flow: _Flow, message: MessageEntry) -> bool:
     start = len(flow.lines)
     flow.add(lines, marks, TALLY_FACE, TALLY_LINE_PT)
     for index in range(start + len(lines) - len(note), start + len(lines)):
-        text, own, _size, condensed, baseline, top = flow.lines[index]
-        flow.lines[index] = (text, own, META_FACE.size_pt, condensed, baseline, top)
+        text, own, _size, condensed, baseline, top, bottom = flow.lines[index]
+        flow.lines[index] = (text, own, META_FACE.size_pt, condensed, baseline, top, bottom)
     flow.y += 0.8 * MM_PT  # .recipients p's margin-bottom (it wins over .rgroup-head's top)
     after = 0.8 * MM_PT
     for group in message.groups():

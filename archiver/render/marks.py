@@ -33,6 +33,7 @@ import cffi
 from markupsafe import Markup
 
 from archiver.render import drawline
+from archiver.render.foldbreak import FRAGMENT
 
 KINDS = {None: "b", "absent": "a", "gap": "g", "risk": "r"}  # <b class=...>: a letter
 LINE_KINDS = {"cancelled": "c"}  # <span class=...> around a whole line: a letter
@@ -328,8 +329,9 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
         by_index = _by_index(element.get("data-marks") or "")
         places = _places(element.get(FOLD_LINES) or "")
         rules = element.get(FOLD_RULES)
+        fragment = getattr(textbox, FRAGMENT, None)  # a page ends in the block (foldbreak)
         if rules:
-            ops = _rule_ops(stream, textbox, rules)
+            ops = _rule_ops(stream, textbox, rules, fragment)
             at = _before_text(stream)
             stream.stream[at:at] = ops
         pango = _lib()
@@ -343,12 +345,18 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
             textbox.style["font_size"] >= 1e-6  # lines drawn as draw_first_line would
         face = drawline.face(textbox.style) if plain else None
         (a, b, _), (c, d, _), (e, f, _) = matrix
+        lines = folded.split("\n")
+        numbers, shift = range(len(lines)), 0.0
+        if fragment is not None:
+            numbers = range(fragment[0], len(lines) if fragment[1] is None else fragment[1])
+            shift = fragment[2]
         try:
-            for number, text in enumerate(folded.split("\n")):
+            for number in numbers:
+                text = lines[number]
                 if not text.strip():
                     continue  # as WeasyPrint draws no line of spaces
                 dy, own = places[number] if number < len(places) else (None, None)
-                dy = number * pitch if dy is None else dy
+                dy = (number * pitch if dy is None else dy) - shift
                 marks = by_index.get(number, ())
                 learn = face if own is None and not marks else None  # the face's own size
                 if learn is not None and drawline.known(
@@ -415,15 +423,21 @@ def _with_size(pango, base, size: float, condensed: bool = False):  # noqa: ANN0
     return copy
 
 
-def _rule_ops(stream, textbox, rules: str) -> list[bytes]:  # noqa: ANN001
-    """FOLD_RULES as filled rectangles, from the first line's baseline and the block's left."""
+def _rule_ops(stream, textbox, rules: str, fragment=None) -> list[bytes]:  # noqa: ANN001
+    """FOLD_RULES as filled rectangles, from the first line's baseline and the block's left
+    (of a fragment of the block: its own rules, from its first baseline)."""
     baseline = textbox.position_y + textbox.baseline
     ops = []
     for rule in rules.split():
         top, height, width, colour = rule.split("/")
+        y = float(top) * PX_PER_PT
+        if fragment is not None:
+            if not fragment[3] <= y < fragment[4]:
+                continue
+            y -= fragment[2]
         red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
         ops.append(f"q {red:f} {green:f} {blue:f} rg {textbox.position_x:f} "
-                   f"{baseline + float(top) * PX_PER_PT:f} {float(width) * PX_PER_PT:f} "
+                   f"{baseline + y:f} {float(width) * PX_PER_PT:f} "
                    f"{float(height) * PX_PER_PT:f} re f Q".encode("ascii"))
     if ops and stream._tags is not None:
         ops = [b"/Artifact BMC", *ops, b"EMC"]

@@ -377,3 +377,59 @@ def test_a_message_with_an_attachment_has_its_recipients_and_text_where_its_boxe
         return _pdf(f'<div class="message">{inner}</div><p>po</p>')
 
     _assert_same_places(pdf(old), pdf(new))
+
+
+def _page_words(pdf: bytes) -> list[list[str]]:
+    from render_helpers import pdf_pages
+
+    return [page.split() for page in pdf_pages(pdf, layout=False)]
+
+
+def _after_spacer(inner: str, height: float) -> bytes:
+    """A page whose first `height` pt are empty, then a message box holding `inner`."""
+    return _pdf(f'<div style="height: {height}pt"></div><div class="message">{inner}</div>'
+                "<p>po</p>")
+
+
+SPACERS = range(290, 680, 20)  # page ends from the message's text up to its header
+
+
+def test_a_page_ends_in_a_merged_block_wherever_its_pieces_would_have_let_it(monkeypatch) -> None:
+    """A flow merges its pieces into few blocks (lines.MERGE_PT); a page still ends at any
+    of their cuts: wherever the page ends in a class message (its text, its groups of
+    recipients, its header), each page holds the words it holds when every piece is a
+    block of its own."""
+    import archiver.render.lines as lines_module
+    from archiver.render.lines import message_lines
+
+    message = _class_message(TEXTS[0] * 3)
+    merged = str(message_lines(message, "Europe/Warsaw"))
+    monkeypatch.setattr(lines_module, "MERGE_PT", 0.0)
+    unmerged = str(message_lines(message, "Europe/Warsaw"))
+    assert merged.count("<pre") < unmerged.count("<pre")
+    for height in SPACERS:
+        merged_pages = _page_words(_after_spacer(merged, height))
+        assert len(merged_pages) == 2, height
+        assert merged_pages == _page_words(_after_spacer(unmerged, height)), height
+
+
+def test_a_class_messages_recipients_end_a_page_where_their_boxes_ended_it() -> None:
+    """Where a page ends among a class message's groups of recipients, it ends where it
+    ended when the groups were the template's boxes (a group whose names fit stays on the
+    page, even when the space after it does not)."""
+    from archiver.render.lines import body_blocks, message_head, message_lines
+
+    tz = "Europe/Warsaw"
+    message = _class_message(TEXTS[0] * 3)
+    old = f"{message_head(message, tz, last=True)}{_old_class_recipients(message)}" \
+          f"{body_blocks(message.body)}"
+    new = str(message_lines(message, tz))
+    among = 0
+    for height in SPACERS:
+        old_pages = _page_words(_after_spacer(old, height))
+        if "Odbiorcy:" not in old_pages[0] or "Szanowni" in old_pages[0] or \
+                old_pages[1][0] == "Szanowni":
+            continue  # the page ends in the header or at or in the text: cut elsewhere now
+        among += 1
+        assert _page_words(_after_spacer(new, height)) == old_pages, height
+    assert among >= 8
