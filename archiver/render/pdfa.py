@@ -22,7 +22,15 @@ from weasyprint import CSS, HTML, Attachment
 
 from archiver.errors import RenderError
 from archiver.i18n import _
-from archiver.render import attendance_svg, deflate, foldbreak, margins, marks, styles
+from archiver.render import (
+    attendance_svg,
+    deflate,
+    foldbreak,
+    htmlparse,
+    margins,
+    marks,
+    styles,
+)
 from archiver.render.context import RunContext
 from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
 from archiver.render.printable import printable
@@ -44,6 +52,7 @@ attendance_svg.install()  # the attendance charts' SVG drawn as a whole (after m
 margins.install()  # no margin boxes made for pages without a margin rule (render/margins.py)
 styles.install()  # elements with the same style attribute share one computed style
 foldbreak.install()  # pages end between a folded block's pieces (render/foldbreak.py)
+htmlparse.install()  # the HTML parser's patterns kept, not made again per run of text
 
 
 @dataclass(frozen=True)
