@@ -211,12 +211,13 @@ class _Marks:
     (a year's summary has some fifteen sections). The cells come in day order, so that a
     section's are one run of them (found by a binary search, not a mask of all)."""
 
-    def __init__(self, days: np.ndarray, student_ids: np.ndarray, symbols: np.ndarray) -> None:
+    def __init__(self, days: np.ndarray, pupil_codes: np.ndarray, pupils: list[str],
+                 symbols: np.ndarray) -> None:
         self.days = days  # sorted
-        pupil_codes, pupils = pd.factorize(student_ids)
+        self.pupil_codes = pupil_codes  # positions in `pupils`
         symbol_codes, symbols = pd.factorize(symbols)
-        self.pupil_codes, self.symbol_codes = pupil_codes, symbol_codes
-        self.pupil_index = {p: i for i, p in enumerate(pupils.tolist())}
+        self.symbol_codes = symbol_codes
+        self.pupil_index = {p: i for i, p in enumerate(pupils)}
         self.symbols = [str(y) for y in symbols.tolist()]
         self.symbol_index = {y: i for i, y in enumerate(self.symbols)}
 
@@ -241,38 +242,65 @@ class _Marks:
                      int(np.searchsorted(self.days, np.datetime64(pd.Timestamp(last)), "right")))
 
 
-def _cells(ds: Dataset, marked: pd.Series, lessons: pd.DataFrame, held: pd.Series,
-           stays: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _codes(known: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each of `values`' position in `known` (distinct values), -1 where it is not there:
+    one factorize of both (object arrays hash faster than pandas' string arrays)."""
+    codes, _uniques = pd.factorize(np.concatenate([known, values]))
+    found = codes[len(known):]
+    return np.where(found < len(known), found, -1)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """The register's cells of the summary, as codes: each cell's lesson (its position in
+    the lessons), pupil (a position in `pupils`, the stays' student ids) and symbol
+    (None: an unmarked cell of a whole-class lesson); `marked`: the marks counted, a
+    mask over the dataset's attendance."""
+
+    marked: np.ndarray
+    pupils: list[str]
+    at: np.ndarray
+    pupil_codes: np.ndarray
+    symbols: np.ndarray
+
+
+def _cells(ds: Dataset, lessons: pd.DataFrame, held: pd.Series,
+           stays: pd.DataFrame) -> _Cells:
     """The register's cells of the summary, as common.lesson_cells has them (the same rows,
-    in another order): each cell's lesson (its position in `lessons`), student and symbol
-    (NA: an unmarked cell of a whole-class lesson). `marked`: the marks of the held lessons
-    by the class's pupils. With numpy, not a cross merge and an outer merge of frames (40%
-    of the view)."""
-    lesson_at = pd.Index(lessons["lesson_id"])
-    rows = ds.attendance[marked]
-    marked_at = lesson_at.get_indexer(rows["lesson_id"])
-    marked_ids = rows["student_id"].to_numpy(dtype=object)
-    whole = np.flatnonzero((held & lessons["group"].isna()).to_numpy(dtype=bool))
+    in another order): the marks of the held lessons by the class's pupils, and an
+    unmarked cell for each pupil staying on the day of a held whole-class lesson without a
+    mark. With numpy and codes, not a cross merge and an outer merge of frames."""
+    att = ds.attendance
+    held_at = held.to_numpy(dtype=bool)
+    lesson_ids = lessons["lesson_id"].to_numpy(dtype=object)  # distinct: the lessons' key
+    stay_ids = stays["student_id"].to_numpy(dtype=object)
+    pupils = pd.unique(stay_ids)
+    at_all = _codes(lesson_ids, att["lesson_id"].to_numpy(dtype=object))
+    pupil_all = _codes(pupils, att["student_id"].to_numpy(dtype=object))
+    marked = (at_all >= 0) & (pupil_all >= 0)
+    marked[marked] = held_at[at_all[marked]]
+    marked_at, marked_pupil = at_all[marked], pupil_all[marked]
+    marked_symbols = att["symbol"].to_numpy(dtype=object)[marked]
+    whole = np.flatnonzero(held_at & lessons["group"].isna().to_numpy(dtype=bool))
     days = lessons["date"].to_numpy(dtype="datetime64[ns]")[whole]
     first = stays["first_day"].to_numpy(dtype="datetime64[ns]")
     last = stays["last_day"].to_numpy(dtype="datetime64[ns]")
     lesson, stay = np.nonzero((days[:, None] >= first[None, :]) & (days[:, None] <= last[None, :]))
     pair_at = whole[lesson]
-    pair_ids = stays["student_id"].to_numpy(dtype=object)[stay]
-    codes, known = pd.factorize(np.concatenate([marked_ids, pair_ids]))
-    marked_keys = marked_at * len(known) + codes[:len(marked_ids)]
-    pair_keys = pair_at * len(known) + codes[len(marked_ids):]
-    ids = stays["student_id"]
-    if not ids.is_unique and len(np.unique(pair_keys)) != len(pair_keys):
+    pair_pupil = _codes(pupils, stay_ids)[stay]
+    pupil_list = [str(p) for p in pupils.tolist()]
+    pair_keys = pair_at * len(pupils) + pair_pupil
+    if len(pupils) != len(stay_ids) and len(np.unique(pair_keys)) != len(pair_keys):
         # a pupil's overlapping stays: the cells as the merges have them
         cells = common.lesson_cells(ds, lessons, stays)
-        return (lesson_at.get_indexer(cells["lesson_id"]),
-                cells["student_id"].to_numpy(dtype=object), cells["symbol"].to_numpy(dtype=object))
-    gap = ~np.isin(pair_keys, marked_keys)
-    return (np.concatenate([marked_at, pair_at[gap]]),
-            np.concatenate([marked_ids, pair_ids[gap]]),
-            np.concatenate([rows["symbol"].to_numpy(dtype=object),
-                            np.full(int(gap.sum()), None, dtype=object)]))
+        return _Cells(marked, pupil_list,
+                      _codes(lesson_ids, cells["lesson_id"].to_numpy(dtype=object)),
+                      _codes(pupils, cells["student_id"].to_numpy(dtype=object)),
+                      cells["symbol"].to_numpy(dtype=object))
+    gap = ~np.isin(pair_keys, marked_at * len(pupils) + marked_pupil)
+    return _Cells(marked, pupil_list, np.concatenate([marked_at, pair_at[gap]]),
+                  np.concatenate([marked_pupil, pair_pupil[gap]]),
+                  np.concatenate([marked_symbols, np.full(int(gap.sum()), None, dtype=object)]))
 
 
 @dataclass(frozen=True)
@@ -355,10 +383,11 @@ class _Shares:
 
     PRESENT, ABSENT = 1, 2
 
-    def __init__(self, marks: _Marks, subject_ids: pd.Series, counted: np.ndarray) -> None:
+    def __init__(self, marks: _Marks, subject_codes: np.ndarray, subjects: list[str],
+                 counted: np.ndarray) -> None:
         self.marks, self.counted = marks, counted
-        self.subject_codes, subjects = pd.factorize(subject_ids)
-        self.subject_index = {s: i for i, s in enumerate(subjects.tolist())}
+        self.subject_codes = subject_codes  # positions in `subjects`, -1: none
+        self.subject_index = {s: i for i, s in enumerate(subjects)}
 
     def count(self, first: date, last: date) -> np.ndarray:
         """Lessons present [..., 0] and absent [..., 1] per (pupil, subject)."""
@@ -419,16 +448,16 @@ def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceVie
     lessons = common.lessons_in(ds, scope.class_id, scope)
     held = lessons["status"] == "held"
     att = ds.attendance
-    marked = att["lesson_id"].isin(lessons.loc[held, "lesson_id"]) & att["student_id"].isin(
-        set(stays["student_id"]))
-    at, student_ids, symbols = _cells(ds, marked, lessons, held, stays)  # at: each cell's lesson
+    cells = _cells(ds, lessons, held, stays)
+    at = cells.at  # each cell's lesson
     days = lessons["date"].to_numpy(dtype="datetime64[ns]")[at]
     order = np.argsort(days, kind="stable")  # the cells in day order (_Marks)
-    at, student_ids, symbols, days = at[order], student_ids[order], symbols[order], days[order]
+    at, pupil_codes, symbols, days = (at[order], cells.pupil_codes[order],
+                                      cells.symbols[order], days[order])
     with_total = scope.student_id is None
     # Months without a single held lesson (holidays) are left out, not printed as zeros.
     held_days = np.sort(lessons.loc[held, "date"].to_numpy(dtype="datetime64[ns]"))
-    marks = _Marks(days, student_ids, symbols)
+    marks = _Marks(days, pupil_codes, cells.pupils, symbols)
     pupils = _pupils(stays)
     sections = [_section("month", a, b, marks, pupils, categories, with_total)
                 for a, b in _months(scope.date_from, scope.date_to)
@@ -448,9 +477,11 @@ def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceVie
     by_symbol = {c.symbol: k for c, k in zip(categories, counted_as, strict=True)}
     counted = np.array([0] + [by_symbol.get(y, 0) for y in marks.symbols],
                        dtype=np.int64)[marks.symbol_codes + 1]
-    subject_ids = pd.Series(lessons["subject_id"].to_numpy(dtype=object)[at])
-    shares = _Shares(marks, subject_ids, counted)
-    subjects = _subjects(ds, set(subject_ids) if scope.student_id is not None
+    lesson_subjects, subject_ids = pd.factorize(lessons["subject_id"].to_numpy(dtype=object))
+    cell_subjects = lesson_subjects[at]
+    shares = _Shares(marks, cell_subjects, [str(s) for s in subject_ids.tolist()], counted)
+    subjects = _subjects(ds, {str(subject_ids[c]) for c in np.unique(cell_subjects) if c >= 0}
+                         if scope.student_id is not None
                          else set(lessons.loc[held, "subject_id"]))
     by_subject = [_subject_table("period", scope.date_from, scope.date_to, shares, pupils,
                                  subjects, with_total, scope.term)]
@@ -461,7 +492,7 @@ def build_attendance(ds: Dataset, config: Config, scope: Scope) -> AttendanceVie
     threshold = config.attendance.risk_threshold
     # the marks the summary counted: those of its held lessons by its pupils (every
     # marked cell; lesson_cells adds the unmarked ones), in the export's order
-    used = att[marked].reset_index(drop=True)
+    used = att[cells.marked].reset_index(drop=True)
     sources = {
         "attendance_types": ds.attendance_types,
         "students": stays.drop(columns=["first_day", "last_day", "pesel"]),

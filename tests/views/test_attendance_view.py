@@ -114,6 +114,9 @@ def test_the_summarys_cells_are_the_registers_cells(small):
             expected = _as_rows(pd.Index(lessons["lesson_id"]).get_indexer(cells["lesson_id"]),
                                 cells["student_id"].to_numpy(dtype=object),
                                 cells["symbol"].to_numpy(dtype=object), lessons)
-            got = _as_rows(*_cells(small, marked, lessons, held, stays_now), lessons)
+            found = _cells(small, lessons, held, stays_now)
+            got = _as_rows(found.at, [found.pupils[p] for p in found.pupil_codes],
+                           found.symbols, lessons)
             assert got == expected
+            assert found.marked.tolist() == marked.tolist()
             assert any(symbol == "" for _l, _s, symbol in got) or class_id != "C7A"
