@@ -190,10 +190,20 @@ def _months(first: date, last: date) -> list[tuple[date, date]]:
     return spans
 
 
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+
+def _ns(day: date) -> int:
+    """Midnight of `day` as datetime64[ns] holds it (nanoseconds since the epoch): a
+    sorted array of days is searched as integers, without a Timestamp for each bound."""
+    return (day.toordinal() - _EPOCH_DAY) * 86_400_000_000_000
+
+
 def _any_between(days: np.ndarray, first: date, last: date) -> bool:
-    """Whether any of the sorted `days` is within first..last (inclusive)."""
-    at = np.searchsorted(days, np.datetime64(pd.Timestamp(first)), side="left")
-    return bool(at < len(days) and days[at] <= np.datetime64(pd.Timestamp(last)))
+    """Whether any of the sorted `days` (datetime64[ns]) is within first..last (inclusive)."""
+    as_ns = days.view(np.int64)
+    at = int(as_ns.searchsorted(_ns(first), side="left"))
+    return at < len(as_ns) and int(as_ns[at]) <= _ns(last)
 
 
 def _terms(ds: Dataset, scope: Scope) -> list[tuple[int, date, date]]:
@@ -220,26 +230,27 @@ class _Marks:
         self.pupil_index = {p: i for i, p in enumerate(pupils)}
         self.symbols = [str(y) for y in symbols.tolist()]
         self.symbol_index = {y: i for i, y in enumerate(self.symbols)}
+        # each cell's bin of a (pupil + 1) x (symbol + 1) table: a last column for the
+        # unmarked cells, a last row for the cells of no pupil: a section is one bincount
+        width = len(self.symbols) + 1
+        self._shape = (len(pupils) + 1, width)
+        rows = np.where(pupil_codes >= 0, pupil_codes, len(pupils))
+        self._bins = rows * width + np.where(symbol_codes >= 0, symbol_codes, width - 1)
 
     def count(self, first: date, last: date) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
         """Between first and last (inclusive): marks per (pupil, symbol), unmarked cells
         per pupil, marks per symbol, unmarked cells in all."""
-        run = self.run(first, last)
-        pupil_codes, symbol_codes = self.pupil_codes[run], self.symbol_codes[run]
-        marked = symbol_codes >= 0
-        unmarked = ~marked
-        pupils, symbols = len(self.pupil_index), len(self.symbols)
-        with_pupil = marked & (pupil_codes >= 0)
-        per_pupil = np.bincount(pupil_codes[with_pupil] * symbols + symbol_codes[with_pupil],
-                                minlength=pupils * symbols).reshape(pupils, symbols)
-        blank = np.bincount(pupil_codes[unmarked & (pupil_codes >= 0)], minlength=pupils)
-        per_symbol = np.bincount(symbol_codes[marked], minlength=symbols)
-        return per_pupil, blank, per_symbol, int(unmarked.sum())
+        rows, width = self._shape
+        table = np.bincount(self._bins[self.run(first, last)],
+                            minlength=rows * width).reshape(rows, width)
+        return (table[:-1, :-1], table[:-1, -1], table[:, :-1].sum(axis=0),
+                int(table[:, -1].sum()))
 
     def run(self, first: date, last: date) -> slice:
         """The cells between first and last (inclusive)."""
-        return slice(int(np.searchsorted(self.days, np.datetime64(pd.Timestamp(first)), "left")),
-                     int(np.searchsorted(self.days, np.datetime64(pd.Timestamp(last)), "right")))
+        days = self.days.view(np.int64)
+        return slice(int(days.searchsorted(_ns(first), "left")),
+                     int(days.searchsorted(_ns(last), "right")))
 
 
 def _codes(known: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -310,19 +321,20 @@ class _Pupil:
     student_id: str
     number: int
     name: str
-    first_day: pd.Timestamp
-    last_day: pd.Timestamp
+    first_day: int  # as _ns has it
+    last_day: int
 
 
 def _pupils(stays: pd.DataFrame) -> list[_Pupil]:
     return [_Pupil(s.student_id, int(s.register_number),
-                   polish.list_name(s.first_name, s.last_name), s.first_day, s.last_day)
+                   polish.list_name(s.first_name, s.last_name), s.first_day.value,
+                   s.last_day.value)
             for s in common.rows(stays, *common.PUPIL, "first_day", "last_day")]
 
 
 def _staying(pupils: list[_Pupil], first: date, last: date) -> list[_Pupil]:
     """The stays overlapping first..last, in the stays' order."""
-    first_day, last_day = pd.Timestamp(first), pd.Timestamp(last)
+    first_day, last_day = _ns(first), _ns(last)
     return [p for p in pupils if p.first_day <= last_day and p.last_day >= first_day]
 
 
@@ -385,28 +397,36 @@ class _Shares:
 
     def __init__(self, marks: _Marks, subject_codes: np.ndarray, subjects: list[str],
                  counted: np.ndarray) -> None:
-        self.marks, self.counted = marks, counted
-        self.subject_codes = subject_codes  # positions in `subjects`, -1: none
+        self.marks = marks
         self.subject_index = {s: i for i, s in enumerate(subjects)}
+        # each cell's bin of a pupil x subject x (present, absent) table, or one past its
+        # end (not counted, no pupil or no subject): a span is one bincount
+        self._shape = (len(marks.pupil_index), len(subjects), 2)
+        self._size = self._shape[0] * self._shape[1] * 2
+        inside = (counted > 0) & (marks.pupil_codes >= 0) & (subject_codes >= 0)
+        self._bins = np.where(inside, (marks.pupil_codes * len(subjects) + subject_codes) * 2
+                              + counted - 1, self._size)
+        self.made: dict[tuple[int, int], Share] = {}  # _share's
 
     def count(self, first: date, last: date) -> np.ndarray:
         """Lessons present [..., 0] and absent [..., 1] per (pupil, subject)."""
-        marks = self.marks
-        run = marks.run(first, last)
-        pupil_codes, subject_codes, counted = (marks.pupil_codes[run], self.subject_codes[run],
-                                               self.counted[run])
-        inside = (counted > 0) & (pupil_codes >= 0) & (subject_codes >= 0)
-        pupils, subjects = len(marks.pupil_index), len(self.subject_index)
-        flat = ((pupil_codes[inside] * subjects + subject_codes[inside]) * 2
-                + counted[inside] - 1)
-        return np.bincount(flat, minlength=pupils * subjects * 2).reshape(pupils, subjects, 2)
+        found = np.bincount(self._bins[self.marks.run(first, last)], minlength=self._size + 1)
+        return found[:-1].reshape(self._shape)
 
 
-def _share(counts: np.ndarray | None, subject: int | None) -> Share | None:
+def _share(counts: list[list[int]] | None, subject: int | None,
+           made: dict[tuple[int, int], Share]) -> Share | None:
+    """The share of one pupil's (or the class's) counts, [present, absent] per subject;
+    equal shares are one object (`made`: those of a summary)."""
     if counts is None or subject is None:
         return None
-    present, absent = int(counts[subject, 0]), int(counts[subject, 1])
-    return Share(present, absent) if present + absent else None
+    present, absent = counts[subject]
+    if not present + absent:
+        return None
+    share = made.get((present, absent))
+    if share is None:
+        share = made[present, absent] = Share(present, absent)
+    return share
 
 
 def _subject_table(kind: str, first: date, last: date, shares: _Shares,
@@ -417,16 +437,18 @@ def _subject_table(kind: str, first: date, last: date, shares: _Shares,
     columns = [shares.subject_index.get(c.subject_id) for c in subjects]
     listed = _staying(pupils, first, last)
     indexes = [shares.marks.pupil_index.get(p.student_id) for p in listed]
+    per_pupil, made = counts.tolist(), shares.made
     rows = tuple(
         SubjectRow(p.number, p.name,
-                   tuple(_share(None if i is None else counts[i], c) for c in columns),
+                   tuple(_share(None if i is None else per_pupil[i], c, made) for c in columns),
                    str(p.student_id))
         for p, i in zip(listed, indexes, strict=True)
     )
     total = None
     if with_total:  # every stay's lessons (a pupil back in the class: each stay)
-        everyone = counts[[i for i in indexes if i is not None]].sum(axis=0)
-        total = SubjectRow(None, "Razem oddział", tuple(_share(everyone, c) for c in columns))
+        everyone = counts[[i for i in indexes if i is not None]].sum(axis=0).tolist()
+        total = SubjectRow(None, "Razem oddział",
+                           tuple(_share(everyone, c, made) for c in columns))
     return SubjectTable(kind, first, last, rows, total, term)
 
 
