@@ -4,6 +4,7 @@ no I/O (names and Polish formatting: archiver.views.polish)."""
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
@@ -90,11 +91,34 @@ def class_name(ds: Dataset, class_id: str) -> str:
     return str(row["name"].iloc[0])
 
 
+# The last stays and lessons found, by table, class and scope: a class's register and its
+# attendance summary are built one after the other from one slice (render.slicing.Slicer)
+# and read the same. The frame is handed out again: views never change it (nor a
+# dataset's tables, which the slices share).
+_LAST: dict[str, tuple[pd.DataFrame, tuple, pd.DataFrame]] = {}
+
+
+def _remembered(name: str, table: pd.DataFrame, key: tuple,
+                make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    found = _LAST.get(name)
+    if found is not None and found[0] is table and found[1] == key:
+        return found[2]
+    made = make()
+    _LAST[name] = (table, key, made)
+    return made
+
+
 def stays(ds: Dataset, class_id: str, scope: Scope) -> pd.DataFrame:
     """The class's student stays overlapping the scope, with `first_day`/`last_day` filled.
 
-    For a student-scoped document only that student's stay remains.
+    For a student-scoped document only that student's stay remains. Callers must not
+    change the frame: the same one is returned for the same table, class and scope.
     """
+    key = (class_id, scope, ds.meta.year_start, ds.meta.year_end)
+    return _remembered("stays", ds.students, key, lambda: _stays(ds, class_id, scope))
+
+
+def _stays(ds: Dataset, class_id: str, scope: Scope) -> pd.DataFrame:
     frame = ds.students[ds.students["class_id"] == class_id].copy()
     start, end = pd.Timestamp(ds.meta.year_start), pd.Timestamp(ds.meta.year_end)
     frame["first_day"] = frame["enrolled_on"].fillna(start)
@@ -108,7 +132,14 @@ def stays(ds: Dataset, class_id: str, scope: Scope) -> pd.DataFrame:
 
 
 def lessons_in(ds: Dataset, class_id: str, scope: Scope) -> pd.DataFrame:
-    """The class's lessons (held and cancelled) within the scope, in time order."""
+    """The class's lessons (held and cancelled) within the scope, in time order. Callers
+    must not change the frame: the same one is returned for the same table, class and
+    period."""
+    key = (class_id, scope.date_from, scope.date_to)
+    return _remembered("lessons", ds.lessons, key, lambda: _lessons_in(ds, class_id, scope))
+
+
+def _lessons_in(ds: Dataset, class_id: str, scope: Scope) -> pd.DataFrame:
     les = ds.lessons
     mask = (les["class_id"] == class_id) & les["date"].between(
         pd.Timestamp(scope.date_from), pd.Timestamp(scope.date_to))

@@ -120,3 +120,21 @@ def test_the_summarys_cells_are_the_registers_cells(small):
             assert got == expected
             assert found.marked.tolist() == marked.tolist()
             assert any(symbol == "" for _l, _s, symbol in got) or class_id != "C7A"
+
+
+def test_a_changed_students_table_gives_its_own_summary(small):
+    """The stays and lessons a register and its summary share are found again for another
+    table: a pupil renamed in a copy of the export is printed under the new name."""
+    from dataclasses import replace
+
+    scope = make_scope(small.meta, "C7A", WEEKS)
+    before = build_attendance(small, Config(), scope)
+    students = small.students.copy()
+    students.loc[students["last_name"] == "Kowalska", "last_name"] = "Nowacka"
+    renamed = replace(small, tables={**small.tables, "students": students})
+    after = build_attendance(renamed, Config(), scope)
+    names = [r.name for r in _section(after, "period").rows]
+    assert "Nowacka Anna" in names and "Kowalska Anna" not in names
+    assert "Kowalska Anna" in [r.name for r in _section(before, "period").rows]
+    assert "Kowalska Anna" in [r.name for r in
+                               _section(build_attendance(small, Config(), scope), "period").rows]
