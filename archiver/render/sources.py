@@ -40,8 +40,8 @@ def _column_text(column: pd.Series) -> list[str]:
     """Every value of a column as `_cell` writes it, converted a column at a time (a
     register's sources hold some 100 000 cells: converting each alone took ~0.5 s)."""
     dtype = column.dtype
-    if isinstance(dtype, pd.StringDtype):
-        return column.fillna("").tolist()
+    if isinstance(dtype, pd.StringDtype):  # "" for missing (6x fillna)
+        return column.to_numpy(dtype=object, na_value="").tolist()
     if isinstance(dtype, pd.Int64Dtype):  # Python ints, None for missing (2-4x astype)
         return ["" if v is None else str(v)
                 for v in column.to_numpy(dtype=object, na_value=None).tolist()]
@@ -55,22 +55,39 @@ def _column_text(column: pd.Series) -> list[str]:
     return [_cell(value) for value in column]
 
 
+FEW_MOMENTS = 256  # a shorter column is formatted value by value, without factorize
+
+
 def _moments_text(column: pd.Series) -> list[str]:
     """Dates (YYYY-MM-DD) or date-times (in UTC, with Z), each distinct value formatted
     once: a register's marks share the moments they were recorded at (some 10 rows each),
-    and pandas' strftime costs a microsecond a value."""
+    and pandas' strftime costs a microsecond a value. A short column (a class's pupils'
+    birth dates) is formatted whole: factorize costs more there than it saves."""
+    if len(column) < FEW_MOMENTS and (isinstance(column.dtype, pd.DatetimeTZDtype)
+                                      or str(column.dtype).startswith("datetime64")):
+        return _moment_texts(column)
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    moments = pd.Series(uniques)
+    texts = _moment_texts(pd.Series(uniques))
+    texts.append("")  # code -1: missing
+    return np.array(texts, dtype=object)[codes].tolist()
+
+
+def _moment_texts(moments: pd.Series) -> list[str]:
+    """Each value of `moments` as text, missing ones as ""."""
     if isinstance(moments.dtype, pd.DatetimeTZDtype):  # in UTC, to the second, with Z
         seconds = moments.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy("datetime64[s]")
         texts = [text + "Z" for text in np.datetime_as_string(seconds, unit="s").tolist()]
+        missing = np.isnat(seconds)
     elif str(moments.dtype).startswith("datetime64"):
         days = moments.to_numpy("datetime64[ns]").astype("datetime64[D]")
         texts = np.datetime_as_string(days, unit="D").tolist()
+        missing = np.isnat(days)
     else:  # as pandas formats what it holds
-        texts = moments.dt.strftime("%Y-%m-%d").tolist()
-    texts.append("")  # code -1: missing
-    return np.array(texts, dtype=object)[codes].tolist()
+        return moments.dt.strftime("%Y-%m-%d").fillna("").tolist()
+    if missing.any():
+        for at in np.flatnonzero(missing).tolist():
+            texts[at] = ""
+    return texts
 
 
 def frame_to_csv(frame: pd.DataFrame) -> bytes:
@@ -78,7 +95,7 @@ def frame_to_csv(frame: pd.DataFrame) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(frame.columns))
-    columns = [_column_text(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    columns = [_column_text(column) for _name, column in frame.items()]
     if len(columns) > 1 and not any(map(_QUOTED.search, map("".join, columns))):
         # nothing csv would quote (a row of one empty field is the one other case, and
         # it needs one column): the rows joined as csv writes them, without its per-cell
