@@ -47,7 +47,7 @@ from archiver.render.lines import (
 from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
 from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
-from archiver.views import DOCUMENT_KINDS, Scope, document_kind
+from archiver.views import DOCUMENT_KINDS, Scope, common, document_kind
 from archiver.views.attendance import mark_emphasis
 from archiver.views.certification import certification
 from archiver.views.grades import behaviour_terms
@@ -179,8 +179,7 @@ def document_title(spec: DocumentSpec, class_label: str) -> str:
 
 
 def _class_label(ds: Dataset, class_id: str) -> str:
-    rows = ds.classes[ds.classes["class_id"] == class_id]
-    return str(rows["name"].iloc[0]) if not rows.empty else class_id
+    return common.class_label(ds, class_id) or class_id
 
 
 def class_file_part(ds: Dataset, class_id: str) -> str:

@@ -153,7 +153,8 @@ def categories_of(ds: Dataset, config: Config) -> tuple[Category, ...]:
     overrides = config.attendance.counts_as
     return tuple(
         Category(str(s), str(n), mapping[str(s)], str(s) in overrides)
-        for s, n in zip(ds.attendance_types["symbol"], ds.attendance_types["name"], strict=True)
+        for s, n in zip(ds.attendance_types["symbol"].tolist(),
+                        ds.attendance_types["name"].tolist(), strict=True)
     )
 
 
@@ -164,8 +165,8 @@ def mark_emphasis(ds: Dataset, config: Config) -> dict[str, str]:
     mapping = common.counts_as(ds, config)
     types = ds.attendance_types
     result = {}
-    for symbol, late, excused in zip(types["symbol"].astype(str), types["late"],
-                                     types["excused"], strict=True):
+    for symbol, late, excused in zip(map(str, types["symbol"].tolist()), types["late"].tolist(),
+                                     types["excused"].tolist(), strict=True):
         if mapping[symbol] == "absent":
             result[symbol] = "absent"
         elif _flag(late):

@@ -49,9 +49,10 @@ def director_name(ds: Dataset, config: Config) -> str:
     if config.school.director:
         return config.school.director
     staff = ds.staff
-    for row in staff.itertuples():
-        if "director" in {r.strip() for r in str(row.roles).split(";")}:
-            return full_name(row.first_name, row.last_name)
+    for roles, first, last in zip(staff["roles"].tolist(), staff["first_name"].tolist(),
+                                  staff["last_name"].tolist(), strict=True):
+        if "director" in {r.strip() for r in str(roles).split(";")}:
+            return full_name(first, last)
     return ""
 
 

@@ -83,12 +83,22 @@ def school_name(ds: Dataset, config: Config) -> str:
     return config.school.name or ds.meta.school.name
 
 
+def class_label(ds: Dataset, class_id: str) -> str | None:
+    """The class's name as the export has it (its first row of that id), None when the
+    export has no such class. The rows are few: a loop, not a mask of the frame."""
+    for found, name in zip(ds.classes["class_id"].tolist(), ds.classes["name"].tolist(),
+                           strict=True):
+        if isinstance(found, str) and found == class_id:
+            return str(name)
+    return None
+
+
 def class_name(ds: Dataset, class_id: str) -> str:
-    row = ds.classes[ds.classes["class_id"] == class_id]
-    if row.empty:
+    name = class_label(ds, class_id)
+    if name is None:
         raise UsageError(_("class id {class_id} does not exist in the export").format(
                              class_id=class_id))
-    return str(row["name"].iloc[0])
+    return name
 
 
 # The last stays and lessons found, by table, class and scope: a class's register and its
@@ -150,7 +160,8 @@ def _lessons_in(ds: Dataset, class_id: str, scope: Scope) -> pd.DataFrame:
 def counts_as(ds: Dataset, config: Config) -> dict[str, str]:
     """Each attendance symbol's category: the export's counts_as, unless configured."""
     types = ds.attendance_types
-    mapping = dict(zip(types["symbol"].astype(str), types["counts_as"].astype(str), strict=True))
+    mapping = {str(s): str(c) for s, c in zip(types["symbol"].tolist(),
+                                              types["counts_as"].tolist(), strict=True)}
     mapping.update(config.attendance.counts_as)
     return mapping
 
