@@ -76,8 +76,16 @@ def decimal_pl(value: float | None, places: int = 2) -> str:
     """4,31: rounded half up, decimal comma."""
     if value is None:
         return DASH
+    return _decimal_text(repr(value), places)
+
+
+@lru_cache(maxsize=8192)
+def _decimal_text(written: str, places: int) -> str:
+    """The number Python writes as `written` (repr: -0.0 and 0.0 apart), rounded half up
+    to `places` decimals, with a decimal comma. Remembered: a summary prints some 1,300
+    percentages, most of them over and over (100,0%)."""
     quantum = Decimal(1).scaleb(-places)
-    return str(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)).replace(".", ",")
+    return str(Decimal(written).quantize(quantum, rounding=ROUND_HALF_UP)).replace(".", ",")
 
 
 def percent_pl(value: float | None) -> str:
