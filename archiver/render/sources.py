@@ -110,11 +110,10 @@ def frame_to_csv(frame: pd.DataFrame) -> bytes:
 _QUOTED = re.compile('[,"\r\n]')  # what csv.writer (QUOTE_MINIMAL, no escapechar) quotes
 
 
-# The last frame written of each table (at least REUSE_ROWS rows), and its CSV: a class's
+# The last frame written of each table (at least SUBSET_ROWS rows), and its CSV: a class's
 # register and attendance summary come one after the other and embed the same marks
 # (33,000 rows of a year: 50 ms of the summary's 110 in the main process).
 _LAST: dict[str, list] = {}  # name: [frame, its CSV, its records' ends (lazily)]
-REUSE_ROWS = 1000  # below this, writing costs about what comparing does
 
 
 def _same(frame: pd.DataFrame, seen: pd.DataFrame) -> bool:
@@ -126,7 +125,7 @@ def _same(frame: pd.DataFrame, seen: pd.DataFrame) -> bool:
         and frame.equals(seen))
 
 
-SUBSET_ROWS = 200  # a frame this long is kept too: a later frame of its rows reuses them
+SUBSET_ROWS = 200  # a frame this long is kept: a later frame of it or its rows reuses it
 
 
 def _subset(frame: pd.DataFrame, seen: pd.DataFrame) -> np.ndarray | None:
@@ -172,7 +171,9 @@ def table_csv(name: str, frame: pd.DataFrame) -> bytes:
     the same (compared in full: a few ms), or the rows of it `frame` holds (_subset)."""
     found = _LAST.get(name)
     if found is not None and len(frame) >= SUBSET_ROWS:
-        if len(frame) >= REUSE_ROWS and _same(frame, found[0]):
+        # the same rows (a summary's lessons, all held: a mask of every row keeps the
+        # RangeIndex, so they are not taken for a subset)
+        if _same(frame, found[0]):
             return found[1]
         positions = _subset(frame, found[0])
         if positions is not None:

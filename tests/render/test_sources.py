@@ -30,16 +30,16 @@ def test_dates_and_moments_are_written_as_the_export_writes_them(repeats: int) -
 
 
 def test_a_tables_csv_is_reused_only_for_the_same_rows():
-    from archiver.render.sources import REUSE_ROWS, frame_to_csv, table_csv
+    from archiver.render.sources import SUBSET_ROWS, frame_to_csv, table_csv
 
-    frame = pd.DataFrame({"lesson_id": pd.array([f"L{i}" for i in range(REUSE_ROWS)],
+    frame = pd.DataFrame({"lesson_id": pd.array([f"L{i}" for i in range(SUBSET_ROWS)],
                                                 dtype="string"),
-                          "symbol": pd.array(["ob"] * REUSE_ROWS, dtype="string")})
+                          "symbol": pd.array(["ob"] * SUBSET_ROWS, dtype="string")})
     first = table_csv("attendance", frame)
     assert first == frame_to_csv(frame)
     assert table_csv("attendance", frame.copy()) is first  # the same rows: the same bytes
     changed = frame.copy()
-    changed.loc[REUSE_ROWS - 1, "symbol"] = "nb"  # one mark differs: written again
+    changed.loc[SUBSET_ROWS - 1, "symbol"] = "nb"  # one mark differs: written again
     assert table_csv("attendance", changed) == frame_to_csv(changed) != first
     frame.loc[0, "symbol"] = "u"  # the caller's frame changed after: not the kept copy
     assert table_csv("attendance", frame) == frame_to_csv(frame)
@@ -69,6 +69,22 @@ def test_rows_of_the_last_frame_of_a_table_are_cut_from_its_csv_byte_for_byte():
     other = held.copy()
     other.loc[other.index[3], "topic"] = "inny temat"  # not the register's rows: written
     assert table_csv("lessons", other) == frame_to_csv(other) != cut
+
+
+def test_a_summary_whose_lessons_were_all_held_reuses_its_registers_lessons_csv():
+    """Every lesson held: the summary's held lessons are all of the register's, and a mask
+    that keeps every row keeps the RangeIndex too; they are the same rows, so the same
+    CSV, also for fewer lessons than a year's marks."""
+    from archiver.render.sources import SUBSET_ROWS, frame_to_csv, table_csv
+
+    n = SUBSET_ROWS + 1
+    lessons = pd.DataFrame({
+        "lesson_id": pd.array([f"L{i}" for i in range(n)], dtype="string"),
+        "status": pd.array(["held"] * n, dtype="string")})
+    first = table_csv("lessons", lessons)
+    held = lessons[lessons["status"] == "held"]
+    assert table_csv("lessons", held) is first
+    assert first == frame_to_csv(held)
 
 
 def test_a_csv_is_what_the_csv_module_writes_whatever_its_cells_hold():
