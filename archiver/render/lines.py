@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -375,7 +376,9 @@ RULE_PT, RULE_COLOUR = 0.4, "bbbbbb"  # .body's border-top
 FIRST_BODY = 2  # text lines in a message's first block (never split by a page end)
 
 
-MERGE_PT = 100.0  # a flow's pieces are put in one block while it stays this short
+# A flow's pieces are put in one block while it stays this short: a message is one block
+# (a page still ends between its pieces, render/foldbreak.py; 0 makes each a block).
+MERGE_PT = math.inf
 
 
 def _height(count: int, line_pt: float) -> float:
@@ -465,8 +468,11 @@ class _Flow:
         base = baseline_pt(META_FACE, META_LINE_PT)  # where .flow's own line has its baseline
         for number, (first, last, top) in enumerate(ranges):
             bottom = ranges[number + 1][2] if number + 1 < len(ranges) else self.y
-            if bottom - top > FOLD_MAX_PT or last - first < 2:
-                return None
+            starts = pieces[number]
+            if last - first < 2 or any(
+                    self._top(following) - self._top(start) > FOLD_MAX_PT
+                    for start, following in zip(starts, [*starts[1:], last], strict=True)):
+                return None  # (a page could not hold the piece)
             origin = top + base
             places, marks, texts = [], [], []
             for index, (text, own, size, condensed, baseline, _t, _b) in \
@@ -476,7 +482,6 @@ class _Flow:
                 texts.append(text)
             rules = " ".join(f"{y - origin:.4f}/{RULE_PT:g}/{MESSAGE_PT:.4f}/{RULE_COLOUR}"
                              for y in self.rules if top <= y < bottom)
-            starts = pieces[number]
             cuts = " ".join(
                 f"{start - first}/{self._top(start) - top:.4f}/"
                 f"{self._end(start, following) - top:.4f}"
