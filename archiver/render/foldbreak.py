@@ -27,13 +27,15 @@ PX_PER_PT = 4 / 3
 
 
 @lru_cache(maxsize=1024)
-def pieces(cuts: str) -> tuple[tuple[int, float, float], ...]:
-    """FOLD_CUTS "line/top/end ..." as (first line, top px, content's end px)."""
+def pieces(cuts: str) -> tuple[float, tuple[tuple[int, float, float], ...]]:
+    """FOLD_CUTS "height line/top/end ..." as the block's height px and its pieces' (first
+    line, top px, content's end px)."""
+    height, *rest = cuts.split()
     out = []
-    for piece in cuts.split():
+    for piece in rest:
         line, top, end = piece.split("/")
         out.append((int(line), float(top) * PX_PER_PT, float(end) * PX_PER_PT))
-    return tuple(out)
+    return float(height) * PX_PER_PT, tuple(out)
 
 
 def _text_box(box):  # noqa: ANN001, ANN202
@@ -55,13 +57,12 @@ def _split(original):  # noqa: ANN001, ANN202
         if not cuts:
             return original(context, box, *args, **named)
         bottom_space, skip_stack, page_is_empty, *args = args
-        parts = pieces(cuts)
+        whole, parts = pieces(cuts)
         first = next(iter(skip_stack)) if skip_stack else 0
         result = original(context, box, bottom_space, None, page_is_empty, *args)
         new_box = result[0]
         if new_box is None:
             return result
-        whole = new_box.height  # the block's own height (its style's)
         top = new_box.content_box_y()
         start = parts[first][1]
         room = context.page_bottom - bottom_space
@@ -76,9 +77,9 @@ def _split(original):  # noqa: ANN001, ANN202
             if last is None:  # not even the first: the parent sends the block on
                 last = len(parts)
         bottom = whole if last == len(parts) and fits(whole) else parts[last - 1][2]
+        new_box.height = bottom - start  # (laid out as its first line: no height of its own)
         if first == 0 and bottom == whole:
             return result  # the block whole
-        new_box.height = bottom - start
         text = _text_box(new_box)
         if text is not None:  # its lines, and its rules' span from the first baseline
             base = text.position_y + text.baseline - top

@@ -489,7 +489,7 @@ class _Flow:
             # (the attributes hold numbers and mark letters only: nothing to escape)
             out.append(Markup(f'<pre class="flow" data-fold data-marks="{" ".join(marks)}" '
                               f'{FOLD_LINES}="{" ".join(places)}" {FOLD_RULES}="{rules}" '
-                              f'{FOLD_CUTS}="{cuts}" style="height: {bottom - top:.4f}pt">\n')
+                              f'{FOLD_CUTS}="{bottom - top:.4f} {cuts}">\n')
                        + escape("\n".join(texts)) + Markup("</pre>"))
         return out
 

@@ -33,7 +33,7 @@ import cffi
 from markupsafe import Markup
 
 from archiver.render import drawline
-from archiver.render.foldbreak import FRAGMENT
+from archiver.render.foldbreak import FOLD_CUTS, FRAGMENT
 
 KINDS = {None: "b", "absent": "a", "gap": "g", "risk": "r"}  # <b class=...>: a letter
 LINE_KINDS = {"cancelled": "c"}  # <span class=...> around a whole line: a letter
@@ -462,7 +462,7 @@ def fold(root) -> None:  # noqa: ANN001 (an ElementTree element)
         text = element.text
         if element.get(FOLD) is None or not text or "\n" not in text or len(element):
             continue
-        if not _HEIGHT.search(element.get("style") or ""):
+        if not _HEIGHT.search(element.get("style") or "") and element.get(FOLD_CUTS) is None:
             continue  # too tall to be sure of one page (fold_height): laid out as it is
         first = text.split("\n", 1)[0]
         if not first.strip():
