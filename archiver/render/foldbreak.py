@@ -59,6 +59,8 @@ def _split(original):  # noqa: ANN001, ANN202
         bottom_space, skip_stack, page_is_empty, *args = args
         whole, parts = pieces(cuts)
         first = next(iter(skip_stack)) if skip_stack else 0
+        if first:  # a box's border and padding above its first piece only (as WeasyPrint
+            box.remove_decoration(start=True, end=False)  # slices a box at a page end)
         result = original(context, box, bottom_space, None, page_is_empty, *args)
         new_box = result[0]
         if new_box is None:
@@ -86,7 +88,12 @@ def _split(original):  # noqa: ANN001, ANN202
             following = parts[last][1] if last < len(parts) else whole
             setattr(text, FRAGMENT, (parts[first][0], parts[last][0] if last < len(parts)
                                      else None, start, start - base, following - base))
-        resume_at = {last: None} if last < len(parts) else None
+        resume_at = None
+        if last < len(parts):  # and below its last only; the box fills the page's room
+            resume_at = {last: None}
+            new_box.remove_decoration(start=False, end=True)
+            new_box.height = max(new_box.height, context.page_bottom - bottom_space
+                                 - new_box.position_y - (new_box.margin_height() - new_box.height))
         return (new_box, resume_at, *result[2:])
 
     block_container_layout.archiver_foldbreak = True

@@ -445,9 +445,11 @@ class _Flow:
         return max([self.lines[index - 1][6]]
                    + [y + RULE_PT for y in self.rules if top <= y < following])
 
-    def blocks(self) -> list[Markup] | None:
+    def blocks(self, box: str = "") -> list[Markup] | None:
         """The folded blocks (None: one too tall for a page, lay the parts out as before),
-        each with its pieces (FOLD_CUTS: a page may end between them, render/foldbreak)."""
+        each with its pieces (FOLD_CUTS: a page may end between them, render/foldbreak).
+        `box`: the classes of the box around them (a message's), given to the block itself
+        when it is the only one, else a `<div>` around the blocks."""
         ranges, begin = [], 0
         pieces: list[list[int]] = []  # each block's pieces' first lines
         for index in sorted(self.cuts | {len(self.lines)}):
@@ -486,11 +488,14 @@ class _Flow:
                 f"{start - first}/{self._top(start) - top:.4f}/"
                 f"{self._end(start, following) - top:.4f}"
                 for start, following in zip(starts, [*starts[1:], last], strict=True))
-            # (the attributes hold numbers and mark letters only: nothing to escape)
-            out.append(Markup(f'<pre class="flow" data-fold data-marks="{" ".join(marks)}" '
+            css = f"flow {box}" if box and len(ranges) == 1 else "flow"
+            # (the attributes hold numbers, mark letters and our class names: no escaping)
+            out.append(Markup(f'<pre class="{css}" data-fold data-marks="{" ".join(marks)}" '
                               f'{FOLD_LINES}="{" ".join(places)}" {FOLD_RULES}="{rules}" '
                               f'{FOLD_CUTS}="{bottom - top:.4f} {cuts}">\n')
                        + escape("\n".join(texts)) + Markup("</pre>"))
+        if box and len(out) > 1:
+            return [Markup(f'<div class="{box}">'), *out, Markup("</div>")]
         return out
 
 
@@ -544,7 +549,8 @@ COMPACT_NOTE = ("W każdej grupie najpierw ci, którzy wiadomości nie przeczyta
                 "którzy ją przeczytali, z dniem i godziną odczytu.")
 
 
-def message_lines(message: MessageEntry, timezone: str, head: bool = True) -> Markup:
+def message_lines(message: MessageEntry, timezone: str, head: bool = True,
+                  box: str = "") -> Markup:
     """A message without attachments or a missing approval as few folded blocks (a `_Flow`):
     its header lines, the count, the recipients (a line each, or a class's groups) and the
     first lines of its text, each where its own block (message_head, tally_lines,
@@ -553,7 +559,9 @@ def message_lines(message: MessageEntry, timezone: str, head: bool = True) -> Ma
     in blocks of at most BODY_CHUNK lines. A message's parts were five to twenty boxes,
     each a cascade, a block and a line layout. Empty (the parts are laid out as blocks of
     their own): a text with tabs (their stops are measured in the block's own size), a
-    message with other parts, a block too tall for a page."""
+    message with other parts, a block too tall for a page. `box`: the classes of the
+    message's box ("message", "message last"): the block is the box (its border, padding and
+    margin), or a `<div>` of them holds the blocks; none: the template's box holds them."""
     if not message.recipients or (head and (message.lacks_approval or message.attachments)):
         return Markup("")
     text = printable(message.body.replace("\r\n", "\n").replace("\r", "\n"))
@@ -589,7 +597,7 @@ def message_lines(message: MessageEntry, timezone: str, head: bool = True) -> Ma
     if wrapped[split:]:
         flow.cut()
         flow.add(wrapped[split:], "", BODY_FACE, BODY_LINE_PT, BODY_CHUNK)
-    out = flow.blocks()
+    out = flow.blocks(box)
     return Markup("") if out is None else Markup("").join(out)
 
 
