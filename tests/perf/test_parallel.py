@@ -135,3 +135,18 @@ def test_the_school_wide_transcript_goes_to_the_workers_first(small) -> None:
     assert order[1:] == [i for i in range(len(specs)) if i != school]
     hits = [i % 2 == 0 for i in range(len(specs))]
     assert set(submission_order(specs, hits)) == {i for i, h in enumerate(hits) if not h}
+
+
+def test_a_batch_keeps_the_export_out_of_full_collections_and_hands_it_back(small) -> None:
+    """While documents are made, the objects alive before the batch (the export, the
+    modules) are frozen: the collector's full collections do not scan them again for each
+    document. After the batch they are the collector's again."""
+    import gc
+
+    before = gc.get_freeze_count()
+    during: list[int] = []
+    specs = [s for s in year_specs(small) if s.kind == "attendance"][:1]
+    docs = list(render_documents(specs, small, Config(), CTX, executor=SerialExecutor(),
+                                 progress=lambda *_: during.append(gc.get_freeze_count())))
+    assert len(docs) == 1 and during and all(n > before + 1000 for n in during)
+    assert gc.get_freeze_count() == before
