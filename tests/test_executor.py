@@ -120,6 +120,22 @@ def test_workers_started_before_map_do_its_work_and_close_stops_unused_ones(tmp_
                     and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE], start
 
 
+def _frozen(_shared: object, _item: int) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_workers_started_before_map_keep_their_imports_out_of_the_collectors_scans() -> None:
+    """A layout worker's imported modules live as long as it does: started early, it has
+    them frozen (gc.freeze), so its full collections do not scan them each time."""
+    executor = ProcessExecutor(1)
+    executor.start(["json"])
+    frozen = list(executor.map(_frozen, range(1), None))
+    executor.close()
+    assert frozen[0] > 1000  # the interpreter's and the imported modules' objects
+
+
 def _ctrl_c_acts() -> None:
     # As from a terminal (a test runner's worker may pass SIGINT on ignored or blocked).
     signal.signal(signal.SIGINT, signal.default_int_handler)
