@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from archiver.bundle import aes
+from archiver.bundle.aes import Derived
 from archiver.bundle.bag import bag_top, check_bag, check_bag_layout
 from archiver.bundle.bagtext import ALGORITHMS, parse_tag_file
 from archiver.bundle.hashing import (
@@ -82,17 +83,18 @@ def _bag_name_inside(path: Path) -> str | None:
 
 
 def verify_file(path: Path, password: Password | str | None, *, bundle_name: str,
-                sidecar: Path | None, algorithms: tuple[str, ...] = ALGORITHMS
-                ) -> VerifyReport:
+                sidecar: Path | None, algorithms: tuple[str, ...] = ALGORITHMS,
+                derived: Derived | None = None) -> VerifyReport:
     """Verify `path` as if named `bundle_name` (the writer checks its partial file so),
-    comparing the manifests of `algorithms` only."""
+    comparing the manifests of `algorithms` only; `derived`: the entries' keys by salt as
+    the writer derived them from this password (aes.BundleZipFile.derived)."""
     report = VerifyReport(path)
     try:
         with ThreadPoolExecutor(2, thread_name_prefix="bundle-verify") as pool:
             whole = pool.submit(sha256_file, path)
             with open(path, "rb") as handle:
                 _verify_open_file(handle, os.fstat(handle.fileno()).st_size, password,
-                                  bundle_name, report, _Hashing(pool, algorithms))
+                                  bundle_name, report, _Hashing(pool, algorithms), derived)
             report.sha256, report.size = whole.result()
     except OSError as exc:
         raise storage_error(exc, _("read the bundle {name}").format(name=path.name),
@@ -103,7 +105,8 @@ def verify_file(path: Path, password: Password | str | None, *, bundle_name: str
 
 
 def _verify_open_file(handle: BinaryIO, size: int, password: Password | str | None,
-                      bundle_name: str, report: VerifyReport, hashing: _Hashing) -> None:
+                      bundle_name: str, report: VerifyReport, hashing: _Hashing,
+                      derived: Derived | None = None) -> None:
     scan = scan_zip(handle, size)
     report.problems += scan.problems
     report.entry_count = len(scan.entries)
@@ -124,7 +127,7 @@ def _verify_open_file(handle: BinaryIO, size: int, password: Password | str | No
                                for item in _NOT_CHECKED]
     else:
         files = _decrypt_all(handle, scan.entries, as_password(password).encode(),
-                             f"{layout.top}/data/", report, hashing)
+                             f"{layout.top}/data/", report, hashing, derived)
         if files is not None:
             check_bag(files, layout, report, hashing.algorithms)
             bag_info = files.tag_bytes.get(f"{layout.top}/bag-info.txt")
@@ -148,8 +151,8 @@ class _Collected:
 
 
 def _decrypt_all(handle: BinaryIO, entries: list[ScannedEntry], password: bytes,
-                 payload_prefix: str, report: VerifyReport, hashing: _Hashing
-                 ) -> _Collected | None:
+                 payload_prefix: str, report: VerifyReport, hashing: _Hashing,
+                 derived: Derived | None = None) -> _Collected | None:
     collected = _Collected()
     wrong: list[ScannedEntry] = []
     attempted = 0
@@ -168,7 +171,7 @@ def _decrypt_all(handle: BinaryIO, entries: list[ScannedEntry], password: bytes,
             if is_tag and len(buffer) <= MAX_TAG_FILE:
                 buffer.extend(chunk)
 
-        cause = _read_entry(handle, entry, password, sink)
+        cause = _read_entry(handle, entry, password, sink, derived)
         digests = hasher.hexdigests()  # also waits for the hashing thread
         if cause:
             collected.failed.add(entry.name)
@@ -201,13 +204,13 @@ def _decrypt_all(handle: BinaryIO, entries: list[ScannedEntry], password: bytes,
 
 
 def _read_entry(handle: BinaryIO, entry: ScannedEntry, password: bytes,
-                sink: Callable[[bytes], None]) -> str | None:
+                sink: Callable[[bytes], None], derived: Derived | None = None) -> str | None:
     """Decrypt, authenticate and inflate one entry into `sink`; the cause of a failure,
     'password' for a wrong password, or None."""
     handle.seek(entry.data_offset)
     header = handle.read(aes.SALT_LENGTH + aes.VERIFIER_LENGTH)
     try:
-        decrypter = aes.AE2Decrypter(password, header)
+        decrypter = aes.AE2Decrypter(password, header, derived)
     except aes.WrongPassword:
         return "password"
     inflater = zlib.decompressobj(-15) if entry.actual_method == 8 else None

@@ -366,9 +366,12 @@ class BundleWriter:
         # SHA-256 proves the decrypted bytes are the ones hashed while writing, so the
         # SHA-512 values taken in that same pass hold too: computing them again would
         # cost a fifth of the run. `archiver verify` checks both manifests.
+        # Each entry's keys as derived while writing it (the same PBKDF2 of the same
+        # password and salt): the salts, verifiers, HMACs and plaintexts are read back.
+        assert self._zip is not None
         report = verify_file(self._partials[0], self._password,
                              bundle_name=self.final_path.name, sidecar=None,
-                             algorithms=("sha256",))
+                             algorithms=("sha256",), derived=getattr(self._zip, "derived", None))
         prefix = f"{self._top}/"
         found = {r.name.removeprefix(prefix): (r.size, r.sha256) for r in report.files}
         wanted = {r.name: (r.size, r.sha256) for r in self._records}
