@@ -29,6 +29,7 @@ from archiver.render import (
     render_html,
     render_pdf,
 )
+from archiver.render.protocol_rows import folded_rows
 from archiver.schema.tables import TABLES
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.bundles import seal_bag
@@ -166,8 +167,9 @@ def ignored_source_files(source: SourceInfo) -> int:
 
 
 def _protocol_pdf(description: Description, header: PageHeader, run_ctx: RunContext) -> bytes:
-    pdf, _pages = render_pdf("handover", protocol_page(description, header), run_ctx,
-                             title=description.heading)
+    context = protocol_page(description, header)
+    context["document_rows"] = folded_rows(description.documents)  # laid out as one cell each
+    pdf, _pages = render_pdf("handover", context, run_ctx, title=description.heading)
     return pdf
 
 

@@ -125,6 +125,7 @@ _ffi.cdef("""
     Attr *pango_attr_weight_new (int weight);
     Attr *pango_attr_size_new_absolute (int size);
     Attr *pango_attr_stretch_new (int stretch);
+    Attr *pango_attr_family_new (const char *family);
     void *pango_attr_list_copy (void *list);
     void *pango_attr_list_ref (void *list);
     void *pango_attr_list_new (void);
@@ -339,7 +340,8 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
         base = pango.pango_layout_get_attributes(layout)  # the face's features: each line's
         if base != _ffi.NULL:
             pango.pango_attr_list_ref(base)
-        sized: dict[tuple[float, bool], object] = {}  # a line's face: the base list with it
+        sized: dict[tuple[float, bool, bool], object] = {}  # a line's face: the base list
+        #                                                      with it
         emojis = []
         plain = text_overflow != "ellipsis" and block_ellipsis == "none" and \
             textbox.style["font_size"] >= 1e-6  # lines drawn as draw_first_line would
@@ -355,12 +357,12 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
                 text = lines[number]
                 if not text.strip():
                     continue  # as WeasyPrint draws no line of spaces
-                dy, own = places[number] if number < len(places) else (None, None)
+                dy, own, dx = places[number] if number < len(places) else (None, None, 0.0)
                 dy = (number * pitch if dy is None else dy) - shift
                 marks = by_index.get(number, ())
                 learn = face if own is None and not marks else None  # the face's own size
-                if learn is not None and drawline.known(
-                        stream, learn, text, Matrix(a, b, c, d, e, f + dy) if dy else matrix):
+                at = Matrix(a, b, c, d, e + dx * a, f + dy) if dy or dx else matrix
+                if learn is not None and drawline.known(stream, learn, text, at):
                     continue  # drawn from the glyphs its characters had before
                 attrs = base if own is None else sized.get(own)
                 if attrs is None:
@@ -368,7 +370,9 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
                 pango.pango_layout_set_attributes(layout, attrs)  # not the last line's marks
                 textbox.pango_layout.set_text(text, justify=True)
                 emojis += _draw_marked(original, stream, textbox, _Line(textbox, text),
-                                       marks, dy, args, True, learn)
+                                       marks, dy, (text_overflow, block_ellipsis, Matrix(
+                                           a, b, c, d, e + dx * a, f)) if dx else args,
+                                       True, learn)
         finally:
             for attrs in sized.values():
                 pango.pango_attr_list_unref(attrs)
@@ -383,33 +387,42 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
 
 # A folded block of lines in several sizes (a message's header, count, recipients and text
 # in one block: render/lines.py): each line's baseline below the first line's and its size,
-# "dy/size" in pt ("dy" alone: the block's face; "dy/size/c": condensed), a line after the
-# last given a line's height below the one before in the block's own face; and rules
-# across the block, "top/height/width/RRGGBB" in pt from the first line's baseline
-# (artifacts, drawn before the text, as a border of a box the lines were in was).
+# "dy/size" in pt ("dy" alone: the block's face; "dy/size/c": condensed; "dy/size/m": in
+# MONO_FAMILY; "dy/size//x" or "dy/size/m/x": starting x pt right of the block's left, a
+# cell of a table row: render/protocol_rows.py), a line after the last given a line's
+# height below the one before in the block's own face; and rules across the block,
+# "top/height/width/RRGGBB" in pt from the first line's baseline and the block's left
+# ("top/height/width/RRGGBB/left": from `left` pt right of it) (artifacts, drawn before
+# the text, as a border of a box the lines were in was).
 FOLD_LINES = "data-fold-lines"
 FOLD_RULES = "data-fold-rules"
+MONO_FAMILY = b"DejaVu Sans Mono"  # a FOLD_LINES line's family when marked "m"
 
 
 @lru_cache(maxsize=256)
-def _places(lines: str) -> tuple[tuple[float | None, tuple[float, bool] | None], ...]:
-    """Each line's (dy px, (size px, condensed)) from FOLD_LINES (None: the block's own
-    face)."""
+def _places(lines: str) -> tuple[tuple[float | None, tuple[float, bool, bool] | None, float],
+                                  ...]:
+    """Each line's (dy px, (size px, condensed, mono), dx px) from FOLD_LINES (None: the
+    block's own face)."""
     out = []
     for place in lines.split():
         dy, _, rest = place.partition("/")
-        size, _, stretch = rest.partition("/")
+        size, _, rest = rest.partition("/")
+        flags, _, dx = rest.partition("/")
         out.append((float(dy) * PX_PER_PT,
-                    (float(size) * PX_PER_PT, stretch == "c") if size else None))
+                    (float(size) * PX_PER_PT, "c" in flags, "m" in flags) if size else None,
+                    float(dx) * PX_PER_PT if dx else 0.0))
     return tuple(out)
 
 
 PX_PER_PT = 4 / 3
 
 
-def _with_size(pango, base, size: float, condensed: bool = False):  # noqa: ANN001, ANN202
+def _with_size(pango, base, size: float, condensed: bool = False,  # noqa: ANN001, ANN202
+               mono: bool = False):
     """A copy of a layout's attribute list with the whole text in `size` px (as WeasyPrint
-    sets a font's size: in whole Pango units), condensed or not."""
+    sets a font's size: in whole Pango units), condensed or not, in MONO_FAMILY or the
+    block's own family."""
     copy = pango.pango_attr_list_new() if base == _ffi.NULL else pango.pango_attr_list_copy(base)
     attr = pango.pango_attr_size_new_absolute(int(size * PANGO_SCALE))
     attr.start_index, attr.end_index = 0, 0xFFFFFFFF
@@ -420,23 +433,29 @@ def _with_size(pango, base, size: float, condensed: bool = False):  # noqa: ANN0
         PANGO_STRETCH["condensed" if condensed else "normal"])
     attr.start_index, attr.end_index = 0, 0xFFFFFFFF
     pango.pango_attr_list_insert(copy, attr)
+    if mono:
+        attr = pango.pango_attr_family_new(MONO_FAMILY)
+        attr.start_index, attr.end_index = 0, 0xFFFFFFFF
+        pango.pango_attr_list_insert(copy, attr)
     return copy
 
 
 def _rule_ops(stream, textbox, rules: str, fragment=None) -> list[bytes]:  # noqa: ANN001
     """FOLD_RULES as filled rectangles, from the first line's baseline and the block's left
-    (of a fragment of the block: its own rules, from its first baseline)."""
+    (or `left` pt right of it; of a fragment of the block: its own rules, from its first
+    baseline)."""
     baseline = textbox.position_y + textbox.baseline
     ops = []
     for rule in rules.split():
-        top, height, width, colour = rule.split("/")
+        top, height, width, colour, *left = rule.split("/")
         y = float(top) * PX_PER_PT
         if fragment is not None:
             if not fragment[3] <= y < fragment[4]:
                 continue
             y -= fragment[2]
         red, green, blue = (int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
-        ops.append(f"q {red:f} {green:f} {blue:f} rg {textbox.position_x:f} "
+        x = textbox.position_x + (float(left[0]) * PX_PER_PT if left else 0.0)
+        ops.append(f"q {red:f} {green:f} {blue:f} rg {x:f} "
                    f"{baseline + y:f} {float(width) * PX_PER_PT:f} "
                    f"{float(height) * PX_PER_PT:f} re f Q".encode("ascii"))
     if ops and stream._tags is not None:

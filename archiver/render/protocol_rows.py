@@ -1,0 +1,110 @@
+"""The handover protocol's list of documents: each row one cell of folded lines (issue 18).
+
+The protocol lists every document of the bundle (a large school: ~100 rows) in a table of
+five columns: number, title, file name, pages and SHA-256 (two lines of 32 characters).
+As five table cells a row, WeasyPrint's cascade, table and line layout took ~0.45 CPU-s
+a protocol, and a term-end makes two (one inside the bundle, one beside it): most of an
+unchanged re-run. Here a row whose every text fits its column on one line (a checksum:
+two lines of 32) is one cell spanning the five columns, holding a folded `<pre>`
+(render/marks.py: laid out as its first line): its lines are the five cells' texts, each
+drawn where its cell put it (FOLD_LINES: the column's x, the file name and checksum in
+the monospaced face at their own baseline) and the four rules between the cells drawn as
+the cells' borders were (FOLD_RULES). The row is as high as before (the checksum's two
+lines and the cell's padding), so pages break where they did; the table keeps its header
+repeated on every page. A row with a longer title or file name, or any text beyond the
+plain Latin characters, stays five cells, laid out as before.
+
+The geometry is style.css's: `table.list` (8pt text, 0.4pt borders, 0.6 x 1.2mm
+padding), `.hash` (6.5pt/1.3 DejaVu Sans Mono) and the protocol's fixed columns (`col.c-*`
+in a table as wide as the page's content).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+from archiver.render.drawline import _PLAIN
+from archiver.render.fonts import advances
+from archiver.render.marks import FOLD_LINES, FOLD_RULES
+
+MM = 72 / 25.4
+CONTENT_PT = (210 - 28) * MM  # the page's content width (@page margins 14mm each side)
+BORDER_PT = 0.4  # table.list: 0.4pt solid #777
+BORDER_RGB = "777777"
+PAD_X, PAD_Y = 1.2 * MM, 0.6 * MM  # table.list td: padding 0.6mm 1.2mm
+TEXT_PT, TEXT_LINE_PT = 8.0, 8.0 * 1.35  # table.list: 8pt, line-height 1.35 (html)
+MONO_PT, MONO_LINE_PT = 6.5, 6.5 * 1.3  # .hash: 6.5pt/1.3 "DejaVu Sans Mono"
+ASCENT, DESCENT = 1901 / 2048, 483 / 2048  # DejaVu Sans and Sans Mono (hhea, em)
+# col.c-lp, c-doc (from the left); c-pages, c-hash (from the right); the file name between
+LP_PT, DOC_PT, PAGES_PT, HASH_PT = 7.6 * MM, 54 * MM, 11.3 * MM, 47 * MM
+HASH_LINE = 32  # characters of a checksum's line: 64 hex digits in two even lines
+FIT_PT = 1.0  # a proportional text this much short of its room (kerning narrows, never
+#               widens, these faces' Latin pairs by more)
+
+
+def _baseline(size: float, line: float) -> float:
+    """A line's baseline below its line box's top (half the leading, then the ascent)."""
+    return (line - size * (ASCENT + DESCENT)) / 2 + size * ASCENT
+
+
+def column_starts(width: float = CONTENT_PT) -> tuple[float, ...]:
+    """Where each column's left border runs (its centre, pt from the first's): the fixed
+    columns from the table's left and right, the file name's taking the rest."""
+    right = width - BORDER_PT  # from the first column's left border to the last's right
+    return (0.0, LP_PT, LP_PT + DOC_PT, right - HASH_PT - PAGES_PT, right - HASH_PT, right)
+
+
+def _room(starts: Sequence[float], column: int) -> float:
+    return starts[column + 1] - starts[column] - 2 * PAD_X - BORDER_PT
+
+
+def _width(text: str, file_name: str, size: float) -> float:
+    widths, widest = advances(file_name, size)
+    return sum(widths.get(ord(c), widest) for c in text)
+
+
+def _fits(text: str, room: float, mono: bool = False) -> bool:
+    if not text or not set(text) <= _PLAIN:
+        return False
+    if mono:
+        return _width(text, "DejaVuSansMono.ttf", MONO_PT) <= room
+    return _width(text, "DejaVuSans.ttf", TEXT_PT) <= room - FIT_PT
+
+
+def _hex(text: str) -> bool:
+    return len(text) == 2 * HASH_LINE and all(c in "0123456789abcdef" for c in text)
+
+
+def folded_row(number: int, title: str, name: str, pages: int, sha256: str,
+               width: float = CONTENT_PT) -> Markup | None:
+    """The row's one cell (`<td colspan="5">` with its folded lines), or None when a text
+    would not print on its one line (the row is then laid out as five cells)."""
+    starts = column_starts(width)
+    texts = (str(number), title, name, str(pages))
+    if not (_fits(title, _room(starts, 1)) and _fits(name, _room(starts, 2), mono=True)
+            and _hex(sha256)):
+        return None
+    mono_dy = _baseline(MONO_PT, MONO_LINE_PT) - _baseline(TEXT_PT, TEXT_LINE_PT)
+    places = ["0", f"0///{starts[1]:.4f}", f"{mono_dy:.4f}/{MONO_PT:g}/m/{starts[2]:.4f}",
+              f"0///{starts[3]:.4f}", f"{mono_dy:.4f}/{MONO_PT:g}/m/{starts[4]:.4f}",
+              f"{mono_dy + MONO_LINE_PT:.4f}/{MONO_PT:g}/m/{starts[4]:.4f}"]
+    height = 2 * MONO_LINE_PT  # the checksum's two lines: the row's tallest cell
+    # the rules between the cells: from the row's top border to its bottom one (their
+    # centres), 0.4pt wide, left of each column's text by its padding and the border
+    top = -(_baseline(TEXT_PT, TEXT_LINE_PT) + PAD_Y + BORDER_PT / 2)
+    rules = " ".join(f"{top:.4f}/{height + 2 * PAD_Y + BORDER_PT:.4f}/{BORDER_PT:g}/"
+                     f"{BORDER_RGB}/{start - PAD_X - BORDER_PT:.4f}" for start in starts[1:5])
+    lines = "\n".join([*texts, sha256[:HASH_LINE], sha256[HASH_LINE:]])
+    # (the attributes hold numbers only: nothing to escape)
+    return (Markup(f'<td colspan="5" class="frow"><pre class="frow" data-fold '
+                   f'{FOLD_LINES}="{" ".join(places)}" {FOLD_RULES}="{rules}" '
+                   f'style="height: {height:.4f}pt">')
+            + escape(lines) + Markup("</pre></td>"))
+
+
+def folded_rows(documents: Sequence[object]) -> list[Markup | None]:
+    """folded_row of each PackedFile of the protocol's list, numbered from 1."""
+    return [folded_row(number, d.title, d.name, d.pages, d.sha256)  # type: ignore[attr-defined]
+            for number, d in enumerate(documents, start=1)]
