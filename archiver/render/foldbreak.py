@@ -4,14 +4,19 @@ A folded block (render/marks.py: fold) is laid out as one line: WeasyPrint canno
 page inside it, so a block of several pieces that each could have stood on a page of its
 own (a message's recipients, group by group, and its text, a few lines at a time:
 render/lines.py `_Flow`) went to the next page whole, and the page ended up to a block
-early. A block that says where its pieces begin (`data-fold-cuts`: each piece's first
-line, its top and where its content ends, in pt from the block's top) is laid out here as
+early. A block that says where its pieces begin (`data-fold-cuts`: the block's height,
+then each piece's first line, its top and where its content ends, in pt from the block's
+top; the height is not in a style attribute, so that the blocks share one computed style:
+render/styles.py) is laid out here as
 the pieces of it that fit in the page's room: the lines of the pieces that fit stay, the
 next page begins with the next piece (a skip stack of its own, `{piece: None}`), as if
 each piece had been a block of its own. A piece fits when its content fits (the space
 after its last line may fall past the page's end, as a block's margin may), as the boxes
 the pieces once were fitted. The laid-out fragment's text box carries which of the
-block's lines it draws and how far up they move (`FRAGMENT`, read by marks' drawing).
+block's lines it draws and how far up they move (`FRAGMENT`, read by marks' drawing). A
+block that is a message's box itself (its border and padding: lines.message_lines) is
+sliced as WeasyPrint slices a box: a continuation has no border and padding above it, a
+fragment none below it, and a fragment fills the page's room below it.
 """
 
 from __future__ import annotations
