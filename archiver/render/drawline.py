@@ -47,6 +47,9 @@ _FACE = ("font_family", "font_size", "font_style", "font_weight", "font_stretch"
          "text_transform")
 _LEARNT: dict[object, dict[str, tuple[object, float, tuple[int, int, int, int]]]] = {}
 _LIMIT = 64  # faces kept (archiver's blocks have a handful)
+# A glyph's width as WeasyPrint sets it in a document's font (its `widths`) the first time
+# it draws the glyph, by (font's name hash, size, glyph): the same in every document.
+_WIDTHS: dict[tuple[str, float, int], int] = {}
 
 
 def face(style) -> object | None:  # noqa: ANN001
@@ -96,6 +99,7 @@ def _piece(stream, font, pango_font, font_size, record, glyph_item, index, clust
                                            stream.logical_rect)
         logical_width = font.widths[glyph_id] = round(
             stream.logical_rect.width * 1000 * from_units / font_size)
+        _WIDTHS[font.hash, font_size, glyph_id] = logical_width
     kerning = logical_width + offset - width * 1000 * from_units / font_size
     if kerning:
         piece += f">{int(kerning)}<"
@@ -103,10 +107,11 @@ def _piece(stream, font, pango_font, font_size, record, glyph_item, index, clust
 
 
 def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # noqa: ANN001, ANN201, PLR0913
-         learn: object | None = None):
+         learn: object | None = None, bold: tuple[tuple[int, int], ...] = ()):
     """Draw a line (WeasyPrint's `draw_first_line`'s arguments) as `original` would;
-    `learn`: the line's face (`face`), its glyphs then remembered for `known` (a line
-    without marks only: its layout has the face's attributes and no others)."""
+    `learn`: the line's face (`face`), its glyphs then remembered for `known` (its layout
+    has the face's attributes and no others but a bold weight on the character ranges
+    `bold`, whose glyphs are remembered as the face's bold ones for `known_runs`)."""
     if text_overflow == "ellipsis" or block_ellipsis != "none":
         return original(stream, textbox, text_overflow, block_ellipsis, matrix)
     if not textbox.text.strip():
@@ -121,6 +126,7 @@ def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # no
     stream.set_text_matrix(*matrix.values)
     previous_pango_font, string, text = None, "", None
     old_pango = pango.pango_version() < 14802
+    runs = [] if learn is not None and textbox.pango_layout.text == textbox.text else None
     try:
         run = first_line.runs[0]
         while run != ffi.NULL:
@@ -145,10 +151,10 @@ def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # no
             string += "<"
             records = _GLYPH.iter_unpack(
                 ffi.buffer(glyph_string.glyphs, num_glyphs * _GLYPH_SIZE))
-            if learn is not None and run == ffi.NULL and string == "<" and \
-                    textbox.pango_layout.text == textbox.text:  # one run, the text as is
+            if runs is not None:
                 records = list(records)
-                _learn(learn, textbox.text, records, glyph_string, pango_font, font_size)
+                runs.append((glyph_item.item.offset, glyph_item.item.length, records,
+                             glyph_string, pango_font, font_size))
             parts = []
             for index, record in enumerate(records):
                 piece = pieces.get(record)
@@ -169,7 +175,32 @@ def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # no
         stream._current_font = state
         return original(stream, textbox, text_overflow, block_ellipsis, matrix)
     stream.show_text(string)
+    if runs:
+        _learn_runs(learn, textbox.text, runs, bold)
     return []
+
+
+def _learn_runs(key, text: str, runs, bold: tuple[tuple[int, int], ...]) -> None:  # noqa: ANN001
+    """Remember the glyphs of a drawn line's runs: a line without bold ranges of one run
+    only (the face's glyphs), else each run wholly inside or outside the bold ranges (the
+    face's bold or its own glyphs); a run across a range's edge is not remembered."""
+    if not bold:
+        if len(runs) == 1 and runs[0][0] == 0 and runs[0][1] == len(text.encode()):
+            _learn(key, text, *runs[0][2:])
+        return
+    data = text.encode()
+    for offset, length, records, glyph_string, pango_font, font_size in runs:
+        start = len(data[:offset].decode())
+        piece = data[offset:offset + length].decode()
+        end = start + len(piece)
+        inside = [s <= start and end <= e for s, e in bold]
+        if any(inside):
+            _learn((key, BOLD), piece, records, glyph_string, pango_font, font_size)
+        elif not any(s < end and start < e for s, e in bold):
+            _learn(key, piece, records, glyph_string, pango_font, font_size)
+
+
+BOLD = "bold"  # a face's bold glyphs (a mark's weight) are remembered under (face, BOLD)
 
 
 def _learn(key, text: str, records, glyph_string, pango_font, font_size: float) -> None:  # noqa: ANN001
@@ -226,6 +257,18 @@ def known(stream, key, text: str, matrix) -> bool:  # noqa: ANN001
     font = stream._fonts.get(font_key)  # the font as this document's PDF has it
     if font is None:
         return False
+    string = _run_string(font, font_size, text, entries)
+    if string is None:
+        return False
+    stream.set_text_matrix(*matrix.values)
+    stream.set_font_size(font.hash, font_size)
+    stream.show_text(string)
+    return True
+
+
+def _run_string(font, font_size: float, text: str, entries) -> str | None:  # noqa: ANN001
+    """A run's TJ string of remembered glyphs, as `draw` writes it (None: a glyph's width
+    is Pango's to tell, the line goes to Pango)."""
     pieces = font.__dict__.setdefault(_PIECES, {}).setdefault(font_size, {})
     parts = []
     for char, (_k, _s, record) in zip(text, entries, strict=True):
@@ -233,7 +276,11 @@ def known(stream, key, text: str, matrix) -> bool:  # noqa: ANN001
         if piece is None:
             glyph_id, width, x_offset, _y = record
             if glyph_id not in font.widths:
-                return False  # its width is Pango's to tell: the line goes to Pango
+                # first in this document: the width WeasyPrint set for it in this size
+                remembered = _WIDTHS.get((font.hash, font_size, glyph_id))
+                if remembered is None:
+                    return None
+                font.widths[glyph_id] = remembered
             font.to_unicode.setdefault(glyph_id, char)  # as WeasyPrint sets it (1:1)
             offset = x_offset / font_size
             piece = f">{-offset}<" if offset else ""
@@ -244,11 +291,51 @@ def known(stream, key, text: str, matrix) -> bool:  # noqa: ANN001
             pieces[record] = piece
         parts.append(piece)
     string = "<" + "".join(parts)
-    string = string[:-1] if string[-1] == "<" else string + ">"
+    return string[:-1] if string[-1] == "<" else string + ">"
+
+
+def known_runs(stream, key, text: str, bold: tuple[tuple[int, int], ...]):  # noqa: ANN001, ANN201
+    """A line of `text` with the character ranges `bold` (sorted, apart, non-empty) in the
+    bold weight, when every character of it is known in face `key` or its bold: its runs
+    as (font, size, TJ string) and each character's x (Pango units) from the line's start,
+    one more for its end; None when not (it goes to Pango). Pango lays such a line out as
+    one run per range and between ranges, each of its face's remembered glyphs."""
+    cuts, at = [], 0
+    for start, end in bold:
+        if start <= at and cuts or start < at or end <= start or end > len(text):
+            return None  # touching, overlapping, empty or outside: Pango's to tell
+        cuts += [(at, start, key), (start, end, (key, BOLD))]
+        at = end
+    cuts.append((at, len(text), key))
+    runs, xs = [], [0]
+    for start, end, face_key in cuts:
+        if start == end:
+            continue
+        piece = text[start:end]
+        entries = _known_glyphs(face_key, piece)
+        if entries is None:
+            return None
+        font_key, font_size = entries[0][0], entries[0][1]
+        if any(e[0] != font_key or e[1] != font_size for e in entries):
+            return None
+        font = stream._fonts.get(font_key)
+        if font is None:
+            return None
+        string = _run_string(font, font_size, piece, entries)
+        if string is None:
+            return None
+        runs.append((font, font_size, string))
+        for entry in entries:
+            xs.append(xs[-1] + entry[2][1])
+    return runs, xs
+
+
+def show_runs(stream, runs, matrix) -> None:  # noqa: ANN001
+    """Write a line's runs (`known_runs`) as `draw` writes them."""
     stream.set_text_matrix(*matrix.values)
-    stream.set_font_size(font.hash, font_size)
-    stream.show_text(string)
-    return True
+    for font, font_size, string in runs:
+        stream.set_font_size(font.hash, font_size)
+        stream.show_text(string)
 
 
 _FROM_UNITS = 1 / 1024  # weasyprint.text.ffi.FROM_UNITS (Pango units to px)

@@ -304,14 +304,41 @@ def _draw_marked(original, stream, textbox, line, marks, dy, args, folded=False,
         (a, b, _), (c, d, _), (e, f, _) = matrix
         matrix = Matrix(a, b, c, d, e, f + dy)
     if folded:
+        bold = tuple((s, e) for s, e, _k in marks) if face is not None and marks else ()
         emojis = drawline.draw(original, stream, line, text_overflow, block_ellipsis, matrix,
-                               None if marks else face)
+                               face, bold)
     else:
         emojis = original(stream, line, text_overflow, block_ellipsis, matrix)
     if colour is not None:  # back to the block's colour for its next line
         red, green, blue = textbox.style["color"].to("srgb").coordinates
         stream.stream.append(f"{red:f} {green:f} {blue:f} rg".encode())
     return emojis
+
+
+def _bold_only(marks) -> bool:  # noqa: ANN001
+    """Whether a line's marks are only bold ones (on a tint or not), for drawline."""
+    return all(kind in TINTS or kind == "b" for _s, _e, kind in marks)
+
+
+def _known_line(stream, textbox, face, text: str, marks, dy: float, matrix) -> bool:  # noqa: ANN001, PLR0913
+    """Draw a folded block's line of the face's own size from its characters' remembered
+    glyphs (drawline), its bold marks in the face's remembered bold ones and its tints
+    where `_embolden` measures them: the same operators as the Pango way. False (nothing
+    drawn) when a character, or the line's shape, is not known."""
+    if not marks:
+        return drawline.known(stream, face, text, matrix)
+    found = drawline.known_runs(stream, face, text, tuple((s, e) for s, e, _k in marks))
+    if found is None:
+        return False
+    runs, xs = found
+    spans = [((xs[start] / PANGO_SCALE, (xs[end] - xs[start]) / PANGO_SCALE)
+              if kind in TINTS else (0.0, 0.0)) for start, end, kind in marks]
+    ops = _tint_ops(stream, textbox, marks, spans, dy)
+    if ops:
+        at = _before_text(stream)
+        stream.stream[at:at] = ops
+    drawline.show_runs(stream, runs, matrix)
+    return True
 
 
 def _marked_first_line(original):  # noqa: ANN001, ANN202
@@ -360,9 +387,10 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
                 dy, own, dx = places[number] if number < len(places) else (None, None, 0.0)
                 dy = (number * pitch if dy is None else dy) - shift
                 marks = by_index.get(number, ())
-                learn = face if own is None and not marks else None  # the face's own size
+                learn = face if own is None and (not marks or _bold_only(marks)) else None
                 at = Matrix(a, b, c, d, e + dx * a, f + dy) if dy or dx else matrix
-                if learn is not None and drawline.known(stream, learn, text, at):
+                if learn is not None and (not marks or not dx) and _known_line(
+                        stream, textbox, learn, text, marks, dy, at):
                     continue  # drawn from the glyphs its characters had before
                 attrs = base if own is None else sized.get(own)
                 if attrs is None:

@@ -16,6 +16,7 @@ from archiver.render.pdfa import html_to_pdfa
 def _weasyprint_draws(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(drawline, "draw", lambda original, *args: original(*args[:5]))
     monkeypatch.setattr(drawline, "known", lambda *args: False)
+    monkeypatch.setattr(drawline, "known_runs", lambda *args: None)
 
 
 def test_lines_of_known_characters_are_drawn_without_shaping_and_others_are_not(monkeypatch):
@@ -71,3 +72,33 @@ def test_odd_lines_are_the_same_bytes_as_drawn_by_weasyprint(monkeypatch, css):
     ours = document()
     _weasyprint_draws(monkeypatch)
     assert document() == ours
+
+
+# A grid's lines with bold and tinted cells (several per line, at the line's start and end).
+MARKED = ["<b class=\"risk\"> 42,9</b> Kowalska Anna  <b>ob</b> <b class=\"absent\">nb</b>",
+          "Nowak Jan      <b>ob</b> 100,0 <b class=\"gap\">u</b>",
+          "Żak Łucja      ob <b class=\"risk\">  0,0%</b>"]
+
+
+def test_marked_lines_met_before_are_drawn_without_shaping_as_weasyprint_draws_them(
+        monkeypatch):
+    """The second document's marked lines are drawn from the glyphs and widths the first
+    taught (its fonts are new: a glyph's width as the first document had it), tints where
+    Pango measured them: the same bytes as WeasyPrint's drawing."""
+    monkeypatch.setattr(drawline, "_LEARNT", {})
+    monkeypatch.setattr(drawline, "_WIDTHS", {})
+    plain, marks = split_marks(Markup("\n".join(MARKED)))
+    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+            f'</head><body><pre class="grid" style="width: 400pt; {fold_height(plain, 9)}" '
+            f'data-marks="{marks}" data-fold>{plain}</pre></body></html>')
+    drawn = []
+    known_runs = drawline.known_runs
+    monkeypatch.setattr(drawline, "known_runs",
+                        lambda *args: drawn.append(known_runs(*args)) or drawn[-1])
+    html_to_pdfa(html, title="t", run_ctx=CTX)  # learns the line's glyphs
+    drawn.clear()
+    ours = html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+    # the first: its bold font is not yet in the document (Pango adds it); then known
+    assert len(drawn) == 3 and drawn[0] is None and None not in drawn[1:]
+    _weasyprint_draws(monkeypatch)
+    assert html_to_pdfa(html, title="t", run_ctx=CTX)[0] == ours
