@@ -248,22 +248,31 @@ def known_width(key, text: str) -> float | None:  # noqa: ANN001
 def known(stream, key, text: str, matrix) -> bool:  # noqa: ANN001
     """Draw a line without marks from the glyphs remembered for its face `key`, when every
     character of it is known; False (nothing drawn) when not."""
-    entries = _known_glyphs(key, text)
-    if entries is None:
+    run = _known_run(stream, key, text)
+    if run is None:
         return False
-    font_key, font_size = entries[0][0], entries[0][1]
-    if any(e[0] != font_key or e[1] != font_size for e in entries):
-        return False
-    font = stream._fonts.get(font_key)  # the font as this document's PDF has it
-    if font is None:
-        return False
-    string = _run_string(font, font_size, text, entries)
-    if string is None:
-        return False
+    font, font_size, string, _entries = run
     stream.set_text_matrix(*matrix.values)
     stream.set_font_size(font.hash, font_size)
     stream.show_text(string)
     return True
+
+
+def _known_run(stream, key, text: str):  # noqa: ANN001, ANN202
+    """One run of remembered glyphs for `text` in face `key`: (font, size, TJ string,
+    entries), or None when a character is unknown, the glyphs are not of one font and
+    size, or this document's PDF lacks the font (the line goes to Pango)."""
+    entries = _known_glyphs(key, text)
+    if entries is None:
+        return None
+    font_key, font_size = entries[0][0], entries[0][1]
+    if any(e[0] != font_key or e[1] != font_size for e in entries):
+        return None
+    font = stream._fonts.get(font_key)  # the font as this document's PDF has it
+    if font is None:
+        return None
+    string = _run_string(font, font_size, text, entries)
+    return None if string is None else (font, font_size, string, entries)
 
 
 def _run_string(font, font_size: float, text: str, entries) -> str | None:  # noqa: ANN001
@@ -311,19 +320,10 @@ def known_runs(stream, key, text: str, bold: tuple[tuple[int, int], ...]):  # no
     for start, end, face_key in cuts:
         if start == end:
             continue
-        piece = text[start:end]
-        entries = _known_glyphs(face_key, piece)
-        if entries is None:
+        run = _known_run(stream, face_key, text[start:end])
+        if run is None:
             return None
-        font_key, font_size = entries[0][0], entries[0][1]
-        if any(e[0] != font_key or e[1] != font_size for e in entries):
-            return None
-        font = stream._fonts.get(font_key)
-        if font is None:
-            return None
-        string = _run_string(font, font_size, piece, entries)
-        if string is None:
-            return None
+        font, font_size, string, entries = run
         runs.append((font, font_size, string))
         for entry in entries:
             xs.append(xs[-1] + entry[2][1])
