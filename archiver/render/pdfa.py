@@ -24,6 +24,7 @@ from archiver.errors import RenderError
 from archiver.i18n import _
 from archiver.render import (
     attendance_svg,
+    cffi_arrays,
     deflate,
     foldbreak,
     htmlparse,
@@ -53,6 +54,7 @@ margins.install()  # no margin boxes made for pages without a margin rule (rende
 styles.install()  # elements with the same style attribute share one computed style
 foldbreak.install()  # pages end between a folded block's pieces (render/foldbreak.py)
 htmlparse.install()  # the HTML parser's patterns kept, not made again per run of text
+cffi_arrays.install()  # font subsetting parses one C array type, not one per size
 
 
 @dataclass(frozen=True)
