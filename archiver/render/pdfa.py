@@ -15,6 +15,7 @@ identifier is derived from a hash of the content; fonts are subset deterministic
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -148,6 +149,20 @@ def html_to_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tup
     return pdf, len(frames)
 
 
+_FONTS = threading.local()
+
+
+def _font_config():  # noqa: ANN202 (weasyprint.text.fonts.FontConfiguration)
+    """This thread's font configuration, made once and kept for every document (Pango's
+    objects are not thread-safe)."""
+    found = getattr(_FONTS, "config", None)
+    if found is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        found = _FONTS.config = FontConfiguration()
+    return found
+
+
 def write_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tuple = (),
                run_ctx: RunContext, pdf_tags: bool = PDF_TAGS) -> tuple[bytes, tuple]:
     """Lay out `html` and write PDF/A-3u without running texts: (pdf bytes, the pages'
@@ -161,7 +176,8 @@ def write_pdfa(html: str, *, title: str, attachments: list[EmbeddedFile] | tuple
     try:
         source = HTML(string=html, url_fetcher=fetcher, base_url=None)
         marks.fold(source.etree_element)  # blocks laid out as one line each (render/marks.py)
-        document = source.render(stylesheets=[_stylesheet()], **options)
+        document = source.render(stylesheets=[_stylesheet()], font_config=_font_config(),
+                                 **options)
         meta = document.metadata
         meta.title, meta.lang = printable(title), "pl"  # XMP is XML: no control characters
         meta.created = meta.modified = _w3c(run_ctx)
