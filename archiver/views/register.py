@@ -404,6 +404,7 @@ def build_register(ds: Dataset, config: Config, scope: Scope) -> RegisterView:
     subject_ids.sort(key=lambda s: polish.polish_key(str(names.get(s, s))))
     terms = sorted({t.number for t in ds.meta.terms
                     if t.start <= scope.date_to and ds.meta.term_of(scope.date_from) <= t.number})
+    taught = set(lessons["subject_id"])
     behaviour, behaviour_rows = build_behaviour(ds, stays, scope.date_from, scope.date_to)
     notes, note_rows = build_notes(ds, stays, scope.date_from, scope.date_to)
     types = ds.attendance_types
@@ -423,7 +424,7 @@ def build_register(ds: Dataset, config: Config, scope: Scope) -> RegisterView:
         symbols=tuple(zip(types["symbol"].astype(str), types["name"].astype(str), strict=True)),
         summaries=_summaries(ds, scope, lessons),
         codes=tuple(sorted(((code, str(names.get(sid, sid))) for sid, code
-                            in subject_codes(ds).items() if sid in set(lessons["subject_id"])),
+                            in subject_codes(ds).items() if sid in taught),
                            key=lambda c: c[0])),
         sources={
             "students": stays.drop(columns=["first_day", "last_day", "pesel"]),
