@@ -30,15 +30,19 @@ from archiver.render import drawline
 
 CHART = "data-chart"  # on the <svg> of a chart drawn here
 _SVG = "{http://www.w3.org/2000/svg}"
-_SHAPES = {"rect", "line"}
-_KNOWN = {"rect", "line", "text", "title"}
+_SHAPES = {"rect", "line", "path"}
+_KNOWN = {"rect", "line", "path", "text", "title"}
 # attributes the fast path understands, per element (anything else: WeasyPrint draws it)
 _ATTRS = {
     "rect": {"x", "y", "width", "height", "fill", "stroke", "stroke-width"},
     "line": {"x1", "y1", "x2", "y2", "fill", "stroke", "stroke-width", "stroke-dasharray"},
     "text": {"x", "y", "font-size", "font-family", "font-weight", "text-anchor", "fill"},
     "title": set(),
+    "path": {"d", "fill", "stroke", "stroke-width"},
 }
+# a path of straight rules only, in absolute commands: "M x y", "V y", "H x" (grid_heads)
+_RULE = re.compile(r"([MVH])(-?[\d.]+)(?: (-?[\d.]+))?")
+_RULES = re.compile(r"(?:M-?[\d.]+ -?[\d.]+|[VH]-?[\d.]+)+")
 
 
 def _local(tag: str) -> str:
@@ -53,6 +57,8 @@ def drawable(children) -> bool:  # noqa: ANN001 (ElementTree elements)
             return False
         if tag == "text" and child.get("text-anchor", "start") not in (
                 "start", "middle", "end"):
+            return False
+        if tag == "path" and not _RULES.fullmatch(child.get("d", "")):
             return False
     return True
 
@@ -121,7 +127,8 @@ def _draw_text(svg, texts: _Texts, element) -> None:  # noqa: ANN001
     shift = 0.0 if anchor == "start" else width / 2 if anchor == "middle" else width
     stream = svg.stream
     stream.push_state()
-    fill = element.get("fill")
+    fill = element.get("fill", "black")  # SVG's initial fill; "none": drawn invisible
+    fill = None if fill == "none" else fill
     if fill:
         stream.set_color(_colour(fill))
     stream.begin_text()
@@ -160,6 +167,18 @@ def _draw_shape(svg, tag: str, element) -> None:  # noqa: ANN001
     if tag == "rect":
         stream.rectangle(_number(element.get("x")), _number(element.get("y")),
                          _number(element.get("width")), _number(element.get("height")))
+    elif tag == "path":
+        x = y = 0.0
+        for command, first, second in _RULE.findall(element.get("d")):
+            if command == "M":
+                x, y = float(first), float(second)
+                stream.move_to(x, y)
+                continue
+            if command == "V":
+                y = float(first)
+            else:
+                x = float(first)
+            stream.line_to(x, y)
     else:
         stream.move_to(_number(element.get("x1")), _number(element.get("y1")))
         stream.line_to(_number(element.get("x2")), _number(element.get("y2")))

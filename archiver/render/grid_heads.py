@@ -5,13 +5,15 @@ not for "j. pol." or "godz. wych.". The names stand above the grid's block inste
 bottom to top as column heads of a printed register do, in one small inline SVG per
 block: the names are the lines of one `<pre>` turned a quarter left (a CSS transform; a
 `<text>` per column in an SVG cost a tenth of the register's time), the rules a small
-SVG of three paths.
+SVG of three paths and a label, drawn without WeasyPrint's general SVG code
+(render/attendance_svg.py: `data-chart`).
 """
 
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from archiver.render.attendance_svg import CHART
 from archiver.render.printable import printable
 from archiver.render.tablines import SIZE_PT, fit_pt, text_pt
 from archiver.render.textgrid import CHAR_PT, COUNT_CH, GridBlock
@@ -47,7 +49,7 @@ def grid_head(block: GridBlock) -> Markup:
     label = (f'<text x="{BORDER_PT + 0.6 * unit:.2f}" y="{tall - 2.5:.2f}" '
              f'font-family="DejaVu Sans Condensed" font-size="{FONT_PT}">przedmiot</text>')
     rules = (f'<svg width="{width:.2f}pt" height="{tall:.2f}pt" '
-             f'viewBox="0 0 {width:.2f} {tall:.2f}">'
+             f'viewBox="0 0 {width:.2f} {tall:.2f}" {CHART}="">'
              f'<path d="{light or "M0 0"}" stroke="{LIGHT}" stroke-width="0.4" fill="none"/>'
              f'<path d="{heavy or "M0 0"}" stroke="{HEAVY}" stroke-width="0.9" fill="none"/>'
              f'<path d="{edge}" stroke="{HEAVY}" stroke-width="{BORDER_PT}" fill="none"/>'

@@ -114,3 +114,37 @@ def test_labels_of_known_characters_print_as_when_pango_laid_them_out(tmp_path):
     finally:
         drawline.known = known
     assert "100%" in calls and again == fresh
+
+
+def _png(pdf: bytes, tmp_path, name: str) -> bytes:
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", path,
+                    tmp_path / name], check=True)
+    return next(tmp_path.glob(f"{name}-*.png")).read_bytes()
+
+
+def test_a_grid_head_drawn_as_a_whole_prints_what_weasyprints_svg_drawing_prints(small,
+                                                                                 tmp_path):
+    """The rules and the label over a register's attendance grid (grid_heads.py, three
+    straight paths and a `<text>` without a fill of its own) print as WeasyPrint's SVG code
+    prints them: the same pixels, the label in black."""
+    from render_helpers import spec_for
+
+    from archiver.config import Config
+    from archiver.render.grid_heads import grid_head
+    from archiver.render.textgrid import blocks
+    from archiver.views import build_register
+
+    view = build_register(small, Config(), spec_for(small, "register", "C7A").scope)
+    block = next(b for w in view.weeks if w.columns and w.rows for b in blocks(w))
+    head = str(grid_head(block))
+    svg = head[head.index("<svg"):head.index("</svg>") + 6]
+    assert f'{CHART}=""' in svg and "<path" in svg and "fill=" not in svg.split("<text")[1]
+    assert drawable(list(ET.fromstring(svg)))
+    ours = _pdf(f"<div>{svg}</div>")
+    theirs = _pdf(f"<div>{svg}</div>".replace(f' {CHART}=""', ""))
+    assert _png(ours, tmp_path, "ours") == _png(theirs, tmp_path, "theirs")
+    assert [w for w, _ in _words(ours, tmp_path, "ours")] == ["przedmiot"]
+    curved = ET.fromstring(svg.replace('d="M', 'd="C1 2 3 4 5 6M', 1))
+    assert not drawable(list(curved))  # anything but straight rules: WeasyPrint draws it
