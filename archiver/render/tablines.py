@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 
 from archiver.render.fonts import advances
 from archiver.render.marks import KINDS as MARK_KINDS
-from archiver.render.marks import LINE_KINDS, fold_height, split_marks
+from archiver.render.marks import FOLD_MAX_PT, LINE_KINDS, fold_height, split_marks
 from archiver.render.textgrid import CHAR_PT, ruled
 
 FONTS = {False: "DejaVuSansCondensed.ttf", True: "DejaVuSansCondensed-Bold.ttf"}
@@ -289,6 +289,8 @@ class LineBlock:
     lines: Markup
     style: str
     marks: str = ""  # bold, gap and cancelled text, for the <pre>'s data-marks (marks.py)
+    rules: str = ""  # a folded block's rules (marks.FOLD_RULES; folded_block), and
+    cuts: str = ""  # its height and pieces (foldbreak.FOLD_CUTS): no style of its own
 
 
 def block(entries: Sequence[tuple[list[list[Piece]], str]], width: float = PAGE_PT,
@@ -308,6 +310,52 @@ def block(entries: Sequence[tuple[list[list[Piece]], str]], width: float = PAGE_
     if extra:
         style += "; " + extra
     return LineBlock(plain, "; ".join(filter(None, [style, fold_height(plain, LINE_PT)])), marks)
+
+
+RULE_COLOUR, HEAD_COLOUR = "8a8a8a", "222222"  # render/rules.py: RULE_RGB, STRONG_RGB
+RULE_PT, HEAD_PT = 0.4, 0.8  # the last 0.4pt of an entry's last line; 0.8pt of a head line
+
+
+@lru_cache(maxsize=1)
+def _baseline_pt() -> float:
+    """Where `.tablines`' first line has its baseline, pt from the block's top."""
+    from archiver.render.pango_text import Face, baseline_pt
+
+    return baseline_pt(Face("DejaVu Sans", SIZE_PT, condensed=True), LINE_PT)
+
+
+def folded_block(pieces: Sequence[Sequence[tuple[list[list[Piece]], str]]],
+                 width: float = PAGE_PT, head: int = 0) -> LineBlock | None:
+    """Pieces of entries (as `block` takes them) as ONE folded block that a page may end
+    between pieces of, never inside one (render/foldbreak.py): the rules `block` gives
+    a block of these entries (a heavy one under the first `head` lines, a light one under
+    each entry) drawn as FOLD_RULES, each piece laid out as if it were a block of its own
+    with break-inside: avoid. The block has no style attribute (its height is in
+    FOLD_CUTS), so that all such blocks share one computed style (render/styles.py).
+    None when it cannot be folded so (a piece taller than FOLD_MAX_PT, a line break in a
+    piece): then `block`s, as before."""
+    entries = [entry for piece in pieces for entry in piece]
+    made = _plain_and_marks(entries)
+    if made is None:
+        return None
+    plain, marks, ends = made
+    starts, first = [], 0  # each piece's first line
+    for piece in pieces:
+        starts.append(first)
+        first += sum(len(lines) for lines, _css in piece)
+    total = first
+    if total < 2 or any((b - a) * LINE_PT > FOLD_MAX_PT
+                        for a, b in zip(starts, [*starts[1:], total], strict=True)):
+        return None
+    base = _baseline_pt()
+    rules = [f"{n * LINE_PT - RULE_PT - base:.4f}/{RULE_PT:g}/{width:.3f}/{RULE_COLOUR}"
+             for n in ends if n != head]
+    if head:
+        rules.append(f"{head * LINE_PT - HEAD_PT - base:.4f}/{HEAD_PT:g}/{width:.3f}/"
+                     f"{HEAD_COLOUR}")
+    cuts = " ".join(f"{a}/{a * LINE_PT:.4f}/{b * LINE_PT:.4f}"
+                    for a, b in zip(starts, [*starts[1:], total], strict=True))
+    return LineBlock(plain, "", marks, " ".join(rules), f"{total * LINE_PT:.4f} {cuts}")
 
 
 _MARK_KINDS = {"b": MARK_KINDS[None], "gap": MARK_KINDS["gap"]}
