@@ -23,8 +23,8 @@ from functools import lru_cache
 from markupsafe import Markup, escape
 
 from archiver.render.fonts import advances
-from archiver.render.marks import KINDS as MARK_KINDS
 from archiver.render.marks import FOLD_MAX_PT, LINE_KINDS, fold_height, split_marks
+from archiver.render.marks import KINDS as MARK_KINDS
 from archiver.render.textgrid import CHAR_PT, ruled
 
 FONTS = {False: "DejaVuSansCondensed.ttf", True: "DejaVuSansCondensed-Bold.ttf"}
