@@ -45,6 +45,7 @@ from archiver.render.lines import (
     thread_heading,
 )
 from archiver.render.pdfa import EmbeddedFile, html_to_pdfa
+from archiver.render.register_tables import TEMPLATE_TABLES
 from archiver.render.sources import source_files
 from archiver.render.textgrid import block_style, blocks
 from archiver.views import DOCUMENT_KINDS, Scope, common, document_kind
@@ -321,7 +322,7 @@ def prepare_document(spec: DocumentSpec, dataset: Dataset, config: Config,
         message_head=message_head, message_lines=message_lines, tally_lines=tally_lines,
         thread_heading=thread_heading,
         behaviour_terms=behaviour_terms, school_blocks=school_blocks, **TEMPLATE_CHARTS,
-        **TEMPLATE_TEXT,
+        **TEMPLATE_TEXT, **TEMPLATE_TABLES,
         grades_plus=str(config.grades.plus).replace(".", ","),
         grades_minus=str(config.grades.minus).replace(".", ","),
         show_year=_show_year(view, spec),

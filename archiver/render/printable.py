@@ -78,8 +78,16 @@ def _closers(text: str) -> str:
     return _POP * max(0, embeddings) + _POP_ISOLATE * max(0, isolates)
 
 
+class Printed(Markup):
+    """Markup whose texts were made printable one by one, as the template would have made
+    them (render/folded_table.py): finalize leaves it alone, so that no break is put into
+    its tags."""
+
+
 def finalize(value: object) -> object:
     """Jinja's `finalize`: every `{{ ... }}` of a document passes through here."""
+    if isinstance(value, Printed):
+        return value
     if isinstance(value, Markup):
         return Markup(printable(str(value)))  # adds no markup, so it stays safe
     if isinstance(value, str):
