@@ -162,3 +162,24 @@ def test_each_page_draws_the_rules_of_the_pupils_it_holds():
         light = content.count("0.541176 0.541176 0.541176 rg")
         heavy = content.count("0.133333 0.133333 0.133333 rg")
         assert (light, heavy) == (len(held), 1 if number == 0 else 0)
+
+
+def test_a_subjects_categories_legend_is_one_folded_paragraph_with_its_codes_bold(small,
+                                                                                  rendered):
+    """The legend under a subject's heading is pre-wrapped and folded (one line to lay
+    out, its codes drawn bold as marks), and still reads "Kategorie: code – name; ..."."""
+    from render_helpers import spec_for
+
+    from archiver.config import Config
+    from archiver.render.documents import prepare_document
+
+    prepared = prepare_document(spec_for(small, "register", "C7A"), small, Config(), CTX)
+    html = "".join(part.html for part in prepared.parts)
+    legends = re.findall(r'<p class="([^"]*)" data-fold data-marks="([^"]*)"[^>]*>'
+                         r"(Kategorie: [^<]*)</p>", html)
+    assert legends and "Kategorie:" not in re.sub(r"<p class=\"legend folded\"[^>]*>"
+                                                  r"Kategorie: [^<]*</p>", "", html)
+    text = " ".join(" ".join(pdf_pages(rendered("register", "C7A").pdf)).split())
+    for css, marks, legend in legends:
+        assert css == "legend folded" and marks  # the codes, bold
+        assert " ".join(str(Markup(legend).unescape()).split()) in text
