@@ -128,7 +128,8 @@ def test_pages_end_between_pupils_where_blocks_of_a_pupil_ended_them():
 
 def test_a_subjects_heading_and_header_are_never_alone_at_a_pages_foot():
     """A subject after one that leaves room for its heading and header line but not for
-    its first pupil (of several lines) begins on the next page, its heading with it. The
+    its first pupil (of several lines) begins on the next page, its heading with it; while
+    it begins on the first page, its first pupil is there too. The
     first subject's pupils are a line each: the first count of them that sends the second
     subject over leaves at most a line less room than one that did not, far more than its
     heading and header need."""
@@ -140,6 +141,8 @@ def test_a_subjects_heading_and_header_are_never_alone_at_a_pages_foot():
         pages = pdf_pages(pdf)
         if "Fizyka" not in pages[0]:
             break
+        # its heading on the first page: its header and first pupil with it
+        assert len(_pupils_by_page(pdf)[0]) > count, count
     else:
         raise AssertionError("no count sent the second subject over")
     assert count > 20 and len(_pupils_by_page(pdf)[0]) == count  # the first on one page
