@@ -33,6 +33,15 @@ def pdf_pages(pdf: bytes, layout: bool = True) -> list[str]:
     return out.split("\f")[:-1] if out.endswith("\f") else out.split("\f")
 
 
+def pdf_text(pdf: bytes, *options: str) -> str:
+    """The whole text pdftotext reads with `options` (e.g. "-layout", "-raw")."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        return subprocess.run(["pdftotext", *options, file.name, "-"], capture_output=True,
+                              check=True, text=True).stdout
+
+
 def pdf_words(pdf: bytes) -> list[tuple[str, float, float]]:
     """Every word the PDF prints with its box's left and top (pt), as pdftotext -bbox
     reads them, in reading order."""

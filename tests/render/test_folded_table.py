@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import html as html_lib
 import subprocess
-import tempfile
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
 from markupsafe import Markup
-from render_helpers import CTX, pdf_words
+from render_helpers import CTX, pdf_text, pdf_words
 
 from archiver.render import register_tables
 from archiver.render.folded_table import EDGE, Table, column_widths, render
@@ -56,14 +55,6 @@ def _pdf(body: Markup) -> bytes:
     return html_to_pdfa(html, title="t", run_ctx=CTX)[0]
 
 
-def _text(pdf: bytes, *options: str) -> str:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(pdf)
-        file.flush()
-        return subprocess.run(["pdftotext", *options, file.name, "-"], capture_output=True,
-                              check=True, text=True).stdout
-
-
 def _raster(pdf: bytes, folder: Path, name: str) -> list[bytes]:
     (folder / f"{name}.pdf").write_bytes(pdf)
     subprocess.run(["pdftoppm", "-r", "60", "-gray", str(folder / f"{name}.pdf"),
@@ -93,7 +84,7 @@ def test_the_class_list_is_folded_rows_and_its_header_stays_cells() -> None:
 def test_the_class_list_prints_every_word_where_its_cells_printed_it(tmp_path: Path) -> None:
     folded, cells = _pdf(_student_table(True)), _pdf(_student_table(False))
     for options in ((), ("-layout",), ("-raw",)):
-        assert _text(folded, *options) == _text(cells, *options)
+        assert pdf_text(folded, *options) == pdf_text(cells, *options)
     words, expected = pdf_words(folded), pdf_words(cells)
     assert [w for w, _x, _y in words] == [w for w, _x, _y in expected]
     assert "Żółkiewskiego" in {w for w, _x, _y in words}
@@ -136,7 +127,7 @@ def test_rows_that_cannot_be_folded_stay_cells_in_the_same_columns(tmp_path: Pat
     assert "<td>bez numeru</td>" in html and "<td>Nowak 🙂 Ewa</td>" in html
     folded, cells = _pdf(html), _pdf(render(table, fold=False))
     for options in ((), ("-layout",), ("-raw",)):
-        assert _text(folded, *options) == _text(cells, *options)
+        assert pdf_text(folded, *options) == pdf_text(cells, *options)
     words, expected = pdf_words(folded), pdf_words(cells)
     assert max(max(abs(x - a), abs(y - b)) for (_w, x, y), (_v, a, b)
                in zip(words, expected, strict=True)) < 0.05
@@ -162,7 +153,7 @@ def test_lessons_held_with_a_total_row_print_as_their_cells(tmp_path: Path) -> N
         register_tables.render = original
     folded_pdf, cells_pdf = _pdf(html), _pdf(cells)
     for options in ((), ("-layout",), ("-raw",)):
-        assert _text(folded_pdf, *options) == _text(cells_pdf, *options)
+        assert pdf_text(folded_pdf, *options) == pdf_text(cells_pdf, *options)
     words, expected = pdf_words(folded_pdf), pdf_words(cells_pdf)
     assert max(max(abs(x - a), abs(y - b)) for (_w, x, y), (_v, a, b)
                in zip(words, expected, strict=True)) < 0.05

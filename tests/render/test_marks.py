@@ -8,7 +8,7 @@ import re
 import pikepdf
 import pytest
 from markupsafe import Markup
-from render_helpers import WEEKS, pdf_pages
+from render_helpers import WEEKS, pdf_pages, pdf_text
 
 from archiver.config import Config
 from archiver.render.marks import TINTS, split_marks
@@ -107,17 +107,6 @@ def test_a_weasyprint_of_other_internals_is_refused_not_printed_with(monkeypatch
     assert text.draw_first_line.archiver_marks
 
 
-def _text(pdf: bytes, *options: str) -> str:
-    import subprocess
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(pdf)
-        file.flush()
-        return subprocess.run(["pdftotext", *options, file.name, "-"], capture_output=True,
-                              check=True, text=True).stdout
-
-
 def test_a_folded_block_prints_what_its_lines_laid_out_one_by_one_print():
     from render_helpers import CTX
 
@@ -137,8 +126,8 @@ def test_a_folded_block_prints_what_its_lines_laid_out_one_by_one_print():
 
     folded, whole = document(" data-fold"), document("")
     for options in ((), ("-layout",), ("-raw",)):
-        assert _text(folded, *options) == _text(whole, *options)
-    assert "Kowalska Anna" in _text(folded, "-layout")
+        assert pdf_text(folded, *options) == pdf_text(whole, *options)
+    assert "Kowalska Anna" in pdf_text(folded, "-layout")
     glyphs, _tints = _bold_mono_glyphs_and_tints(folded, [0])
     assert glyphs == 4  # "nb" and "sp" bold, in the folded block too
 
