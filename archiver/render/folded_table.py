@@ -40,7 +40,7 @@ from markupsafe import Markup, escape
 
 from archiver.render.fonts import advances
 from archiver.render.marks import FOLD_LINES, FOLD_RULES
-from archiver.render.pango_text import _PANGO, Face, _layout, width_pt, wrap
+from archiver.render.pango_text import Face, min_content_pt, width_pt, wrap
 from archiver.render.printable import Printed, printable
 
 MM = 72 / 25.4
@@ -53,14 +53,14 @@ TEXT_PT = 8.0  # table.list: 8pt
 LINE_FACTOR = 1.35  # html's line height
 ASCENT, DESCENT = 1901 / 2048, 483 / 2048  # DejaVu Sans (hhea, em)
 
+EDGE = 2 * PAD_X + BORDER_PT  # a cell's width beyond its text's
+
+Cell = str | Sequence[str]  # a cell's text, or its paragraphs (lines broken by <br>)
+
 
 def _faces(size: float) -> tuple[Face, Face]:
     """The body's and the header's (bold) face at `size` pt."""
     return Face("DejaVu Sans", size), Face("DejaVu Sans", size, bold=True)
-SLACK_PT = 0.0  # added to a fixed column's width (see render)
-EDGE = 2 * PAD_X + BORDER_PT  # a cell's width beyond its text's
-
-Cell = str | Sequence[str]  # a cell's text, or its paragraphs (lines broken by <br>)
 
 
 @dataclass(frozen=True)
@@ -107,25 +107,13 @@ def _collapsed(text: str) -> str:
     return " ".join(filter(None, _WHITE.split(text)))
 
 
-@lru_cache(maxsize=8192)
-def _min_pt(text: str, face: Face) -> float:
-    """The widest piece of `text` between its break opportunities (its min-content width:
-    Pango's word breaks, as WeasyPrint finds them)."""
-    data = text.encode()
-    with _PANGO:
-        layout = _layout(face)
-        layout.set(data, 0.001)
-        pieces = [data[s:s + n].decode() for s, n, _w in layout.lines()]
-    return max((width_pt(p.strip(), face) for p in pieces), default=0.0)
-
-
 def _content(cell: Cell, face: Face, nowrap: bool) -> tuple[float, float]:
     """A cell's (min-content, max-content) width of its text, pt."""
     lines = [_collapsed(p) for p in _paragraphs(cell)]
     widest = max((width_pt(line, face) for line in lines), default=0.0)
     if nowrap:
         return widest, widest
-    return max((_min_pt(line, face) for line in lines if line), default=0.0), widest
+    return max((min_content_pt(line, face) for line in lines if line), default=0.0), widest
 
 
 def column_widths(table: Table) -> list[float] | None:
@@ -168,7 +156,8 @@ def column_widths(table: Table) -> list[float] | None:
     return [high + (room - sum(maxs)) * high / widest for high in maxs]
 
 
-def _baseline(size: float, line: float) -> float:
+def baseline(size: float, line: float) -> float:
+    """A line's baseline below its line box's top (half the leading, then the ascent)."""
     return (line - size * (ASCENT + DESCENT)) / 2 + size * ASCENT
 
 
@@ -211,7 +200,7 @@ def folded_row(cells: Sequence[Cell], widths: Sequence[float],
         return None
     height = tallest * line_pt
     size_css = "" if size == TEXT_PT else f"; font-size: {size:g}pt"
-    top = -(_baseline(size, line_pt) + PAD_Y + BORDER_PT / 2)
+    top = -(baseline(size, line_pt) + PAD_Y + BORDER_PT / 2)
     # from the top border's middle to the bottom border's (a thicker one's top)
     bottom = BORDER_PT if below == BORDER_PT else BORDER_PT / 2
     edges, at = [], 0.0
@@ -235,9 +224,6 @@ def render(table: Table, fold: bool = True) -> Markup:
     """The table's HTML: fixed columns and folded rows where they can be, else (or with
     `fold` False) the table as WeasyPrint lays out its cells (automatic layout)."""
     widths = column_widths(table) if fold else None
-    if widths:  # a hair more for every column but the last (a text as wide as its room
-        #         still fits it after the rounding to CSS px), the last what is left
-        widths = [w + SLACK_PT for w in widths[:-1]] + [widths[-1] - SLACK_PT * (len(widths) - 1)]
     thead = table.thead or Markup("<thead><tr>") + Markup("\n").join(
         _cell_html(head or "", "th", c in table.right) for c, head in enumerate(table.heads)
     ) + Markup("</tr></thead>")

@@ -182,6 +182,18 @@ def width_pt(text: str, face: Face) -> float:
         return sum(w for _s, _l, w in layout.lines()) / PX_PER_PT
 
 
+@lru_cache(maxsize=8192)
+def min_content_pt(text: str, face: Face) -> float:
+    """The widest piece of `text` between its break opportunities (its min-content width:
+    Pango's word breaks, as WeasyPrint finds them), in pt."""
+    data = text.encode()
+    with _PANGO:
+        layout = _layout(face)
+        layout.set(data, 0.001)
+        pieces = [data[s:s + n].decode() for s, n, _w in layout.lines()]
+    return max((width_pt(p.strip(), face) for p in pieces), default=0.0)
+
+
 def wrap(text: str, room_pt: float, face: Face,
          bold: int | Sequence[tuple[int, int]] = 0, collapse: bool = False) -> list[str]:
     """`text` in lines as WeasyPrint lays it out `white-space: pre-wrap; overflow-wrap:

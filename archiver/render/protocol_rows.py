@@ -15,8 +15,9 @@ repeated on every page. A row with a longer title or file name, or any text beyo
 plain Latin characters, stays five cells, laid out as before.
 
 The geometry is style.css's: `table.list` (8pt text, 0.4pt borders, 0.6 x 1.2mm
-padding), `.hash` (6.5pt/1.3 DejaVu Sans Mono) and the protocol's fixed columns (`col.c-*`
-in a table as wide as the page's content).
+padding: its constants are render/folded_table.py's), `.hash` (6.5pt/1.3 DejaVu Sans
+Mono) and the protocol's fixed columns (`col.c-*` in a table as wide as the page's
+content).
 """
 
 from __future__ import annotations
@@ -26,27 +27,28 @@ from collections.abc import Sequence
 from markupsafe import Markup, escape
 
 from archiver.render.drawline import _PLAIN
+from archiver.render.folded_table import (
+    BORDER_PT,
+    BORDER_RGB,
+    LINE_FACTOR,
+    MM,
+    PAD_X,
+    PAD_Y,
+    TEXT_PT,
+)
+from archiver.render.folded_table import PORTRAIT_PT as CONTENT_PT
+from archiver.render.folded_table import baseline as _baseline
 from archiver.render.fonts import advances
 from archiver.render.marks import FOLD_LINES, FOLD_RULES
 
-MM = 72 / 25.4
-CONTENT_PT = (210 - 28) * MM  # the page's content width (@page margins 14mm each side)
-BORDER_PT = 0.4  # table.list: 0.4pt solid #777
-BORDER_RGB = "777777"
-PAD_X, PAD_Y = 1.2 * MM, 0.6 * MM  # table.list td: padding 0.6mm 1.2mm
-TEXT_PT, TEXT_LINE_PT = 8.0, 8.0 * 1.35  # table.list: 8pt, line-height 1.35 (html)
-MONO_PT, MONO_LINE_PT = 6.5, 6.5 * 1.3  # .hash: 6.5pt/1.3 "DejaVu Sans Mono"
-ASCENT, DESCENT = 1901 / 2048, 483 / 2048  # DejaVu Sans and Sans Mono (hhea, em)
+TEXT_LINE_PT = TEXT_PT * LINE_FACTOR  # table.list: 8pt, line-height 1.35 (html)
+MONO_PT, MONO_LINE_PT = 6.5, 6.5 * 1.3  # .hash: 6.5pt/1.3 "DejaVu Sans Mono" (the same
+#                                         ascent and descent as DejaVu Sans)
 # col.c-lp, c-doc (from the left); c-pages, c-hash (from the right); the file name between
 LP_PT, DOC_PT, PAGES_PT, HASH_PT = 7.6 * MM, 54 * MM, 11.3 * MM, 47 * MM
 HASH_LINE = 32  # characters of a checksum's line: 64 hex digits in two even lines
 FIT_PT = 1.0  # a proportional text this much short of its room (kerning narrows, never
 #               widens, these faces' Latin pairs by more)
-
-
-def _baseline(size: float, line: float) -> float:
-    """A line's baseline below its line box's top (half the leading, then the ascent)."""
-    return (line - size * (ASCENT + DESCENT)) / 2 + size * ASCENT
 
 
 def column_starts(width: float = CONTENT_PT) -> tuple[float, ...]:
