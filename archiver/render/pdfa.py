@@ -32,6 +32,7 @@ from archiver.render import (
     margins,
     marks,
     styles,
+    tag_pages,
 )
 from archiver.render.context import RunContext
 from archiver.render.fetcher import TEMPLATES_DIR, RefusedFetch, SafeFetcher
@@ -56,6 +57,7 @@ styles.install()  # elements with the same style attribute share one computed st
 foldbreak.install()  # pages end between a folded block's pieces (render/foldbreak.py)
 htmlparse.install()  # the HTML parser's patterns kept, not made again per run of text
 cffi_arrays.install()  # font subsetting parses one C array type, not one per size
+tag_pages.install()  # tagging reads the PDF's page references once, not per element
 
 
 @dataclass(frozen=True)
