@@ -57,9 +57,25 @@ def _breakable(match: re.Match[str]) -> str:
     return _BREAK.join(pieces)
 
 
+_MADE: dict[str, str] = {}  # printable() of short plain strings: names, subjects, dates
+_MADE_MOST, _MADE_LEN = 100_000, 200  # entries kept, and the longest text kept
+
+
 def printable(text: str) -> str:
     """`text` with control characters made visible, long runs breakable and bidi controls
-    kept to itself."""
+    kept to itself (remembered for short plain strings: the same names, subjects and dates
+    pass through here on every line of a register)."""
+    if type(text) is not str or len(text) > _MADE_LEN:  # Markup hashes as its text
+        return _printable(text)
+    found = _MADE.get(text)
+    if found is None:
+        found = _printable(text)
+        if len(_MADE) < _MADE_MOST:
+            _MADE[text] = found
+    return found
+
+
+def _printable(text: str) -> str:
     if _ANY_UNPRINTABLE.search(text):
         text = text.translate(_UNPRINTABLE)
     # no whitespace-separated word over 80 characters: no long run (a zero-width space

@@ -195,11 +195,11 @@ class Layout:
         line, x = self._line(cells, first) if cells else ([], 0.0)
         if not last:
             return [line]
-        lines = wrap(last, self.width - self.starts[column])
+        lines = wrapped_lines(tuple(last), self.width - self.starts[column])
         hang = _pad_pt(0.0, self.starts[column])[0]
         result = [line + [(_pad_pt(x, self.starts[column])[0] if cells else hang, "")]
-                  + lines[0]]
-        result += [[(hang, "")] + more for more in lines[1:]]
+                  + list(lines[0])]
+        result += [[(hang, ""), *more] for more in lines[1:]]
         return result
 
 
@@ -265,10 +265,28 @@ def wrap(pieces: list[Piece], room: float) -> list[list[Piece]]:
                 size = sum(map(_piece_pt, word))
             lines.append([])
             used = 0.0
-        if spaces and used and used + text_pt(spaces) <= room:
-            lines[-1].append((spaces, ""))
-            used += text_pt(spaces)
+        if spaces and used:
+            space = text_pt(spaces)
+            if used + space <= room:
+                lines[-1].append((spaces, ""))
+                used += space
     return [_trimmed(line) for line in lines]
+
+
+_WRAPPED: dict[tuple[tuple[Piece, ...], float], tuple[tuple[Piece, ...], ...]] = {}
+
+
+def wrapped_lines(pieces: tuple[Piece, ...], room: float) -> tuple[tuple[Piece, ...], ...]:
+    """wrap(pieces, room) as tuples, remembered for the process (a topic or a note recurs
+    in the same columns: in a class's groups, in the next week); the widths are those of
+    the fonts read once, so the same pieces in the same room wrap the same way."""
+    key = (pieces, room)
+    found = _WRAPPED.get(key)
+    if found is None:
+        found = tuple(tuple(line) for line in wrap(list(pieces), room))
+        if len(_WRAPPED) < 50_000:
+            _WRAPPED[key] = found
+    return found
 
 
 def _trimmed(line: list[Piece]) -> list[Piece]:
