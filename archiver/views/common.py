@@ -36,9 +36,19 @@ def rows(frame: pd.DataFrame, *names: str) -> list:
     if names:
         frame = frame[list(names)]
     record = _record(("Index", *(str(c) for c in frame.columns)))
-    columns = [frame.index.tolist(), *(frame.iloc[:, k].tolist()
+    columns = [frame.index.tolist(), *(_values(frame.iloc[:, k])
                                        for k in range(frame.shape[1]))]
     return list(map(record._make, zip(*columns, strict=True)))
+
+
+def _values(column: pd.Series) -> list:
+    """column.tolist(); a long date column's Timestamps made once for each distinct value
+    (a class's grades: thousands of rows on some 180 days; tolist boxes every cell)."""
+    if column.dtype.kind != "M" or len(column) < 64:
+        return column.tolist()
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    made = [*uniques.tolist(), pd.NaT]  # code -1 (a missing date): NaT, as tolist gives
+    return [made[c] for c in codes.tolist()]
 
 
 def terms_of(ds: Dataset, days: pd.Series) -> list[int]:
