@@ -143,13 +143,18 @@ def _student(number: int, name: str, rows: list, term_numbers: list[int],
                          _last_value(rows, "final_proposed"), _last_value(rows, "final"))
 
 
+# what _student, _mark and _last_value read of a grade (no other column made into values)
+_READ = ("subject_id", "student_id", "term_no", "kind", "value", "weight", "category",
+         "date", "comment")
+
+
 def build_grades(ds: Dataset, grades: pd.DataFrame, stays: pd.DataFrame, subject_ids: list[str],
                  term_numbers: list[int], settings: GradeSettings) -> tuple[SubjectGrades, ...]:
     """Per subject (in the given order), every student of the stays with their grades."""
     names = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
     # Plain records grouped once: thousands of tiny pandas filters would cost seconds.
     by_key: dict[tuple[str, str], list] = {}
-    for r in common.rows(grades.sort_values(["date", "grade_id"], kind="stable")):
+    for r in common.rows(grades.sort_values(["date", "grade_id"], kind="stable"), *_READ):
         by_key.setdefault((r.subject_id, r.student_id), []).append(r)
     people = [(s.student_id, int(s.register_number), polish.list_name(s.first_name, s.last_name))
               for s in common.rows(stays, *common.PUPIL)]
