@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from archiver.executor import ProcessExecutor, SerialExecutor, make_executor
+from archiver.executor import FULL_EVERY, ProcessExecutor, SerialExecutor, make_executor
 
 
 def _slow_power(exponent: int, n: int) -> int:
@@ -134,6 +134,26 @@ def test_workers_started_before_map_keep_their_imports_out_of_the_collectors_sca
     frozen = list(executor.map(_frozen, range(1), None))
     executor.close()
     assert frozen[0] > 1000  # the interpreter's and the imported modules' objects
+
+
+def _collector_thresholds(_shared: object, _item: int) -> tuple[int, int, int]:
+    import gc
+
+    return gc.get_threshold()
+
+
+def test_workers_started_before_map_make_full_collections_rarely() -> None:
+    """A layout worker keeps a part's layout alive while it works: its full collections,
+    which scan all of it, come once per FULL_EVERY middle-generation collections, not
+    every 10th; the young generations collect as before."""
+    import gc
+
+    executor = ProcessExecutor(1)
+    executor.start(["json"])
+    thresholds = list(executor.map(_collector_thresholds, range(1), None))[0]
+    executor.close()
+    assert thresholds[:2] == gc.get_threshold()[:2]
+    assert thresholds[2] == FULL_EVERY > gc.get_threshold()[2]
 
 
 def _ctrl_c_acts() -> None:
