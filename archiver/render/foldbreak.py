@@ -22,11 +22,13 @@ fragment none below it, and a fragment fills the page's room below it.
 from __future__ import annotations
 
 from functools import lru_cache
+from math import inf
 
 FOLD_CUTS = "data-fold-cuts"
 # On a fragment's text box: (its first line, the line after its last or None, its top in
 # the block: how far up its lines and rules are drawn, the span of the block's rules it
-# draws: [from, to) px from the block's first baseline).
+# draws: [from, to) px from the block's first baseline; the first fragment's from any
+# height above, as a block whole draws its rules).
 FRAGMENT = "archiver_fold_fragment"
 PX_PER_PT = 4 / 3
 
@@ -92,13 +94,16 @@ def _split(original):  # noqa: ANN001, ANN202
             base = text.position_y + text.baseline - top
             following = parts[last][1] if last < len(parts) else whole
             setattr(text, FRAGMENT, (parts[first][0], parts[last][0] if last < len(parts)
-                                     else None, start, start - base, following - base))
+                                     else None, start, start - base if first else -inf,
+                                     following - base))
         resume_at = None
         if last < len(parts):  # and below its last only; the box fills the page's room
             resume_at = {last: None}
-            new_box.remove_decoration(start=False, end=True)
-            new_box.height = max(new_box.height, context.page_bottom - bottom_space
-                                 - new_box.position_y - (new_box.margin_height() - new_box.height))
+            if new_box.border_bottom_width or new_box.padding_bottom:  # a box: as sliced
+                new_box.remove_decoration(start=False, end=True)
+                new_box.height = max(new_box.height, context.page_bottom - bottom_space
+                                     - new_box.position_y
+                                     - (new_box.margin_height() - new_box.height))
         return (new_box, resume_at, *result[2:])
 
     block_container_layout.archiver_foldbreak = True

@@ -38,6 +38,7 @@ from functools import lru_cache
 
 from markupsafe import Markup, escape
 
+from archiver.render.foldbreak import FOLD_CUTS
 from archiver.render.fonts import advances
 from archiver.render.marks import FOLD_LINES, FOLD_RULES
 from archiver.render.pango_text import Face, min_content_pt, width_pt, wrap
@@ -54,6 +55,7 @@ LINE_FACTOR = 1.35  # html's line height
 ASCENT, DESCENT = 1901 / 2048, 483 / 2048  # DejaVu Sans (hhea, em)
 
 EDGE = 2 * PAD_X + BORDER_PT  # a cell's width beyond its text's
+HAIR = 0.01  # pt: a rule's top that must be past a page end, not on it (rounding)
 
 Cell = str | Sequence[str]  # a cell's text, or its paragraphs (lines broken by <br>)
 
@@ -172,12 +174,21 @@ def _drawable(text: str) -> bool:
     return all(ord(c) in known or c in "\u200b" for c in text)
 
 
-def folded_row(cells: Sequence[Cell], widths: Sequence[float],
-               right: frozenset[int] = frozenset(), size: float = TEXT_PT,
-               below: float = BORDER_PT) -> Markup | None:
-    """A body row as one cell of folded lines, or None when it must stay real cells.
-    `below`: the width of the border under the row (a total row's is thicker: the rules
-    between the cells end at its top, as the cells' borders ended under it)."""
+@dataclass(frozen=True)
+class _Folded:
+    """A body row's folded lines: their texts, places ((dy, dx) pt from the row's first
+    line), its content's height (pt), its text size and the border under it."""
+
+    lines: tuple[str, ...]
+    places: tuple[tuple[float, float], ...]
+    height: float
+    size: float
+    below: float
+
+
+def _fold(cells: Sequence[Cell], widths: Sequence[float], right: frozenset[int],
+          size: float, below: float) -> _Folded | None:
+    """A body row's cells as folded lines, or None when it must stay real cells."""
     face, line_pt = _faces(size)[0], size * LINE_FACTOR
     texts = [[_collapsed(p) for p in _paragraphs(cell)] for cell in cells]
     if not texts[0] or not texts[0][0] or not all(_drawable(t) for c in texts for t in c):
@@ -193,25 +204,96 @@ def folded_row(cells: Sequence[Cell], widths: Sequence[float],
         tallest = max(tallest, len(own))
         for number, line in enumerate(own):
             dx = left + (room - width_pt(line, face) if column in right else 0.0)
-            places.append(f"{number * line_pt:.4f}///{dx:.4f}" if lines or dx else "0")
+            places.append((number * line_pt, dx))
             lines.append(line)
         left += width
     if "\n" in "".join(lines):
         return None
-    height = tallest * line_pt
-    size_css = "" if size == TEXT_PT else f"; font-size: {size:g}pt"
-    top = -(baseline(size, line_pt) + PAD_Y + BORDER_PT / 2)
-    # from the top border's middle to the bottom border's (a thicker one's top)
-    bottom = BORDER_PT if below == BORDER_PT else BORDER_PT / 2
+    return _Folded(tuple(lines), tuple(places), tallest * line_pt, size, below)
+
+
+def _edges(row: _Folded, widths: Sequence[float], dy: float, below_rule: bool = False,
+           outer: bool = False, over_rule: bool = False) -> list[str]:
+    """The rules between a row's cells, where the cells' borders were (from the top
+    border's middle to the bottom border's, or a thicker one's top), `dy` pt below the
+    block's first baseline; `below_rule`: from a hair below the top border (a rule of the
+    block drawn with the row above: the rules begin in the row's own piece); `outer`: the
+    table's left and right borders too; `over_rule`: on across the rule under the row (a
+    rule of the block: one shape at each crossing, as a cell's border was)."""
+    top = dy - (baseline(row.size, row.size * LINE_FACTOR) + PAD_Y + BORDER_PT / 2)
+    bottom = BORDER_PT if row.below == BORDER_PT else BORDER_PT / 2
+    if below_rule:
+        top += BORDER_PT / 2 + HAIR
+        bottom -= BORDER_PT / 2 + HAIR
+    if over_rule:
+        bottom += BORDER_PT / 2
     edges, at = [], 0.0
-    for width in widths[:-1]:
+    for width in [0.0, *widths] if outer else widths[:-1]:
         at += width
-        edges.append(f"{top:.4f}/{height + 2 * PAD_Y + bottom:.4f}/{BORDER_PT:g}/"
+        edges.append(f"{top:.4f}/{row.height + 2 * PAD_Y + bottom:.4f}/{BORDER_PT:g}/"
                      f"{BORDER_RGB}/{at - PAD_X - BORDER_PT:.4f}")
+    return edges
+
+
+def _places(row: _Folded, dy: float, first: bool) -> list[str]:
+    return [f"{y + dy:.4f}///{x:.4f}" if not first or n or y + dy or x else "0"
+            for n, (y, x) in enumerate(row.places)]
+
+
+def folded_row(cells: Sequence[Cell], widths: Sequence[float],
+               right: frozenset[int] = frozenset(), size: float = TEXT_PT,
+               below: float = BORDER_PT) -> Markup | None:
+    """A body row as one cell of folded lines, or None when it must stay real cells.
+    `below`: the width of the border under the row (a total row's is thicker: the rules
+    between the cells end at its top, as the cells' borders ended under it)."""
+    row = _fold(cells, widths, right, size, below)
+    if row is None:
+        return None
+    size_css = "" if size == TEXT_PT else f"; font-size: {size:g}pt"
     return (Markup(f'<tr><td colspan="{len(cells)}" class="frow"><pre class="frow" data-fold '
-                   f'{FOLD_LINES}="{" ".join(places)}" {FOLD_RULES}="{" ".join(edges)}" '
-                   f'style="height: {height:.4f}pt{size_css}">')
-            + escape("\n".join(lines)) + Markup("</pre></td></tr>"))
+                   f'{FOLD_LINES}="{" ".join(_places(row, 0.0, True))}" '
+                   f'{FOLD_RULES}="{" ".join(_edges(row, widths, 0.0))}" '
+                   f'style="height: {row.height:.4f}pt{size_css}">')
+            + escape("\n".join(row.lines)) + Markup("</pre></td></tr>"))
+
+
+def folded_body(rows: Sequence[_Folded], widths: Sequence[float]) -> Markup:
+    """Consecutive folded rows as ONE row of one cell holding one folded block that a page
+    may end between rows of, never inside one (render/foldbreak.py: FOLD_CUTS): the
+    rows' lines each at its row's place (its cells' padding and borders between them),
+    the borders between the rows and between the cells drawn as FOLD_RULES. The row's
+    cell is split at a page end as WeasyPrint splits a cell (its border and padding
+    below the last row on the page and above the first on the next removed; the
+    table's header repeated above it), each row otherwise where it stood as a row of
+    its own."""
+    pitch = [row.height + 2 * PAD_Y + BORDER_PT for row in rows]
+    places, edges, cuts, texts, offset, first_line = [], [], [], [], 0.0, 0
+    span = sum(widths) + BORDER_PT
+    for number, (row, step) in enumerate(zip(rows, pitch, strict=True)):
+        places += _places(row, offset, number == 0)
+        edges += _edges(row, widths, offset, below_rule=number > 0, outer=True,
+                        over_rule=number < len(rows) - 1)
+        if number:  # the border between this row and the one above (its middle): drawn
+            # with the row above (above the next page's first row, the header's border)
+            middle = offset - (baseline(row.size, row.size * LINE_FACTOR) + PAD_Y
+                               + BORDER_PT / 2)
+            edges.append(f"{middle - BORDER_PT / 2:.4f}/{BORDER_PT:g}/{span:.4f}/"
+                         f"{BORDER_RGB}/{-PAD_X - BORDER_PT:.4f}")
+        # a row after a page end: its top padding below the header's bottom border (where
+        # WeasyPrint puts a split cell, its own border and padding removed)
+        top = offset - PAD_Y if number else 0.0
+        cuts.append(f"{first_line}/{top:.4f}/{offset + row.height + PAD_Y + BORDER_PT / 2:.4f}")
+        texts += row.lines
+        first_line += len(row.lines)
+        offset += step
+    height = offset - pitch[-1] + rows[-1].height
+    size = rows[0].size
+    size_css = "" if size == TEXT_PT else f' style="font-size: {size:g}pt"'
+    return (Markup(f'<tr class="fbody"><td colspan="{len(widths)}" class="frow">'
+                   f'<pre class="frow" data-fold {FOLD_LINES}="{" ".join(places)}" '
+                   f'{FOLD_RULES}="{" ".join(edges)}" {FOLD_CUTS}="{height:.4f} '
+                   f'{" ".join(cuts)}"{size_css}>')
+            + escape("\n".join(texts)) + Markup("</pre></td></tr>"))
 
 
 def _cell_html(cell: Cell, tag: str, numeric: bool) -> Markup:
@@ -228,13 +310,22 @@ def render(table: Table, fold: bool = True) -> Markup:
         _cell_html(head or "", "th", c in table.right) for c, head in enumerate(table.heads)
     ) + Markup("</tr></thead>")
     css = f"list {table.css}".strip()
-    rows = []
+    rows: list[Markup] = []
+    run: list[_Folded] = []  # folded rows not yet written: one block
     for number, row in enumerate(table.rows, start=1):
         below = table.tail_border if number == len(table.rows) and table.tail else BORDER_PT
-        folded = folded_row(row, widths, table.right, table.size, below) if widths else None
-        rows.append(folded or Markup("<tr>") + Markup("\n").join(
+        folded = _fold(row, widths, table.right, table.size, below) if widths else None
+        if folded is not None:
+            run.append(folded)
+            continue
+        if run:
+            rows.append(folded_body(run, widths))
+            run = []
+        rows.append(Markup("<tr>") + Markup("\n").join(
             _cell_html(cell, "td", c in table.right) for c, cell in enumerate(row))
             + Markup("</tr>"))
+    if run:
+        rows.append(folded_body(run, widths))
     if widths is None:
         head = Markup(f'<table class="{css}">')
     else:  # every column but the last its width: the last takes what is left

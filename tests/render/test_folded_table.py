@@ -74,9 +74,23 @@ def _student_table(fold: bool) -> Markup:
         register_tables.render = original
 
 
-def test_the_class_list_is_folded_rows_and_its_header_stays_cells() -> None:
+def _pieces(html: str) -> list[list[str]]:
+    """The lines of each piece (a row) of the table's one folded block."""
+    block = html.split('<tr class="fbody">', 1)[1]
+    cuts = block.split('data-fold-cuts="', 1)[1].split('"', 1)[0].split()[1:]
+    lines = html_lib.unescape(block.split(">", 2)[2].split("</pre>")[0]).split("\n")
+    starts = [int(cut.split("/")[0]) for cut in cuts] + [len(lines)]
+    return [lines[a:b] for a, b in zip(starts, starts[1:], strict=False)]
+
+
+def test_the_class_list_is_one_folded_block_and_its_header_stays_cells() -> None:
     html = str(_student_table(True))
-    assert html.count('class="frow"><pre') == 40  # every pupil's row one cell of lines
+    # every pupil's row a piece of one block of lines, a page may end between them
+    assert html.count('class="frow"><pre') == 1 and html.count('<tr class="fbody">') == 1
+    pieces = _pieces(html)
+    assert len(pieces) == 40
+    assert [piece[0] for piece in pieces] == [str(n) for n in range(1, 41)]  # "Nr"
+    assert all(piece[1].startswith("Ściegienny") for piece in pieces)
     assert html.count("<th>") == 6 and 'style="table-layout: fixed"' in html
     assert "<td>" not in html
 
@@ -105,8 +119,7 @@ def test_a_long_guardian_line_wraps_inside_its_column() -> None:
     assert widths is not None
     room = widths[4] - EDGE
     assert LONG in [register_tables._guardian(g, None) for g in students[2].guardians]
-    row = str(render(table)).split("<tr>")[4]  # the third pupil's
-    lines = html_lib.unescape(row.split(">", 2)[2].split("</pre>")[0]).split("\n")
+    lines = _pieces(str(render(table)))[2]  # the third pupil's
     at = lines.index(next(line for line in lines if line.startswith("Anna Maria")))
     pieces = [lines[at]]
     while " ".join([*pieces, lines[at + len(pieces)]]) in LONG:
@@ -144,7 +157,8 @@ def test_lessons_held_with_a_total_row_print_as_their_cells(tmp_path: Path) -> N
                  ["Adrianna Cheba", "Elżbieta Pindral", "Julita Rutowicz"], 40, 0, 2, 0)]]
     period = SimpleNamespace(rows=rows, total_held=sum(r.held for r in rows))
     html = register_tables.summary_table(period)
-    assert html.count('class="frow"><pre') == 4 and '<tr class="total">' in html
+    assert html.count('class="frow"><pre') == 1 and len(_pieces(str(html))) == 4
+    assert '<tr class="total">' in html
     original = register_tables.render
     try:
         register_tables.render = lambda t: original(t, fold=False)
