@@ -29,7 +29,7 @@ from archiver.render import (
     render_html,
     render_pdf,
 )
-from archiver.render.protocol_rows import folded_rows
+from archiver.render.protocol_rows import document_rows
 from archiver.schema.tables import TABLES
 from archiver.sign import Signer, sign_pdf
 from archiver.sign.bundles import seal_bag
@@ -168,7 +168,7 @@ def ignored_source_files(source: SourceInfo) -> int:
 
 def _protocol_pdf(description: Description, header: PageHeader, run_ctx: RunContext) -> bytes:
     context = protocol_page(description, header)
-    context["document_rows"] = folded_rows(description.documents)  # laid out as one cell each
+    context["document_rows"] = document_rows(description.documents)  # folded blocks of rows
     pdf, _pages = render_pdf("handover", context, run_ctx, title=description.heading)
     return pdf
 

@@ -175,19 +175,20 @@ def _drawable(text: str) -> bool:
 
 
 @dataclass(frozen=True)
-class _Folded:
+class Folded:
     """A body row's folded lines: their texts, places ((dy, dx) pt from the row's first
-    line), its content's height (pt), its text size and the border under it."""
+    line, or (dy, dx, face): FOLD_LINES' size and face, "6.5/m"), its content's height
+    (pt), its text size and the border under it."""
 
     lines: tuple[str, ...]
-    places: tuple[tuple[float, float], ...]
+    places: tuple[tuple[float, float] | tuple[float, float, str], ...]
     height: float
     size: float
     below: float
 
 
 def _fold(cells: Sequence[Cell], widths: Sequence[float], right: frozenset[int],
-          size: float, below: float) -> _Folded | None:
+          size: float, below: float) -> Folded | None:
     """A body row's cells as folded lines, or None when it must stay real cells."""
     face, line_pt = _faces(size)[0], size * LINE_FACTOR
     texts = [[_collapsed(p) for p in _paragraphs(cell)] for cell in cells]
@@ -209,10 +210,10 @@ def _fold(cells: Sequence[Cell], widths: Sequence[float], right: frozenset[int],
         left += width
     if "\n" in "".join(lines):
         return None
-    return _Folded(tuple(lines), tuple(places), tallest * line_pt, size, below)
+    return Folded(tuple(lines), tuple(places), tallest * line_pt, size, below)
 
 
-def _edges(row: _Folded, widths: Sequence[float], dy: float, below_rule: bool = False,
+def _edges(row: Folded, widths: Sequence[float], dy: float, below_rule: bool = False,
            outer: bool = False, over_rule: bool = False) -> list[str]:
     """The rules between a row's cells, where the cells' borders were (from the top
     border's middle to the bottom border's, or a thicker one's top), `dy` pt below the
@@ -235,9 +236,13 @@ def _edges(row: _Folded, widths: Sequence[float], dy: float, below_rule: bool = 
     return edges
 
 
-def _places(row: _Folded, dy: float, first: bool) -> list[str]:
-    return [f"{y + dy:.4f}///{x:.4f}" if not first or n or y + dy or x else "0"
-            for n, (y, x) in enumerate(row.places)]
+def _places(row: Folded, dy: float, first: bool) -> list[str]:
+    out = []
+    for n, (y, x, *face) in enumerate(row.places):
+        how = face[0] if face else "/"
+        out.append(f"{y + dy:.4f}/{how}/{x:.4f}" if not first or n or y + dy or x or face
+                   else "0")
+    return out
 
 
 def folded_row(cells: Sequence[Cell], widths: Sequence[float],
@@ -257,7 +262,7 @@ def folded_row(cells: Sequence[Cell], widths: Sequence[float],
             + escape("\n".join(row.lines)) + Markup("</pre></td></tr>"))
 
 
-def folded_body(rows: Sequence[_Folded], widths: Sequence[float]) -> Markup:
+def folded_body(rows: Sequence[Folded], widths: Sequence[float]) -> Markup:
     """Consecutive folded rows as ONE row of one cell holding one folded block that a page
     may end between rows of, never inside one (render/foldbreak.py: FOLD_CUTS): the
     rows' lines each at its row's place (its cells' padding and borders between them),
@@ -311,7 +316,7 @@ def render(table: Table, fold: bool = True) -> Markup:
     ) + Markup("</tr></thead>")
     css = f"list {table.css}".strip()
     rows: list[Markup] = []
-    run: list[_Folded] = []  # folded rows not yet written: one block
+    run: list[Folded] = []  # folded rows not yet written: one block
     for number, row in enumerate(table.rows, start=1):
         below = table.tail_border if number == len(table.rows) and table.tail else BORDER_PT
         folded = _fold(row, widths, table.right, table.size, below) if widths else None

@@ -24,22 +24,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from archiver.render.drawline import _PLAIN
 from archiver.render.folded_table import (
     BORDER_PT,
-    BORDER_RGB,
     LINE_FACTOR,
     MM,
     PAD_X,
-    PAD_Y,
     TEXT_PT,
+    Folded,
+    cells,
+    folded_body,
 )
 from archiver.render.folded_table import PORTRAIT_PT as CONTENT_PT
 from archiver.render.folded_table import baseline as _baseline
 from archiver.render.fonts import advances
-from archiver.render.marks import FOLD_LINES, FOLD_RULES
+from archiver.render.printable import Printed
 
 TEXT_LINE_PT = TEXT_PT * LINE_FACTOR  # table.list: 8pt, line-height 1.35 (html)
 MONO_PT, MONO_LINE_PT = 6.5, 6.5 * 1.3  # .hash: 6.5pt/1.3 "DejaVu Sans Mono" (the same
@@ -80,33 +81,42 @@ def _hex(text: str) -> bool:
 
 
 def folded_row(number: int, title: str, name: str, pages: int, sha256: str,
-               width: float = CONTENT_PT) -> Markup | None:
-    """The row's one cell (`<td colspan="5">` with its folded lines), or None when a text
-    would not print on its one line (the row is then laid out as five cells)."""
+               width: float = CONTENT_PT) -> Folded | None:
+    """The row's folded lines, or None when a text would not print on its one line (the
+    row is then laid out as five cells)."""
     starts = column_starts(width)
     texts = (str(number), title, name, str(pages))
     if not (_fits(title, _room(starts, 1)) and _fits(name, _room(starts, 2), mono=True)
             and _hex(sha256)):
         return None
     mono_dy = _baseline(MONO_PT, MONO_LINE_PT) - _baseline(TEXT_PT, TEXT_LINE_PT)
-    places = ["0", f"0///{starts[1]:.4f}", f"{mono_dy:.4f}/{MONO_PT:g}/m/{starts[2]:.4f}",
-              f"0///{starts[3]:.4f}", f"{mono_dy:.4f}/{MONO_PT:g}/m/{starts[4]:.4f}",
-              f"{mono_dy + MONO_LINE_PT:.4f}/{MONO_PT:g}/m/{starts[4]:.4f}"]
-    height = 2 * MONO_LINE_PT  # the checksum's two lines: the row's tallest cell
-    # the rules between the cells: from the row's top border to its bottom one (their
-    # centres), 0.4pt wide, left of each column's text by its padding and the border
-    top = -(_baseline(TEXT_PT, TEXT_LINE_PT) + PAD_Y + BORDER_PT / 2)
-    rules = " ".join(f"{top:.4f}/{height + 2 * PAD_Y + BORDER_PT:.4f}/{BORDER_PT:g}/"
-                     f"{BORDER_RGB}/{start - PAD_X - BORDER_PT:.4f}" for start in starts[1:5])
-    lines = "\n".join([*texts, sha256[:HASH_LINE], sha256[HASH_LINE:]])
-    # (the attributes hold numbers only: nothing to escape)
-    return (Markup(f'<td colspan="5" class="frow"><pre class="frow" data-fold '
-                   f'{FOLD_LINES}="{" ".join(places)}" {FOLD_RULES}="{rules}" '
-                   f'style="height: {height:.4f}pt">')
-            + escape(lines) + Markup("</pre></td>"))
+    mono = f"{MONO_PT:g}/m"
+    places = ((0.0, 0.0), (0.0, starts[1]), (mono_dy, starts[2], mono), (0.0, starts[3]),
+              (mono_dy, starts[4], mono), (mono_dy + MONO_LINE_PT, starts[4], mono))
+    lines = (*texts, sha256[:HASH_LINE], sha256[HASH_LINE:])
+    # the checksum's two lines: the row's tallest cell
+    return Folded(lines, places, 2 * MONO_LINE_PT, TEXT_PT, BORDER_PT)
 
 
-def folded_rows(documents: Sequence[object]) -> list[Markup | None]:
-    """folded_row of each PackedFile of the protocol's list, numbered from 1."""
-    return [folded_row(number, d.title, d.name, d.pages, d.sha256)  # type: ignore[attr-defined]
-            for number, d in enumerate(documents, start=1)]
+def document_rows(documents: Sequence[object], width: float = CONTENT_PT) -> Markup:
+    """The protocol's list of documents (PackedFiles, numbered from 1) as its table's body
+    rows: each run of rows that fold one folded block (folded_table.folded_body: a page
+    ends between its rows, the header repeated), a row that does not five cells."""
+    starts = column_starts(width)
+    widths = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    out: list[Markup] = []
+    run: list[Folded] = []
+    for number, doc in enumerate(documents, start=1):
+        folded = folded_row(number, doc.title, doc.name, doc.pages, doc.sha256, width)  # type: ignore[attr-defined]
+        if folded is not None:
+            run.append(folded)
+            continue
+        if run:
+            out.append(folded_body(run, widths))
+            run = []
+        out.append(Markup("<tr><td>{}</td><td>{}</td><td class=\"hash\">{}</td><td>{}</td>"
+                          "<td class=\"hash\">{}</td></tr>").format(*cells(
+            number, doc.title, doc.name, doc.pages, doc.sha256)))  # type: ignore[attr-defined]
+    if run:
+        out.append(folded_body(run, widths))
+    return Printed("\n").join(out)  # its texts printable (cells), as the template's were

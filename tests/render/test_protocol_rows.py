@@ -12,7 +12,7 @@ from render_helpers import CTX, pdf_pages, pdf_words
 
 from archiver.jobs.packing import _protocol_pdf
 from archiver.render import PageHeader, render_pdf
-from archiver.render.protocol_rows import folded_rows
+from archiver.render.protocol_rows import document_rows, folded_row
 from archiver.views.handover import TERM_END_HEADING, Description, PackedFile, protocol_page
 
 KINDS = [("Dziennik lekcyjny oddziału {c}", "dziennik", 101),
@@ -70,10 +70,19 @@ def _raster(pdf: bytes, folder: Path, name: str) -> list[bytes]:
 
 def test_rows_that_fit_are_folded_and_the_others_stay_cells() -> None:
     description, _header = _protocol()
-    rows = folded_rows(description.documents)
-    kept = [d for d, row in zip(description.documents, rows, strict=True) if row is None]
+    documents = description.documents
+    kept = [d for d in documents
+            if folded_row(1, d.title, d.name, d.pages, d.sha256) is None]
     assert kept == [LONG_NAME, LONG_TITLE]
-    assert all('colspan="5"' in row for row in rows if row is not None)
+    html = str(document_rows(documents))
+    # the runs of folded rows between the two kept ones: three blocks of one cell each
+    assert html.count('<tr class="fbody"><td colspan="5"') == 3
+    assert html.count("<tr><td>") == 2
+    assert f'<td class="hash">{LONG_NAME.name}</td>' in html
+    blocks = html.split('<tr class="fbody">')[1:]
+    pieces = [len(b.split('data-fold-cuts="', 1)[1].split('"', 1)[0].split()) - 1
+              for b in blocks]
+    assert pieces == [20, 10, len(documents) - 32]  # a piece per document
 
 
 def test_folded_rows_print_every_word_where_the_cells_printed_it(tmp_path: Path) -> None:
