@@ -20,7 +20,7 @@ from markupsafe import escape
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
-from archiver.render import running
+from archiver.render import foldbreak, marks, running
 from archiver.render.chunks import PartJob
 from archiver.render.fetcher import SafeFetcher
 from archiver.render.pdfa import _stylesheet, html_to_pdfa
@@ -60,7 +60,15 @@ class Ceiling(PageRate):
 
 def _lines(box: boxes.Box, found: list[str]) -> None:
     if isinstance(box, boxes.LineBox):
-        found.append("".join(b.text for b in box.descendants() if isinstance(b, boxes.TextBox)))
+        texts = [b for b in box.descendants() if isinstance(b, boxes.TextBox)]
+        element = getattr(texts[0], "element", None) if texts else None
+        folded = element.get(marks.FOLDED) if element is not None else None
+        if folded is not None:  # a block laid out as its first line: its lines (this page's)
+            lines = folded.split("\n")
+            fragment = getattr(texts[0], foldbreak.FRAGMENT, None)
+            found += lines[fragment[0]:fragment[1]] if fragment else lines
+            return
+        found.append("".join(b.text for b in texts))
         return
     for child in box.all_children():
         _lines(child, found)
@@ -80,8 +88,9 @@ def page_texts(parts: tuple[PartJob, ...]) -> list[PageText]:
     included (archiver.render.running draws them after layout)."""
     laid_out, frames = [], []
     for job in parts:
-        document = HTML(string=job.html, url_fetcher=SafeFetcher(), base_url=None).render(
-            stylesheets=[_stylesheet()])
+        source = HTML(string=job.html, url_fetcher=SafeFetcher(), base_url=None)
+        marks.fold(source.etree_element)  # laid out as the document is (render/pdfa.py)
+        document = source.render(stylesheets=[_stylesheet()])
         page_frames = running.page_frames(document)
         frames += page_frames
         for index, page in enumerate(document.pages):

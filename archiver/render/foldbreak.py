@@ -55,12 +55,15 @@ def _text_box(box):  # noqa: ANN001, ANN202
 
 
 def _split(original):  # noqa: ANN001, ANN202
+    from archiver.render.marks import FOLDED
+
     def block_container_layout(context, box, *args, **named):  # noqa: ANN001, ANN202
         # a block in the flow comes from block_box_layout, every argument by position
-        # (other callers, named arguments: absolute and floating boxes, cells, pages)
+        # (other callers, named arguments: absolute and floating boxes, cells, pages);
+        # a block laid out as its first line only (marks.fold): not one laid out whole
         element = getattr(box, "element", None)
         cuts = element.get(FOLD_CUTS) if not named and element is not None and \
-            box.element_tag == "pre" else None
+            box.element_tag == "pre" and element.get(FOLDED) is not None else None
         if not cuts:
             return original(context, box, *args, **named)
         bottom_space, skip_stack, page_is_empty, *args = args
