@@ -273,20 +273,17 @@ def wrap(pieces: list[Piece], room: float) -> list[list[Piece]]:
     return [_trimmed(line) for line in lines]
 
 
-_WRAPPED: dict[tuple[tuple[Piece, ...], float], tuple[tuple[Piece, ...], ...]] = {}
+WRAPPED_MOST = 4096  # wrapped topics remembered: more than a register has (~1,100 distinct)
 
 
+@lru_cache(maxsize=WRAPPED_MOST)
 def wrapped_lines(pieces: tuple[Piece, ...], room: float) -> tuple[tuple[Piece, ...], ...]:
-    """wrap(pieces, room) as tuples, remembered for the process (a topic or a note recurs
-    in the same columns: in a class's groups, in the next week); the widths are those of
-    the fonts read once, so the same pieces in the same room wrap the same way."""
-    key = (pieces, room)
-    found = _WRAPPED.get(key)
-    if found is None:
-        found = tuple(tuple(line) for line in wrap(list(pieces), room))
-        if len(_WRAPPED) < 50_000:
-            _WRAPPED[key] = found
-    return found
+    """wrap(pieces, room) as tuples, remembered (a topic or a note recurs in the same
+    columns: in a class's groups, in the next week); the widths are those of the fonts
+    read once, so the same pieces in the same room wrap the same way. The most recent
+    WRAPPED_MOST are kept: a process-long memo of every register's topics held ~90 MB of
+    the main process's peak (large demo, 36,000 entries)."""
+    return tuple(tuple(line) for line in wrap(list(pieces), room))
 
 
 def _trimmed(line: list[Piece]) -> list[Piece]:

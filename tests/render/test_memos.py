@@ -30,6 +30,16 @@ def test_remembered_wrapping_is_the_wrapping_computed_afresh_in_every_room():
     assert len(narrow) > len(wide)  # the room is part of what is remembered
 
 
+def test_remembered_wrapping_holds_a_bounded_number_of_topics():
+    """A term-end's main process prepares every register: a memo of every topic it met
+    held ~90 MB of its peak (the large demo's 36,000 wrapped topics)."""
+    from archiver.render import tablines
+
+    for number in range(tablines.WRAPPED_MOST + 500):
+        tablines.wrapped_lines(((f"Temat lekcji nr {number}", ""),), 241.5)
+    assert tablines.wrapped_lines.cache_info().currsize <= tablines.WRAPPED_MOST
+
+
 def test_a_wrapped_lesson_changed_by_its_caller_does_not_change_the_next_one():
     from archiver.render.tablines import Layout, text_pt
 
