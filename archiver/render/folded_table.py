@@ -32,7 +32,7 @@ widen its columns. The geometry is style.css's `table.list` (8pt, line height 1.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -213,14 +213,14 @@ def _fold(cells: Sequence[Cell], widths: Sequence[float], right: frozenset[int],
     return Folded(tuple(lines), tuple(places), tallest * line_pt, size, below)
 
 
-def _edges(row: Folded, widths: Sequence[float], dy: float, below_rule: bool = False,
-           outer: bool = False, over_rule: bool = False) -> list[str]:
-    """The rules between a row's cells, where the cells' borders were (from the top
-    border's middle to the bottom border's, or a thicker one's top), `dy` pt below the
-    block's first baseline; `below_rule`: from a hair below the top border (a rule of the
-    block drawn with the row above: the rules begin in the row's own piece); `outer`: the
-    table's left and right borders too; `over_rule`: on across the rule under the row (a
-    rule of the block: one shape at each crossing, as a cell's border was)."""
+def _edges(row: Folded, widths: Sequence[float], dy: float, below_rule: bool,
+           over_rule: bool) -> list[str]:
+    """The table's sides and the rules between a row's cells, where the cells' borders
+    were (from the top border's middle to the bottom border's, or a thicker one's top),
+    `dy` pt below the block's first baseline; `below_rule`: from a hair below the top
+    border (a rule of the block drawn with the row above: the rules begin in the row's own
+    piece); `over_rule`: on across the rule under the row (a rule of the block: one shape
+    at each crossing, as a cell's border was)."""
     top = dy - (baseline(row.size, row.size * LINE_FACTOR) + PAD_Y + BORDER_PT / 2)
     bottom = BORDER_PT if row.below == BORDER_PT else BORDER_PT / 2
     if below_rule:
@@ -229,7 +229,7 @@ def _edges(row: Folded, widths: Sequence[float], dy: float, below_rule: bool = F
     if over_rule:
         bottom += BORDER_PT / 2
     edges, at = [], 0.0
-    for width in [0.0, *widths] if outer else widths[:-1]:
+    for width in [0.0, *widths]:
         at += width
         edges.append(f"{top:.4f}/{row.height + 2 * PAD_Y + bottom:.4f}/{BORDER_PT:g}/"
                      f"{BORDER_RGB}/{at - PAD_X - BORDER_PT:.4f}")
@@ -243,23 +243,6 @@ def _places(row: Folded, dy: float, first: bool) -> list[str]:
         out.append(f"{y + dy:.4f}/{how}/{x:.4f}" if not first or n or y + dy or x or face
                    else "0")
     return out
-
-
-def folded_row(cells: Sequence[Cell], widths: Sequence[float],
-               right: frozenset[int] = frozenset(), size: float = TEXT_PT,
-               below: float = BORDER_PT) -> Markup | None:
-    """A body row as one cell of folded lines, or None when it must stay real cells.
-    `below`: the width of the border under the row (a total row's is thicker: the rules
-    between the cells end at its top, as the cells' borders ended under it)."""
-    row = _fold(cells, widths, right, size, below)
-    if row is None:
-        return None
-    size_css = "" if size == TEXT_PT else f"; font-size: {size:g}pt"
-    return (Markup(f'<tr><td colspan="{len(cells)}" class="frow"><pre class="frow" data-fold '
-                   f'{FOLD_LINES}="{" ".join(_places(row, 0.0, True))}" '
-                   f'{FOLD_RULES}="{" ".join(_edges(row, widths, 0.0))}" '
-                   f'style="height: {row.height:.4f}pt{size_css}">')
-            + escape("\n".join(row.lines)) + Markup("</pre></td></tr>"))
 
 
 def folded_body(rows: Sequence[Folded], widths: Sequence[float]) -> Markup:
@@ -276,7 +259,7 @@ def folded_body(rows: Sequence[Folded], widths: Sequence[float]) -> Markup:
     span = sum(widths) + BORDER_PT
     for number, (row, step) in enumerate(zip(rows, pitch, strict=True)):
         places += _places(row, offset, number == 0)
-        edges += _edges(row, widths, offset, below_rule=number > 0, outer=True,
+        edges += _edges(row, widths, offset, below_rule=number > 0,
                         over_rule=number < len(rows) - 1)
         if number:  # the border between this row and the one above (its middle): drawn
             # with the row above (above the next page's first row, the header's border)
@@ -301,6 +284,24 @@ def folded_body(rows: Sequence[Folded], widths: Sequence[float]) -> Markup:
             + escape("\n".join(texts)) + Markup("</pre></td></tr>"))
 
 
+def body_rows(rows: Iterable[Folded | Markup], widths: Sequence[float]) -> list[Markup]:
+    """A table's body rows, each folded (Folded) or as its cells (Markup): each run of
+    folded rows one `folded_body`, the others as they are, in their order."""
+    out: list[Markup] = []
+    run: list[Folded] = []
+    for row in rows:
+        if isinstance(row, Folded):
+            run.append(row)
+            continue
+        if run:
+            out.append(folded_body(run, widths))
+            run = []
+        out.append(row)
+    if run:
+        out.append(folded_body(run, widths))
+    return out
+
+
 def _cell_html(cell: Cell, tag: str, numeric: bool) -> Markup:
     inner = Markup("<br>").join(escape(p) for p in _paragraphs(cell))
     opening = f'<{tag} class="num">' if numeric else f"<{tag}>"
@@ -315,22 +316,15 @@ def render(table: Table, fold: bool = True) -> Markup:
         _cell_html(head or "", "th", c in table.right) for c, head in enumerate(table.heads)
     ) + Markup("</tr></thead>")
     css = f"list {table.css}".strip()
-    rows: list[Markup] = []
-    run: list[Folded] = []  # folded rows not yet written: one block
-    for number, row in enumerate(table.rows, start=1):
+    def row_of(number: int, row: Sequence[Cell]) -> Folded | Markup:
         below = table.tail_border if number == len(table.rows) and table.tail else BORDER_PT
         folded = _fold(row, widths, table.right, table.size, below) if widths else None
-        if folded is not None:
-            run.append(folded)
-            continue
-        if run:
-            rows.append(folded_body(run, widths))
-            run = []
-        rows.append(Markup("<tr>") + Markup("\n").join(
-            _cell_html(cell, "td", c in table.right) for c, cell in enumerate(row))
-            + Markup("</tr>"))
-    if run:
-        rows.append(folded_body(run, widths))
+        return folded or Markup("<tr>") + Markup("\n").join(
+            _cell_html(cell, "td", c in table.right) for c, cell in enumerate(row)) \
+            + Markup("</tr>")
+
+    rows = body_rows((row_of(n, row) for n, row in enumerate(table.rows, start=1)),
+                     widths or [])
     if widths is None:
         head = Markup(f'<table class="{css}">')
     else:  # every column but the last its width: the last takes what is left

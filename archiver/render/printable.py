@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -57,22 +58,16 @@ def _breakable(match: re.Match[str]) -> str:
     return _BREAK.join(pieces)
 
 
-_MADE: dict[str, str] = {}  # printable() of short plain strings: names, subjects, dates
-_MADE_MOST, _MADE_LEN = 100_000, 200  # entries kept, and the longest text kept
+_SHORT = 200  # the longest text remembered
 
 
 def printable(text: str) -> str:
     """`text` with control characters made visible, long runs breakable and bidi controls
     kept to itself (remembered for short plain strings: the same names, subjects and dates
     pass through here on every line of a register)."""
-    if type(text) is not str or len(text) > _MADE_LEN:  # Markup hashes as its text
+    if type(text) is not str or len(text) > _SHORT:  # Markup hashes as its text
         return _printable(text)
-    found = _MADE.get(text)
-    if found is None:
-        found = _printable(text)
-        if len(_MADE) < _MADE_MOST:
-            _MADE[text] = found
-    return found
+    return _printable_short(text)
 
 
 def _printable(text: str) -> str:
@@ -83,6 +78,9 @@ def _printable(text: str) -> str:
     if len(text) > 80 and max(map(len, text.split()), default=0) > 80:
         text = _LONG_RUN.sub(_breakable, text)
     return text + _closers(text)
+
+
+_printable_short = lru_cache(maxsize=16384)(_printable)  # the latest kept
 
 
 def _closers(text: str) -> str:

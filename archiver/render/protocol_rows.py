@@ -34,8 +34,8 @@ from archiver.render.folded_table import (
     PAD_X,
     TEXT_PT,
     Folded,
+    body_rows,
     cells,
-    folded_body,
 )
 from archiver.render.folded_table import PORTRAIT_PT as CONTENT_PT
 from archiver.render.folded_table import baseline as _baseline
@@ -104,19 +104,12 @@ def document_rows(documents: Sequence[object], width: float = CONTENT_PT) -> Mar
     ends between its rows, the header repeated), a row that does not five cells."""
     starts = column_starts(width)
     widths = [b - a for a, b in zip(starts, starts[1:], strict=False)]
-    out: list[Markup] = []
-    run: list[Folded] = []
-    for number, doc in enumerate(documents, start=1):
-        folded = folded_row(number, doc.title, doc.name, doc.pages, doc.sha256, width)  # type: ignore[attr-defined]
-        if folded is not None:
-            run.append(folded)
-            continue
-        if run:
-            out.append(folded_body(run, widths))
-            run = []
-        out.append(Markup("<tr><td>{}</td><td>{}</td><td class=\"hash\">{}</td><td>{}</td>"
-                          "<td class=\"hash\">{}</td></tr>").format(*cells(
-            number, doc.title, doc.name, doc.pages, doc.sha256)))  # type: ignore[attr-defined]
-    if run:
-        out.append(folded_body(run, widths))
+
+    def row_of(number: int, doc) -> Folded | Markup:  # noqa: ANN001 (a PackedFile)
+        return folded_row(number, doc.title, doc.name, doc.pages, doc.sha256, width) or \
+            Markup('<tr><td>{}</td><td>{}</td><td class="hash">{}</td><td>{}</td>'
+                   '<td class="hash">{}</td></tr>').format(*cells(
+                       number, doc.title, doc.name, doc.pages, doc.sha256))
+
+    out = body_rows((row_of(n, d) for n, d in enumerate(documents, start=1)), widths)
     return Printed("\n").join(out)  # its texts printable (cells), as the template's were
