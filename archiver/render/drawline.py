@@ -19,7 +19,15 @@ shaped (`known`): Pango shaped each of them alone to one glyph of one font in a 
 one run (`learn`), and in these faces a Latin letter, digit, space or punctuation mark is
 shaped alike in any context (only blocks whose style turns kerning and ligatures off
 take this way: style.css), so the line is one run of those glyphs. Other scripts,
-combining marks, format characters and characters of another font go to Pango.
+combining marks, format characters and characters of another font go to Pango. Within a
+document, such a line whose every character was in one before takes their parts of the
+string as they were.
+
+A line drawn before, in any face (kerning and ligatures on too), is drawn again from the
+runs Pango shaped it in (`replay`): a line's glyphs depend only on its text and on the
+attributes of its layout, which its key tells (`shape`). The first time in a document its
+glyphs' `to_unicode` and `widths` entries are set as `draw` sets them; after that, its
+operators are written as they were.
 """
 
 from __future__ import annotations
@@ -81,37 +89,53 @@ def _piece(stream, font, pango_font, font_size, record, glyph_item, index, clust
             glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
         raise _Fallback
     if glyph_id not in font.to_unicode:
-        offset = glyph_item.item.offset
-        num_glyphs = glyph_item.glyphs.num_glyphs
-        t1 = clusters[index]
-        if glyph_item.item.analysis.level % 2:  # rtl
-            t2 = glyph_item.item.length if index == 0 else clusters[index - 1]
-        else:
-            t2 = glyph_item.item.length if index == num_glyphs - 1 else clusters[index + 1]
-        font.to_unicode[glyph_id] = text[offset + t1:offset + t2].decode()
+        font.to_unicode[glyph_id] = _unicode(
+            text, glyph_item.item.offset, glyph_item.item.length,
+            glyph_item.item.analysis.level % 2, clusters, index,
+            glyph_item.glyphs.num_glyphs)
+    if glyph_id not in font.widths:
+        pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect,
+                                           stream.logical_rect)
+        font.widths[glyph_id] = round(
+            stream.logical_rect.width * 1000 * from_units / font_size)
+        _WIDTHS[font.hash, font_size, glyph_id] = font.widths[glyph_id]
+    return _format(record, font.widths[glyph_id], font_size)
+
+
+def _unicode(text: bytes, offset: int, length: int, rtl: int, clusters, index: int,  # noqa: ANN001, PLR0913
+             num_glyphs: int) -> str:
+    """The characters a run's glyph `index` stands for (its cluster), as WeasyPrint maps
+    it in the font's `to_unicode`."""
+    t1 = clusters[index]
+    if rtl:
+        t2 = length if index == 0 else clusters[index - 1]
+    else:
+        t2 = length if index == num_glyphs - 1 else clusters[index + 1]
+    return text[offset + t1:offset + t2].decode()
+
+
+def _format(record: tuple[int, int, int, int], logical_width: int, font_size: float) -> str:
+    """A glyph's part of the TJ string, its x offset and kerning as WeasyPrint writes
+    them (`logical_width`: its width in the document's font, in 1/1000 em)."""
+    glyph_id, width, x_offset, _y = record
     offset = x_offset / font_size
     piece = f">{-offset}<" if offset else ""
     piece += f"{glyph_id:04x}"
-    if glyph_id in font.widths:
-        logical_width = font.widths[glyph_id]
-    else:
-        pango.pango_font_get_glyph_extents(pango_font, glyph_id, stream.ink_rect,
-                                           stream.logical_rect)
-        logical_width = font.widths[glyph_id] = round(
-            stream.logical_rect.width * 1000 * from_units / font_size)
-        _WIDTHS[font.hash, font_size, glyph_id] = logical_width
-    kerning = logical_width + offset - width * 1000 * from_units / font_size
+    kerning = logical_width + offset - width * 1000 * _FROM_UNITS / font_size
     if kerning:
         piece += f">{int(kerning)}<"
     return piece
 
 
 def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # noqa: ANN001, ANN201, PLR0913
-         learn: object | None = None, bold: tuple[tuple[int, int], ...] = ()):
+         learn: object | None = None, bold: tuple[tuple[int, int], ...] = (),
+         line: tuple | None = None):
     """Draw a line (WeasyPrint's `draw_first_line`'s arguments) as `original` would;
     `learn`: the line's face (`face`), its glyphs then remembered for `known` (its layout
     has the face's attributes and no others but a bold weight on the character ranges
-    `bold`, whose glyphs are remembered as the face's bold ones for `known_runs`)."""
+    `bold`, whose glyphs are remembered as the face's bold ones for `known_runs`);
+    `line`: the line's key (see `shape`; its layout has the attributes the key tells and
+    no others), its runs then remembered for `replay`."""
     if text_overflow == "ellipsis" or block_ellipsis != "none":
         return original(stream, textbox, text_overflow, block_ellipsis, matrix)
     if not textbox.text.strip():
@@ -127,6 +151,8 @@ def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # no
     previous_pango_font, string, text = None, "", None
     old_pango = pango.pango_version() < 14802
     runs = [] if learn is not None and textbox.pango_layout.text == textbox.text else None
+    shaped = [] if line is not None and textbox.pango_layout.text == line[-1] and \
+        not getattr(textbox.pango_layout, "justification_spacing", 0) else None
     try:
         run = first_line.runs[0]
         while run != ffi.NULL:
@@ -135,7 +161,8 @@ def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # no
             glyph_string = glyph_item.glyphs
             num_glyphs = glyph_string.num_glyphs
             pango_font = glyph_item.item.analysis.font
-            if pango_font != previous_pango_font:
+            new_font = pango_font != previous_pango_font
+            if new_font:
                 previous_pango_font = pango_font
                 font, font_size = stream.add_font(pango_font)
                 if font.png or font.svg or font.colr or font.bitmap:
@@ -151,10 +178,16 @@ def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # no
             string += "<"
             records = _GLYPH.iter_unpack(
                 ffi.buffer(glyph_string.glyphs, num_glyphs * _GLYPH_SIZE))
+            if runs is not None or shaped is not None:
+                records = tuple(records)
             if runs is not None:
-                records = list(records)
                 runs.append((glyph_item.item.offset, glyph_item.item.length, records,
                              glyph_string, pango_font, font_size))
+            if shaped is not None:
+                shaped.append((new_font, pango_font, font_size, records,
+                               glyph_item.item.offset, glyph_item.item.length,
+                               glyph_item.item.analysis.level % 2,
+                               tuple(ffi.unpack(glyph_string.log_clusters, num_glyphs))))
             parts = []
             for index, record in enumerate(records):
                 piece = pieces.get(record)
@@ -177,7 +210,126 @@ def draw(original, stream, textbox, text_overflow, block_ellipsis, matrix,  # no
     stream.show_text(string)
     if runs:
         _learn_runs(learn, textbox.text, runs, bold)
+    if shaped:
+        _remember_line(line, shaped)
     return []
+
+
+# Lines drawn before, by their keys (`shape`): their runs as Pango shaped them (a line's
+# glyphs depend only on its text and the attributes its key tells: the same in every
+# document), the latest _LINES_LIMIT; and the operators of the lines already drawn in the
+# document being written (its fonts, `stream._fonts`, tell the document).
+_LINES: dict[tuple, tuple] = {}
+_LINES_LIMIT = 4096
+_DOCUMENT: list = [None, {}, {}]  # fonts, lines' operators, faces' characters (_known_run)
+# The style properties that, with a line's text, make its shaping (draw_first_line's
+# layout): its face, its direction and decoration; lines not wrapped and not spaced out.
+_SHAPE = (*_FACE, "direction", "text_decoration_line", "tab_size")
+
+
+def shape(style) -> tuple | None:  # noqa: ANN001
+    """What a text box's style gives its lines' shaping, the first part of a line's key
+    for `replay`: (this, the line's own size or None, its text), the line drawn by a
+    layout with the style's attributes (and the size's: marks._with_size); None when a
+    line's shape may depend on more than that (a line Pango may wrap, spacing WeasyPrint
+    adds to the layout's attributes as it sets a text)."""
+    if style["white_space"] not in ("pre", "nowrap") or style["word_spacing"] or \
+            style["letter_spacing"] not in ("normal", 0):
+        return None  # (overflow-wrap adds no hyphens at breaks: none in such a line)
+    try:
+        key = tuple(_frozen(style[name]) for name in _SHAPE)
+        hash(key)
+    except (TypeError, KeyError):
+        return None
+    return key
+
+
+def _remember_line(key: tuple, shaped: list) -> None:
+    """Remember a drawn line's runs, when they are the whole of its text."""
+    from weasyprint.text.fonts import get_pango_font_key
+
+    if sum(run[5] for run in shaped) != len(key[-1].encode()):
+        return  # not the whole text in one line
+    if len(_LINES) >= _LINES_LIMIT:
+        del _LINES[next(iter(_LINES))]  # the oldest
+    _LINES[key] = tuple((new_font, get_pango_font_key(pango_font)[0], *rest)
+                        for new_font, pango_font, *rest in shaped)
+
+
+def _document(stream) -> list:  # noqa: ANN001
+    """What is kept of the document `stream` writes (`_DOCUMENT`), new for a new one."""
+    if _DOCUMENT[0] is not stream._fonts:
+        _DOCUMENT[:] = [stream._fonts, {}, {}]
+    return _DOCUMENT
+
+
+def _document_lines(stream) -> dict:  # noqa: ANN001
+    """The operators of lines already drawn in the document `stream` writes."""
+    return _document(stream)[1]
+
+
+def replay(stream, key: tuple, matrix) -> bool:  # noqa: ANN001
+    """Draw a line drawn before (`key`: see `shape`) from its remembered runs, the same
+    operators as `draw` wrote; False (nothing drawn) when it was not met before, or this
+    document lacks a font or a glyph's width of it (the line goes to Pango)."""
+    drawn = _document_lines(stream)
+    ops = drawn.get(key)
+    if ops is None:
+        runs = _LINES.get(key)
+        if runs is None:
+            return False
+        ops = _operators(stream._fonts, key[-1], runs)
+        if ops is None:
+            return False
+        drawn[key] = ops
+    stream.set_text_matrix(*matrix.values)
+    for font_hash, font_size, string in ops:
+        if string is None:
+            stream.set_font_size(font_hash, font_size)
+        else:
+            stream.show_text(string)
+    return True
+
+
+def _operators(fonts: dict, text: str, runs: tuple) -> list | None:
+    """A remembered line's operators in a document of `fonts`, as `draw` writes them:
+    (font hash, size, None) to set a font, (None, None, string) to show a string; each new
+    glyph's `to_unicode` and `widths` entries set as `draw` sets them."""
+    ops, string, data = [], "", None
+    for new_font, font_key, font_size, records, offset, length, rtl, clusters in runs:
+        if new_font:
+            font = fonts.get(font_key)
+            if font is None:
+                return None
+            if string:
+                ops.append((None, None, string))
+            string = ""
+            ops.append((font.hash, font_size, None))
+            pieces = font.__dict__.setdefault(_PIECES, {}).setdefault(font_size, {})
+        parts = []
+        for index, record in enumerate(records):
+            piece = pieces.get(record)
+            if piece is None:
+                glyph_id = record[0]
+                if glyph_id not in font.to_unicode:
+                    if data is None:
+                        data = text.encode()
+                    font.to_unicode[glyph_id] = _unicode(data, offset, length, rtl,
+                                                         clusters, index, len(records))
+                if glyph_id not in font.widths:
+                    remembered = _WIDTHS.get((font.hash, font_size, glyph_id))
+                    if remembered is None:
+                        return None
+                    font.widths[glyph_id] = remembered
+                piece = pieces[record] = _format(record, font.widths[glyph_id], font_size)
+            parts.append(piece)
+        string += "<" + "".join(parts)
+        if string[-1] == "<":
+            string = string[:-1]
+        else:
+            string += ">"
+    ops.append((None, None, string))
+    return ops
 
 
 def _learn_runs(key, text: str, runs, bold: tuple[tuple[int, int], ...]) -> None:  # noqa: ANN001
@@ -245,23 +397,33 @@ def known_width(key, text: str) -> float | None:  # noqa: ANN001
     return None if entries is None else sum(e[2][1] for e in entries) * _FROM_UNITS
 
 
-def known(stream, key, text: str, matrix) -> bool:  # noqa: ANN001
+def known(stream, key, text: str, matrix, line: tuple | None = None) -> bool:  # noqa: ANN001
     """Draw a line without marks from the glyphs remembered for its face `key`, when every
-    character of it is known; False (nothing drawn) when not."""
+    character of it is known; False (nothing drawn) when not. `line`: its key (`shape`),
+    its operators then kept for `replay` in this document."""
     run = _known_run(stream, key, text)
     if run is None:
         return False
-    font, font_size, string, _entries = run
+    font, font_size, string = run
     stream.set_text_matrix(*matrix.values)
     stream.set_font_size(font.hash, font_size)
     stream.show_text(string)
+    if line is not None:
+        _document_lines(stream)[line] = [(font.hash, font_size, None), (None, None, string)]
     return True
 
 
 def _known_run(stream, key, text: str):  # noqa: ANN001, ANN202
-    """One run of remembered glyphs for `text` in face `key`: (font, size, TJ string,
-    entries), or None when a character is unknown, the glyphs are not of one font and
-    size, or this document's PDF lacks the font (the line goes to Pango)."""
+    """One run of remembered glyphs for `text` in face `key`: (font, size, TJ string), or
+    None when a character is unknown, the glyphs are not of one font and size, or this
+    document's PDF lacks the font (the line goes to Pango). A line whose every character
+    was in such a run before in this document takes its characters' parts of the string
+    as they were (the face's characters in the document: `_DOCUMENT`)."""
+    faces = _document(stream)[2]
+    have = faces.get(key)  # (font, size, {character: its part of a TJ string})
+    if have is not None and text and set(text) <= have[2].keys():
+        string = "<" + "".join(map(have[2].__getitem__, text))
+        return have[0], have[1], string[:-1] if string[-1] == "<" else string + ">"
     entries = _known_glyphs(key, text)
     if entries is None:
         return None
@@ -272,7 +434,15 @@ def _known_run(stream, key, text: str):  # noqa: ANN001, ANN202
     if font is None:
         return None
     string = _run_string(font, font_size, text, entries)
-    return None if string is None else (font, font_size, string, entries)
+    if string is None:
+        return None
+    if have is None:
+        have = faces[key] = (font, font_size, {})
+    if have[0] is font and have[1] == font_size:
+        pieces = font.__dict__[_PIECES][font_size]
+        for char, entry in zip(text, entries, strict=True):
+            have[2][char] = pieces[entry[2]]
+    return font, font_size, string
 
 
 def _run_string(font, font_size: float, text: str, entries) -> str | None:  # noqa: ANN001
@@ -283,7 +453,7 @@ def _run_string(font, font_size: float, text: str, entries) -> str | None:  # no
     for char, (_k, _s, record) in zip(text, entries, strict=True):
         piece = pieces.get(record)
         if piece is None:
-            glyph_id, width, x_offset, _y = record
+            glyph_id = record[0]
             if glyph_id not in font.widths:
                 # first in this document: the width WeasyPrint set for it in this size
                 remembered = _WIDTHS.get((font.hash, font_size, glyph_id))
@@ -291,13 +461,7 @@ def _run_string(font, font_size: float, text: str, entries) -> str | None:  # no
                     return None
                 font.widths[glyph_id] = remembered
             font.to_unicode.setdefault(glyph_id, char)  # as WeasyPrint sets it (1:1)
-            offset = x_offset / font_size
-            piece = f">{-offset}<" if offset else ""
-            piece += f"{glyph_id:04x}"
-            kerning = font.widths[glyph_id] + offset - width * 1000 * _FROM_UNITS / font_size
-            if kerning:
-                piece += f">{int(kerning)}<"
-            pieces[record] = piece
+            piece = pieces[record] = _format(record, font.widths[glyph_id], font_size)
         parts.append(piece)
     string = "<" + "".join(parts)
     return string[:-1] if string[-1] == "<" else string + ">"
@@ -321,10 +485,10 @@ def known_runs(stream, key, text: str, bold: tuple[tuple[int, int], ...]):  # no
         if start == end:
             continue
         run = _known_run(stream, face_key, text[start:end])
-        if run is None:
+        entries = _known_glyphs(face_key, text[start:end])
+        if run is None or entries is None:
             return None
-        font, font_size, string, entries = run
-        runs.append((font, font_size, string))
+        runs.append(run)
         for entry in entries:
             xs.append(xs[-1] + entry[2][1])
     return runs, xs

@@ -282,10 +282,10 @@ def _draw_parts(original, stream, textbox, line, marks, dy, args, folded):  # no
 
 
 def _draw_marked(original, stream, textbox, line, marks, dy, args, folded=False,  # noqa: ANN001, ANN202, PLR0913
-                 face=None):
+                 face=None, key=None):
     """Draw one line (`line`: the text box, or a folded block's line) with its marks,
     `dy` px below the text box's own line; a folded block's line by drawline.draw (the
-    same operators, its glyphs' parts remembered)."""
+    same operators, its glyphs' parts remembered, and the line's runs by its `key`)."""
     if marks and any(kind in PARTS for _s, _e, kind in marks):
         return _draw_parts(original, stream, textbox, line, marks, dy, args, folded)
     if marks:
@@ -306,7 +306,7 @@ def _draw_marked(original, stream, textbox, line, marks, dy, args, folded=False,
     if folded:
         bold = tuple((s, e) for s, e, _k in marks) if face is not None and marks else ()
         emojis = drawline.draw(original, stream, line, text_overflow, block_ellipsis, matrix,
-                               face, bold)
+                               face, bold, key)
     else:
         emojis = original(stream, line, text_overflow, block_ellipsis, matrix)
     if colour is not None:  # back to the block's colour for its next line
@@ -320,13 +320,14 @@ def _bold_only(marks) -> bool:  # noqa: ANN001
     return all(kind in TINTS or kind == "b" for _s, _e, kind in marks)
 
 
-def _known_line(stream, textbox, face, text: str, marks, dy: float, matrix) -> bool:  # noqa: ANN001, PLR0913
+def _known_line(stream, textbox, face, text: str, marks, dy: float, matrix, key=None) -> bool:  # noqa: ANN001, PLR0913
     """Draw a folded block's line of the face's own size from its characters' remembered
     glyphs (drawline), its bold marks in the face's remembered bold ones and its tints
     where `_embolden` measures them: the same operators as the Pango way. False (nothing
-    drawn) when a character, or the line's shape, is not known."""
+    drawn) when a character, or the line's shape, is not known. `key`: an unmarked line's
+    key (drawline.shape)."""
     if not marks:
-        return drawline.known(stream, face, text, matrix)
+        return drawline.known(stream, face, text, matrix, key)
     found = drawline.known_runs(stream, face, text, tuple((s, e) for s, e, _k in marks))
     if found is None:
         return False
@@ -373,6 +374,7 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
         plain = text_overflow != "ellipsis" and block_ellipsis == "none" and \
             textbox.style["font_size"] >= 1e-6  # lines drawn as draw_first_line would
         face = drawline.face(textbox.style) if plain else None
+        shape = drawline.shape(textbox.style) if plain else None  # lines met before
         (a, b, _), (c, d, _), (e, f, _) = matrix
         lines = folded.split("\n")
         numbers, shift = range(len(lines)), 0.0
@@ -387,10 +389,15 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
                 dy, own, dx = places[number] if number < len(places) else (None, None, 0.0)
                 dy = (number * pitch if dy is None else dy) - shift
                 marks = by_index.get(number, ())
-                learn = face if own is None and (not marks or _bold_only(marks)) else None
+                learn = None  # the line's face, its glyphs remembered (drawline)
+                if face is not None and (not marks or _bold_only(marks)):
+                    learn = face if own is None else (face, own)
                 at = Matrix(a, b, c, d, e + dx * a, f + dy) if dy or dx else matrix
+                key = (shape, own, text) if shape is not None and not marks else None
+                if key is not None and drawline.replay(stream, key, at):
+                    continue  # drawn as it was before
                 if learn is not None and (not marks or not dx) and _known_line(
-                        stream, textbox, learn, text, marks, dy, at):
+                        stream, textbox, learn, text, marks, dy, at, key):
                     continue  # drawn from the glyphs its characters had before
                 attrs = base if own is None else sized.get(own)
                 if attrs is None:
@@ -400,7 +407,7 @@ def _marked_first_line(original):  # noqa: ANN001, ANN202
                 emojis += _draw_marked(original, stream, textbox, _Line(textbox, text),
                                        marks, dy, (text_overflow, block_ellipsis, Matrix(
                                            a, b, c, d, e + dx * a, f)) if dx else args,
-                                       True, learn)
+                                       True, learn, key)
         finally:
             for attrs in sized.values():
                 pango.pango_attr_list_unref(attrs)

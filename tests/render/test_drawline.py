@@ -17,6 +17,7 @@ def _weasyprint_draws(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(drawline, "draw", lambda original, *args: original(*args[:5]))
     monkeypatch.setattr(drawline, "known", lambda *args: False)
     monkeypatch.setattr(drawline, "known_runs", lambda *args: None)
+    monkeypatch.setattr(drawline, "replay", lambda *args: False)
 
 
 def test_lines_of_known_characters_are_drawn_without_shaping_and_others_are_not(monkeypatch):
@@ -31,6 +32,30 @@ def test_lines_of_known_characters_are_drawn_without_shaping_and_others_are_not(
     html_to_pdfa(html, title="t", run_ctx=CTX)
     # the second line's characters were all in the first; the emoji is another font's
     assert drawn[:2] == [False, True] and drawn[2] is False
+
+
+def test_lines_of_characters_met_in_the_document_take_their_parts_as_they_were(
+        monkeypatch):
+    """A line whose every character was in a known line before in the same document is
+    written from those characters' parts of the string (no glyph looked up again): the
+    same bytes as WeasyPrint's drawing."""
+    monkeypatch.setattr(drawline, "_LEARNT", {})
+    lines = ["Kowalska Anna  ob  nb", "Anna Kowalska  nb  ob", "Kowal Anna ob", "Żak ob"]
+    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+            f'</head><body><pre class="tablines" style="width: 400pt; '
+            f'{fold_height(chr(10).join(lines), 10.8)}" data-fold>'
+            + "\n".join(lines) + "</pre></body></html>")
+    looked_up = []
+    run_string = drawline._run_string
+    monkeypatch.setattr(drawline, "_run_string",
+                        lambda font, size, text, entries: looked_up.append(text) or
+                        run_string(font, size, text, entries))
+    ours = html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+    # the first is shaped by Pango, the second's glyphs looked up, the third's characters
+    # all met in the second; the fourth's "Ż" was never met (Pango's)
+    assert looked_up == [lines[1]]
+    _weasyprint_draws(monkeypatch)
+    assert html_to_pdfa(html, title="t", run_ctx=CTX)[0] == ours
 
 
 @pytest.mark.parametrize("kind,class_id", [("register", "C7A"), ("attendance", "C7A"),
@@ -102,3 +127,49 @@ def test_marked_lines_met_before_are_drawn_without_shaping_as_weasyprint_draws_t
     assert len(drawn) == 3 and drawn[0] is None and None not in drawn[1:]
     _weasyprint_draws(monkeypatch)
     assert html_to_pdfa(html, title="t", run_ctx=CTX)[0] == ours
+
+
+def test_lines_met_before_are_drawn_again_from_their_runs_as_weasyprint_draws_them(
+        monkeypatch):
+    """Lines of a kerned face (a table's rows, the grid's subjects), in the block's size
+    and in sizes of their own, each twice in a document: the second of each, and every one
+    of them in a second document (its fonts new: a glyph's width as the first had it), is
+    drawn from the runs Pango shaped the first time; the same bytes as WeasyPrint's
+    drawing, ligatures, right-to-left text and lines Pango must draw included."""
+    monkeypatch.setattr(drawline, "_LINES", {})
+    monkeypatch.setattr(drawline, "_WIDTHS", {})
+    plain, _marks = split_marks(Markup("\n".join(LINES * 2)))
+    sizes = " ".join(f"{12 * n}/{7 + n % len(LINES) % 3}" for n in range(2 * len(LINES)))
+    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+            f'</head><body><pre class="frow" style="width: 400pt; {fold_height(plain, 10.8)}"'
+            f' data-fold>{plain}</pre><pre class="frow" data-fold-lines="{sizes}" '
+            f'style="height: {24 * len(LINES)}pt" data-fold>{plain}</pre></body></html>')
+    replayed = []
+    replay = drawline.replay
+    monkeypatch.setattr(drawline, "replay",
+                        lambda *args: replayed.append(replay(*args)) or replayed[-1])
+    first = html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+    # the second of each line in each block, but two that Pango must draw each time: the
+    # private-use character's .notdef and the zero-width joiner's empty glyph
+    drawn_again = len(LINES) - 2
+    assert replayed.count(True) == 2 * drawn_again
+    replayed.clear()
+    second = html_to_pdfa(html, title="t", run_ctx=CTX)[0]
+    # all of them, but the very first line: its font is not yet in the new document (Pango
+    # adds it)
+    assert replayed[0] is False and replayed.count(True) == 4 * drawn_again - 1
+    _weasyprint_draws(monkeypatch)
+    assert html_to_pdfa(html, title="t", run_ctx=CTX)[0] == first == second
+
+
+def test_lines_remembered_are_the_latest_few(monkeypatch):
+    """A worker draws many documents: the lines it remembers are bounded."""
+    monkeypatch.setattr(drawline, "_LINES", {})
+    monkeypatch.setattr(drawline, "_LINES_LIMIT", 5)
+    lines = "\n".join(f"Wiersz {n} Tą AVATAR" for n in range(12))
+    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+            f'</head><body><pre class="frow" style="{fold_height(lines, 10.8)}" data-fold>'
+            f'{lines}</pre></body></html>')
+    html_to_pdfa(html, title="t", run_ctx=CTX)
+    assert [key[-1] for key in drawline._LINES] == [f"Wiersz {n} Tą AVATAR"
+                                                    for n in range(7, 12)]
