@@ -264,7 +264,11 @@ def _summaries(ds: Dataset, scope: Scope, lessons: pd.DataFrame) -> tuple[Summar
 
 
 def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
-                    numbers: dict[str, int], scoped: bool, class_id: str) -> list[LessonEntry]:
+                    numbers: dict[str, int], scoped: bool, class_id: str,
+                    days: list[date], columns: list[int | None]) -> list[LessonEntry]:
+    """Each lesson as printed (`days`: their dates, `columns`: their grid columns), its
+    columns read once as plain values (a record a lesson, with pd.isna and a Timestamp's
+    conversions per cell, cost a register ~50 ms)."""
     staff = common.staff_names(ds)
     subjects = dict(zip(ds.subjects["subject_id"], ds.subjects["name"], strict=True))
     members: dict[object, list] = {}  # each lesson's students, in the cells' order
@@ -276,19 +280,53 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
     within = lesson_numbers(ds, class_id)
     codes = subject_codes(ds)
     shorts = subject_short_names(ds)
+    subject_names = {sid: str(subjects.get(sid, sid)) for sid in set(lessons["subject_id"])}
+    teachers = {tid: staff.get(str(tid), str(tid)) for tid in set(lessons["teacher_id"])}
     entries = []
-    for r in common.rows(lessons):
-        group = polish.text(r.group)
+    for lesson_id, day, period, subject_id, teacher_id, status, topic, group, substitution, \
+            confirmed, column in zip(
+            lessons["lesson_id"].tolist(), days, lessons["period"].tolist(),
+            lessons["subject_id"].tolist(), lessons["teacher_id"].tolist(),
+            lessons["status"].tolist(), _texts(lessons["topic"]), _texts(lessons["group"]),
+            _flags(lessons["substitution"]), _moments(lessons["confirmed_at"]), columns,
+            strict=True):
         in_group = () if scoped or not group else tuple(
-            sorted(numbers[s] for s in members.get(r.lesson_id, [])))
-        confirmed = None if pd.isna(r.confirmed_at) else r.confirmed_at.to_pydatetime()
+            sorted(numbers[s] for s in members.get(lesson_id, [])))
         entries.append(LessonEntry(
-            r.date.date(), int(r.period), str(subjects.get(r.subject_id, r.subject_id)),
-            staff.get(str(r.teacher_id), str(r.teacher_id)), str(r.status), polish.text(r.topic),
-            group, bool(r.substitution) if pd.notna(r.substitution) else False, confirmed,
-            group_numbers=in_group, number=within.get(r.lesson_id),
-            code=codes.get(str(r.subject_id), ""), short=shorts.get(str(r.subject_id), "")))
+            day, int(period), subject_names[subject_id], teachers[teacher_id], str(status),
+            topic, group, substitution, confirmed, column=column, group_numbers=in_group,
+            number=within.get(lesson_id), code=codes.get(str(subject_id), ""),
+            short=shorts.get(str(subject_id), "")))
     return entries
+
+
+def _texts(column: pd.Series) -> list[str]:
+    """polish.text of every cell (a string column's missing cells "")."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.to_numpy(dtype=object, na_value="").tolist()
+    return [polish.text(v) for v in column.tolist()]
+
+
+def _flags(column: pd.Series) -> list[bool]:
+    """Each cell as a bool, a missing one False."""
+    if isinstance(column.dtype, pd.BooleanDtype):
+        return column.to_numpy(dtype=bool, na_value=False).tolist()
+    return [bool(v) if pd.notna(v) else False for v in column.tolist()]
+
+
+def _dates(column: pd.Series) -> list[date]:
+    """Each Timestamp's date (Timestamp.date()), each distinct one made once."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    made = [u.date() for u in uniques] + [pd.NaT.date()]  # code -1: as NaT.date() gives
+    return [made[c] for c in codes.tolist()]
+
+
+def _moments(column: pd.Series) -> list[datetime | None]:
+    """Each moment as a datetime (to_pydatetime), None when missing; each distinct one
+    made once."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    made = [u.to_pydatetime() for u in uniques] + [None]
+    return [made[c] for c in codes.tolist()]
 
 
 class _Pupils:
@@ -330,8 +368,11 @@ def _grid(held: list[tuple[LessonEntry, str]], pupils: _Pupils, rows: list[int],
     grid = []
     for row, outside in zip(rows, out, strict=True):
         student_id = pupils.ids[row]
-        marks = tuple(NOT_ENROLLED if off else column.get(student_id, NOT_IN_GROUP)
-                      for off, column in zip(outside, columns, strict=True))
+        if any(outside):
+            marks = tuple([NOT_ENROLLED if off else column.get(student_id, NOT_IN_GROUP)
+                           for off, column in zip(outside, columns, strict=True)])
+        else:  # in the class all week (most rows)
+            marks = tuple([column.get(student_id, NOT_IN_GROUP) for column in columns])
         grid.append(GridRow(*pupils.lines[row], marks))
     return tuple(grid)
 
@@ -344,31 +385,38 @@ def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame
     lateness = {str(sym) for sym, flag in zip(types["symbol"], late_flags, strict=True)
                 if pd.notna(flag) and bool(flag)}
     numbers = dict(zip(stays["student_id"], stays["register_number"].astype(int), strict=True))
+    days = _dates(lessons["date"])
+    monday_of = {d: d - timedelta(days=d.weekday()) for d in set(days)}
+    mondays = [monday_of[d] for d in days]
+    held_in: dict[date, int] = {}  # held lessons so far in each week: a lesson's column
+    columns: list[int | None] = []
+    for monday, status in zip(mondays, lessons["status"].tolist(), strict=True):
+        if str(status) == "held":
+            columns.append(held_in.get(monday, 0) + 1)
+            held_in[monday] = columns[-1]
+        else:
+            columns.append(None)
     entries = _lesson_entries(ds, lessons, cells, numbers, scope.student_id is not None,
-                              scope.class_id)
+                              scope.class_id, days, columns)
     by_lesson = _marks_by_lesson(cells)
     pupils = _Pupils(stays)
     weeks: dict[date, list[tuple[LessonEntry, str]]] = {}
-    for entry, lesson_id in zip(entries, lessons["lesson_id"], strict=True):
-        weeks.setdefault(entry.day - timedelta(days=entry.day.weekday()), []).append(
-            (entry, lesson_id))
+    for entry, lesson_id, monday in zip(entries, lessons["lesson_id"].tolist(), mondays,
+                                        strict=True):
+        weeks.setdefault(monday, []).append((entry, lesson_id))
+    absent_marks = {symbol for symbol, kind in kinds.items() if kind == "absent"}
     result = []
     for monday, items in sorted(weeks.items()):
         first, last = max(monday, scope.date_from), min(monday + timedelta(days=6), scope.date_to)
         held = [(e, lid) for e, lid in items if e.status == "held"]
-        columns = tuple(_with_column(e, i + 1) for i, (e, _) in enumerate(held))
-        numbered = iter(columns)
-        listed = tuple(next(numbered) if e.status == "held" else e for e, _ in items)
+        listed = tuple(e for e, _ in items)
         rows = _grid(held, pupils, pupils.in_week(first, last), by_lesson)
         off = tuple(d for d in days_off if first <= d[0] <= last)
-        absent = tuple(sum(kinds.get(m) == "absent" for m in r.marks) for r in rows)
-        late = tuple(sum(m in lateness for m in r.marks) for r in rows)
-        result.append(WeekView(first, last, listed, columns, rows, off, absent, late))
+        absent = tuple(sum(map(absent_marks.__contains__, r.marks)) for r in rows)
+        late = tuple(sum(map(lateness.__contains__, r.marks)) for r in rows)
+        result.append(WeekView(first, last, listed, tuple(e for e, _ in held), rows, off,
+                               absent, late))
     return tuple(result)
-
-
-def _with_column(entry: LessonEntry, column: int) -> LessonEntry:
-    return LessonEntry(**{**entry.__dict__, "column": column})
 
 
 def _days_off(ds: Dataset, class_id: str, scope: Scope) -> tuple[pd.DataFrame, list]:
