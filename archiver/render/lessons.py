@@ -12,6 +12,8 @@ lesson is never cut in two), with a light rule under each lesson drawn as PDF re
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from functools import lru_cache
 from itertools import groupby
 
 from archiver.render.environment import fit
@@ -27,12 +29,28 @@ TOPIC_MIN_PT = 240.0  # the topic column keeps at least this much of the line
 
 def _cells(lesson: LessonEntry, timezone: str) -> list[str]:
     confirmed = ("—" if lesson.status == "cancelled" else
-                 datetime_pl(lesson.confirmed_at, timezone) if lesson.confirmed_at
+                 _moment(lesson.confirmed_at, timezone) if lesson.confirmed_at
                  else "niepotwierdzona")
-    return [str(lesson.column or ""), f"{weekday(lesson.day)} {lesson.day:%d.%m}",
-            str(lesson.period), printable(fit(lesson.subject, 30).rstrip()),
-            str(lesson.number or ""), printable(fit(lesson.group, 6).rstrip()),
-            printable(fit(lesson.teacher, 28).rstrip()), confirmed]
+    return [str(lesson.column or ""), _day(lesson.day), str(lesson.period),
+            _fitted(lesson.subject, 30), str(lesson.number or ""), _fitted(lesson.group, 6),
+            _fitted(lesson.teacher, 28), confirmed]
+
+
+# The texts of a lesson's cells that recur (its day, subject, group, teacher: each
+# lesson printed them anew), each made once; a confirmation's time often recurs too.
+@lru_cache(maxsize=1024)
+def _day(day: date) -> str:
+    return f"{weekday(day)} {day:%d.%m}"
+
+
+@lru_cache(maxsize=4096)
+def _fitted(text: str, width: int) -> str:
+    return printable(fit(text, width).rstrip())
+
+
+@lru_cache(maxsize=4096)
+def _moment(moment: datetime, timezone: str) -> str:
+    return datetime_pl(moment, timezone)
 
 
 def _topic(lesson: LessonEntry) -> list[Piece]:

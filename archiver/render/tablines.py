@@ -47,17 +47,20 @@ def _advances(bold: bool) -> tuple[dict[int, float], float]:
     return advances(FONTS[bold], SIZE_PT)
 
 
-_CACHE: dict[tuple[str, bool], float] = {}
+_PLAIN: dict[str, float] = {}  # text: its width, in the regular face and in the bold
+_BOLD: dict[str, float] = {}
+_WIDTHS_KEPT = 100_000  # texts remembered in each
 
 
 def text_pt(text: str, bold: bool = False) -> float:
     """Width of `text` in points (cached: the same words recur on every page)."""
-    found = _CACHE.get((text, bold))
+    cache = _BOLD if bold else _PLAIN
+    found = cache.get(text)
     if found is None:
         widths, widest = _advances(bold)
         found = sum(widths.get(ord(c), widest) for c in text)
-        if len(_CACHE) < 200_000:
-            _CACHE[(text, bold)] = found
+        if len(cache) < _WIDTHS_KEPT:
+            cache[text] = found
     return found
 
 
@@ -99,19 +102,19 @@ def _pad(x: float, target: float, bold: bool = False) -> str:
     return "".join(out)
 
 
-_PADS: dict[tuple[float, bool], tuple[str, float]] = {}
+_PADS: tuple[dict[float, tuple[str, float]], dict[float, tuple[str, float]]] = ({}, {})
 
 
 def _pad_pt(x: float, target: float, bold: bool = False) -> tuple[str, float]:
     """_pad(x, target, bold) and its width (cached by the gap: the same gaps recur on
     every line of a block)."""
-    key = (target - x, bold)
-    found = _PADS.get(key)
+    cache = _PADS[1 if bold else 0]
+    found = cache.get(target - x)
     if found is None:
         pad = _pad(x, target, bold)
         found = (pad, text_pt(pad, bold))
-        if len(_PADS) < 100_000:
-            _PADS[key] = found
+        if len(cache) < 50_000:
+            cache[target - x] = found
     return found
 
 
@@ -151,7 +154,9 @@ class Layout:
         longer than any school's is cut, see for_rows)."""
         starts = self.starts[first:]
         rooms = [b - a - GAP_PT for a, b in zip(starts, starts[1:], strict=False)]
-        return [fit_pt(text, room) for text, room in zip(texts, rooms, strict=False)]
+        known = _PLAIN.get
+        return [text if (width := known(text)) is not None and width <= room
+                else fit_pt(text, room) for text, room in zip(texts, rooms, strict=False)]
 
     def line(self, cells: Sequence[Piece | str], first: int = 0) -> list[Piece]:
         """One line: each cell at its column's start (from column `first` on)."""
@@ -172,19 +177,23 @@ class Layout:
     def _line(self, cells: Sequence[Piece | str], first: int) -> tuple[list[Piece], float]:
         out: list[Piece] = []
         x = 0.0
-        if self.starts[first]:
-            pad, x = _pad_pt(0.0, self.starts[first])
+        starts = self.starts
+        if starts[first]:
+            pad, x = _pad_pt(0.0, starts[first])
             out.append((pad, ""))
+        pads, known = _PADS[0], _PLAIN.get
         for index, cell in enumerate(cells):
             piece = (cell, "") if isinstance(cell, str) else cell
-            column = first + index
             if index:
-                pad, width = _pad_pt(x, self.starts[column])
+                target = starts[first + index]
+                found = pads.get(target - x)
+                pad, width = found if found is not None else _pad_pt(x, target)
                 out.append((pad, ""))
                 x += width  # the pen as laid out, within 0.4pt of the start
             if piece[0]:
                 out.append(piece)
-                x += _piece_pt(piece)
+                width = known(piece[0]) if piece[1] == "" else None
+                x += width if width is not None else _piece_pt(piece)
         return out, x
 
     def wrapped(self, cells: Sequence[Piece | str], last: list[Piece],
@@ -214,6 +223,7 @@ def _words(pieces: list[Piece]) -> list[tuple[list[Piece], float, str]]:
     width = 0  # of `current`, added up as sum() adds its pieces' widths
     for text, how in pieces:
         bold = how != ""
+        known = (_BOLD if bold else _PLAIN).get
         for token in _BREAKS.split(text):
             if token.startswith(" "):
                 if current:
@@ -225,7 +235,8 @@ def _words(pieces: list[Piece]) -> list[tuple[list[Piece], float, str]]:
                 current, width = [], 0
             elif token:
                 current.append((token, how))
-                width += text_pt(token, bold)
+                found = known(token)
+                width += found if found is not None else text_pt(token, bold)
     if current:
         words.append((current, width, ""))
     return words
@@ -266,7 +277,9 @@ def wrap(pieces: list[Piece], room: float) -> list[list[Piece]]:
             lines.append([])
             used = 0.0
         if spaces and used:
-            space = text_pt(spaces)
+            space = _PLAIN.get(spaces)
+            if space is None:
+                space = text_pt(spaces)
             if used + space <= room:
                 lines[-1].append((spaces, ""))
                 used += space

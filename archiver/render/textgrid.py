@@ -117,6 +117,7 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROW
         starts = tuple(i - c0 for i in cols
                        if i > c0 and week.columns[i].day != week.columns[i - 1].day)
         emphasis = marks or {}
+        made: dict[tuple[str, ...], tuple[str, tuple[tuple[int, int, str], ...]]] = {}
         for r0 in range(0, len(week.rows), max_rows):
             # the lines as text and their marks, as split_marks would read them from
             # <b> markup (not written and parsed again: the same text and marks)
@@ -124,20 +125,20 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROW
             found: list[str] = []
             for index in range(r0, min(r0 + max_rows, len(week.rows))):
                 row = week.rows[index]
-                texts = [_name(row.number, row.name, name_ch)]
-                position = len(texts[0])
-                for i in cols:
-                    text, kind = _mark_text(row.marks[i], col_ch,
-                                            emphasis.get(row.marks[i], ""))
-                    if kind and len(text) > 1:
-                        found.append(f"{len(lines)}:{position + 1}-{position + len(text)}:"
-                                     f"{kind}")
-                    position += len(text)
-                    texts.append(text)
+                name = _name(row.number, row.name, name_ch)
+                row_marks = row.marks[cols.start:cols.stop]
+                cells = made.get(row_marks)
+                if cells is None:  # the same marks recur (a week all present): made once
+                    cells = made[row_marks] = _row_cells(row_marks, col_ch, emphasis)
+                text, emphasised = cells
+                at = len(name)
+                number = len(lines)
+                found += [f"{number}:{at + start}-{at + end}:{kind}"
+                          for start, end, kind in emphasised]
                 if last:
-                    texts.append(f"{week.absent[index]:>{COUNT_CH - 1}} "
-                                 f"{week.late[index]:>{COUNT_CH - 1}} ")
-                lines.append("".join(texts))
+                    text += (f"{week.absent[index]:>{COUNT_CH - 1}} "
+                             f"{week.late[index]:>{COUNT_CH - 1}} ")
+                lines.append(name + text)
             chars = name_ch + 0.5 + col_ch * len(cols) + (2 * COUNT_CH if last else 0)
             rows = min(max_rows, len(week.rows) - r0) + HEADER_LINES
             scale = max(1.0, min(MAX_SCALE, (page_chars - 1) / chars,
@@ -148,6 +149,20 @@ def blocks(week: WeekView, page_chars: int = PAGE_CHARS, max_rows: int = MAX_ROW
                                     starts, 2 if last else 0, round(scale, 3),
                                     tuple(week.columns[i].short for i in cols), marked))
     return result
+
+
+def _row_cells(marks: tuple[str, ...], col_ch: int, emphasis: dict[str, str]
+               ) -> tuple[str, tuple[tuple[int, int, str], ...]]:
+    """A row's cells as text, and where its emphasised marks are (from, to, kind: the
+    characters from its start, each cell but its first space)."""
+    texts, found, position = [], [], 0
+    for mark in marks:
+        text, kind = _mark_text(mark, col_ch, emphasis.get(mark, ""))
+        if kind and len(text) > 1:
+            found.append((position + 1, position + len(text), kind))
+        position += len(text)
+        texts.append(text)
+    return "".join(texts), tuple(found)
 
 
 LINE_PT = 9.0  # line height of .grid in style.css

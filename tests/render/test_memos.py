@@ -93,3 +93,84 @@ def test_a_long_date_columns_records_hold_the_timestamps_tolist_gives():
             else:
                 assert type(record.date) is pd.Timestamp
                 assert record.date == day and record.date.tzinfo == day.tzinfo
+
+
+def test_widths_are_remembered_for_each_face_apart():
+    """A text's width in the bold face is not its width in the regular one, whichever is
+    asked first (a memo keyed by the text alone would hand the first out for both)."""
+    from archiver.render import tablines
+    from archiver.render.fonts import advances
+
+    def afresh(text: str, bold: bool) -> float:
+        widths, widest = advances(tablines.FONTS[bold], tablines.SIZE_PT)
+        return sum(widths.get(ord(c), widest) for c in text)
+
+    for text in ("Wychowanie fizyczne 29b", "MWŻ mwż"):
+        assert tablines.text_pt(text, True) == afresh(text, True)
+        assert tablines.text_pt(text) == afresh(text, False) != afresh(text, True)
+        assert tablines.text_pt(text, True) == afresh(text, True)
+    plain, bold = tablines._pad_pt(3.0, 50.0), tablines._pad_pt(3.0, 50.0, True)
+    assert plain == (tablines._pad(3.0, 50.0), afresh(plain[0], False))
+    assert bold == (tablines._pad(3.0, 50.0, True), afresh(bold[0], True))
+
+
+def test_a_row_cut_to_its_columns_is_what_fit_pt_makes_of_each_cell():
+    from archiver.render import tablines
+
+    layout = tablines.Layout((0.0, 40.0, 90.0, 200.0), 700.0)
+    texts = ["12", "Wychowanie fizyczne i zdrowie", "Anna", "never cut: the last"]
+    rooms = [40.0 - tablines.GAP_PT, 50.0 - tablines.GAP_PT, 110.0 - tablines.GAP_PT]
+    cut = layout.cells(texts)
+    assert cut == [tablines.fit_pt(t, r) for t, r in zip(texts, rooms, strict=False)]
+    assert cut[1].endswith("…") and cut[0] == "12" and len(cut) == 3
+    assert layout.cells(texts[1:], 1) == [tablines.fit_pt(texts[1], rooms[1]),
+                                          tablines.fit_pt(texts[2], rooms[2])]
+
+
+def test_a_lessons_remembered_cells_are_what_it_prints_afresh(small):
+    """The day, subject, group, teacher and confirmation texts a lesson's line remembers
+    are what printable, fit and datetime_pl make of each lesson."""
+    from archiver.config import Config
+    from archiver.render.environment import fit
+    from archiver.render.lessons import _cells
+    from archiver.render.printable import printable
+    from archiver.views import Period, build_register, make_scope
+    from archiver.views.polish import datetime_pl, weekday
+
+    view = build_register(small, Config(), make_scope(small.meta, "C7A", Period(None, None)))
+    lessons = [lesson for week in view.weeks for lesson in week.lessons]
+    tz = small.meta.timezone
+    for _round in range(2):  # the second from the memos
+        for lesson in lessons:
+            confirmed = ("—" if lesson.status == "cancelled" else
+                         datetime_pl(lesson.confirmed_at, tz) if lesson.confirmed_at
+                         else "niepotwierdzona")
+            assert _cells(lesson, tz) == [
+                str(lesson.column or ""), f"{weekday(lesson.day)} {lesson.day:%d.%m}",
+                str(lesson.period), printable(fit(lesson.subject, 30).rstrip()),
+                str(lesson.number or ""), printable(fit(lesson.group, 6).rstrip()),
+                printable(fit(lesson.teacher, 28).rstrip()), confirmed]
+    assert {lesson.status for lesson in lessons} >= {"held", "cancelled"}
+
+
+def test_pupils_with_the_same_marks_each_have_their_own_lines_marks():
+    """Rows whose marks are alike are made once; each row's emphasised marks still name
+    its own line."""
+    from datetime import date
+
+    from archiver.render.textgrid import blocks
+    from archiver.views.register import GridRow, LessonEntry, WeekView
+
+    day = date(2026, 3, 2)
+    columns = tuple(LessonEntry(day, p, "Matematyka", "Anna Nowak", "held", "t", "", False,
+                                None, column=p, short="mat.") for p in (1, 2, 3))
+    rows = tuple(GridRow(n, f"Uczeń {n}", ("/", "nb", "/") if n != 2 else ("/", "/", "/"))
+                 for n in (1, 2, 3, 4))
+    week = WeekView(day, day, columns, columns, rows, (), (0, 1, 0, 1), (0, 0, 0, 0))
+    block, = blocks(week, marks={"nb": "absent"})
+    lines = block.lines.split("\n")
+    marked = [m.split(":") for m in block.marks.split(" ")]
+    assert sorted(int(line) for line, _span, _kind in marked) == [2, 4, 5]  # rows 1, 3, 4
+    for line, span, _kind in marked:
+        start, end = map(int, span.split("-"))
+        assert lines[int(line)][start:end].strip() == "nb"

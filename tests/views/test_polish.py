@@ -105,3 +105,22 @@ def test_a_time_the_clocks_go_back_over_shows_its_offset() -> None:
     assert _datetime_pl(first + _td(hours=3), "Europe/Warsaw") == "26.10.2025 04:30"
     assert _datetime_pl(_dt(2026, 3, 29, 1, 30, tzinfo=UTC), "Europe/Warsaw") == \
         "29.03.2026 03:30"  # the hour skipped in spring is never ambiguous
+
+
+def test_a_moment_prints_as_strftime_writes_it_in_every_year():
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from archiver.views.polish import datetime_pl
+
+    for naive in (datetime(1, 1, 1, 0, 0), datetime(999, 12, 31, 23, 59),
+                  datetime(1000, 1, 1, 0, 0), datetime(9999, 12, 31, 23, 59, 59)):
+        assert datetime_pl(naive) == naive.strftime("%d.%m.%Y %H:%M")
+    warsaw = ZoneInfo("Europe/Warsaw")
+    for k in range(6000):  # a school year's confirmations, across both ends of summer time
+        moment = datetime(2025, 9, 1, 6, 59, tzinfo=UTC) + timedelta(minutes=97 * k)
+        local = moment.astimezone(warsaw).strftime("%d.%m.%Y %H:%M")
+        assert datetime_pl(moment, "Europe/Warsaw") in (local, local + " (UTC+02:00)",
+                                                        local + " (UTC+01:00)")
+    assert datetime_pl(datetime(2025, 10, 26, 0, 30, tzinfo=UTC), "Europe/Warsaw") \
+        == "26.10.2025 02:30 (UTC+02:00)"
