@@ -174,3 +174,34 @@ def test_pupils_with_the_same_marks_each_have_their_own_lines_marks():
     for line, span, _kind in marked:
         start, end = map(int, span.split("-"))
         assert lines[int(line)][start:end].strip() == "nb"
+
+
+def test_a_plain_text_wraps_as_word_by_word_wrapping_wraps_it():
+    """The plain texts' wrapping (a topic, a pupil's partial grades) gives the lines and
+    pieces the word-by-word loop gives, in every room; a word wider than the room, a
+    zero-width space or bold pieces go the loop's way."""
+    import random
+
+    from archiver.render import tablines
+
+    rng = random.Random(29)
+    words = ["5\u00a0S×2", "4+\u00a0K", "np", "Ułamki", "zwykłe", "—", "(grupa:", "nr", "1–4)",
+             "x" * 60, "\u00a0", "Rewolucja", "przemysłowa", "i", "W"]
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randrange(1, 40))) for _ in range(300)]
+    texts += ["  lead and trail  ", "a   b    c", "", " ", "słowo\u200bpo\u200bsłowie", "x" * 400]
+    seen_fast = 0
+    for text in texts:
+        for room in (30.0, 60.0, 118.3, 241.5, 400.0):
+            pieces = [(text, "")]
+            expected = tablines._wrap_words(list(pieces), room)
+            assert tablines.wrap(list(pieces), room) == expected
+            seen_fast += tablines._wrap_plain(text, room) is not None
+            # the same text as plain pieces that end before a space
+            cut = text.find(" ", 1)
+            if cut > 0 and not text[:cut].endswith(" "):
+                split = [(text[:cut], ""), (text[cut:], "")]
+                assert tablines.wrap(list(split), room) == tablines._wrap_words(split, room)
+    assert seen_fast > 500  # many went the plain way
+    marked = [("(zastępstwo)", "b"), (" Ułamki zwykłe " * 5, "")]
+    assert tablines._plain_text(marked) is None
+    assert tablines.wrap(list(marked), 100.0) == tablines._wrap_words(marked, 100.0)
