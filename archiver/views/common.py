@@ -51,6 +51,22 @@ def _values(column: pd.Series) -> list:
     return [made[c] for c in codes.tolist()]
 
 
+def texts(column: pd.Series) -> list[str]:
+    """polish.text of every cell of `column` (a string column's missing cells "", read a
+    column at a time)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.to_numpy(dtype=object, na_value="").tolist()
+    return [text(v) for v in column.tolist()]
+
+
+def dates(column: pd.Series) -> list[date]:
+    """Each Timestamp's date (Timestamp.date(); NaT's gives NaT), each distinct one made
+    once."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    made = [u.date() for u in uniques] + [pd.NaT.date()]  # code -1: as NaT.date() gives
+    return [made[c] for c in codes.tolist()]
+
+
 def terms_of(ds: Dataset, days: pd.Series) -> list[int]:
     """The term of each date of a date column (ds.meta.term_of), each distinct date
     looked up once (a class's grades hold a few thousand rows of some 180 dates)."""

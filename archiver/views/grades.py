@@ -142,26 +142,17 @@ def _marks(ordered: pd.DataFrame, partial: list[int],
     rows = ordered.iloc[partial] if len(partial) < len(ordered) else ordered
     weights = rows["weight"].to_numpy(dtype="float64", na_value=np.nan)
     weights = np.where(np.isnan(weights), 1.0, weights).tolist()
-    codes, uniques = pd.factorize(rows["date"], use_na_sentinel=True)
-    days = [u.date() for u in uniques] + [pd.NaT.date()]  # code -1: as NaT.date() gives
     numeric: dict[str, float | None] = {}
     marks = {}
-    for row, value, weight, category, code, comment in zip(
-            partial, rows["value"].tolist(), weights, _texts(rows["category"]),
-            codes.tolist(), _texts(rows["comment"]), strict=True):
+    for row, value, weight, category, day, comment in zip(
+            partial, rows["value"].tolist(), weights, common.texts(rows["category"]),
+            common.dates(rows["date"]), common.texts(rows["comment"]), strict=True):
         value = str(value)
         number = numeric.get(value, False)
         if number is False:
             number = numeric[value] = numeric_value(value, settings)
-        marks[row] = GradeMark(value, weight, category, days[code], number, comment)
+        marks[row] = GradeMark(value, weight, category, day, number, comment)
     return marks
-
-
-def _texts(column: pd.Series) -> list[str]:
-    """polish.text of every cell of `column` (a string column's missing cells "")."""
-    if isinstance(column.dtype, pd.StringDtype):
-        return column.to_numpy(dtype=object, na_value="").tolist()
-    return [polish.text(v) for v in column.tolist()]
 
 
 def build_grades(ds: Dataset, grades: pd.DataFrame, stays: pd.DataFrame, subject_ids: list[str],

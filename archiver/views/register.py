@@ -287,7 +287,8 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
             confirmed, column in zip(
             lessons["lesson_id"].tolist(), days, lessons["period"].tolist(),
             lessons["subject_id"].tolist(), lessons["teacher_id"].tolist(),
-            lessons["status"].tolist(), _texts(lessons["topic"]), _texts(lessons["group"]),
+            lessons["status"].tolist(), common.texts(lessons["topic"]),
+            common.texts(lessons["group"]),
             _flags(lessons["substitution"]), _moments(lessons["confirmed_at"]), columns,
             strict=True):
         in_group = () if scoped or not group else tuple(
@@ -300,25 +301,11 @@ def _lesson_entries(ds: Dataset, lessons: pd.DataFrame, cells: pd.DataFrame,
     return entries
 
 
-def _texts(column: pd.Series) -> list[str]:
-    """polish.text of every cell (a string column's missing cells "")."""
-    if isinstance(column.dtype, pd.StringDtype):
-        return column.to_numpy(dtype=object, na_value="").tolist()
-    return [polish.text(v) for v in column.tolist()]
-
-
 def _flags(column: pd.Series) -> list[bool]:
     """Each cell as a bool, a missing one False."""
     if isinstance(column.dtype, pd.BooleanDtype):
         return column.to_numpy(dtype=bool, na_value=False).tolist()
     return [bool(v) if pd.notna(v) else False for v in column.tolist()]
-
-
-def _dates(column: pd.Series) -> list[date]:
-    """Each Timestamp's date (Timestamp.date()), each distinct one made once."""
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    made = [u.date() for u in uniques] + [pd.NaT.date()]  # code -1: as NaT.date() gives
-    return [made[c] for c in codes.tolist()]
 
 
 def _moments(column: pd.Series) -> list[datetime | None]:
@@ -385,7 +372,7 @@ def _weeks(ds: Dataset, scope: Scope, lessons: pd.DataFrame, cells: pd.DataFrame
     lateness = {str(sym) for sym, flag in zip(types["symbol"], late_flags, strict=True)
                 if pd.notna(flag) and bool(flag)}
     numbers = dict(zip(stays["student_id"], stays["register_number"].astype(int), strict=True))
-    days = _dates(lessons["date"])
+    days = common.dates(lessons["date"])
     monday_of = {d: d - timedelta(days=d.weekday()) for d in set(days)}
     mondays = [monday_of[d] for d in days]
     held_in: dict[date, int] = {}  # held lessons so far in each week: a lesson's column
