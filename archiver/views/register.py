@@ -141,17 +141,22 @@ class RegisterView:
     sources: dict[str, pd.DataFrame] = field(default_factory=dict, compare=False, repr=False)
 
 
-def _guardians(rows: pd.DataFrame | None) -> tuple[GuardianEntry, ...]:
-    """A pupil's guardians, in the export's order (`rows`: theirs, None: none)."""
-    if rows is None:
-        return ()
+def _guardians(ds: Dataset, pupils: set) -> dict[object, tuple[GuardianEntry, ...]]:
+    """Each pupil's guardians (of `pupils`), in the export's order, read in one pass (a
+    frame per pupil, and its records, cost a register ~10 ms)."""
     t = polish.text
-    return tuple(GuardianEntry(polish.full_name(r.first_name, r.last_name), t(r.relation),
-                               t(r.address), t(r.email), t(r.phone)) for r in common.rows(rows))
+    found: dict[object, list[GuardianEntry]] = {}
+    for r in common.rows(ds.guardians, "student_id", "first_name", "last_name", "relation",
+                         "address", "email", "phone"):
+        if isinstance(r.student_id, str) and r.student_id in pupils:  # (groupby's: no NA)
+            found.setdefault(r.student_id, []).append(GuardianEntry(
+                polish.full_name(r.first_name, r.last_name), t(r.relation), t(r.address),
+                t(r.email), t(r.phone)))
+    return {pupil: tuple(entries) for pupil, entries in found.items()}
 
 
 def _student_list(ds: Dataset, stays: pd.DataFrame) -> tuple[StudentEntry, ...]:
-    guardians = dict(tuple(ds.guardians.groupby("student_id", sort=False)))
+    guardians = _guardians(ds, set(stays["student_id"]))
     entries = [
         StudentEntry(
             int(s.register_number),
@@ -159,7 +164,7 @@ def _student_list(ds: Dataset, stays: pd.DataFrame) -> tuple[StudentEntry, ...]:
                                  polish.text(s.middle_name)) if p),
             common.as_date(s.birth_date), polish.text(s.birth_place), polish.text(s.address),
             common.as_date(s.enrolled_on), common.as_date(s.left_on),
-            _guardians(guardians.get(s.student_id)))
+            guardians.get(s.student_id, ()))
         for s in common.rows(stays)
     ]
     return tuple(sorted(entries, key=lambda e: (polish.polish_key(e.name), e.number)))

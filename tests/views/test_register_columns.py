@@ -133,3 +133,28 @@ def test_lessons_and_grades_from_columns_are_what_records_give(small: Dataset,
     assert reference and all(by_name[r.subject] == r for r in reference)
     marks = [m for r in reference for st in r.students for t in st.terms for m in t.partials]
     assert {m.weight for m in marks} >= {1.0, 2.5} and any(m.numeric is None for m in marks)
+
+
+def test_each_pupils_guardians_are_theirs_in_the_exports_order(small: Dataset) -> None:
+    from archiver.views.register import GuardianEntry
+
+    guardians = small.guardians.copy()
+    guardians.loc[len(guardians)] = guardians.iloc[0]  # a second row of the same pupil's
+    guardians.loc[len(guardians) - 1, ["first_name", "email"]] = ["Zofia", pd.NA]
+    guardians.loc[len(guardians)] = guardians.iloc[1]
+    guardians.loc[len(guardians) - 1, "student_id"] = pd.NA  # nobody's: printed for no one
+    ds = replace(small, tables={**small.tables, "guardians": guardians})
+    for class_id in ("C7A", "C7B"):
+        view = build_register(ds, Config(), make_scope(ds.meta, class_id, Period(None, None)))
+        by_pupil = dict(tuple(guardians.groupby("student_id", sort=False)))
+        stays = view.sources["students"]
+        names = dict(zip(stays["student_id"], stays["register_number"], strict=True))
+        for student in view.students:
+            pupil = next(k for k, v in names.items() if v == student.number)
+            rows = _records(by_pupil[pupil]) if pupil in by_pupil else []
+            assert student.guardians == tuple(
+                GuardianEntry(polish.full_name(r.first_name, r.last_name),
+                              polish.text(r.relation), polish.text(r.address),
+                              polish.text(r.email), polish.text(r.phone)) for r in rows)
+    assert any(len(s.guardians) > 1 for s in build_register(
+        ds, Config(), make_scope(ds.meta, "C7A", Period(None, None))).students)
