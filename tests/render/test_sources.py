@@ -117,3 +117,23 @@ def test_a_csv_is_what_the_csv_module_writes_whatever_its_cells_hold():
     for frame in frames:
         assert frame_to_csv(frame) == reference(frame)
     assert frame_to_csv(frames[4]).decode().splitlines()[2] == '"a,b",y'
+
+
+def test_moments_of_every_age_are_written_as_the_cell_writer_writes_each():
+    """A long column of moments (a year's marks: thousands of distinct moments) written
+    from its days and times of day is what the writer of one cell writes: before 1970,
+    on a day's last second, far ahead, missing."""
+    import numpy as np
+
+    from archiver.render.sources import _cell, frame_to_csv
+
+    rng = np.random.default_rng(29)
+    ticks = rng.integers(-3_000_000_000, 7_000_000_000, 5000)
+    ticks[:6] = [0, -1, 86399, 86400, -86401, 1_782_570_600]
+    moments = pd.Series(pd.to_datetime(ticks, unit="s", utc=True))
+    moments[7] = pd.NaT
+    moments = moments.dt.tz_convert("Europe/Warsaw")
+    written = frame_to_csv(pd.DataFrame({"at": moments, "n": range(len(moments))}))
+    assert written.decode().splitlines()[1:] == [
+        f"{_cell(value)},{n}" for n, value in enumerate(moments.tolist())]
+    assert written.decode().splitlines()[8] == ",7"
