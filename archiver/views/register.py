@@ -317,7 +317,7 @@ def _moments(column: pd.Series) -> list[datetime | None]:
     """Each moment as a datetime (to_pydatetime), None when missing; each distinct one
     made once."""
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    made = [u.to_pydatetime() for u in uniques] + [None]
+    made = [*pd.DatetimeIndex(uniques).to_pydatetime().tolist(), None]  # as each's own
     return [made[c] for c in codes.tolist()]
 
 
