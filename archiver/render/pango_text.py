@@ -182,10 +182,24 @@ def width_pt(text: str, face: Face) -> float:
         return sum(w for _s, _l, w in layout.lines()) / PX_PER_PT
 
 
+# Words of Latin letters and digits, with dots and commas, one space between them: the
+# line breaking rules (UAX #14, as Pango applies them) break such a text at its spaces
+# only (letters and digits hold together, LB23; a dot or comma before a letter or digit
+# too, LB25/LB29), so its pieces are its words.
+_WORDS_ONLY = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ž.,]+(?: [0-9A-Za-zÀ-ÖØ-öø-ž.,]+)*")
+
+
 @lru_cache(maxsize=8192)
 def min_content_pt(text: str, face: Face) -> float:
     """The widest piece of `text` between its break opportunities (its min-content width:
-    Pango's word breaks, as WeasyPrint finds them), in pt."""
+    Pango's word breaks, as WeasyPrint finds them), in pt; a text of plain words (names,
+    dates, numbers) measured word by word without laying it out to find its breaks."""
+    if _WORDS_ONLY.fullmatch(text):
+        return max(width_pt(word, face) for word in text.split(" "))
+    return _min_content_laid_out(text, face)
+
+
+def _min_content_laid_out(text: str, face: Face) -> float:
     data = text.encode()
     with _PANGO:
         layout = _layout(face)

@@ -433,3 +433,19 @@ def test_a_class_messages_recipients_end_a_page_where_their_boxes_ended_it() -> 
         among += 1
         assert _page_words(_after_spacer(new, height)) == old_pages, height
     assert among >= 8
+
+
+def test_a_texts_widest_word_is_its_min_content_width_as_pango_breaks_it() -> None:
+    """Names, dates, numbers and addresses of plain words are measured word by word; their
+    min-content width is the one Pango's own line breaking gives (letters and digits,
+    dots and commas hold together; only spaces break)."""
+    from archiver.render.pango_text import _WORDS_ONLY, _min_content_laid_out, min_content_pt
+
+    plain = ["Kowalska Anna Maria", "12.03.2010", "ul. Źródlana 5, Łódź", "1a 2b 3c",
+             "Śródmieście,Wola", "x", "Mąż", "www.szkola.example", "3,75 4.5"]
+    other = ["a/b c", "Ćwikła-Ołów", "tel. 600-100-200", "anna@example.pl", "Zoë (matka)", "二十"]
+    for face in (Face("DejaVu Sans", 8.0), Face("DejaVu Sans", 9.0, bold=True)):
+        for text in plain + other:
+            assert min_content_pt(text, face) == _min_content_laid_out(text, face), text
+    assert all(_WORDS_ONLY.fullmatch(t) for t in plain)
+    assert not any(_WORDS_ONLY.fullmatch(t) for t in other)
