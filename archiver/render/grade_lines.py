@@ -12,6 +12,7 @@ a piece every NOTES_PER_BLOCK notes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from archiver.render.printable import printable
 from archiver.render.tablines import Layout, LineBlock, Piece, block, folded_block
@@ -32,15 +33,20 @@ def _header(layout: Layout, heads: Sequence[str]) -> LineBlock:
 
 def _partials(partials, codes: dict[str, str]) -> list[Piece]:
     """5\u00a0S×2   4+\u00a0K   np: value, category code and weight, a grade never split."""
-    texts = []
-    for g in partials:
-        text = printable(g.value)
-        if g.category:
-            text += "\u00a0" + printable(codes.get(g.category, g.category))
-        if g.weight != 1:
-            text += "×" + number_pl(g.weight)
-        texts.append(text)
+    texts = [_grade_text(g.value, codes.get(g.category, g.category) if g.category else None,
+                         g.weight) for g in partials]
     return [(GRADE_SEP.join(texts) or DASH, "")]
+
+
+@lru_cache(maxsize=4096)  # a school's grades are a few values, categories and weights
+def _grade_text(value: str, code: str | None, weight: float) -> str:
+    """5\u00a0S×2: the value, its category's code (None: no category) and its weight."""
+    text = printable(value)
+    if code is not None:
+        text += "\u00a0" + printable(code)
+    if weight != 1:
+        text += "×" + number_pl(weight)
+    return text
 
 
 def grade_blocks(subject: SubjectGrades, codes: dict[str, str],

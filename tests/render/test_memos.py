@@ -205,3 +205,30 @@ def test_a_plain_text_wraps_as_word_by_word_wrapping_wraps_it():
     marked = [("(zastępstwo)", "b"), (" Ułamki zwykłe " * 5, "")]
     assert tablines._plain_text(marked) is None
     assert tablines.wrap(list(marked), 100.0) == tablines._wrap_words(marked, 100.0)
+
+
+def test_a_pupils_partial_grades_print_as_each_grade_made_afresh():
+    """The remembered text of a grade (value, category code, weight) is what it prints:
+    a category whose code is empty keeps its non-breaking space, a weight of 1 none."""
+    from datetime import date
+
+    from archiver.render.grade_lines import GRADE_SEP, _partials
+    from archiver.render.printable import printable
+    from archiver.views.grades import GradeMark
+    from archiver.views.polish import number_pl
+
+    marks = [GradeMark(v, w, c, date(2026, 3, 2), None) for v in ("5", "4+", "np", "\x07")
+             for w in (1.0, 2.0, 0.5) for c in ("sprawdzian", "", "kartkówka", "nowa")]
+    codes = {"sprawdzian": "S", "kartkówka": "", "nowa": "N\x00"}
+
+    def afresh(g: GradeMark) -> str:
+        text = printable(g.value)
+        if g.category:
+            text += "\u00a0" + printable(codes.get(g.category, g.category))
+        if g.weight != 1:
+            text += "×" + number_pl(g.weight)
+        return text
+
+    for _round in range(2):
+        assert _partials(marks, codes) == [(GRADE_SEP.join(map(afresh, marks)), "")]
+    assert "np\u00a0×2" in _partials(marks, codes)[0][0]
