@@ -71,20 +71,8 @@ def render_one(shared: Shared, spec: DocumentSpec) -> RenderedDocument:
 
 
 def lay_out_part(_shared: object, job: PartJob) -> PartPdf:
-    """The worker's task: lay out one part of a document.
-
-    After a part of a document in parts (a register's, some 25 pages) the worker's
-    garbage is collected at once: WeasyPrint's styles, elements and PDF objects of the
-    part are held in reference cycles (some 20,000 objects, a worker's resident memory
-    ~30 MB above), and a layout worker's full collections are rare (executor.FULL_EVERY),
-    so they waited for one, and a full collection met in a later document (often the
-    class's attendance summary, laid out next) cost it 30-40 ms on average (session 29).
-    Collected here, the heap holds only the worker's caches. A whole document (a
-    summary, six pages) leaves a few thousand: its garbage waits for the collector."""
-    part = render_part(job)
-    if not job.numbered:
-        gc.collect()
-    return part
+    """The worker's task: lay out one part of a document."""
+    return render_part(job)
 
 
 def start_layout_workers(executor: Executor) -> None:

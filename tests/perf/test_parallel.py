@@ -150,31 +150,3 @@ def test_a_batch_keeps_the_export_out_of_full_collections_and_hands_it_back(smal
                                  progress=lambda *_: during.append(gc.get_freeze_count())))
     assert len(docs) == 1 and during and all(n > before + 1000 for n in during)
     assert gc.get_freeze_count() == before
-
-
-def test_a_worker_frees_a_parts_garbage_before_its_next_task(small, small_parts) -> None:
-    """A part of a document in parts leaves WeasyPrint's objects in reference cycles; the
-    worker collects them when the part is done, so the next document (the class's
-    summary) does not pay a full collection of them, and the worker's memory drops."""
-    import gc
-
-    from archiver.render.batch import lay_out_part
-
-    spec = next(s for s in year_specs(small) if s.kind == "register")
-    prepared = prepare_document(spec, slice_for(small, spec), Config(), CTX)
-    part = prepared.parts[1]
-    assert len(prepared.parts) > 2 and not part.numbered
-    enabled = gc.isenabled()
-    gc.collect()
-    gc.disable()  # no collection in between but the worker's own
-    try:
-        laid_out = lay_out_part(None, part)
-        left = gc.collect()
-        whole = chunks.render_part(part)  # the same part, no collection after it
-        unfreed = gc.collect()
-    finally:
-        if enabled:
-            gc.enable()
-    assert laid_out.pdf == whole.pdf
-    assert unfreed > 1000  # the cycles are there to free
-    assert left < 50
