@@ -182,11 +182,13 @@ def width_pt(text: str, face: Face) -> float:
         return sum(w for _s, _l, w in layout.lines()) / PX_PER_PT
 
 
-# Words of Latin letters and digits, with dots and commas, one space between them: the
-# line breaking rules (UAX #14, as Pango applies them) break such a text at its spaces
-# only (letters and digits hold together, LB23; a dot or comma before a letter or digit
-# too, LB25/LB29), so its pieces are its words.
-_WORDS_ONLY = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ž.,]+(?: [0-9A-Za-zÀ-ÖØ-öø-ž.,]+)*")
+# Words of Latin letters and digits, with dots and commas after their first character,
+# one space between them: the line breaking rules (UAX #14, as Pango applies them) break
+# such a text at its spaces only (letters and digits hold together, LB23; a dot or comma
+# before a letter or digit too, LB25/LB29), so its pieces are its words. (A word may not
+# begin with a dot or comma: no break before one even after a space, LB13.)
+_WORD = "[0-9A-Za-zÀ-ÖØ-öø-ž][0-9A-Za-zÀ-ÖØ-öø-ž.,]*"
+_WORDS_ONLY = re.compile(f"{_WORD}(?: {_WORD})*")
 
 
 @lru_cache(maxsize=8192)

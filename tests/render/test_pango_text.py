@@ -443,7 +443,8 @@ def test_a_texts_widest_word_is_its_min_content_width_as_pango_breaks_it() -> No
 
     plain = ["Kowalska Anna Maria", "12.03.2010", "ul. Źródlana 5, Łódź", "1a 2b 3c",
              "Śródmieście,Wola", "x", "Mąż", "www.szkola.example", "3,75 4.5"]
-    other = ["a/b c", "Ćwikła-Ołów", "tel. 600-100-200", "anna@example.pl", "Zoë (matka)", "二十"]
+    other = ["a/b c", "Ćwikła-Ołów", "tel. 600-100-200", "Nowak ,Anna", "ul .Długa",
+             "anna@example.pl", "Zoë (matka)", "二十"]
     for face in (Face("DejaVu Sans", 8.0), Face("DejaVu Sans", 9.0, bold=True)):
         for text in plain + other:
             assert min_content_pt(text, face) == _min_content_laid_out(text, face), text
