@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import base64
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from xml.etree import ElementTree
 
 from markupsafe import Markup
@@ -65,9 +65,28 @@ def drawable(children) -> bool:  # noqa: ANN001 (ElementTree elements)
 
 @lru_cache(maxsize=16)
 def _colour(value: str):  # noqa: ANN202
+    """A fill or stroke attribute's colour, parsed once per process, its conversions
+    remembered too: WeasyPrint's `set_color` converts a colour to sRGB each time it is
+    set, and `pop_state` forgets the colour, so every label and bar converted its colour
+    again (about a sixth of a summary's chart drawing, py-spy)."""
     from weasyprint.svg.utils import color
 
-    return color(value)
+    found = color(value)
+    return _converting(type(found))(found.space, found.coordinates, found.alpha)
+
+
+@cache
+def _converting(base: type) -> type:
+    """A subclass of tinycss2's colour class `base` whose `to(space)` is computed once per
+    colour and space (the same coordinates: the conversion is a function of them)."""
+    def to(self, space):  # noqa: ANN001, ANN202 (tinycss2's own signature)
+        known = self.__dict__.setdefault("_archiver_to", {})
+        found = known.get(space)
+        if found is None:
+            found = known[space] = base.to(self, space)
+        return found
+
+    return type(base.__name__, (base,), {"to": to, "__module__": __name__})
 
 
 def _number(value: str | None) -> float:

@@ -148,3 +148,37 @@ def test_a_grid_head_drawn_as_a_whole_prints_what_weasyprints_svg_drawing_prints
     assert [w for w, _ in _words(ours, tmp_path, "ours")] == ["przedmiot"]
     curved = ET.fromstring(svg.replace('d="M', 'd="C1 2 3 4 5 6M', 1))
     assert not drawable(list(curved))  # anything but straight rules: WeasyPrint draws it
+
+
+def test_a_charts_colours_are_converted_once_and_print_as_weasyprints(monkeypatch, tmp_path):
+    """Every bar and label sets its colour; WeasyPrint converted it to sRGB each time.
+    Here each colour is converted once, and the charts print the same colours."""
+    from tinycss2.color4 import Color
+
+    from archiver.render import attendance_svg
+
+    conversions: list[tuple[str, str]] = []
+    real = Color.to
+
+    def counted(self, space):  # noqa: ANN001, ANN202
+        conversions.append((self.space, space))
+        return real(self, space)
+
+    monkeypatch.setattr(Color, "to", counted)
+    attendance_svg._colour.cache_clear()
+    charts = _charts()
+    ours = _pdf("".join(f'<div class="chart">{packed(c)}</div>' for c in charts))
+    colours = attendance_svg._colour.cache_info().currsize
+    assert colours >= 3  # the bars' tints, the threshold's line, the labels' black
+    assert len(conversions) == colours  # drawn again, a colour is not converted again
+    _pdf("".join(f'<div class="chart">{packed(c)}</div>' for c in charts))
+    assert len(conversions) == colours
+    monkeypatch.setattr(attendance_svg, "_colour", attendance_svg._colour.__wrapped__)
+    converted = _pdf("".join(f'<div class="chart">{packed(c)}</div>' for c in charts))
+    theirs = _pdf("".join(f'<div class="chart">{c}</div>'.replace(f' {CHART}=""', "")
+                          for c in charts))
+    pages = [subprocess.run(["pdftoppm", "-png", "-r", "60", "-"], input=pdf,
+                            capture_output=True, check=True).stdout
+             for pdf in (ours, converted)]
+    assert pages[0] == pages[1]
+    assert _raw(ours, tmp_path, "ours") == _raw(theirs, tmp_path, "theirs")
