@@ -120,6 +120,39 @@ def test_workers_started_before_map_do_its_work_and_close_stops_unused_ones(tmp_
                     and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE], start
 
 
+_STARTS_EARLY = """
+from multiprocessing import forkserver
+from archiver.executor import ProcessExecutor
+if __name__ == "__main__":
+    executor = ProcessExecutor(1)
+    executor.start(["archiver.render.batch"])
+    print(list(executor.map(isinstance, [int], None)))
+    with open(f"/proc/{forkserver._forkserver._forkserver_pid}/maps") as maps:
+        print("pango" if "libpango" in maps.read() else "no pango")
+    executor.close()
+"""
+
+
+def test_workers_started_early_have_the_forkserver_import_their_modules_never_from_the_current_folder(  # noqa: E501
+        tmp_path) -> None:
+    """A term-end's workers start with the layout code imported once, by the forkserver
+    they are forked from (WeasyPrint's libraries loaded there), not each on its own; and
+    a folder the user runs archiver in that holds a package of the same name is not
+    imported in the code's place (Python 3.11's forkserver put the current folder
+    first)."""
+    script = tmp_path / "script" / "starts_early.py"
+    script.parent.mkdir()
+    script.write_text(_STARTS_EARLY)
+    folder = tmp_path / "folder"
+    (folder / "archiver").mkdir(parents=True)
+    (folder / "archiver" / "__init__.py").write_text("open('IMPORTED', 'w').close()\n")
+    run = subprocess.run([sys.executable, str(script)], cwd=folder, capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["[False]", "pango"]
+    assert not (folder / "IMPORTED").exists()
+
+
 def _frozen(_shared: object, _item: int) -> int:
     import gc
 

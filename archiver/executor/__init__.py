@@ -205,12 +205,12 @@ class ProcessExecutor:
     def start(self, modules: Sequence[str] = ()) -> None:
         """Start the workers now, for the next map() without shared data (shared None),
         each importing `modules` meanwhile, while this process goes on (a term-end reads
-        its export). (Not the forkserver's preload: in Python 3.11 it imports from the
-        forkserver's own path, the current folder first, not this process's.)"""
+        its export). A forkserver started here imports `modules` itself, once for every
+        worker forked from it (`_start_forkserver_deaf_to_ctrl_c`)."""
         if self._early is not None:
             return
         if self._context.get_start_method() == "forkserver":
-            _start_forkserver_deaf_to_ctrl_c()
+            _start_forkserver_deaf_to_ctrl_c(tuple(modules))
         # A spawned worker is not deaf to SIGINT before the pool's initializer runs: it
         # starts with SIGINT blocked. A start does not wait for the worker to be ready.
         # A Ctrl-C meanwhile acts when the block ends: close() then stops them.
@@ -256,16 +256,42 @@ def _forkserver_running() -> bool:
     return getattr(forkserver._forkserver, "_forkserver_pid", None) is not None
 
 
-def _start_forkserver_deaf_to_ctrl_c() -> None:
+def _start_forkserver_deaf_to_ctrl_c(preload: tuple[str, ...] = ()) -> None:
     """Start the forkserver (once per process) with SIGINT blocked, which it and every
     worker forked from it inherit: a Ctrl-C reaching a worker still starting up printed
-    its traceback."""
+    its traceback.
+
+    With `preload`, the forkserver imports those modules before it forks any worker, so
+    each worker starts with them (WeasyPrint, pandas and the layout code: ~2 CPU-s and a
+    dozen helper processes a worker, finding the C libraries, when each imported them
+    itself). Python 3.11's forkserver imports them on its own module path, which puts the
+    current folder first (it ignores this process's path), and a folder holding, say, an
+    `archiver` or `pandas` of its own would have been imported in its place: it is started
+    without the current folder on its path (PYTHONSAFEPATH). A worker then takes this
+    process's path, as before, for whatever it imports later."""
     from multiprocessing import forkserver
 
     if _forkserver_running():
         return
-    with _children_deaf_to_ctrl_c():
+    if preload:
+        forkserver.set_forkserver_preload(["__main__", *preload])
+    with _children_deaf_to_ctrl_c(), _safe_path():
         forkserver.ensure_running()
+
+
+@contextmanager
+def _safe_path() -> Iterator[None]:
+    """PYTHONSAFEPATH set for processes started in the block (their module path without
+    the current folder or the script's own), as it was after."""
+    before = os.environ.get("PYTHONSAFEPATH")
+    os.environ["PYTHONSAFEPATH"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONSAFEPATH"]
+        else:
+            os.environ["PYTHONSAFEPATH"] = before
 
 
 @contextmanager

@@ -145,8 +145,15 @@ def test_a_killed_run_leaves_no_worker_behind(tmp_path: Path, demo_export: Path,
 
 
 def _workers_started(pid: int) -> bool:
+    """A worker of the run is up: forked by the forkserver (whose command line it shares)
+    or spawned; not the forkserver or the resource tracker alone, which start first (the
+    forkserver imports the layout code before it forks a worker)."""
     try:
-        children = psutil.Process(pid).children(recursive=True)
-        return any("multiprocessing" in " ".join(c.cmdline()) for c in children)
+        for child in psutil.Process(pid).children(recursive=True):
+            line = " ".join(child.cmdline())
+            if "multiprocessing.spawn" in line or "forkserver" in line and \
+                    "forkserver" in " ".join(child.parent().cmdline()):
+                return True
     except psutil.Error:
-        return False
+        pass
+    return False
