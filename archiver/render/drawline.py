@@ -64,8 +64,13 @@ def face(style) -> object | None:  # noqa: ANN001
     """What a text box's style gives its lines' shaping (None: not to be remembered)."""
     if style["font_kerning"] != "none" or style["font_variant_ligatures"] != "none":
         return None  # a character's glyph and advance may depend on its neighbours
+    return _style_key(style, _FACE)
+
+
+def _style_key(style, names: tuple[str, ...]) -> tuple | None:  # noqa: ANN001
+    """The style's values of `names` as a key (None: one of them cannot be one)."""
     try:
-        key = tuple(_frozen(style[name]) for name in _FACE)
+        key = tuple(_frozen(style[name]) for name in names)
         hash(key)
     except (TypeError, KeyError):
         return None
@@ -236,12 +241,7 @@ def shape(style) -> tuple | None:  # noqa: ANN001
     if style["white_space"] not in ("pre", "nowrap") or style["word_spacing"] or \
             style["letter_spacing"] not in ("normal", 0):
         return None  # (overflow-wrap adds no hyphens at breaks: none in such a line)
-    try:
-        key = tuple(_frozen(style[name]) for name in _SHAPE)
-        hash(key)
-    except (TypeError, KeyError):
-        return None
-    return key
+    return _style_key(style, _SHAPE)
 
 
 def _remember_line(key: tuple, shaped: list) -> None:

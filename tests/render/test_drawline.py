@@ -20,11 +20,21 @@ def _weasyprint_draws(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(drawline, "replay", lambda *args: False)
 
 
+def _results(monkeypatch, name: str) -> list:  # noqa: ANN001
+    """What each call of drawline's `name` returns from now on, in order."""
+    found, function = [], getattr(drawline, name)
+    monkeypatch.setattr(drawline, name, lambda *args: found.append(function(*args)) or found[-1])
+    return found
+
+
+def _page(body: str) -> str:
+    return ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
+            f"</head><body>{body}</body></html>")
+
+
 def test_lines_of_known_characters_are_drawn_without_shaping_and_others_are_not(monkeypatch):
     monkeypatch.setattr(drawline, "_LEARNT", {})  # nothing met before in this process
-    drawn = []
-    known = drawline.known
-    monkeypatch.setattr(drawline, "known", lambda *args: drawn.append(known(*args)) or drawn[-1])
+    drawn = _results(monkeypatch, "known")
     lines = ["Kowalska Anna  ob  nb", "Anna Kowalska  nb  ob", "Żółć ąę 😀", "Żółć ąę"]
     html = ('<!DOCTYPE html><html lang="pl"><body><pre class="tablines" '
             f'style="width: 400pt; {fold_height(chr(10).join(lines), 10.8)}" data-fold>'
@@ -41,10 +51,9 @@ def test_lines_of_characters_met_in_the_document_take_their_parts_as_they_were(
     same bytes as WeasyPrint's drawing."""
     monkeypatch.setattr(drawline, "_LEARNT", {})
     lines = ["Kowalska Anna  ob  nb", "Anna Kowalska  nb  ob", "Kowal Anna ob", "Żak ob"]
-    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-            f'</head><body><pre class="tablines" style="width: 400pt; '
-            f'{fold_height(chr(10).join(lines), 10.8)}" data-fold>'
-            + "\n".join(lines) + "</pre></body></html>")
+    html = _page(f'<pre class="tablines" style="width: 400pt; '
+                 f'{fold_height(chr(10).join(lines), 10.8)}" data-fold>'
+                 + "\n".join(lines) + "</pre>")
     looked_up = []
     run_string = drawline._run_string
     monkeypatch.setattr(drawline, "_run_string",
@@ -113,13 +122,9 @@ def test_marked_lines_met_before_are_drawn_without_shaping_as_weasyprint_draws_t
     monkeypatch.setattr(drawline, "_LEARNT", {})
     monkeypatch.setattr(drawline, "_WIDTHS", {})
     plain, marks = split_marks(Markup("\n".join(MARKED)))
-    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-            f'</head><body><pre class="grid" style="width: 400pt; {fold_height(plain, 9)}" '
-            f'data-marks="{marks}" data-fold>{plain}</pre></body></html>')
-    drawn = []
-    known_runs = drawline.known_runs
-    monkeypatch.setattr(drawline, "known_runs",
-                        lambda *args: drawn.append(known_runs(*args)) or drawn[-1])
+    html = _page(f'<pre class="grid" style="width: 400pt; {fold_height(plain, 9)}" '
+                 f'data-marks="{marks}" data-fold>{plain}</pre>')
+    drawn = _results(monkeypatch, "known_runs")
     html_to_pdfa(html, title="t", run_ctx=CTX)  # learns the line's glyphs
     drawn.clear()
     ours = html_to_pdfa(html, title="t", run_ctx=CTX)[0]
@@ -140,14 +145,10 @@ def test_lines_met_before_are_drawn_again_from_their_runs_as_weasyprint_draws_th
     monkeypatch.setattr(drawline, "_WIDTHS", {})
     plain, _marks = split_marks(Markup("\n".join(LINES * 2)))
     sizes = " ".join(f"{12 * n}/{7 + n % len(LINES) % 3}" for n in range(2 * len(LINES)))
-    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-            f'</head><body><pre class="frow" style="width: 400pt; {fold_height(plain, 10.8)}"'
-            f' data-fold>{plain}</pre><pre class="frow" data-fold-lines="{sizes}" '
-            f'style="height: {24 * len(LINES)}pt" data-fold>{plain}</pre></body></html>')
-    replayed = []
-    replay = drawline.replay
-    monkeypatch.setattr(drawline, "replay",
-                        lambda *args: replayed.append(replay(*args)) or replayed[-1])
+    html = _page(f'<pre class="frow" style="width: 400pt; {fold_height(plain, 10.8)}"'
+                 f' data-fold>{plain}</pre><pre class="frow" data-fold-lines="{sizes}" '
+                 f'style="height: {24 * len(LINES)}pt" data-fold>{plain}</pre>')
+    replayed = _results(monkeypatch, "replay")
     first = html_to_pdfa(html, title="t", run_ctx=CTX)[0]
     # the second of each line in each block, but two that Pango must draw each time: the
     # private-use character's .notdef and the zero-width joiner's empty glyph
@@ -167,9 +168,8 @@ def test_lines_remembered_are_the_latest_few(monkeypatch):
     monkeypatch.setattr(drawline, "_LINES", {})
     monkeypatch.setattr(drawline, "_LINES_LIMIT", 5)
     lines = "\n".join(f"Wiersz {n} Tą AVATAR" for n in range(12))
-    html = ('<!DOCTYPE html><html lang="pl"><head><meta charset="utf-8"><title>t</title>'
-            f'</head><body><pre class="frow" style="{fold_height(lines, 10.8)}" data-fold>'
-            f'{lines}</pre></body></html>')
+    html = _page(f'<pre class="frow" style="{fold_height(lines, 10.8)}" data-fold>'
+                 f'{lines}</pre>')
     html_to_pdfa(html, title="t", run_ctx=CTX)
     assert [key[-1] for key in drawline._LINES] == [f"Wiersz {n} Tą AVATAR"
                                                     for n in range(7, 12)]
